@@ -1,0 +1,24 @@
+# Venture: `make run` serves the app with demo data; `make test` runs every test.
+BIN := .venv/bin
+export FLASK_APP := venture
+
+.PHONY: run test check lint format setup
+
+setup:
+	@bash scripts/setup.sh run
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data --if-empty
+	@echo "Venture is at http://127.0.0.1:5000 (Ctrl+C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test:
+	@bash scripts/setup.sh test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prepare this machine for Venture: system packages, the virtualenv, translations.
+# Usage: scripts/setup.sh run|test   (test also installs the browser and PDF tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+purpose="${1:-run}"
+packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+if [ "$purpose" = "test" ]; then
+  packages+=(poppler-utils chromium)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Venture needs these system packages. Run this once, then try again:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Venture needs Python 3.11 or newer; $python is $("$python" --version)." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+# reinstall only when the dependency list changed, so a second run is fast
+stamp=.venv/.venture-deps
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+  .venv/bin/python -c 'import venture, flask_babel, weasyprint, playwright' 
+  echo "$wanted" > "$stamp"
+fi
+.venv/bin/python -c 'from venture.core.i18n import compile_catalogues; compile_catalogues()'

@@ -1,0 +1,97 @@
+"""Test fixtures: one app and schema per session, every table emptied after each test.
+
+TEST_DATABASE_URL points the suite at PostgreSQL; otherwise a SQLite file in a temp folder.
+"""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
+
+from tests import factories
+from venture import create_app
+from venture.core.i18n import compile_catalogues
+from venture.extensions import db
+
+
+class FreshClient(FlaskClient):
+    """The tests hold an app context open, which requests reuse: clear `g` around each
+    request so the signed-in user and the locale never carry over between clients."""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    compile_catalogues()
+    folder = tmp_path_factory.mktemp("venture")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'test.sqlite'}"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "MAIL_FOLDER": str(folder / "mail"),
+        }
+    )
+    app.test_client_class = FreshClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_tables():
+    tables = [t.name for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            for name in tables:
+                connection.execute(sa.text(f'DELETE FROM "{name}"'))
+            connection.execute(sa.text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context(), app.test_request_context():
+        yield
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make():
+    """Factory helpers: make.user(...), make.org(...), …"""
+    return factories
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(user, password=factories.PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in

@@ -1,0 +1,191 @@
+"""Venture: the district's public-interest venture fund and community service purchasing."""
+
+import sqlalchemy as sa
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from venture.config import load_config
+from venture.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(test_config=None):
+    """Build the application; test_config overrides every other setting."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    _init_login(app)
+    with app.app_context():
+        _init_sqlite(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from venture import cli
+
+    cli.register(app)
+    return app
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_models():
+    """Import every model module so metadata and migrations see all tables."""
+    from venture import models  # noqa: F401
+
+
+def _register_blueprints(app):
+    from venture.admin.views import bp as admin_bp
+    from venture.auth.views import bp as auth_bp
+    from venture.home.views import bp as home_bp
+    from venture.orgs.views import bp as orgs_bp
+
+    for blueprint in (home_bp, auth_bp, orgs_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    import venture.nav  # noqa: F401
+
+
+def select_locale():
+    """The user's chosen language, else the session's, else Chinese."""
+    languages = ("zh_CN", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return "zh_CN"
+
+
+def _init_login(app):
+    from flask_babel import lazy_gettext as _l
+
+    from venture.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_key):
+        user_id, _, version = user_key.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def _init_sqlite(app):
+    """Foreign keys on and WAL journaling for the embedded SQLite database."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    @sa.event.listens_for(db.engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _register_errors(app):
+    from flask_babel import gettext as _
+
+    def page(status, title, message):
+        if request.path.startswith("/api/"):
+            return {"error": {"code": status, "message": message}}, status
+        return render_template("error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return page(
+            400,
+            _("The form has expired"),
+            _(
+                "The form was open too long or was sent from elsewhere. Please go back, reload "
+                "the page and try again."
+            ),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("No access"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, _("Not found"), _("This page does not exist or is not visible to you."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Not allowed"), _("This address cannot be used this way."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return page(
+            413,
+            _("Upload too large"),
+            _(
+                "What you sent is larger than %(mb)s MB in total. Please go back and send "
+                "smaller files.",
+                mb=limit,
+            ),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return page(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Please try again in a moment."),
+        )
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_unavailable(error):
+        app.logger.exception("database error: %s", error)
+        db.session.rollback()
+        return page(
+            503,
+            _("Please try again"),
+            _(
+                "The database is briefly unavailable. Nothing "
+                "was saved; please try again in a moment."
+            ),
+        )
+
+
+def _register_template_helpers(app):
+    from venture.core import formatting
+
+    app.jinja_env.filters.update(
+        local_dt=formatting.local_datetime,
+        local_date=formatting.local_date,
+        yuan=formatting.yuan,
+    )
+    from venture.core.nav import nav_items
+
+    app.jinja_env.globals.update(url_with=formatting.url_with, nav_items=nav_items)
+
+    @app.context_processor
+    def inject():
+        from venture.auth.enums import Role
+
+        return {"Role": Role, "locale": select_locale()}

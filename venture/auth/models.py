@@ -1,0 +1,91 @@
+"""Accounts and the roles they hold."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from venture.auth.enums import Role
+from venture.core.db import TimestampMixin, UTCDateTime
+from venture.extensions import db
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """用户账号"""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    # bumped on deactivation or password change: every older session cookie stops working
+    session_version: Mapped[int] = mapped_column(default=1, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organization.id", use_alter=True),
+        index=True,
+    )
+    community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"), index=True)
+
+    role_rows = relationship(
+        "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
+    )
+    organization = relationship("Organization", foreign_keys=[organization_id], lazy="joined")
+    community = relationship("Community", lazy="joined")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def roles(self):
+        return {Role(r.role) for r in self.role_rows}
+
+    def has_role(self, role):
+        return Role(role) in self.roles
+
+    def has_any_role(self, *roles):
+        return bool(self.roles & {Role(r) for r in roles})
+
+    def set_roles(self, roles):
+        wanted = {Role(r) for r in roles}
+        self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted]
+        for role in wanted - self.roles:
+            self.role_rows.append(UserRole(role=role.value))
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+
+    user = relationship("User", back_populates="role_rows")
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "role", name="uq_user_role_user_id_role"),
+        sa.CheckConstraint(
+            "role IN ('applicant', 'staff', 'reviewer', 'finance', 'evaluator', 'community', "
+            "'admin')",
+            name="known_role",
+        ),
+    )

@@ -1,0 +1,57 @@
+"""Command-line commands: demo data, translations, accounts."""
+
+import click
+from sqlalchemy import func, select
+
+from venture.extensions import db
+
+
+def register(app):
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no accounts.")
+    def demo_data(if_empty):
+        """Fill the database with a plausible district and users for every role."""
+        from venture.auth.models import User
+        from venture.demo import DEMO_PASSWORD, load_demo
+
+        if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+            click.echo("Demo data: the database has accounts already; left as it is.")
+            return
+        logins = load_demo()
+        db.session.commit()
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for role, email in logins:
+            click.echo(f"  {role:<10} {email}")
+
+    @app.cli.group("i18n")
+    def i18n():
+        """Translation catalogues."""
+
+    @i18n.command("compile")
+    def compile_():
+        from venture.core.i18n import compile_catalogues
+
+        click.echo(f"Compiled {compile_catalogues()} translated strings.")
+
+    @i18n.command("missing")
+    @click.option("--write", "fragment", help="Append the missing strings to this fragment.")
+    def missing(fragment):
+        from venture.core.i18n import missing_translations, write_missing
+
+        if fragment:
+            click.echo(f"Wrote {write_missing(fragment)} strings to venture/i18n/{fragment}.po")
+            return
+        for msgid, places in missing_translations().items():
+            click.echo(f"{places[0][0]}:{places[0][1]}: {msgid}")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", default="Administrator")
+    @click.password_option()
+    def create_admin(email, name, password):
+        """Create an administrator account."""
+        from venture.auth.operations import create_user
+
+        create_user(email=email, name=name, password=password, roles=["admin"], actor=None)
+        db.session.commit()
+        click.echo(f"Created {email}.")

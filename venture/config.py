@@ -1,0 +1,78 @@
+"""Configuration defaults; overridden by instance/config.py and environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class DefaultConfig:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # A request body beyond this is cut off; single files are checked against UPLOAD_MAX_BYTES
+    # first so people get a message next to the field.
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    PAGE_SIZE = 20
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "venture@localhost"
+
+
+ENV_KEYS = (
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "UPLOAD_FOLDER",
+    "MAIL_FOLDER",
+)
+
+
+def load_config(app, test_config=None):
+    """Fill app.config: defaults, instance/config.py, environment, then test overrides."""
+    app.config.from_object(DefaultConfig)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("MAIL_USE_TLS"):
+        app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'venture.sqlite'}")
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    app.config.setdefault("MAIL_FOLDER", str(instance / "mail"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def normalise_database_url(url):
+    """Let people paste the usual postgres:// URLs; the app speaks psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance):
+    """A random key kept in instance/secret_key, made on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,112 @@
+"""Uploaded files: checked by content, stored outside static/ under generated names."""
+
+import hashlib
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import filetype
+import sqlalchemy as sa
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy.orm import Mapped, mapped_column
+
+from venture.core.db import UTCDateTime, utcnow
+from venture.extensions import db
+
+# what people may upload, by detected content type
+DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+PDF_OR_IMAGE = {k: v for k, v in DOCUMENT_TYPES.items() if v in ("pdf", "jpg", "png")}
+
+
+class UploadRefused(ValueError):
+    """An upload that is not accepted; str() is a message for a person."""
+
+
+class StoredFile(db.Model):
+    """上传文件"""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    size: Mapped[int] = mapped_column(nullable=False)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    @property
+    def path(self):
+        return Path(current_app.config["UPLOAD_FOLDER"]) / self.stored_name[:2] / self.stored_name
+
+
+def _clean_name(name):
+    name = Path((name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return name[:200] or "file"
+
+
+def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
+    """Check and keep an uploaded file; raise UploadRefused with a message when refused."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = storage.read(limit + 1)
+    if not data:
+        raise UploadRefused(_("The file is empty."))
+    if len(data) > limit:
+        raise UploadRefused(_("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
+    kind = filetype.guess(data)
+    if kind is None or kind.mime not in allowed:
+        raise UploadRefused(
+            _(
+                "This file's content is not an allowed type (allowed: %(types)s).",
+                types=", ".join(sorted(set(allowed.values()))),
+            )
+        )
+    stored = StoredFile(
+        original_name=_clean_name(storage.filename),
+        stored_name=f"{uuid.uuid4().hex}.{allowed[kind.mime]}",
+        content_type=kind.mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    stored.path.parent.mkdir(parents=True, exist_ok=True)
+    stored.path.write_bytes(data)
+    db.session.add(stored)
+    return stored
+
+
+def store_bytes(data, *, name, content_type, actor=None):
+    """Keep bytes the platform made itself (rendered PDFs, exports)."""
+    suffix = Path(name).suffix or ".bin"
+    stored = StoredFile(
+        original_name=_clean_name(name),
+        stored_name=f"{uuid.uuid4().hex}{suffix}",
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    stored.path.parent.mkdir(parents=True, exist_ok=True)
+    stored.path.write_bytes(data)
+    db.session.add(stored)
+    return stored
+
+
+def send_stored(stored, *, inline=False):
+    """A download response for a stored file (the caller has checked access)."""
+    return send_file(
+        stored.path,
+        mimetype=stored.content_type,
+        as_attachment=not inline,
+        download_name=stored.original_name,
+    )

@@ -1,0 +1,99 @@
+"""One transition table per record type, and one function that moves a record along it.
+
+A workflow is data: each Transition names an action, the states it leaves from, the state it
+reaches, who may take it (a predicate on the actor and the record) and an optional guard that
+returns a refusal message when the record is not ready. `transition()` checks both, writes the
+new state and the audit row, and calls the workflow's after-hooks (notifications).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from venture.core import audit
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen now; str() is a message for a person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple
+    target: Any
+    allowed: Callable  # (actor, obj) -> bool
+    label: Any = None
+    guard: Callable | None = None  # (obj, actor) -> message or None
+    needs_reason: bool = False
+
+
+@dataclass
+class Workflow:
+    name: str
+    transitions: tuple
+    state_attr: str = "state"
+    after_hooks: list = field(default_factory=list)
+
+    def get(self, action):
+        for t in self.transitions:
+            if t.action == action:
+                return t
+        raise KeyError(action)
+
+    def refusal(self, obj, action, actor, reason=None):
+        """Why this action cannot happen now, or None when it can."""
+        try:
+            t = self.get(action)
+        except KeyError:
+            return _l("This action does not exist.")
+        state = getattr(obj, self.state_attr)
+        if state not in t.sources:
+            return _l(
+                "This cannot be done while the record is %(state)s.",
+                state=getattr(state, "label", state),
+            )
+        if actor is None or not t.allowed(actor, obj):
+            return _l("You are not allowed to do this.")
+        if t.needs_reason and not (reason and reason.strip()):
+            return _l("Please give a reason.")
+        if t.guard is not None:
+            message = t.guard(obj, actor)
+            if message:
+                return message
+        return None
+
+    def available(self, obj, actor):
+        """The transitions this actor could take on obj now (guards not evaluated)."""
+        state = getattr(obj, self.state_attr)
+        return [t for t in self.transitions if state in t.sources and t.allowed(actor, obj)]
+
+    def states_reachable(self):
+        return {t.target for t in self.transitions}
+
+
+def transition(workflow, obj, action, *, actor, reason=None):
+    """Move obj along workflow by action, or raise TransitionRefused saying why."""
+    message = workflow.refusal(obj, action, actor, reason)
+    if message:
+        raise TransitionRefused(message)
+    t = workflow.get(action)
+    before = getattr(obj, workflow.state_attr)
+    setattr(obj, workflow.state_attr, t.target)
+    audit.record(
+        f"{workflow.name}.{action}",
+        obj,
+        actor=actor,
+        before={"state": before},
+        after={"state": t.target},
+        reason=reason,
+    )
+    for hook in workflow.after_hooks:
+        hook(obj, t, actor, reason)
+    return t

@@ -1,0 +1,168 @@
+"""Organization operations: register, update, verify, invite colleagues."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from venture.auth import operations as accounts
+from venture.auth.enums import Role
+from venture.core import audit
+from venture.core.files import PDF_OR_IMAGE, store_upload
+from venture.core.lifecycle import transition
+from venture.core.mail import send_mail
+from venture.core.timeutil import now
+from venture.extensions import db
+from venture.orgs.credit_code import normalise_credit_code, org_type_for
+from venture.orgs.lifecycle import ORG_WORKFLOW
+from venture.orgs.models import Invitation, Organization
+
+PROFILE_FIELDS = (
+    "name",
+    "legal_representative",
+    "address",
+    "street_id",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "bank_name",
+    "bank_account_name",
+    "bank_account",
+    "certificate_id",
+)
+INVITATION_DAYS = 14
+
+
+class OrganizationError(ValueError):
+    """A refused organization change; field names the form field to show it on."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def find_by_credit_code(code):
+    return db.session.scalar(select(Organization).where(Organization.credit_code == code))
+
+
+def register_organization(*, credit_code, profile, account, certificate=None):
+    """A new pending organization with its first member, who becomes an applicant."""
+    try:
+        code = normalise_credit_code(credit_code)
+    except ValueError as error:
+        raise OrganizationError(str(error), "credit_code") from error
+    if find_by_credit_code(code) is not None:
+        raise OrganizationError(
+            _("An organization with this credit code is already registered."), "credit_code"
+        )
+    if accounts.find_user_by_email(account["email"]) is not None:
+        raise OrganizationError(_("An account with this e-mail already exists."), "email")
+    org = Organization(credit_code=code, org_type=org_type_for(code), **profile)
+    db.session.add(org)
+    user = accounts.create_user(
+        email=account["email"],
+        name=account["name"],
+        phone=account.get("phone"),
+        password=account["password"],
+        roles=[Role.APPLICANT],
+        actor=None,
+        organization=org,
+    )
+    if certificate:
+        _attach_certificate(org, certificate, user)
+    audit.record(
+        "organization.register",
+        org,
+        actor=user,
+        after={**audit.snapshot(org, PROFILE_FIELDS), "credit_code": code},
+    )
+    return org, user
+
+
+def _attach_certificate(org, storage, actor):
+    try:
+        org.certificate = store_upload(storage, allowed=PDF_OR_IMAGE, actor=actor)
+        db.session.flush()
+    except ValueError as error:
+        raise OrganizationError(str(error), "certificate") from error
+
+
+def update_organization(org, *, profile, certificate=None, actor):
+    before = audit.snapshot(org, PROFILE_FIELDS)
+    for key, value in profile.items():
+        setattr(org, key, value)
+    if certificate:
+        _attach_certificate(org, certificate, actor)
+    audit.record_changes(
+        "organization.update", org, actor=actor, before=before, fields=PROFILE_FIELDS
+    )
+
+
+def decide_organization(org, action, *, actor, reason=None):
+    """verify / reject / resubmit through the verification table."""
+    transition(ORG_WORKFLOW, org, action, actor=actor, reason=reason)
+    org.status_reason = reason if action == "reject" else None
+    org.verified_at = now() if action == "verify" else org.verified_at
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_member(org, email, *, actor):
+    """Send a one-time link; the colleague sets up their own account with it."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization=org,
+        email=email.strip().lower(),
+        token_hash=_token_hash(token),
+        invited_by_id=actor.id,
+        expires_at=now() + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    audit.record("organization.invite", invitation, actor=actor, after={"email": invitation.email})
+    link = url_for("orgs.accept_invitation", token=token, _external=True)
+    send_mail(
+        invitation.email,
+        _("Invitation to join %(org)s on Venture", org=org.name),
+        _(
+            "%(name)s invites you to join %(org)s. Open this link within %(days)d days to set up "
+            "your account: %(link)s",
+            name=actor.name,
+            org=org.name,
+            days=INVITATION_DAYS,
+            link=link,
+        ),
+    )
+    return invitation, token
+
+
+def find_invitation(token):
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token or ""))
+    )
+    if invitation is None or invitation.accepted_at or invitation.expires_at < now():
+        return None
+    return invitation
+
+
+def accept_invitation(invitation, *, account):
+    if accounts.find_user_by_email(account["email"]) is not None:
+        raise OrganizationError(_("An account with this e-mail already exists."), "email")
+    user = accounts.create_user(
+        email=account["email"],
+        name=account["name"],
+        phone=account.get("phone"),
+        password=account["password"],
+        roles=[Role.APPLICANT],
+        actor=None,
+        organization=invitation.organization,
+    )
+    invitation.accepted_at = now()
+    audit.record(
+        "organization.join", invitation.organization, actor=user, after={"member": user.email}
+    )
+    return user
