@@ -44,14 +44,15 @@ def _register_models():
     from venture import models  # noqa: F401
 
 
-def _register_blueprints(app):
-    from venture.admin.views import bp as admin_bp
-    from venture.auth.views import bp as auth_bp
-    from venture.home.views import bp as home_bp
-    from venture.orgs.views import bp as orgs_bp
+# the domain modules with pages; each has views.py with a blueprint `bp`
+BLUEPRINT_MODULES = ("home", "auth", "orgs", "admin")
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, admin_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app):
+    from importlib import import_module
+
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(f"venture.{name}.views").bp)
     import venture.nav  # noqa: F401
 
 

@@ -12,21 +12,36 @@ from venture.orgs.models import Organization
 
 bp = Blueprint("home", __name__)
 
-# Each module adds a function (user) -> dict of figures for the home page of a role,
-# and templates to show on the public landing page.
+# role -> [(template, figures function)]: each module adds the panels it shows on the home
+# page of a role; the function (user) -> dict gives the template its figures.
 HOME_PANELS = {}
+# templates included on the public landing page (open calls, announcements…)
 LANDING_BLOCKS = []
 
 
-def home_panel(role):
+def home_panel(role, template):
     def register(function):
-        HOME_PANELS.setdefault(role, []).append(function)
+        HOME_PANELS.setdefault(role, []).append((template, function))
         return function
 
     return register
 
 
-@home_panel(Role.STAFF)
+def landing_block(template):
+    LANDING_BLOCKS.append(template)
+
+
+@home_panel(Role.APPLICANT, "home/panel_applicant.html")
+@home_panel(Role.FINANCE, "home/panel_finance.html")
+@home_panel(Role.EVALUATOR, "home/panel_evaluator.html")
+@home_panel(Role.REVIEWER, "home/panel_reviewer.html")
+@home_panel(Role.COMMUNITY, "home/panel_community.html")
+@home_panel(Role.ADMIN, "home/panel_admin.html")
+def _no_figures(_user):
+    return {}
+
+
+@home_panel(Role.STAFF, "home/panel_staff.html")
 def _organizations_waiting(_user):
     waiting = db.session.scalar(
         select(func.count())
@@ -41,10 +56,9 @@ def _organizations_waiting(_user):
 def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html", landing_blocks=LANDING_BLOCKS)
-    panels = {}
-    for role in sorted(current_user.roles):
-        figures = {}
-        for function in HOME_PANELS.get(role, []):
-            figures.update(function(current_user))
-        panels[role] = figures
+    panels = {
+        role: [(template, function(current_user)) for template, function in HOME_PANELS[role]]
+        for role in sorted(current_user.roles)
+        if role in HOME_PANELS
+    }
     return render_template("home/dashboard.html", panels=panels)

@@ -1,0 +1,89 @@
+"""Calls for proposals (征集公告)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStatus, Route
+from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.timeutil import now
+from venture.extensions import db
+
+call_category = sa.Table(
+    "call_category",
+    db.metadata,
+    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("category_id", sa.ForeignKey("service_category.id"), primary_key=True),
+)
+call_community = sa.Table(
+    "call_community",
+    db.metadata,
+    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("community_id", sa.ForeignKey("community.id"), primary_key=True),
+)
+
+
+class Call(TimestampMixin, db.Model):
+    """征集公告 / 采购项目: one call, one route, one budget."""
+
+    __tablename__ = "call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)
+    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False, index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # sanitised HTML
+    eligibility: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    # one required attachment per line, e.g. "登记证书副本"
+    required_attachments: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    total_budget: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    cap_per_project: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    max_applications_per_org: Mapped[int] = mapped_column(default=1, nullable=False)
+    project_start: Mapped[date] = mapped_column(nullable=False)
+    project_end: Mapped[date] = mapped_column(nullable=False)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # [{"percent": 50, "condition": "on_signing"}, …]; the contracts copy it
+    installment_plan: Mapped[list] = mapped_column(
+        sa.JSON, default=lambda: list(DEFAULT_INSTALLMENT_PLAN), nullable=False
+    )
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+
+    categories = relationship("ServiceCategory", secondary=call_category, lazy="selectin")
+    communities = relationship("Community", secondary=call_community, lazy="selectin")
+    notice = relationship("StoredFile")
+    created_by = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("total_budget > 0", name="budget_positive"),
+        sa.CheckConstraint(
+            "cap_per_project > 0 AND cap_per_project <= total_budget", name="cap_within_budget"
+        ),
+        sa.CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        sa.CheckConstraint("project_end > project_start", name="term_positive"),
+        sa.CheckConstraint("max_applications_per_org >= 1", name="max_applications_positive"),
+    )
+
+    def status_at(self, moment):
+        if self.cancelled_at is not None:
+            return CallStatus.CANCELLED
+        if self.published_at is None:
+            return CallStatus.DRAFT
+        if moment < self.opens_at:
+            return CallStatus.UPCOMING
+        if moment < self.closes_at:
+            return CallStatus.OPEN
+        return CallStatus.CLOSED
+
+    @property
+    def status(self):
+        return self.status_at(now())
+
+    @property
+    def attachment_names(self):
+        return [line.strip() for line in self.required_attachments.splitlines() if line.strip()]
