@@ -6,7 +6,7 @@ from venture.applications.models import (  # noqa: F401
     BudgetLine,
     Milestone,
 )
-from venture.auth.models import User, UserRole  # noqa: F401
+from venture.auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from venture.calls.models import Call  # noqa: F401
 from venture.core.audit import AuditEntry  # noqa: F401
 from venture.core.files import StoredFile  # noqa: F401

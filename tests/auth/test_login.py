@@ -115,3 +115,20 @@ def test_password_change_needs_current_password(client, make, login):
     )
     assert response.status_code == 400
     assert "当前密码不正确。" in response.get_data(as_text=True)
+
+
+def test_five_failures_lock_the_account_for_a_while(client, make):
+    user = make.user(Role.STAFF)
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "wrong"})
+    response = client.post("/login", data={"email": user.email, "password": "Secret12345"})
+    assert response.status_code == 429
+    assert "该账号登录失败次数过多，请在" in response.get_data(as_text=True)
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]

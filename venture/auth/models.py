@@ -89,3 +89,17 @@ class UserRole(db.Model):
             name="known_role",
         ),
     )
+
+
+class LoginAttempt(db.Model):
+    """A sign-in attempt, kept in the database so throttling holds across workers."""
+
+    __tablename__ = "login_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    success: Mapped[bool] = mapped_column(nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (sa.Index("ix_login_attempt_email_at", "email", "at"),)

@@ -1,9 +1,11 @@
 """Account operations: create, change roles, deactivate, passwords."""
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from venture.auth.models import User
+from venture.auth.models import LoginAttempt, User
 from venture.core import audit
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -84,3 +86,31 @@ def update_profile(user, *, name, phone, locale, actor):
 
 def note_login(user):
     user.last_login_at = now()
+
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def login_locked_until(email):
+    """When an e-mail with MAX_FAILURES recent failed sign-ins may try again, else None."""
+    since = now() - LOCKOUT
+    failures = db.session.scalars(
+        select(LoginAttempt.at)
+        .where(
+            LoginAttempt.email == email.strip().lower(),
+            LoginAttempt.at >= since,
+            LoginAttempt.success.is_(False),
+        )
+        .order_by(LoginAttempt.at.desc())
+        .limit(MAX_FAILURES)
+    ).all()
+    if len(failures) < MAX_FAILURES:
+        return None
+    return failures[0] + LOCKOUT
+
+
+def record_login_attempt(email, *, ip, success):
+    db.session.add(
+        LoginAttempt(email=email.strip().lower()[:254], ip=ip, success=success, at=now())
+    )

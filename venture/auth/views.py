@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from venture.auth import operations
 from venture.auth.forms import ChangePasswordForm, LoginForm, ProfileForm
 from venture.core.access import is_safe_next, public, signed_in
+from venture.core.formatting import local_datetime
 from venture.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -19,13 +20,27 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = operations.find_user_by_email(form.email.data)
+        email = form.email.data
+        locked_until = operations.login_locked_until(email)
+        if locked_until is not None:
+            flash(
+                _(
+                    "Too many failed sign-ins for this account. Please try again after %(time)s.",
+                    time=local_datetime(locked_until),
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = operations.find_user_by_email(email)
         if user is None or not user.check_password(form.password.data) or not user.active:
+            operations.record_login_attempt(email, ip=request.remote_addr, success=False)
+            db.session.commit()
             flash(_("The e-mail or password is wrong, or the account is deactivated."), "danger")
         else:
             session.clear()  # a fresh session at sign-in
             login_user(user)
             operations.note_login(user)
+            operations.record_login_attempt(email, ip=request.remote_addr, success=True)
             db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("home.index"))
