@@ -28,7 +28,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     organization_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organization.id", use_alter=True),
+        sa.ForeignKey("organization.id"),
         index=True,
     )
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"), index=True)

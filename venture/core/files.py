@@ -41,7 +41,8 @@ class StoredFile(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     size: Mapped[int] = mapped_column(nullable=False)
     sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # a plain id, not a foreign key: files are leaves that users and organizations point at
+    uploaded_by_id: Mapped[int | None] = mapped_column()
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     @property
