@@ -39,6 +39,8 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
+            # a cheap hash keeps the suite fast; production keeps the scrypt default
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_FOLDER": str(folder / "mail"),
         }

@@ -19,6 +19,7 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     PAGE_SIZE = 20
+    PASSWORD_HASH_METHOD = "scrypt"
     MAIL_SERVER = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False
