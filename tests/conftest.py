@@ -6,7 +6,6 @@ TEST_DATABASE_URL points the suite at PostgreSQL; otherwise a SQLite file in a t
 import os
 
 import pytest
-import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
@@ -57,17 +56,11 @@ def app(tmp_path_factory):
 
 
 def _empty_tables():
-    tables = [t.name for t in db.metadata.sorted_tables]
-    if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        with db.engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-    else:
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("PRAGMA foreign_keys=OFF"))
-            for name in tables:
-                connection.execute(sa.text(f'DELETE FROM "{name}"'))
-            connection.execute(sa.text("PRAGMA foreign_keys=ON"))
+    """DELETE every row, children first (on PostgreSQL far faster than TRUNCATE of every
+    table); foreign keys stay on, so the order must be right."""
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,26 @@ def register(app):
         for msgid, places in missing_translations().items():
             click.echo(f"{places[0][0]}:{places[0][1]}: {msgid}")
 
+    @app.cli.group("audit")
+    def audit():
+        """The audit log."""
+
+    @audit.command("verify")
+    def verify():
+        """Recompute the audit chain; exit 1 naming the first row that does not match."""
+        from venture.core.audit import verify_chain
+
+        checked, broken = verify_chain()
+        if broken is None:
+            click.echo(f"Audit chain intact: {checked} rows verified.")
+            return
+        click.echo(
+            f"Audit chain broken at row id {broken.id} (seq {broken.seq}, action "
+            f"{broken.action}, {broken.object_type} #{broken.object_id}); "
+            f"{checked} rows before it verified."
+        )
+        raise SystemExit(1)
+
     @app.cli.command("create-admin")
     @click.option("--email", required=True)
     @click.option("--name", default="Administrator")

@@ -8,7 +8,7 @@ from venture.applications.models import (  # noqa: F401
 )
 from venture.auth.models import LoginAttempt, User, UserRole  # noqa: F401
 from venture.calls.models import Call  # noqa: F401
-from venture.core.audit import AuditEntry  # noqa: F401
+from venture.core.audit import AuditChainHead, AuditEntry  # noqa: F401
 from venture.core.files import StoredFile  # noqa: F401
 from venture.orgs.models import Invitation, Organization  # noqa: F401
 from venture.procurement.models import Award  # noqa: F401

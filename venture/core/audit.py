@@ -1,5 +1,13 @@
-"""The audit log: one table, one row per create, update, state change or money change."""
+"""The audit log: one table, one row per create, update, state change or money change.
 
+Rows are chained: each carries the SHA-256 of its content and of the previous row's hash, in
+the order given by `seq`. The chain head (one row) is updated first in every writing
+transaction, which takes a write lock on both SQLite and PostgreSQL, so concurrent writers
+append one after the other. `verify_chain()` recomputes the chain and names the first row that
+does not match.
+"""
+
+import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,6 +15,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.core.db import UTCDateTime, utcnow
@@ -28,6 +37,9 @@ class AuditEntry(db.Model):
     after: Mapped[str | None] = mapped_column(sa.Text)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
+    seq: Mapped[int] = mapped_column(unique=True, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
 
     actor = relationship("User", lazy="joined")
 
@@ -40,6 +52,19 @@ class AuditEntry(db.Model):
     @property
     def after_data(self):
         return json.loads(self.after) if self.after else None
+
+
+GENESIS = "0" * 64
+
+
+class AuditChainHead(db.Model):
+    """The end of the audit chain: the last sequence number and hash."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(nullable=False)
+    last_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
 
 
 def _plain(value):
@@ -58,11 +83,44 @@ def _dump(data):
     return json.dumps({k: _plain(v) for k, v in data.items()}, ensure_ascii=False, sort_keys=True)
 
 
+def entry_hash(entry):
+    """The hash of an entry's content and its predecessor's hash."""
+    content = [
+        entry.seq,
+        entry.prev_hash,
+        entry.at.isoformat(),
+        entry.actor_id,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.before,
+        entry.after,
+        entry.reason,
+    ]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def _advance_head():
+    """Lock the chain head for this transaction and return it (made on first use)."""
+    bump = sa.update(AuditChainHead).where(AuditChainHead.id == 1)
+    if db.session.execute(bump.values(last_seq=AuditChainHead.last_seq)).rowcount == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(AuditChainHead(id=1, last_seq=0, last_hash=GENESIS))
+        except IntegrityError:
+            db.session.execute(bump.values(last_seq=AuditChainHead.last_seq))
+    return db.session.execute(
+        sa.select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+    ).scalar_one()
+
+
 def record(action, obj, *, actor, before=None, after=None, reason=None):
     """Add an audit row for obj (flushed so the object has an id); the caller commits."""
     if obj.id is None:
         db.session.flush()
+    head = _advance_head()
     entry = AuditEntry(
+        at=utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
         object_type=type(obj).__name__,
@@ -71,9 +129,29 @@ def record(action, obj, *, actor, before=None, after=None, reason=None):
         after=_dump(after),
         reason=reason,
         ip=request.remote_addr if has_request_context() else None,
+        seq=head.last_seq + 1,
+        prev_hash=head.last_hash,
     )
+    entry.hash = entry_hash(entry)
+    head.last_seq, head.last_hash = entry.seq, entry.hash
     db.session.add(entry)
     return entry
+
+
+def verify_chain(batch=2000):
+    """(rows checked, the first row that breaks the chain or None), in seq order."""
+    table = AuditEntry.__table__
+    previous, checked, last_seq = GENESIS, 0, 0
+    while True:
+        rows = db.session.execute(
+            sa.select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch)
+        ).all()
+        if not rows:
+            return checked, None
+        for row in rows:
+            if row.prev_hash != previous or entry_hash(row) != row.hash:
+                return checked, row
+            previous, last_seq, checked = row.hash, row.seq, checked + 1
 
 
 def snapshot(obj, fields):

@@ -1,0 +1,53 @@
+import sqlalchemy as sa
+
+from venture.auth.enums import Role
+from venture.core.audit import AuditEntry, record, verify_chain
+from venture.extensions import db
+
+
+def _entries(make, count):
+    staff = make.user(Role.STAFF)
+    org = make.org()
+    for n in range(count):
+        record("test.touch", org, actor=staff, after={"n": n})
+    db.session.commit()
+    return db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq)).all()
+
+
+def test_chain_links_each_row_to_the_previous(make):
+    entries = _entries(make, 3)
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert entries[1].prev_hash == entries[0].hash
+    assert entries[2].prev_hash == entries[1].hash
+    assert verify_chain() == (3, None)
+
+
+def test_altered_row_is_reported_exactly(make):
+    entries = _entries(make, 4)
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.id == entries[2].id).values(after='{"n": 99}')
+    )
+    db.session.commit()
+    checked, broken = verify_chain()
+    assert (checked, broken.id) == (2, entries[2].id)
+
+
+def test_deleted_row_breaks_the_chain_at_the_next(make):
+    entries = _entries(make, 3)
+    db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id == entries[1].id))
+    db.session.commit()
+    checked, broken = verify_chain()
+    assert (checked, broken.id) == (1, entries[2].id)
+
+
+def test_cli_verify_names_the_broken_row(app, make):
+    entries = _entries(make, 2)
+    ok = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert ok.output == "Audit chain intact: 2 rows verified.\n"
+    db.session.execute(
+        sa.update(AuditEntry).where(AuditEntry.id == entries[0].id).values(reason="changed")
+    )
+    db.session.commit()
+    broken = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert broken.output.startswith(f"Audit chain broken at row id {entries[0].id} (seq 1,")
