@@ -17,7 +17,7 @@ test:
 	@bash scripts/setup.sh test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 format:
 	$(BIN)/ruff check --fix .

@@ -6,6 +6,7 @@ TEST_DATABASE_URL points the suite at PostgreSQL; otherwise a SQLite file in a t
 import os
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
@@ -27,11 +28,30 @@ class FreshClient(FlaskClient):
             g.__dict__.clear()
 
 
+def _worker_database(url):
+    """Under pytest-xdist each worker gets its own PostgreSQL database, made on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     compile_catalogues()
     folder = tmp_path_factory.mktemp("venture")
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'test.sqlite'}"
+    url = os.environ.get("TEST_DATABASE_URL")
+    url = _worker_database(url) if url else f"sqlite:///{folder / 'test.sqlite'}"
     app = create_app(
         {
             "TESTING": True,

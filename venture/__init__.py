@@ -62,7 +62,25 @@ def _register_models():
 
 
 # the domain modules with pages; each has views.py with a blueprint `bp`
-BLUEPRINT_MODULES = ("home", "auth", "orgs", "admin")
+BLUEPRINT_MODULES = (
+    "home",
+    "auth",
+    "orgs",
+    "admin",
+    "calls",
+    "applications",
+    "notifications",
+    "announcements",
+    "review",
+    "contracts",
+    "payments",
+    "procurement",
+    "delivery",
+    "evaluation",
+    "reports",
+    "community",
+    "api",
+)
 
 
 def _register_blueprints(app):
@@ -124,7 +142,9 @@ def _register_errors(app):
 
     def page(status, title, message):
         if request.path.startswith("/api/"):
-            return {"error": {"code": status, "message": message}}, status
+            from venture.api.errors import error_body
+
+            return error_body(status, message)
         return render_template("error.html", status=status, title=title, message=message), status
 
     @app.errorhandler(400)

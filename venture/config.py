@@ -37,6 +37,7 @@ ENV_KEYS = (
     "MAIL_SENDER",
     "UPLOAD_FOLDER",
     "MAIL_FOLDER",
+    "OCDS_OCID_PREFIX",
 )
 
 

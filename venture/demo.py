@@ -1,12 +1,16 @@
 """Demo data: a plausible district (20 streets, 4 towns, 117 communities), organizations and
 one login per role. Names are invented."""
 
+import io
 import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from stdnum.cn import uscc
 
 from venture.auth.enums import Role
 from venture.auth.operations import create_user
+from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, Route
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.orgs.credit_code import org_type_for
@@ -216,4 +220,742 @@ def load_demo():
             organization=org,
         )
     db.session.flush()
+    load_venture_grant_call(orgs, streets)
+    load_procurement(orgs, streets)
+    load_community(communities)
     return [(role.value, email) for role, email, _name, _extra in logins]
+
+
+# --- calls and applications (征集与申报) -------------------------------------------------
+
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+CALL_DESCRIPTION = """为深入推进“以居民需求为导向”的社区治理，激发社会组织参与社区服务的活力，\
+香坊区民政局安排福利彩票公益金 200 万元，面向全区社会组织公开征集公益创投项目。
+
+本次征集重点支持为老服务、儿童关爱、助残服务和社区自治互助四类项目。项目须立足社区实际需求，\
+服务对象明确、活动设计可行、预算编制合理，并有社区居委会的支持。
+
+项目经资格审查、专家评审和结果公示后立项，签订服务协议后分期拨付资金。"""
+DEMO_APPLICATIONS = [
+    # (organization index, title, category code, state after submission, line items)
+    (1, "四点半课堂——双职工家庭儿童课后托管", "children", "submitted",
+     [("personnel", "社工补贴", "3000", "12", "30000", "6000"),
+      ("materials", "学习用品与绘本", "25.50", "200", "5100", "0"),
+      ("activities", "亲子活动", "1500", "6", "7000", "2000")]),
+    (2, "银龄守护——社区独居老人关爱服务", "elderly", "eligible",
+     [("personnel", "社工补贴", "3500", "12", "36000", "6000"),
+      ("activities", "健康讲座", "800", "12", "9600", "0")]),
+    (3, "阳光同行——残疾人康复陪伴计划", "disability", "returned",
+     [("personnel", "康复师劳务", "4000", "10", "35000", "5000"),
+      ("materials", "康复器具", "1200", "8", "9600", "0")]),
+    (4, "邻里守望——楼院自治议事会培育", "self_governance", "ineligible",
+     [("activities", "议事会培训", "2000", "8", "16000", "0")]),
+    (5, "夕阳红合唱团——老年文化活动", "elderly", "submitted",
+     [("activities", "合唱排练与演出", "1800", "20", "30000", "6000"),
+      ("publicity", "演出宣传", "2000", "1", "2000", "0")]),
+]  # fmt: skip
+
+
+def _demo_file(label):
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(stream=io.BytesIO(DEMO_PDF), filename=f"{label}.pdf")
+
+
+def _demo_values(call, title, category, lines, *, complete=True):
+    """What an organization typed into its application."""
+    from venture.applications.enums import BudgetCategory
+
+    start = call.project_start
+    return {
+        "title": title,
+        "category_id": category.id,
+        "community_ids": [c.id for c in call.communities[:2]],
+        "target_group": "辖区居民，重点是有需要的家庭和个人",
+        "beneficiaries": 120,
+        "needs_analysis": "社区走访和居委会需求清单显示，相关服务长期不足，居民意愿强烈。",
+        "objectives": "一年内稳定服务 120 名居民，满意度达到 90% 以上。",
+        "activity_plan": "第一季度需求调研与招募；第二、三季度常规服务；第四季度总结评估。",
+        "team": "项目主管 1 名、专职社工 2 名、志愿者 20 名。" if complete else "",
+        "project_start": start,
+        "project_end": call.project_end,
+        "declaration": complete,
+        "budget_lines": [
+            {
+                "category": BudgetCategory(kind),
+                "item": item,
+                "unit_price": Decimal(price),
+                "quantity": Decimal(quantity),
+                "requested": Decimal(requested),
+                "own_funds": Decimal(own),
+            }
+            for kind, item, price, quantity, requested, own in lines
+        ],
+        "milestones": [
+            {
+                "title": "完成需求调研",
+                "due_date": start + timedelta(days=45),
+                "deliverable": "调研报告",
+            },
+            {
+                "title": "中期总结",
+                "due_date": start + timedelta(days=180),
+                "deliverable": "中期报告",
+            },
+        ],
+        "typed_input": {},
+    }
+
+
+def load_venture_grant_call(orgs, streets):
+    """An open venture-grant call with applications in several states."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from venture.applications import operations as applications
+    from venture.auth.models import User
+    from venture.calls import operations as calls
+    from venture.core.timeutil import from_local, local_today
+
+    staff = db.session.scalar(select(User).where(User.email == "staff@venture.example.com"))
+    today = local_today()
+    term_start = date(today.year + (today.month > 10), (today.month + 1) % 12 + 1, 1)
+    categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}
+    # url_for in notifications needs a request; the demo runs from the command line
+    with current_app.test_request_context():
+        call = calls.create_call(
+            {
+                "title": f"{today.year}年香坊区公益创投项目征集公告",
+                "year": today.year,
+                "route": Route.VENTURE_GRANT,
+                "description": CALL_DESCRIPTION,
+                "eligibility": "在香坊区民政局依法登记的社会组织\n近两年年度检查合格\n"
+                "有健全的财务管理制度和专职财务人员\n近三年无违法违规记录",
+                "required_attachments": "登记证书副本\n项目预算明细表\n社区居委会支持意见",
+                "category_ids": [
+                    categories[c].id
+                    for c in ("elderly", "children", "disability", "self_governance")
+                ],
+                "community_ids": [c.id for s in streets[:6] for c in s.communities],
+                "total_budget": Decimal("2000000.00"),
+                "cap_per_project": Decimal("200000.00"),
+                "max_applications_per_org": 2,
+                "project_start": term_start,
+                "project_end": date(term_start.year + 1, term_start.month, 1) - timedelta(days=1),
+                "opens_at": from_local(datetime.combine(today - timedelta(days=10), time(9))),
+                "closes_at": from_local(datetime.combine(today + timedelta(days=30), time(17))),
+                "installment_plan": list(DEFAULT_INSTALLMENT_PLAN),
+            },
+            actor=staff,
+        )
+        db.session.flush()
+        calls.publish_call(call, actor=staff)
+        for index, title, code, state, lines in DEMO_APPLICATIONS:
+            member = db.session.scalar(
+                select(User).where(User.organization_id == orgs[index].id).order_by(User.id)
+            )
+            application = applications.start_application(call, actor=member)
+            values = _demo_values(call, title, categories[code], lines)
+            applications.save_draft(application, values, actor=member)
+            for label in call.attachment_names:
+                applications.attach_file(application, label, _demo_file(label), actor=member)
+            applications.submit_application(application, actor=member)
+            checklist = [(item, state != "ineligible") for item in call.eligibility_items]
+            if state == "eligible":
+                applications.screen_application(
+                    application, "mark_eligible", actor=staff, checklist=checklist
+                )
+            elif state == "ineligible":
+                applications.screen_application(
+                    application,
+                    "mark_ineligible",
+                    actor=staff,
+                    reason="未提供近两年年度检查合格证明。",
+                    checklist=checklist,
+                )
+            elif state == "returned":
+                applications.screen_application(
+                    application,
+                    "return_for_correction",
+                    actor=staff,
+                    reason="项目预算明细表缺少单位盖章，请补充后重新上传。",
+                    deadline=from_local(datetime.combine(today + timedelta(days=7), time(17))),
+                )
+        # the applicant demo organization also has a draft in progress
+        member = db.session.scalar(
+            select(User).where(User.email == "applicant@venture.example.com")
+        )
+        draft = applications.start_application(call, actor=member)
+        values = _demo_values(
+            call,
+            "平安童行——社区儿童安全教育",
+            categories["children"],
+            [("activities", "安全教育课堂", "600", "10", "6000", "0")],
+            complete=False,
+        )
+        applications.save_draft(draft, values, actor=member)
+    db.session.flush()
+
+
+# --- procurement: a targeted purchase and an open tender (定向购买与招投标) ---------------------
+
+DESIGNATION_JUSTIFICATION = (
+    "该中心自 2023 年起连续承接红旗社区居家养老服务，已为 86 名独居、空巢老人建立服务档案，"
+    "与老人及家属建立了稳定的信任关系。为保证服务不中断、服务对象不因更换承接主体受影响，"
+    "拟继续定向委托该中心提供服务。"
+)
+TENDER_REQUIREMENTS = """为香坊区 6 个街道的社区居民提供心理疏导服务：
+1. 每个街道设立 1 个心理服务站，每周开放不少于 2 个半天；
+2. 全年开展团体辅导不少于 48 场、个案咨询不少于 300 人次；
+3. 建立心理危机转介机制，与辖区医院精神科建立合作；
+4. 服务人员须持有心理咨询或社会工作相关资格证书。"""
+
+
+def _demo_call(staff, title, route, categories, streets, *, description, budget, opens, closes):
+    from venture.calls import operations as calls
+
+    today = date.today()
+    return calls.create_call(
+        {
+            "title": title,
+            "year": today.year,
+            "route": route,
+            "description": description,
+            "eligibility": "在香坊区民政局依法登记的社会组织\n近两年年度检查合格",
+            "required_attachments": "",
+            "category_ids": [c.id for c in categories],
+            "community_ids": [c.id for s in streets for c in s.communities],
+            "total_budget": budget,
+            "cap_per_project": budget,
+            "max_applications_per_org": 1,
+            "project_start": date(today.year + 1, 1, 1),
+            "project_end": date(today.year + 1, 12, 31),
+            "opens_at": opens,
+            "closes_at": closes,
+            "installment_plan": list(DEFAULT_INSTALLMENT_PLAN),
+        },
+        actor=staff,
+    )
+
+
+def load_procurement(orgs, streets):
+    """A targeted purchase being announced (its organization preparing the service plan) and
+    an open tender taking bids: two sealed bids, one draft, one clarification."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from venture.auth.models import User
+    from venture.calls import operations as calls
+    from venture.core.timeutil import from_local, local_today
+    from venture.procurement import operations as procurement
+    from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
+    from venture.review import operations as review
+
+    staff = db.session.scalar(select(User).where(User.email == "staff@venture.example.com"))
+    categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}
+    today = local_today()
+    opens = from_local(datetime.combine(today - timedelta(days=1), time(9)))
+
+    def member_of(org):
+        return db.session.scalar(
+            select(User).where(User.organization_id == org.id).order_by(User.id)
+        )
+
+    with current_app.test_request_context():
+        # 定向购买: the call, the designation of a verified organization, the 公示
+        call = _demo_call(
+            staff,
+            f"{today.year + 1}年红旗社区居家养老服务定向购买",
+            Route.TARGETED,
+            [categories["elderly"]],
+            streets[:1],
+            description="向红旗社区独居、空巢老人提供居家养老服务。",
+            budget=Decimal("180000.00"),
+            opens=opens,
+            closes=from_local(datetime.combine(today + timedelta(days=30), time(17))),
+        )
+        db.session.flush()
+        designation = procurement.create_designation(
+            call,
+            {
+                "organization_id": orgs[2].id,
+                "service": "红旗社区独居老人居家养老服务",
+                "service_content": "每周上门探访、健康监测、助餐助洁，服务 86 名老人。",
+                "amount": Decimal("180000.00"),
+                "term_start": date(today.year + 1, 1, 1),
+                "term_end": date(today.year + 1, 12, 31),
+                "reason": DesignationReason.CONTINUITY,
+                "justification": DESIGNATION_JUSTIFICATION,
+            },
+            actor=staff,
+        )
+        calls.publish_call(call, actor=staff)
+        procurement.announce_designation(
+            designation,
+            title=f"定向委托公示：{designation.service}",
+            period_days=5,
+            actor=staff,
+        )
+
+        # 公开招标: details, criteria, the notice, a clarification, sealed bids and a draft
+        deadline = from_local(datetime.combine(today + timedelta(days=25), time(9, 30)))
+        call = _demo_call(
+            staff,
+            f"{today.year + 1}年香坊区社区心理疏导服务采购项目（公开招标）",
+            Route.TENDER,
+            [categories["counselling"]],
+            streets[:6],
+            description=TENDER_REQUIREMENTS,
+            budget=Decimal("320000.00"),
+            opens=opens,
+            closes=deadline,
+        )
+        db.session.flush()
+        tender = procurement.save_tender(
+            call,
+            {
+                "method": TenderMethod.OPEN,
+                "evaluation": EvaluationMethod.COMPREHENSIVE,
+                "requirements": TENDER_REQUIREMENTS,
+                "budget_ceiling": Decimal("300000.00"),
+                "price_weight": Decimal("30"),
+                "required_documents": "登记证书副本\n近两年年检证明\n报价明细表",
+                "bid_deadline": deadline,
+                "opening_at": deadline,
+                "opening_place": "香坊区民政局三楼会议室",
+            },
+            actor=staff,
+        )
+        review.save_rubric(
+            call,
+            [
+                {"id": None, "name": "服务方案", "description": "方案针对性、可行性",
+                 "max_score": Decimal(30)},
+                {"id": None, "name": "团队与资质", "description": "人员资格与稳定性",
+                 "max_score": Decimal(20)},
+                {"id": None, "name": "服务经验", "description": "近三年同类项目业绩",
+                 "max_score": Decimal(20)},
+            ],
+            actor=staff,
+        )  # fmt: skip
+        calls.publish_call(call, actor=staff)
+        asker = member_of(orgs[3])
+        question = procurement.ask_question(
+            tender, user=asker, text="心理服务站的场地是否由街道提供？"
+        )
+        db.session.flush()
+        procurement.publish_clarification(
+            tender,
+            text="心理服务站场地由各街道提供，投标报价中不含场地租金。",
+            question_ids=[question.id],
+            actor=staff,
+        )
+        for org, price, submit in ((orgs[3], "286000.00", True), (orgs[4], "279500.00", True),
+                                   (orgs[5], "295000.00", False)):  # fmt: skip
+            bidder = member_of(org)
+            bid = procurement.start_bid(tender, actor=bidder)
+            procurement.save_bid(
+                bid,
+                {
+                    "price": Decimal(price),
+                    "approach": "在 6 个街道各设心理服务站，团体辅导与个案咨询相结合。",
+                    "team": "国家二级心理咨询师 4 名、持证社工 6 名。",
+                    "schedule": "签约后一个月内建站，按季度开展服务并评估。",
+                    "quality": "督导制度、个案记录和满意度回访。",
+                    "declaration": True,
+                },
+                actor=bidder,
+            )
+            for label in tender.document_names:
+                procurement.attach_bid_file(bid, label, _demo_file(label), actor=bidder)
+            if submit:
+                procurement.submit_bid(bid, actor=bidder)
+    db.session.flush()
+
+
+# --- community needs and supervision (需求清单与社区监督) ----------------------------------------
+
+DEMO_NEEDS = [
+    # (community index, key, title, category, urgency, residents, target group, place, description)
+    (0, "after_school", "双职工家庭孩子放学后无人照看", "children", "urgent", 45,
+     "辖区6至12岁双职工家庭儿童", "社区党群服务中心",
+     "小区双职工家庭多，孩子下午四点放学后无人接送和看护，家长反映强烈。"),
+    (0, "home_visits", "独居老人日常探访和健康监测", "elderly", "pressing", 86,
+     "辖区80岁以上独居、空巢老人", "各居民楼院",
+     "独居老人行动不便，子女不在身边，突发疾病无人发现，需要定期上门探访。"),
+    (0, "visit_duplicate", "独居老人需要有人上门看看", "elderly", "normal", 40,
+     "独居老人", "3号楼院", "楼长反映3号楼院几位独居老人希望有人定期上门看看。"),
+    (0, "stair_lights", "老旧楼道照明和扶手改造", "co_building", "normal", 200,
+     "老旧小区居民，特别是老年人", "1至6号楼",
+     "楼道灯损坏、没有扶手，老人上下楼困难，希望协调驻区单位共建改造。"),
+    (24, "rehab", "残疾人康复训练缺少场地和指导", "disability", "pressing", 30,
+     "辖区肢体残疾和智力残疾居民", "社区康复室",
+     "康复室器材闲置，缺少专业康复师指导，残疾人家属希望有人定期开展康复训练。"),
+    (24, "yard_council", "楼院议事缺少组织", "self_governance", "normal", 150,
+     "楼院居民", "各楼院", "停车、环境卫生等楼院事务缺少议事渠道，希望培育居民议事会。"),
+    (1, "smartphones", "老年人智能手机使用培训", "elderly", "normal", 120,
+     "60岁以上老年居民", "社区活动室", "老人不会用手机挂号、缴费、扫码，希望有耐心的培训。"),
+    (1, "mediation", "邻里纠纷调解", "mediation", "pressing", 25,
+     "有邻里矛盾的居民家庭", "社区调解室", "噪音、漏水等邻里纠纷增多，需要专业调解力量。"),
+    (2, "teen_counselling", "青少年心理辅导", "counselling", "urgent", 40,
+     "辖区初高中学生及家长", "社区心理服务站", "学业压力大，部分学生情绪问题突出，家长求助无门。"),
+    (20, "left_behind", "留守儿童暑期看护", "children", "urgent", 60,
+     "父母外出务工的留守儿童", "村委会活动室", "暑假期间留守儿童无人看护，存在安全隐患。"),
+    (20, "square_dance", "广场舞噪音扰民协调", "mediation", "normal", 300,
+     "广场周边居民", "文化广场", "晚间广场舞音量过大，周边居民投诉。"),
+]  # fmt: skip
+# demo application title -> the needs it answers, and its service prices
+DEMO_ANSWERS = {
+    "四点半课堂——双职工家庭儿童课后托管": (
+        ["after_school"],
+        [("课后托管与作业辅导", "low_cost", "3.00", "天"), ("亲子活动", "free", None, "")],
+    ),
+    "银龄守护——社区独居老人关爱服务": (
+        ["home_visits"],
+        [("入户探访与健康监测", "free", None, ""), ("助餐服务", "low_cost", "5.00", "餐")],
+    ),
+    "阳光同行——残疾人康复陪伴计划": (["rehab"], [("康复训练指导", "free", None, "")]),
+    "邻里守望——楼院自治议事会培育": (["yard_council"], []),
+}
+
+
+def load_community(communities):
+    """Needs published by several residents' committees, some taken up by the venture-grant
+    call and answered by its applications, a duplicate merged, one closed; on demo projects (if
+    any) the committees' checks and residents' satisfaction answers."""
+    from sqlalchemy import select
+
+    from venture.applications.models import Application
+    from venture.auth.models import User
+    from venture.calls.models import Call
+    from venture.community import operations as community
+    from venture.community.enums import Pricing, Urgency
+    from venture.community.models import ServicePrice
+
+    staff = db.session.scalar(select(User).where(User.email == "staff@venture.example.com"))
+    categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}
+    committees = {
+        communities[0].id: db.session.scalar(
+            select(User).where(User.email == "community@venture.example.com")
+        )
+    }
+    needs = {}
+    for index, key, title, category, urgency, residents, group, place, text in DEMO_NEEDS:
+        place_of = communities[index]
+        if place_of.id not in committees:
+            committees[place_of.id] = create_user(
+                email=f"juweihui{place_of.id}@demo.example.com",
+                name=f"{place_of.name}居委会",
+                password=DEMO_PASSWORD,
+                roles=[Role.COMMUNITY],
+                actor=None,
+                community=place_of,
+            )
+            db.session.flush()
+        needs[key] = community.publish_need(
+            {
+                "category_id": categories[category].id,
+                "title": title,
+                "target_group": group,
+                "residents": residents,
+                "place": place,
+                "urgency": Urgency(urgency),
+                "description": text,
+            },
+            actor=committees[place_of.id],
+        )
+    db.session.flush()
+    community.merge_need(
+        needs["visit_duplicate"],
+        needs["home_visits"],
+        actor=staff,
+        reason="同一社区独居老人探访需求，合并办理。",
+    )
+    community.decide_need(
+        needs["square_dance"],
+        "close",
+        actor=committees[communities[20].id],
+        reason="已协调调整活动时间和音量，居民不再投诉。",
+    )
+
+    call = db.session.scalar(
+        select(Call).where(Call.route == Route.VENTURE_GRANT).order_by(Call.id).limit(1)
+    )
+    if call is None:
+        return
+    in_call = ("after_school", "home_visits", "rehab", "yard_council", "smartphones")
+    community.set_call_needs(call, [needs[k].id for k in in_call], actor=staff)
+    db.session.flush()
+    for application in db.session.scalars(
+        select(Application).where(Application.call_id == call.id)
+    ):
+        answers, prices = DEMO_ANSWERS.get(application.title, ([], []))
+        application.needs = [needs[k] for k in answers]
+        application.service_prices = [
+            ServicePrice(
+                position=n,
+                service=service,
+                pricing=Pricing(pricing),
+                price=Decimal(price) if price else None,
+                unit=unit,
+            )
+            for n, (service, pricing, price, unit) in enumerate(prices)
+        ]
+    db.session.flush()
+    _load_supervision()
+
+
+def _load_supervision():
+    """Checks and satisfaction answers on the demo's delivered projects, when it has any."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from venture.auth.models import User
+    from venture.community import operations as community
+    from venture.community.enums import SurveyQuestion, Verdict
+    from venture.community.permissions import CHECKABLE_REPORT_STATES
+    from venture.delivery.models import Activity, ProgressReport, Project
+
+    rng = random.Random(SEED + 12)
+    activities = db.session.scalars(
+        select(Activity)
+        .join(ProgressReport, ProgressReport.id == Activity.report_id)
+        .where(ProgressReport.state.in_(CHECKABLE_REPORT_STATES))
+        .order_by(Activity.id)
+    ).all()
+    for n, activity in enumerate(activities):
+        checker = db.session.scalar(
+            select(User).where(User.community_id == activity.community_id).order_by(User.id)
+        )
+        if checker is None or activity.report.project.is_read_only or n % 3 == 2:
+            continue  # every third activity is left for the committee to check
+        if n == 1:
+            community.check_activity(
+                activity,
+                Verdict.DISPUTED,
+                actor=checker,
+                comment="据居民反映，当天活动室未开放，活动未按报告开展。",
+            )
+        else:
+            community.check_activity(activity, Verdict.CONFIRMED, actor=checker)
+    projects = db.session.scalars(select(Project).order_by(Project.id).limit(5)).all()
+    for project in projects:
+        if not community.survey_is_open(project):
+            continue
+        for _answer in range(8):
+            scores = {q: rng.choice((3, 4, 4, 5, 5)) for q in SurveyQuestion}
+            community.record_survey_answer(
+                project,
+                scores,
+                device_token=secrets.token_urlsafe(24),
+                address=f"demo-{rng.randint(1, 250)}",
+            )
+    db.session.flush()
+
+
+# --- the year so far: a closed call through review, contracts, payments, delivery (全流程) -------
+#
+# The operations stamp their changes with the current time and take no date (except the
+# signing date, the payment date and the evaluation's due date). So that the story reads as
+# months of work, the loader sets the timestamps an operation just stamped to the day the story
+# has it happen (`_backdate`), right after calling it; nothing else is written by hand. The
+# audit rows keep the real moment the demo was loaded, and the chain stays intact.
+
+PAST_CALL_DESCRIPTION = """香坊区民政局安排福利彩票公益金，面向全区社会组织征集第一批公益创投项目，\
+重点支持困境儿童关爱、居家养老互助、残疾人康复、矛盾纠纷调解和青少年心理健康服务。
+
+项目经资格审查、专家评审和结果公示后立项，签订服务协议后按进度分期拨付资金。"""
+PAST_APPLICATIONS = [
+    # (organization index, title, category code, quality 0–1 that the panel's scores follow,
+    #  community indexes served, beneficiaries, target group, objectives, budget lines
+    #  (category, item, unit price, quantity, requested, own funds))
+    (1, "童心守护——困境儿童成长陪伴计划", "children", 0.88, (0, 24), 160,
+     "辖区困境儿童、留守儿童及其家庭",
+     "为 160 名困境儿童建立成长档案，开展课后陪伴、亲子活动和入户探访，家长满意度达到 90%。",
+     [("personnel", "社工补贴", "4000", "12", "42000", "6000"),
+      ("activities", "成长营与亲子活动", "3000", "16", "45000", "3000"),
+      ("materials", "学习用品与绘本", "60", "300", "18000", "0"),
+      ("publicity", "宣传与成果展示", "5000", "1", "5000", "0")]),
+    (9, "银龄互助——低龄老人结对帮扶高龄独居老人", "elderly", 0.85, (0, 1), 120,
+     "辖区 80 岁以上独居老人和 60 至 70 岁的低龄志愿者",
+     "组织 60 名低龄老人与 60 名高龄独居老人结对，每周探访一次，建立应急联络机制。",
+     [("personnel", "社工补贴", "3500", "12", "36000", "6000"),
+      ("activities", "结对探访与健康讲座", "1200", "24", "28800", "0"),
+      ("materials", "助老服务包", "150", "160", "22000", "2000"),
+      ("administration", "项目管理费", "5000", "1", "5000", "0")]),
+    (11, "康复到家——居家残疾人康复指导", "disability", 0.83, (24, 2), 60,
+     "辖区居家肢体残疾和智力残疾居民及其照护者",
+     "为 60 名居家残疾人提供每月两次上门康复指导，培训照护者 40 人次。",
+     [("personnel", "康复师劳务", "5000", "12", "54000", "6000"),
+      ("materials", "康复器具", "1500", "20", "30000", "0"),
+      ("activities", "康复知识讲座", "1000", "12", "12000", "0")]),
+    (6, "和为贵——楼院矛盾纠纷调解", "mediation", 0.80, (1, 25), 300,
+     "有邻里矛盾的居民家庭和楼院居民",
+     "培育 4 支楼院调解队，调解邻里纠纷 80 件以上，调解成功率达到 85%。",
+     [("personnel", "调解员补贴", "3000", "12", "32000", "4000"),
+      ("activities", "调解培训与楼院议事会", "1500", "20", "30000", "0"),
+      ("publicity", "普法宣传", "4000", "1", "4000", "0")]),
+    (8, "心桥——社区青少年心理健康服务", "counselling", 0.77, (2, 0), 200,
+     "辖区初高中学生及其家长",
+     "开展团体辅导 30 场、个案咨询 150 人次，建立心理危机转介机制。",
+     [("personnel", "心理咨询师劳务", "6000", "12", "66000", "6000"),
+      ("activities", "团体辅导", "2000", "30", "54000", "6000"),
+      ("materials", "心理测评与教具", "15000", "1", "15000", "0")]),
+    (10, "彩虹课堂——社区儿童四点半课堂", "children", 0.72, (3, 4), 90,
+     "辖区双职工家庭小学生",
+     "为 90 名小学生提供课后托管和作业辅导，每周开课 5 天。",
+     [("personnel", "辅导老师补贴", "3000", "12", "36000", "0"),
+      ("activities", "兴趣课堂", "800", "40", "30000", "2000"),
+      ("materials", "学习用品", "40", "300", "12000", "0")]),
+    (2, "阳光就业——残疾人辅助性就业", "disability", 0.68, (24, 26), 40,
+     "辖区有劳动意愿的残疾人",
+     "为 40 名残疾人提供手工技能培训和辅助性就业岗位，人均月增收 500 元。",
+     [("personnel", "就业辅导员补贴", "3500", "12", "40000", "2000"),
+      ("materials", "手工原材料", "20000", "1", "20000", "0"),
+      ("activities", "义卖展销活动", "3000", "5", "15000", "0")]),
+    (3, "邻里守望——楼院互助小组培育", "self_governance", None, (5,), 100,
+     "楼院居民", "培育 10 个楼院互助小组。",
+     [("activities", "互助小组培训", "2000", "10", "20000", "0")]),
+]  # fmt: skip
+PAST_CALL_BUDGET = Decimal("480000.00")
+EXPERTS = [
+    # (title 职称, employer, fields of expertise)
+    ("教授", "黑龙江大学社会学院", ("elderly", "self_governance", "mediation")),
+    ("副教授", "哈尔滨工业大学人文学院", ("children", "counselling")),
+    ("高级社会工作师", "哈尔滨市社会工作协会", ("elderly", "disability", "care")),
+    ("注册会计师", "黑龙江正信会计师事务所", ("co_building", "self_governance")),
+    ("主任医师", "哈尔滨市第一专科医院", ("counselling", "disability")),
+    ("副研究员", "黑龙江省社会科学院", ("children", "culture_sport")),
+    ("律师", "黑龙江龙信律师事务所", ("mediation", "co_building")),
+]
+SHEET_COMMENTS = [
+    "需求调研扎实，服务对象明确，建议细化季度目标。",
+    "项目设计合理，预算基本符合实际，志愿者管理需加强。",
+    "团队经验较丰富，建议与社区居委会建立定期沟通机制。",
+    "活动安排可行，创新性一般，可借鉴同类项目经验。",
+    "预算中人员费用占比偏高，建议压缩并增加活动投入。",
+]
+ACTIVITY_TITLES = {
+    "children": ["四点半课堂", "亲子阅读会", "困境儿童入户陪伴", "儿童安全教育课堂"],
+    "elderly": ["结对入户探访", "老年健康讲座", "智能手机使用培训", "助老志愿者培训"],
+    "disability": ["上门康复指导", "照护者培训", "康复知识讲座", "残疾人联谊活动"],
+    "mediation": ["楼院议事会", "邻里纠纷调解", "普法宣传进楼院", "调解员培训"],
+    "counselling": ["青少年团体辅导", "家长课堂", "个案心理咨询", "心理健康讲座"],
+}
+BENEFICIARY_GROUPS = {
+    "children": ("children", "families"),
+    "elderly": ("elderly", "residents"),
+    "disability": ("disabled", "families"),
+    "mediation": ("residents", "families"),
+    "counselling": ("children", "families"),
+}
+
+
+def _local(day, hour=10, minute=0):
+    """The moment hour:minute Beijing time on day, as stored (aware UTC)."""
+    from venture.core.timeutil import from_local
+
+    return from_local(datetime.combine(day, time(hour, minute)))
+
+
+def _backdate(record, **moments):
+    """Move the timestamps an operation just stamped with "now" to the story's day (see the
+    note at the top of this section)."""
+    for name, value in moments.items():
+        setattr(record, name, value)
+
+
+def _working_day(day):
+    """day, or the next working day (announcements are published on working days)."""
+    from venture.core.workdays import is_working_day
+
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _announcement_back_to(announcement, day):
+    """Publish the announcement on day instead of today; its period follows from that day."""
+    from venture.core.workdays import period_end
+
+    _backdate(
+        announcement,
+        published_at=_local(day, 9),
+        starts_on=day,
+        ends_on=period_end(day, announcement.period_days).end,
+    )
+    return announcement.ends_on
+
+
+def _finalise_announcement(announcement, *, actor, day):
+    from venture.announcements import operations as announcements
+
+    announcements.finalise_announcement(announcement, actor=actor)
+    _backdate(announcement, finalised_at=_local(day, 9, 30))
+
+
+def _user(email):
+    from sqlalchemy import select
+
+    from venture.auth.models import User
+
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _first_member(org):
+    from sqlalchemy import select
+
+    from venture.auth.models import User
+
+    return db.session.scalar(
+        select(User).where(User.organization_id == org.id).order_by(User.id)
+    )
+
+
+def load_past_cycle(orgs, communities):
+    """A venture-grant call from earlier in the year, taken through the whole lifecycle: 8
+    applications (7 eligible), an expert panel of 5 with submitted score sheets, 5 awards
+    announced and final, 5 contracts in force with the first installment paid, 5 projects
+    reporting to staff and communities, mid-term evaluations (one final and passed, one with
+    the evaluator)."""
+    from flask import current_app
+
+    from venture.core.timeutil import local_today
+
+    rng = random.Random(SEED + 31)
+    today = local_today()
+    # the projects' term began on the first of a month at least 200 days ago, so that two or
+    # three reporting quarters are over and a mid-term evaluation is due
+    back = today - timedelta(days=200)
+    start = date(back.year, back.month, 1)
+    people = {
+        "staff": _user("staff@venture.example.com"),
+        "finance": _user("finance@venture.example.com"),
+        "evaluator": _user("evaluator@venture.example.com"),
+    }
+    with current_app.test_request_context():
+        call, applications = _past_call(orgs, communities, start, people["staff"], rng)
+        awards, closes = _past_review(call, applications, people["staff"], rng)
+        projects = [
+            _contract_and_first_payment(award, people, closes, rng) for award in awards
+        ]
+        for project in projects:
+            _deliver(project, people["staff"], today, rng)
+        by_org = {p.organization_id: p for p in projects}
+        applicant = _user("applicant@venture.example.com")
+        own = by_org[applicant.organization_id]
+        others = [p for p in projects if p is not own]
+        _pass_midterm(own, people, today, rng)
+        _start_current_report(own, applicant, today)
+        _leave_report_with_staff(others[0], today)
+        _assign_midterm(others[1], people, today)
+    db.session.flush()
+    # the residents' committees check the reported activities (venture/community's loader,
+    # which found no projects when it ran earlier)
+    _load_supervision()

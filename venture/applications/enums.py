@@ -24,6 +24,16 @@ class ApplicationState(StrEnum):
     def label(self):
         return STATE_LABELS[self]
 
+    @property
+    def next_step(self):
+        """What the applicant does or waits for next."""
+        return NEXT_STEPS[self]
+
+    @property
+    def badge(self):
+        """Bootstrap colour of the state badge."""
+        return STATE_BADGES.get(self, "secondary")
+
 
 STATE_LABELS = {
     ApplicationState.DRAFT: _l("Draft"),
@@ -37,6 +47,37 @@ STATE_LABELS = {
     ApplicationState.AWARDED: _l("Awarded"),
     ApplicationState.NOT_AWARDED: _l("Not awarded"),
     ApplicationState.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+NEXT_STEPS = {
+    ApplicationState.DRAFT: _l("Complete the application and submit it before the call closes."),
+    ApplicationState.SUBMITTED: _l("Submitted: staff are checking eligibility (资格审查)."),
+    ApplicationState.RETURNED: _l(
+        "Returned for correction: make the requested changes and submit again before the "
+        "correction deadline."
+    ),
+    ApplicationState.ELIGIBLE: _l("Passed screening: waiting for the expert review."),
+    ApplicationState.INELIGIBLE: _l("Did not pass screening; the reason is on the application."),
+    ApplicationState.UNDER_REVIEW: _l("Being scored by the expert panel."),
+    ApplicationState.PROPOSED: _l("Proposed for award: the result is being announced (公示)."),
+    ApplicationState.NOT_SELECTED: _l("Not selected in the review."),
+    ApplicationState.AWARDED: _l("Awarded: a contract will be prepared."),
+    ApplicationState.NOT_AWARDED: _l("Not awarded."),
+    ApplicationState.WITHDRAWN: _l("Withdrawn by your organization."),
+}
+
+STATE_BADGES = {
+    ApplicationState.DRAFT: "secondary",
+    ApplicationState.SUBMITTED: "primary",
+    ApplicationState.RETURNED: "warning",
+    ApplicationState.ELIGIBLE: "success",
+    ApplicationState.INELIGIBLE: "danger",
+    ApplicationState.UNDER_REVIEW: "info",
+    ApplicationState.PROPOSED: "info",
+    ApplicationState.AWARDED: "success",
+    ApplicationState.NOT_AWARDED: "dark",
+    ApplicationState.NOT_SELECTED: "dark",
 }
 
 

@@ -55,6 +55,11 @@ class Application(TimestampMixin, db.Model):
     correction_comment: Mapped[str | None] = mapped_column(sa.Text)
     correction_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     screening_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # [{"item": "…", "met": true}, …]: the call's eligibility requirements as staff ticked them
+    screening_checklist: Mapped[list | None] = mapped_column(sa.JSON)
+    # values typed into the draft that fit no column (e.g. "一万" as a price), keyed by form
+    # field, kept so that nothing typed is lost; submission is refused while any remain
+    typed_input: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
     # optimistic locking: a stale save is refused instead of overwriting
     version: Mapped[int] = mapped_column(default=1, nullable=False)
@@ -78,6 +83,11 @@ class Application(TimestampMixin, db.Model):
     attachments = relationship(
         "ApplicationAttachment", cascade="all, delete-orphan", back_populates="application"
     )
+    # the call's community needs it answers, and its services' prices (venture/community)
+    needs = relationship("Need", secondary="application_need", order_by="Need.id")
+    service_prices = relationship(
+        "ServicePrice", cascade="all, delete-orphan", order_by="ServicePrice.position"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -90,9 +100,29 @@ class Application(TimestampMixin, db.Model):
     def total_budget(self):
         return self.requested_amount + self.own_funds
 
+    @property
+    def is_editable(self):
+        """Drafts and applications returned for correction are edited by their organization."""
+        return self.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+    def attachment_for(self, label):
+        for attachment in self.attachments:
+            if attachment.label == label:
+                return attachment
+        return None
+
+    @property
+    def extra_attachments(self):
+        required = set(self.call.attachment_names)
+        return [a for a in self.attachments if a.label not in required]
+
 
 class BudgetLine(db.Model):
-    """预算明细: amount = unit price × quantity = requested part + own/matched part."""
+    """预算明细: amount = unit price × quantity = requested part + own/matched part.
+
+    A draft keeps what was typed, so its lines may be incomplete (NULL) or not add up; a line
+    that does not add up is refused at submission (applications/rules.py), not by the database.
+    """
 
     __tablename__ = "budget_line"
 
@@ -101,20 +131,39 @@ class BudgetLine(db.Model):
         sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
     )
     position: Mapped[int] = mapped_column(nullable=False)
-    category: Mapped[BudgetCategory] = mapped_column(enum_type(BudgetCategory, 20), nullable=False)
-    item: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    unit_price: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    quantity: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    requested: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    own_funds: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
+    item: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    unit_price: Mapped[Decimal | None] = mapped_column(Money())
+    quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    # computed on the server: unit price × quantity
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    requested: Mapped[Decimal | None] = mapped_column(Money())
+    own_funds: Mapped[Decimal | None] = mapped_column(Money())
 
     application = relationship("Application", back_populates="budget_lines")
 
     __table_args__ = (
-        sa.CheckConstraint("requested + own_funds = amount", name="parts_add_up"),
         sa.CheckConstraint("unit_price >= 0 AND quantity > 0", name="price_quantity_valid"),
+        sa.CheckConstraint(
+            "amount >= 0 AND requested >= 0 AND own_funds >= 0", name="amounts_not_negative"
+        ),
     )
+
+    @property
+    def quantity_text(self):
+        """12 rather than 12.00 for whole quantities; empty when not given."""
+        if self.quantity is None:
+            return ""
+        if self.quantity == self.quantity.to_integral():
+            return str(self.quantity.quantize(Decimal(1)))
+        return str(self.quantity)
+
+    @property
+    def adds_up(self):
+        return (
+            None not in (self.amount, self.requested, self.own_funds)
+            and self.requested + self.own_funds == self.amount
+        )
 
 
 class Milestone(db.Model):
@@ -127,8 +176,8 @@ class Milestone(db.Model):
         sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
     )
     position: Mapped[int] = mapped_column(nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    due_date: Mapped[date] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    due_date: Mapped[date | None] = mapped_column()
     deliverable: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
 
     application = relationship("Application", back_populates="milestones")
@@ -148,3 +197,20 @@ class ApplicationAttachment(db.Model):
 
     application = relationship("Application", back_populates="attachments")
     file = relationship("StoredFile", lazy="joined")
+
+
+class ApplicationNumberCounter(db.Model):
+    """申报编号计数器: the last number given per year and route.
+
+    Numbering updates this row in the submitting transaction, so concurrent submissions queue on
+    its lock (PostgreSQL) or on the database write lock (SQLite); application.number's UNIQUE
+    constraint is the backstop.
+    """
+
+    __tablename__ = "application_number_counter"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    route_code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0, nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("last_value >= 0", name="last_value_not_negative"),)

@@ -46,6 +46,22 @@ class CallStatus(StrEnum):
         }[self]
 
 
+class CallStage(StrEnum):
+    """发布阶段: the stored facts behind a call's status (publishing and cancelling)."""
+
+    DRAFT = "draft"  # 草稿
+    PUBLISHED = "published"  # 已发布
+    CANCELLED = "cancelled"  # 已取消
+
+    @property
+    def label(self):
+        return {
+            CallStage.DRAFT: _l("Draft"),
+            CallStage.PUBLISHED: _l("Published"),
+            CallStage.CANCELLED: _l("Cancelled"),
+        }[self]
+
+
 class InstallmentCondition(StrEnum):
     """拨付条件"""
 

@@ -6,7 +6,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStatus, Route
+from venture.calls.enums import (
+    DEFAULT_INSTALLMENT_PLAN,
+    CallStage,
+    CallStatus,
+    InstallmentCondition,
+    Route,
+)
+from venture.calls.richtext import sanitise_description
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -51,11 +58,14 @@ class Call(TimestampMixin, db.Model):
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
 
     categories = relationship("ServiceCategory", secondary=call_category, lazy="selectin")
     communities = relationship("Community", secondary=call_community, lazy="selectin")
+    # the community needs the call answers (venture/community)
+    needs = relationship("Need", secondary="call_need", order_by="Need.id")
     notice = relationship("StoredFile")
     created_by = relationship("User")
 
@@ -85,5 +95,46 @@ class Call(TimestampMixin, db.Model):
         return self.status_at(now())
 
     @property
+    def stage(self):
+        """Draft, published or cancelled: the state calls/lifecycle.py moves along."""
+        if self.cancelled_at is not None:
+            return CallStage.CANCELLED
+        if self.published_at is not None:
+            return CallStage.PUBLISHED
+        return CallStage.DRAFT
+
+    @stage.setter
+    def stage(self, value):
+        # the timestamps stay the single source of truth: a stage change stamps its moment
+        if value == CallStage.PUBLISHED:
+            self.published_at = now()
+        elif value == CallStage.CANCELLED:
+            self.cancelled_at = now()
+        else:
+            self.published_at = self.cancelled_at = None
+
+    @property
+    def is_public(self):
+        """Published calls (also closed or cancelled ones) are visible without an account."""
+        return self.published_at is not None
+
+    @property
+    def description_html(self):
+        return sanitise_description(self.description)
+
+    @property
+    def eligibility_items(self):
+        """The eligibility requirements, one per line: the screening checklist."""
+        return [line.strip() for line in self.eligibility.splitlines() if line.strip()]
+
+    @property
     def attachment_names(self):
         return [line.strip() for line in self.required_attachments.splitlines() if line.strip()]
+
+    @property
+    def installments(self):
+        """[(percent, condition)] of the installment plan, conditions as enums."""
+        return [
+            (int(row["percent"]), InstallmentCondition(row["condition"]))
+            for row in self.installment_plan
+        ]

@@ -100,25 +100,31 @@ def entry_hash(entry):
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-def _advance_head():
-    """Lock the chain head for this transaction and return it (made on first use)."""
-    bump = sa.update(AuditChainHead).where(AuditChainHead.id == 1)
-    if db.session.execute(bump.values(last_seq=AuditChainHead.last_seq)).rowcount == 0:
+def _lock_head(connection):
+    """Lock the chain head for this transaction and return (last_seq, last_hash).
+
+    Core statements on the session's connection: no autoflush, so a half-changed record is
+    never flushed before its operation finishes.
+    """
+    head = AuditChainHead.__table__
+    bump = head.update().where(head.c.id == 1).values(last_seq=head.c.last_seq)
+    if connection.execute(bump).rowcount == 0:
         try:
-            with db.session.begin_nested():
-                db.session.add(AuditChainHead(id=1, last_seq=0, last_hash=GENESIS))
+            with connection.begin_nested():
+                connection.execute(head.insert().values(id=1, last_seq=0, last_hash=GENESIS))
         except IntegrityError:
-            db.session.execute(bump.values(last_seq=AuditChainHead.last_seq))
-    return db.session.execute(
-        sa.select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-    ).scalar_one()
+            connection.execute(bump)
+    return connection.execute(
+        sa.select(head.c.last_seq, head.c.last_hash).where(head.c.id == 1)
+    ).one()
 
 
 def record(action, obj, *, actor, before=None, after=None, reason=None):
     """Add an audit row for obj (flushed so the object has an id); the caller commits."""
     if obj.id is None:
         db.session.flush()
-    head = _advance_head()
+    connection = db.session.connection()
+    last_seq, last_hash = _lock_head(connection)
     entry = AuditEntry(
         at=utcnow(),
         actor_id=getattr(actor, "id", None),
@@ -129,11 +135,14 @@ def record(action, obj, *, actor, before=None, after=None, reason=None):
         after=_dump(after),
         reason=reason,
         ip=request.remote_addr if has_request_context() else None,
-        seq=head.last_seq + 1,
-        prev_hash=head.last_hash,
+        seq=last_seq + 1,
+        prev_hash=last_hash,
     )
     entry.hash = entry_hash(entry)
-    head.last_seq, head.last_hash = entry.seq, entry.hash
+    head = AuditChainHead.__table__
+    connection.execute(
+        head.update().where(head.c.id == 1).values(last_seq=entry.seq, last_hash=entry.hash)
+    )
     db.session.add(entry)
     return entry
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from venture.core import audit
+from venture.extensions import db
 
 
 class TransitionRefused(Exception):
@@ -94,6 +95,9 @@ def transition(workflow, obj, action, *, actor, reason=None):
         after={"state": t.target},
         reason=reason,
     )
-    for hook in workflow.after_hooks:
-        hook(obj, t, actor, reason)
+    # the caller may still be setting fields that constraints check (a termination reason):
+    # hooks read, they must not flush a half-made change
+    with db.session.no_autoflush:
+        for hook in workflow.after_hooks:
+            hook(obj, t, actor, reason)
     return t

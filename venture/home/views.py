@@ -33,8 +33,6 @@ def landing_block(template):
 
 @home_panel(Role.APPLICANT, "home/panel_applicant.html")
 @home_panel(Role.FINANCE, "home/panel_finance.html")
-@home_panel(Role.EVALUATOR, "home/panel_evaluator.html")
-@home_panel(Role.REVIEWER, "home/panel_reviewer.html")
 @home_panel(Role.COMMUNITY, "home/panel_community.html")
 @home_panel(Role.ADMIN, "home/panel_admin.html")
 def _no_figures(_user):

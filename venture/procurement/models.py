@@ -1,6 +1,7 @@
-"""Awards (立项 / 中标 / 定向委托): the one record every procurement route ends in."""
+"""Procurement records: awards (what every route ends in), targeted-purchase designations,
+tenders with their clarifications, bids and the panel's bid score sheets."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -9,7 +10,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from venture.calls.enums import Route
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
 from venture.extensions import db
-from venture.procurement.enums import AwardState
+from venture.procurement.enums import (
+    AwardState,
+    BidSheetState,
+    BidState,
+    DesignationReason,
+    DesignationState,
+    EvaluationMethod,
+    TenderMethod,
+)
+
+# a score or maximum in half points, as in the review's rubric
+Points = sa.Numeric(5, 1, asdecimal=True)
+# computed scores (price score, technical mean, total): two decimals
+Score2 = sa.Numeric(7, 2, asdecimal=True)
 
 
 class Award(TimestampMixin, db.Model):
@@ -27,6 +41,7 @@ class Award(TimestampMixin, db.Model):
         sa.ForeignKey("organization.id"), nullable=False, index=True
     )
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), unique=True)
+    bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bid.id"), unique=True)
     route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
     state: Mapped[AwardState] = mapped_column(
@@ -40,5 +55,312 @@ class Award(TimestampMixin, db.Model):
     call = relationship("Call", lazy="joined")
     organization = relationship("Organization", lazy="joined")
     application = relationship("Application")
+    bid = relationship("Bid")
 
-    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("application_id IS NULL OR bid_id IS NULL", name="application_or_bid"),
+    )
+
+
+class Designation(TimestampMixin, db.Model):
+    """定向委托: a targeted purchase of one service from one designated organization.
+
+    The designation is announced (公示) for at least five working days; the organization
+    completes its service plan and budget as an application to the call; the award becomes
+    final when the announcement does.
+    """
+
+    __tablename__ = "designation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
+    service: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    service_content: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # 采购预算 (ceiling)
+    term_start: Mapped[date] = mapped_column(nullable=False)
+    term_end: Mapped[date] = mapped_column(nullable=False)
+    reason: Mapped[DesignationReason] = mapped_column(
+        enum_type(DesignationReason, 20), nullable=False
+    )
+    justification: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    state: Mapped[DesignationState] = mapped_column(
+        enum_type(DesignationState, 20),
+        default=DesignationState.DRAFTED,
+        nullable=False,
+        index=True,
+    )
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), unique=True)
+    announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+
+    call = relationship("Call", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
+    application = relationship("Application")
+    announcement = relationship("Announcement")
+    created_by = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("term_end > term_start", name="term_positive"),
+    )
+
+    @property
+    def objection_pending(self):
+        """质疑处理中: announced, and an objection waits for its answer."""
+        from venture.announcements.enums import AnnouncementState, ObjectionState
+
+        announcement = self.announcement
+        return (
+            self.state == DesignationState.ANNOUNCED
+            and announcement is not None
+            and announcement.state == AnnouncementState.PUBLISHED
+            and any(o.state == ObjectionState.PENDING for o in announcement.objections)
+        )
+
+
+class Tender(TimestampMixin, db.Model):
+    """招标项目: the tender details of a call on the tender route.
+
+    The bid deadline is the call's closing time (one value, moved by clarifications); bids are
+    sealed until staff open them at or after the opening time. Lots (分包) are not modelled: a
+    call with several lots is published as several calls.
+    """
+
+    __tablename__ = "tender"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True, nullable=False)
+    method: Mapped[TenderMethod] = mapped_column(enum_type(TenderMethod, 20), nullable=False)
+    evaluation: Mapped[EvaluationMethod] = mapped_column(
+        enum_type(EvaluationMethod, 20), nullable=False
+    )
+    requirements: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    budget_ceiling: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # 最高限价
+    price_weight: Mapped[Decimal] = mapped_column(Points, default=Decimal("0"), nullable=False)
+    # one required document per line; a bid without one of them is non-compliant
+    required_documents: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    opening_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    opening_place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    opening_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    compliance_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
+    award_notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+
+    call = relationship("Call", lazy="joined")
+    opened_by = relationship("User", foreign_keys=[opened_by_id])
+    opening_record = relationship("StoredFile", foreign_keys=[opening_record_id])
+    award_notice = relationship("StoredFile", foreign_keys=[award_notice_id])
+    announcement = relationship("Announcement")
+    clarifications = relationship(
+        "Clarification",
+        order_by="Clarification.published_at, Clarification.id",
+        back_populates="tender",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("budget_ceiling > 0", name="ceiling_positive"),
+        sa.CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="weight_range"),
+    )
+
+    @property
+    def bid_deadline(self):
+        return self.call.closes_at
+
+    @property
+    def is_opened(self):
+        return self.opened_at is not None
+
+    @property
+    def document_names(self):
+        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+
+
+class TenderQuestion(db.Model):
+    """澄清请求: a bidder's question about the tender documents, answered by a clarification."""
+
+    __tablename__ = "tender_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), nullable=False)
+    asked_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    clarification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clarification.id"))
+
+    organization = relationship("Organization", lazy="joined")
+    clarification = relationship("Clarification", back_populates="questions")
+
+
+class Clarification(db.Model):
+    """澄清: an answer or change published to every bidder; may move the bid deadline."""
+
+    __tablename__ = "clarification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    published_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    deadline_before: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    deadline_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: unchanged
+
+    tender = relationship("Tender", back_populates="clarifications")
+    questions = relationship("TenderQuestion", back_populates="clarification")
+
+    @property
+    def moved_deadline(self):
+        return self.deadline_after is not None
+
+
+class Bid(TimestampMixin, db.Model):
+    """投标文件: one organization's technical proposal and price for one tender.
+
+    Sealed (密封): until the tender is opened only the organization's own members read it
+    (procurement/permissions.py, can_read_bid); audit rows written before the opening carry no
+    price or content, only a digest that the opening record repeats.
+    """
+
+    __tablename__ = "bid"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
+    state: Mapped[BidState] = mapped_column(
+        enum_type(BidState, 20), default=BidState.DRAFT, nullable=False, index=True
+    )
+    price: Mapped[Decimal | None] = mapped_column(Money())
+    approach: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 服务方案
+    team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 团队配置
+    schedule: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 实施进度
+    quality: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 质量保障
+    declaration: Mapped[bool] = mapped_column(default=False, nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=0, nullable=False)  # submissions so far
+    seal_digest: Mapped[str | None] = mapped_column(sa.String(64))
+    compliance_reasons: Mapped[list | None] = mapped_column(sa.JSON)
+    technical_score: Mapped[Decimal | None] = mapped_column(Score2)
+    price_score: Mapped[Decimal | None] = mapped_column(Score2)
+    total_score: Mapped[Decimal | None] = mapped_column(Score2)
+    rank: Mapped[int | None] = mapped_column()
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+
+    tender = relationship("Tender", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
+    attachments = relationship(
+        "BidAttachment",
+        cascade="all, delete-orphan",
+        order_by="BidAttachment.id",
+        back_populates="bid",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "tender_id", "organization_id", name="uq_bid_tender_id_organization_id"
+        ),
+        sa.CheckConstraint("price IS NULL OR price > 0", name="price_positive"),
+        sa.CheckConstraint(
+            "state = 'draft' OR (price IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_has_price",
+        ),
+    )
+
+    def attachment_for(self, label):
+        for attachment in self.attachments:
+            if attachment.label == label:
+                return attachment
+        return None
+
+
+class BidAttachment(db.Model):
+    """投标附件: a required document of the tender, or an extra one."""
+
+    __tablename__ = "bid_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+
+    bid = relationship("Bid", back_populates="attachments")
+    file = relationship("StoredFile", lazy="joined")
+
+
+class BidSheet(TimestampMixin, db.Model):
+    """评标打分表: one panel member's technical scores for one compliant bid.
+
+    The criteria are the call's rubric (review's ReviewCriterion rows), fixed when the tender
+    notice is published.
+    """
+
+    __tablename__ = "bid_sheet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bid_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
+    )
+    state: Mapped[BidSheetState] = mapped_column(
+        enum_type(BidSheetState, 10), default=BidSheetState.DRAFT, nullable=False
+    )
+    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    total: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 1, asdecimal=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    bid = relationship("Bid")
+    reviewer = relationship("ReviewerProfile", lazy="joined")
+    scores = relationship(
+        "BidScore", cascade="all, delete-orphan", lazy="selectin", back_populates="sheet"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("bid_id", "reviewer_id", name="uq_bid_sheet_bid_id_reviewer_id"),
+        sa.CheckConstraint(
+            "state = 'draft' OR (total IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_has_total",
+        ),
+    )
+
+    def score_for(self, criterion_id):
+        for score in self.scores:
+            if score.criterion_id == criterion_id:
+                return score
+        return None
+
+
+class BidScore(db.Model):
+    """评分项: one criterion's score on a bid sheet, and what was typed."""
+
+    __tablename__ = "bid_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bid_sheet.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"), nullable=False)
+    raw: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    sheet = relationship("BidSheet", back_populates="scores")
+
+    __table_args__ = (
+        sa.UniqueConstraint("sheet_id", "criterion_id", name="uq_bid_score_sheet_id_criterion_id"),
+        sa.CheckConstraint("score IS NULL OR score >= 0", name="score_not_negative"),
+    )

@@ -1,0 +1,97 @@
+"""Forms: publishing, objections and answers, withdrawal, working-day corrections."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from venture.announcements.operations import PERIOD_MAX, TEXT_MAX, TITLE_MAX
+
+WHOLE_DAYS = _l("Enter a whole number of working days.")
+DATE_FORMAT = _l("Enter a date as YYYY-MM-DD.")
+
+
+class PublishForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=50000)])
+    call_id = SelectField(_l("Call (optional)"), coerce=int, validators=[Optional()])
+    period_days = IntegerField(
+        _l("Period in working days"),
+        default=5,
+        validators=[
+            InputRequired(message=WHOLE_DAYS),
+            NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS),
+        ],
+    )
+    attachments = MultipleFileField(_l("Attachments (PDF, Word, Excel or images; optional)"))
+    accept_warnings = BooleanField(_l("I have read the warning; publish with this end date"))
+
+
+class ObjectionForm(FlaskForm):
+    text = TextAreaField(
+        _l("Your objection and its reasons"),
+        validators=[DataRequired(), Length(max=TEXT_MAX)],
+    )
+
+
+class AnswerForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            ("dismiss", _l("Not upheld: the result stands")),
+            ("uphold", _l("Upheld: the result cannot stand as announced")),
+        ],
+        validators=[DataRequired(message=_l("Please choose whether the objection is upheld."))],
+    )
+    answer = TextAreaField(
+        _l("Answer (published without the objector's name)"),
+        validators=[DataRequired(), Length(max=TEXT_MAX)],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (shown on the public page)"), validators=[DataRequired(), Length(max=2000)]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes data: only its CSRF token."""
+
+
+class WorkdayOverrideForm(FlaskForm):
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(message=DATE_FORMAT)],
+        invalid_value_message=DATE_FORMAT,
+    )
+    is_working_day = SelectField(
+        _l("This day is"),
+        choices=[("0", _l("a day off (holiday)")), ("1", _l("a working day (make-up day)"))],
+        validators=[DataRequired()],
+    )
+    note = StringField(_l("Note, e.g. the State Council notice"), validators=[Length(max=200)])
+
+
+class PeriodCheckForm(FlaskForm):
+    class Meta:
+        csrf = False  # a read-only calculation sent by GET
+
+    start = DateField(
+        _l("Published on"), validators=[Optional()], invalid_value_message=DATE_FORMAT
+    )
+    days = IntegerField(
+        _l("Working days"),
+        default=5,
+        validators=[Optional(), NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS)],
+    )

@@ -1,0 +1,436 @@
+"""Application pages: the organization's drafts and submissions, and staff screening."""
+
+import io
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from venture.applications import operations
+from venture.applications.documents import render_application_pdf
+from venture.applications.enums import ApplicationState
+from venture.applications.forms import ApplicationForm, ScreeningForm, WithdrawForm, form_data
+from venture.applications.lifecycle import APPLICATION_WORKFLOW
+from venture.applications.models import Application, ApplicationAttachment
+from venture.applications.permissions import (
+    can_edit_application,
+    can_screen,
+    can_view_application,
+    is_applicant_member,
+)
+from venture.applications.rules import content_problems, submission_problems
+from venture.auth.enums import Role
+from venture.calls.models import Call
+from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.files import send_stored
+from venture.core.lifecycle import TransitionRefused
+from venture.core.pagination import paginate
+from venture.core.timeutil import from_local
+from venture.extensions import db
+from venture.home.views import home_panel
+from venture.orgs.models import Organization
+
+bp = Blueprint("applications", __name__)
+
+SORTS = {
+    "number": (Application.number.asc(),),
+    "submitted": (Application.submitted_at.asc(), Application.id.asc()),
+    "organization": (Organization.name.asc(), Application.id.asc()),
+    "requested": (Application.requested_amount.desc(), Application.id.asc()),
+    "state": (Application.state.asc(), Application.number.asc()),
+}
+SCREENED_STATES = [s for s in ApplicationState if s != ApplicationState.DRAFT]
+
+
+def _stale_message():
+    return _(
+        "Someone saved this application after you opened it. Nothing was saved: copy what you "
+        "need from this page, then reload it."
+    )
+
+
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(_error):
+    """Two people changed the same application at the same moment: the later one is told."""
+    db.session.rollback()
+    flash(
+        _("Someone else changed this application at the same moment. Nothing was saved."),
+        "danger",
+    )
+    target = request.view_args.get("application_id") if request.view_args else None
+    if target is None:
+        return redirect(url_for("home.index"))
+    return redirect(url_for("applications.show", application_id=target))
+
+
+@bp.errorhandler(413)
+def _too_large(_error):
+    """A body over MAX_CONTENT_LENGTH: back to the page with a message, not an error page.
+
+    The body cannot be read, so what came with it is lost; the draft as last saved is kept.
+    Browsers with JavaScript never send such a body: rows.js refuses large files first.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    flash(
+        _(
+            "What you sent is larger than %(mb)s MB in total, so it was not saved. Please send "
+            "smaller files, one at a time.",
+            mb=limit,
+        ),
+        "danger",
+    )
+    return redirect(request.path, code=303)
+
+
+def get_application_or_404(application_id):
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+def get_call_or_404(call_id):
+    call = db.session.get(Call, call_id)
+    if call is None:
+        abort(404)
+    return call
+
+
+@bp.route("/applications")
+@roles_required(Role.APPLICANT)
+def mine():
+    """The applications of the signed-in member's organization."""
+    deny_unless(current_user.organization_id is not None, 404)
+    query = (
+        select(Application)
+        .where(Application.organization_id == current_user.organization_id)
+        .options(selectinload(Application.category))
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+    )
+    return render_template("applications/mine.html", page=paginate(query))
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def start(call_id):
+    call = get_call_or_404(call_id)
+    deny_unless(call.is_public, 404)
+    try:
+        application = operations.start_application(call, actor=current_user)
+    except operations.ApplicationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("calls.show", call_id=call.id))
+    db.session.commit()
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+def _edit_form(application):
+    """The form as saved, with values kept as typed and a few empty rows."""
+    form = ApplicationForm(formdata=None, data=form_data(application))
+    form.set_choices(application.call)
+    form.show_typed(application.typed_input)
+    form.add_empty_rows()
+    return form
+
+
+def _render_edit(
+    application, form, *, problems=None, attempted=False, upload_errors=None, status=200
+):
+    return (
+        render_template(
+            "applications/edit.html",
+            application=application,
+            call=application.call,
+            form=form,
+            problems=submission_problems(application) if problems is None else problems,
+            attempted=attempted,
+            upload_errors=upload_errors or {},
+            withdraw_form=WithdrawForm(),
+        ),
+        status,
+    )
+
+
+def _store_uploads(application):
+    """Files sent with the form, by label; returns {label: message} for refused ones."""
+    errors = {}
+    uploads = [
+        (label, request.files.get(f"file-{index}"))
+        for index, label in enumerate(application.call.attachment_names)
+    ]
+    extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
+    uploads.append((extra_label, request.files.get("extra_file")))
+    for label, storage in uploads:
+        if storage is None or not storage.filename:
+            continue
+        try:
+            operations.attach_file(application, label, storage, actor=current_user)
+        except operations.ApplicationError as error:
+            errors[label] = str(error)
+    remove = request.form.get("remove_attachment", "")
+    if remove.isdigit():
+        attachment = db.session.get(ApplicationAttachment, int(remove))
+        if attachment is not None and attachment.application_id == application.id:
+            operations.remove_attachment(application, attachment, actor=current_user)
+    return errors
+
+
+@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+def edit(application_id):
+    application = get_application_or_404(application_id)
+    deny_unless(is_applicant_member(current_user, application), 404)
+    if not can_edit_application(current_user, application):
+        flash(_("This application can no longer be changed."), "info")
+        return redirect(url_for("applications.show", application_id=application.id))
+    if request.method == "GET":
+        return _render_edit(application, _edit_form(application))
+
+    form = ApplicationForm()
+    form.set_choices(application.call)
+    if form.version.data != str(application.version):
+        flash(_stale_message(), "danger")
+        return _render_edit(application, form, status=409)
+    values, errors = form.read()
+    try:
+        operations.save_draft(application, values, actor=current_user)
+        upload_errors = _store_uploads(application)
+        # the draft is kept whatever happens to the submission below
+        db.session.commit()
+    except StaleDataError:
+        # a colleague saved at the same moment: keep what this person typed on the page
+        db.session.rollback()
+        flash(_stale_message(), "danger")
+        return _render_edit(application, form, status=409)
+    if request.form.get("action") == "submit" and not upload_errors:
+        try:
+            operations.submit_application(application, actor=current_user)
+        except operations.SubmissionRefused as refused:
+            db.session.rollback()
+            flash(_("The application was not submitted. Your draft is saved."), "danger")
+            return _render_edit(
+                application,
+                _edit_form(application),
+                problems=refused.problems,
+                attempted=True,
+                status=400,
+            )
+        db.session.commit()
+        flash(
+            _("Submitted. Your application number is %(number)s.", number=application.number),
+            "success",
+        )
+        return redirect(url_for("applications.show", application_id=application.id))
+    if errors or upload_errors:
+        flash(
+            _("The draft is saved, but some entries need correcting: see the marked fields."),
+            "warning",
+        )
+        return _render_edit(
+            application, _edit_form(application), upload_errors=upload_errors, status=400
+        )
+    flash(_("The draft is saved."), "success")
+    return redirect(url_for("applications.edit", application_id=application.id))
+
+
+@bp.route("/applications/<int:application_id>")
+@signed_in
+def show(application_id):
+    """The read-only application; staff screen it here."""
+    application = get_application_or_404(application_id)
+    deny_unless(can_view_application(current_user, application), 404)
+    screening = can_screen(current_user) and application.state == ApplicationState.SUBMITTED
+    return render_template(
+        "applications/show.html",
+        application=application,
+        call=application.call,
+        is_member=is_applicant_member(current_user, application),
+        can_edit=can_edit_application(current_user, application),
+        can_withdraw=APPLICATION_WORKFLOW.refusal(application, "withdraw", current_user) is None,
+        screening=screening,
+        staff=can_screen(current_user),
+        checks=content_problems(application) if screening else [],
+        screening_form=ScreeningForm(),
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.route("/applications/<int:application_id>/pdf")
+@signed_in
+def pdf(application_id):
+    application = get_application_or_404(application_id)
+    deny_unless(can_view_application(current_user, application), 404)
+    data = render_application_pdf(application)
+    name = application.number or _("draft")
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{name}.pdf",
+    )
+
+
+@bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
+@signed_in
+def attachment(application_id, attachment_id):
+    application = get_application_or_404(application_id)
+    deny_unless(can_view_application(current_user, application), 404)
+    item = db.session.get(ApplicationAttachment, attachment_id)
+    deny_unless(item is not None and item.application_id == application.id, 404)
+    return send_stored(item.file)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def withdraw(application_id):
+    application = get_application_or_404(application_id)
+    deny_unless(is_applicant_member(current_user, application), 404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.withdraw_application(application, actor=current_user, reason=form.reason.data)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The application is withdrawn."), "success")
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+@bp.route("/staff/calls/<int:call_id>/applications")
+@roles_required(Role.STAFF)
+def screening_list(call_id):
+    """The submitted applications of a call: filter by state, search, sort, paginate."""
+    call = get_call_or_404(call_id)
+    state = request.args.get("state", "")
+    text = request.args.get("q", "").strip()[:100]
+    sort = request.args.get("sort", "number")
+    sort = sort if sort in SORTS else "number"
+    query = (
+        select(Application)
+        .join(Organization, Application.organization_id == Organization.id)
+        .where(Application.call_id == call.id, Application.number.is_not(None))
+        .options(selectinload(Application.category), lazyload(Application.communities))
+        .order_by(*SORTS[sort])
+    )
+    if state in {s.value for s in SCREENED_STATES}:
+        query = query.where(Application.state == ApplicationState(state))
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            or_(
+                Application.number.ilike(like),
+                Application.title.ilike(like),
+                Organization.name.ilike(like),
+            )
+        )
+    counts = dict(
+        db.session.execute(
+            select(Application.state, func.count())
+            .where(Application.call_id == call.id, Application.number.is_not(None))
+            .group_by(Application.state)
+        ).all()
+    )
+    return render_template(
+        "applications/screening_list.html",
+        call=call,
+        page=paginate(query),
+        state=state,
+        q=text,
+        sort=sort,
+        states=SCREENED_STATES,
+        counts=counts,
+        sorts={
+            "number": _("Number"),
+            "submitted": _("Submission time"),
+            "organization": _("Organization"),
+            "requested": _("Requested amount"),
+            "state": _("State"),
+        },
+    )
+
+
+def _deadline(text):
+    """A datetime-local value typed in Asia/Shanghai, as UTC, or None."""
+    try:
+        return from_local(datetime.strptime((text or "").strip(), "%Y-%m-%dT%H:%M"))
+    except ValueError:
+        return None
+
+
+@bp.route("/staff/applications/<int:application_id>/screen", methods=["POST"])
+@roles_required(Role.STAFF)
+def screen(application_id):
+    application = get_application_or_404(application_id)
+    deny_unless(can_view_application(current_user, application), 404)
+    form = ScreeningForm()
+    if not form.validate_on_submit():
+        abort(400)
+    items = application.call.eligibility_items
+    checklist = [(item, request.form.get(f"check-{i}") == "met") for i, item in enumerate(items)]
+    try:
+        operations.screen_application(
+            application,
+            request.form.get("action", ""),
+            actor=current_user,
+            reason=form.reason.data,
+            checklist=checklist,
+            deadline=_deadline(form.deadline.data),
+        )
+    except (operations.ApplicationError, TransitionRefused) as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Saved: %(number)s is now %(state)s.",
+                number=application.number,
+                state=application.state.label,
+            ),
+            "success",
+        )
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+@home_panel(Role.APPLICANT, "applications/panel_applicant.html")
+def _my_applications(user):
+    if user.organization_id is None:
+        return {"applications": []}
+    applications = db.session.scalars(
+        select(Application)
+        .where(Application.organization_id == user.organization_id)
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+        .limit(10)
+    ).all()
+    return {"applications": applications}
+
+
+@home_panel(Role.STAFF, "applications/panel_staff.html")
+def _awaiting_screening(_user):
+    rows = db.session.execute(
+        select(Call, func.count(Application.id))
+        .join(Application, Application.call_id == Call.id)
+        .where(Application.state == ApplicationState.SUBMITTED)
+        .group_by(Call.id)
+        .order_by(Call.closes_at.desc())
+        .limit(10)
+    ).all()
+    return {"awaiting": rows}

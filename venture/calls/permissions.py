@@ -1,0 +1,26 @@
+"""Who may see and manage calls."""
+
+from venture.auth.enums import Role
+from venture.calls.enums import CallStatus
+from venture.procurement.routes import route_for
+
+
+def can_manage_calls(user):
+    return user.is_authenticated and user.has_role(Role.STAFF)
+
+
+def can_view_call(user, call):
+    """Published calls are public; drafts only for staff."""
+    return call.is_public or can_manage_calls(user)
+
+
+def can_apply(user, call):
+    """Members of an organization may start an application while the call is open."""
+    return (
+        user.is_authenticated
+        and user.has_role(Role.APPLICANT)
+        and user.organization_id is not None
+        and call.status == CallStatus.OPEN
+        # targeted purchases and tenders make their own records (procurement/routes.py)
+        and route_for(call).accepts_applications_from(user, call)
+    )

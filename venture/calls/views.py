@@ -1,0 +1,333 @@
+"""Call pages: the public list and notice, and staff create, edit, publish and cancel."""
+
+import io
+from datetime import datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from venture.applications.models import Application
+from venture.auth.enums import Role
+from venture.calls import operations
+from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStage, Route
+from venture.calls.forms import EXTRA_INSTALLMENT_ROWS, CallForm, CancelForm
+from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
+from venture.calls.models import Call
+from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
+from venture.community.operations import call_defaults_from_needs, need_choices_for_call
+from venture.core.access import deny_unless, public, roles_required
+from venture.core.files import send_stored
+from venture.core.lifecycle import TransitionRefused
+from venture.core.money import to_amount
+from venture.core.pagination import paginate
+from venture.core.timeutil import from_local, local_today, now, to_local
+from venture.extensions import db
+from venture.home.views import home_panel, landing_block
+from venture.reference.models import Community, ServiceCategory, Street
+
+bp = Blueprint("calls", __name__)
+
+
+def get_call_or_404(call_id):
+    call = db.session.get(Call, call_id)
+    if call is None:
+        abort(404)
+    return call
+
+
+def _published():
+    return select(Call).where(Call.published_at.is_not(None))
+
+
+def current_calls_query():
+    """Published calls not yet closed or cancelled, closing soonest first."""
+    return (
+        _published()
+        .where(Call.cancelled_at.is_(None), Call.closes_at > now())
+        .order_by(Call.closes_at.asc(), Call.id.asc())
+    )
+
+
+@bp.app_template_global("open_calls")
+def open_calls(limit=5):
+    """The open calls for the landing page."""
+    query = current_calls_query().where(Call.opens_at <= now()).limit(limit)
+    return db.session.scalars(query).all()
+
+
+landing_block("calls/_landing.html")
+
+
+@bp.route("/calls")
+@public
+def index():
+    """Current calls (open and upcoming), or with ?show=closed the closed and cancelled ones."""
+    show = "closed" if request.args.get("show") == "closed" else "current"
+    if show == "closed":
+        query = _published().where(or_(Call.closes_at <= now(), Call.cancelled_at.is_not(None)))
+        query = query.order_by(Call.closes_at.desc(), Call.id.desc())
+    else:
+        query = current_calls_query()
+    return render_template("calls/index.html", page=paginate(query), show=show)
+
+
+@bp.route("/calls/<int:call_id>")
+@public
+def show(call_id):
+    call = get_call_or_404(call_id)
+    deny_unless(can_view_call(current_user, call), 404)
+    manage = can_manage_calls(current_user)
+    counts = {}
+    if manage:
+        counts = dict(
+            db.session.execute(
+                select(Application.state, func.count())
+                .where(Application.call_id == call.id, Application.number.is_not(None))
+                .group_by(Application.state)
+            ).all()
+        )
+    return render_template(
+        "calls/show.html",
+        call=call,
+        can_apply=can_apply(current_user, call),
+        manage=manage,
+        counts=counts,
+        actions=CALL_WORKFLOW.available(call, current_user) if manage else [],
+        publish_problems=publish_problems(call) if manage and call.stage == CallStage.DRAFT else [],
+        cancel_form=CancelForm(),
+        streets=_by_street(call.communities),
+    )
+
+
+def _by_street(communities):
+    streets = {}
+    for community in communities:
+        streets.setdefault(community.street.name, []).append(community.name)
+    return streets
+
+
+@bp.route("/calls/<int:call_id>/notice.pdf")
+@public
+def notice(call_id):
+    """The call notice (征集公告) as published; a draft has none."""
+    call = get_call_or_404(call_id)
+    deny_unless(call.is_public, 404)
+    if call.notice is not None:
+        return send_stored(call.notice)
+    return send_file(
+        io.BytesIO(operations.render_notice(call)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{call.title}.pdf",
+    )
+
+
+@bp.route("/staff/calls")
+@roles_required(Role.STAFF)
+def manage():
+    """Every call, drafts included, newest first."""
+    query = select(Call).order_by(Call.created_at.desc(), Call.id.desc())
+    page = paginate(query)
+    ids = [call.id for call in page.items]
+    submitted = dict(
+        db.session.execute(
+            select(Application.call_id, func.count())
+            .where(Application.call_id.in_(ids), Application.number.is_not(None))
+            .group_by(Application.call_id)
+        ).all()
+    )
+    return render_template("calls/manage.html", page=page, submitted=submitted)
+
+
+def _set_choices(form, call=None):
+    categories = db.session.scalars(
+        select(ServiceCategory).where(ServiceCategory.active).order_by(ServiceCategory.id)
+    )
+    form.category_ids.choices = [(c.id, c.name) for c in categories]
+    streets = db.session.scalars(select(Street).where(Street.active).order_by(Street.id)).all()
+    form.street_ids.choices = [(s.id, s.name) for s in streets]
+    form.community_ids.choices = {
+        s.name: [(c.id, c.name) for c in s.communities if c.active] for s in streets
+    }
+    # community needs: the open ones and the call's own (venture/community)
+    form.need_ids.choices = [(n.id, n.title) for n in need_choices_for_call(call)]
+
+
+def _values(form):
+    """The call's values from a validated form, times typed in Beijing time as UTC."""
+    community_ids = set(form.community_ids.data or ())
+    if form.street_ids.data:
+        community_ids |= set(
+            db.session.scalars(
+                select(Community.id).where(
+                    Community.street_id.in_(form.street_ids.data), Community.active
+                )
+            )
+        )
+    return {
+        "title": form.title.data.strip(),
+        "year": form.year.data,
+        "route": Route(form.route.data),
+        "category_ids": form.category_ids.data or [],
+        "community_ids": sorted(community_ids),
+        "need_ids": form.need_ids.data or [],
+        "total_budget": to_amount(form.total_budget.data),
+        "cap_per_project": to_amount(form.cap_per_project.data),
+        "max_applications_per_org": form.max_applications_per_org.data,
+        "project_start": form.project_start.data,
+        "project_end": form.project_end.data,
+        "opens_at": from_local(form.opens_at.data),
+        "closes_at": from_local(form.closes_at.data),
+        "eligibility": form.eligibility.data.strip(),
+        "required_attachments": form.required_attachments.data.strip(),
+        "installment_plan": form.installment_plan(),
+        "description": form.description.data,
+    }
+
+
+def _show_errors(form, error):
+    for name, message in error.errors.items():
+        field = getattr(form, name)
+        field.errors = list(field.errors) + [str(message)]
+
+
+def _with_empty_rows(form):
+    for _row in range(EXTRA_INSTALLMENT_ROWS):
+        form.installments.append_entry()
+    return form
+
+
+@bp.route("/staff/calls/new", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def create():
+    form = CallForm()
+    if request.method == "GET":
+        today = local_today()
+        form = CallForm(
+            formdata=None,
+            data={
+                "year": today.year,
+                "max_applications_per_org": 1,
+                "opens_at": datetime.combine(today, time(9, 0)),
+                "closes_at": datetime.combine(today, time(17, 0)),
+                "installments": DEFAULT_INSTALLMENT_PLAN,
+                # a call made from needs chosen on the needs board (venture/community)
+                **call_defaults_from_needs(
+                    [int(n) for n in request.args.getlist("need") if n.isdigit()]
+                ),
+            },
+        )
+        _with_empty_rows(form)
+    _set_choices(form)
+    if form.validate_on_submit():
+        try:
+            call = operations.create_call(_values(form), actor=current_user)
+        except operations.CallError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The call is saved as a draft. Publish it when it is complete."), "success")
+            return redirect(url_for("calls.show", call_id=call.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("calls/edit.html", form=form, call=None), status
+
+
+def _form_for(call):
+    local_opens, local_closes = to_local(call.opens_at), to_local(call.closes_at)
+    form = CallForm(
+        formdata=None,
+        data={
+            "title": call.title,
+            "year": call.year,
+            "route": call.route.value,
+            "category_ids": [c.id for c in call.categories],
+            "community_ids": [c.id for c in call.communities],
+            "need_ids": [n.id for n in call.needs],
+            "total_budget": str(call.total_budget),
+            "cap_per_project": str(call.cap_per_project),
+            "max_applications_per_org": call.max_applications_per_org,
+            "project_start": call.project_start,
+            "project_end": call.project_end,
+            "opens_at": local_opens.replace(tzinfo=None),
+            "closes_at": local_closes.replace(tzinfo=None),
+            "eligibility": call.eligibility,
+            "required_attachments": call.required_attachments,
+            "installments": call.installment_plan,
+            "description": call.description,
+        },
+    )
+    return _with_empty_rows(form)
+
+
+@bp.route("/staff/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edit(call_id):
+    call = get_call_or_404(call_id)
+    if call.stage != CallStage.DRAFT:
+        flash(_("A published call cannot be edited."), "warning")
+        return redirect(url_for("calls.show", call_id=call.id))
+    form = CallForm() if request.method == "POST" else _form_for(call)
+    _set_choices(form, call)
+    form.route.data = call.route.value  # chosen at creation
+    if form.validate_on_submit():
+        try:
+            operations.update_call(call, _values(form), actor=current_user)
+        except operations.CallError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The call is saved."), "success")
+            return redirect(url_for("calls.show", call_id=call.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("calls/edit.html", form=form, call=call), status
+
+
+@bp.route("/staff/calls/<int:call_id>/publish", methods=["POST"])
+@roles_required(Role.STAFF)
+def publish(call_id):
+    call = get_call_or_404(call_id)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.publish_call(call, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("The call is published: it is now %(status)s.", status=call.status.label), "success"
+        )
+    return redirect(url_for("calls.show", call_id=call.id))
+
+
+@bp.route("/staff/calls/<int:call_id>/cancel", methods=["POST"])
+@roles_required(Role.STAFF)
+def cancel(call_id):
+    call = get_call_or_404(call_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.cancel_call(call, actor=current_user, reason=form.reason.data or "")
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The call is cancelled."), "success")
+    return redirect(url_for("calls.show", call_id=call.id))
+
+
+@home_panel(Role.STAFF, "calls/panel_staff.html")
+def _current_calls(_user):
+    drafts = db.session.scalar(
+        select(func.count())
+        .select_from(Call)
+        .where(Call.published_at.is_(None), Call.cancelled_at.is_(None))
+    )
+    return {"calls": db.session.scalars(current_calls_query().limit(10)).all(), "drafts": drafts}

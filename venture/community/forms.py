@@ -1,0 +1,129 @@
+"""Forms: a community need, need decisions and merging, activity checks, the residents'
+satisfaction survey, and the service-pricing rows of the application form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from venture.community.enums import SCALE, Pricing, SurveyQuestion, Urgency
+
+MAX_RESIDENTS = 1_000_000
+
+
+def _residents(_form, field):
+    text = (field.data or "").strip().replace(",", "").replace("，", "").replace("人", "")
+    if not text.isdigit() or not 0 < int(text) <= MAX_RESIDENTS:
+        raise ValidationError(_l("Enter a whole number of residents, e.g. 120."))
+
+
+def required(message=None):
+    return DataRequired(message=message or _l("Please fill this in."))
+
+
+class NeedForm(FlaskForm):
+    title = StringField(
+        _l("What is needed"),
+        validators=[required(), Length(max=120, message=_l("At most %(max)d characters."))],
+    )
+    category_id = SelectField(
+        _l("Service category"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose a service category."))],
+    )
+    target_group = StringField(
+        _l("Who needs it"),
+        validators=[required(), Length(max=200, message=_l("At most %(max)d characters."))],
+    )
+    residents = StringField(
+        _l("Residents concerned (estimate)"),
+        validators=[required(), _residents],
+        render_kw={"inputmode": "numeric"},
+    )
+    place = StringField(
+        _l("Where"), validators=[Length(max=200, message=_l("At most %(max)d characters."))]
+    )
+    urgency = SelectField(
+        _l("Urgency"),
+        choices=lambda: [(u.value, u.label) for u in Urgency],
+        validators=[required(_l("Choose how urgent it is."))],
+    )
+    description = TextAreaField(
+        _l("Need description"),
+        validators=[required(), Length(max=5000, message=_l("At most %(max)d characters."))],
+    )
+    photos = MultipleFileField(_l("Photos (JPG or PNG, optional)"))
+
+    def values(self):
+        return {
+            "title": self.title.data.strip(),
+            "category_id": self.category_id.data,
+            "target_group": self.target_group.data.strip(),
+            "residents": int(
+                self.residents.data.strip().replace(",", "").replace("，", "").replace("人", "")
+            ),
+            "place": (self.place.data or "").strip(),
+            "urgency": Urgency(self.urgency.data),
+            "description": self.description.data.strip(),
+        }
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class MergeForm(FlaskForm):
+    into = SelectField(
+        _l("Duplicate of"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Choose the need this one duplicates."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[required(_l("Please give a reason.")), Length(max=2000)],
+    )
+
+
+class CheckForm(FlaskForm):
+    # the pressed button gives the verdict
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
+
+
+def _question_field(question):
+    return RadioField(
+        question.label,
+        choices=[(value, label) for value, label in SCALE],
+        coerce=int,
+        validators=[InputRequired(message=_l("Please choose an answer."))],
+    )
+
+
+class SurveyForm(FlaskForm):
+    overall = _question_field(SurveyQuestion.OVERALL)
+    needs = _question_field(SurveyQuestion.NEEDS)
+    staff = _question_field(SurveyQuestion.STAFF)
+    schedule = _question_field(SurveyQuestion.SCHEDULE)
+    comment = TextAreaField(
+        _l("Anything else you want to tell us (optional)"),
+        validators=[Length(max=500, message=_l("At most %(max)d characters."))],
+    )
+
+    def scores(self):
+        return {q: getattr(self, q.value).data for q in SurveyQuestion}
+
+
+class ServicePriceRow(Form):
+    """One row of the service-pricing table on the application form (read leniently)."""
+
+    service = StringField(_l("Service"))
+    pricing = SelectField(
+        _l("Free, low-cost or paid"),
+        choices=lambda: [("", "—")] + [(p.value, p.label) for p in Pricing],
+        validate_choice=False,
+    )
+    price = StringField(_l("Service price (¥)"), render_kw={"inputmode": "decimal"})
+    unit = StringField(_l("Per (e.g. visit, hour)"))
+
+    def is_blank(self):
+        return not any((f.data or "").strip() for f in self)

@@ -1,0 +1,60 @@
+"""Contract forms: terms, installment plan, signed scan, decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from venture.calls.enums import InstallmentCondition
+
+DATE_MESSAGE = _l("Enter a date such as 2026-03-01.")
+
+
+class ContractTermsForm(FlaskForm):
+    title = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
+    legal_basis = TextAreaField(_l("Legal basis"), validators=[DataRequired(), Length(max=2000)])
+    service_content = TextAreaField(
+        _l("Service content"), validators=[DataRequired(), Length(max=20000)]
+    )
+    places = TextAreaField(_l("Places (streets and communities)"), validators=[Length(max=2000)])
+    start_date = DateField(_l("Start of the term"), validators=[DataRequired(message=DATE_MESSAGE)])
+    end_date = DateField(_l("End of the term"), validators=[DataRequired(message=DATE_MESSAGE)])
+    quantity_targets = TextAreaField(
+        _l("Quantity targets (one per line)"), validators=[Length(max=10000)]
+    )
+    quality_targets = TextAreaField(_l("Quality targets"), validators=[Length(max=10000)])
+
+
+class InstallmentRowForm(Form):
+    percent = StringField(_l("Percentage"), validators=[Optional(), Length(max=10)])
+    condition = SelectField(
+        _l("Condition"),
+        choices=[(c.value, c.label) for c in InstallmentCondition],
+        validate_choice=True,
+    )
+
+
+class InstallmentPlanForm(FlaskForm):
+    # rows left without a percentage are dropped, so a row is removed by emptying it
+    rows = FieldList(FormField(InstallmentRowForm), min_entries=1, max_entries=12)
+
+
+class ScanForm(FlaskForm):
+    scan = FileField(_l("Signed and sealed contract (PDF or image)"))
+
+
+class ConfirmSignatureForm(FlaskForm):
+    signed_on = DateField(_l("Signed on"), validators=[DataRequired(message=DATE_MESSAGE)])
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])

@@ -1,0 +1,136 @@
+"""The contract's states as a transition table.
+
+draft → issued (staff send it to the organization) → signed (the organization uploads the signed
+and sealed scan, staff confirm it) → in force → completed; terminated from any open state with a
+reason. An issued contract can be recalled to a draft (with a reason) to correct it.
+
+In force: staff put a signed contract in force once its start date has come (a contract
+signed after its start date is put in force straight away). It is an explicit staff action, not
+a timer, so the moment the obligations start is a recorded decision with an actor.
+"""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from venture.contracts.enums import ContractState
+from venture.contracts.permissions import can_manage_contracts
+from venture.core.lifecycle import Transition, Workflow
+from venture.core.money import format_yuan
+from venture.core.timeutil import local_today
+from venture.orgs.enums import OrgStatus
+
+
+def _staff(user, _contract):
+    return can_manage_contracts(user)
+
+
+def installment_problem(contract):
+    """Why the installments do not fit the amount, or None."""
+    installments = contract.installments
+    if not installments:
+        return _l("The contract has no installments.")
+    percent = sum((i.percent for i in installments), Decimal("0"))
+    if percent != 100:
+        return _l("The installments add up to %(percent)s%%, not 100%%.", percent=percent)
+    total = sum((i.amount for i in installments), Decimal("0.00"))
+    if total != contract.amount:
+        return _l(
+            "The installments add up to %(total)s, not the contract amount %(amount)s.",
+            total=format_yuan(total),
+            amount=format_yuan(contract.amount),
+        )
+    return None
+
+
+def _ready_to_issue(contract, _actor):
+    if not contract.service_content.strip():
+        return _l("Describe the service content before issuing the contract.")
+    if contract.organization.status != OrgStatus.VERIFIED:
+        return _l("The organization is not verified.")
+    return installment_problem(contract)
+
+
+def _scan_uploaded(contract, _actor):
+    if contract.signed_scan_id is None:
+        return _l("The organization has not uploaded the signed and sealed contract yet.")
+    return None
+
+
+def _start_date_reached(contract, _actor):
+    if contract.start_date > local_today():
+        return _l(
+            "The contract term starts on %(date)s; it can be put in force from that day.",
+            date=contract.start_date.isoformat(),
+        )
+    return None
+
+
+def _all_paid(contract, _actor):
+    from venture.payments.enums import InstallmentState
+
+    if any(i.state != InstallmentState.PAID for i in contract.installments):
+        return _l("Some installments are not paid yet; terminate the contract instead.")
+    return None
+
+
+OPEN_STATES = (
+    ContractState.DRAFT,
+    ContractState.ISSUED,
+    ContractState.SIGNED,
+    ContractState.IN_FORCE,
+)
+
+CONTRACT_WORKFLOW = Workflow(
+    name="contract",
+    transitions=(
+        Transition(
+            "issue",
+            (ContractState.DRAFT,),
+            ContractState.ISSUED,
+            allowed=_staff,
+            label=_l("Issue to the organization"),
+            guard=_ready_to_issue,
+        ),
+        Transition(
+            "recall",
+            (ContractState.ISSUED,),
+            ContractState.DRAFT,
+            allowed=_staff,
+            label=_l("Recall to draft"),
+            needs_reason=True,
+        ),
+        Transition(
+            "confirm_signature",
+            (ContractState.ISSUED,),
+            ContractState.SIGNED,
+            allowed=_staff,
+            label=_l("Confirm the signed contract"),
+            guard=_scan_uploaded,
+        ),
+        Transition(
+            "put_in_force",
+            (ContractState.SIGNED,),
+            ContractState.IN_FORCE,
+            allowed=_staff,
+            label=_l("Put in force"),
+            guard=_start_date_reached,
+        ),
+        Transition(
+            "complete",
+            (ContractState.IN_FORCE,),
+            ContractState.COMPLETED,
+            allowed=_staff,
+            label=_l("Mark as completed"),
+            guard=_all_paid,
+        ),
+        Transition(
+            "terminate",
+            OPEN_STATES,
+            ContractState.TERMINATED,
+            allowed=_staff,
+            label=_l("Terminate"),
+            needs_reason=True,
+        ),
+    ),
+)

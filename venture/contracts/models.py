@@ -1,0 +1,117 @@
+"""Contracts (服务合同) drafted from final awards, and their yearly number counters."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.calls.enums import Route
+from venture.contracts.enums import ACTIVE_STATES, ContractState
+from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.extensions import db
+
+
+class ContractCounter(db.Model):
+    """合同编号计数器: the last number given per (year, route); numbers are never reused."""
+
+    __tablename__ = "contract_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(nullable=False)
+    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False)
+    last: Mapped[int] = mapped_column(nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "route", name="uq_contract_counter_year_route"),
+        sa.CheckConstraint("last >= 1", name="last_positive"),
+    )
+
+
+class Contract(TimestampMixin, db.Model):
+    """服务合同 / 项目协议书: one per final award, e.g. XF-GYCT-2026-0007.
+
+    Editable only as a draft. On issue the rendered PDF, the template version and the JSON data
+    it was rendered from are stored, so the document can be reproduced later.
+    """
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(30), unique=True, nullable=False)
+    year: Mapped[int] = mapped_column(nullable=False)
+    sequence: Mapped[int] = mapped_column(nullable=False)
+    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False, index=True)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("award.id"), unique=True, nullable=False)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))
+    state: Mapped[ContractState] = mapped_column(
+        enum_type(ContractState, 20), default=ContractState.DRAFT, nullable=False, index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    # the terms, filled from the award and the application, editable while a draft
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    legal_basis: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    service_content: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    places: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    start_date: Mapped[date] = mapped_column(nullable=False)
+    end_date: Mapped[date] = mapped_column(nullable=False)
+    quantity_targets: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    quality_targets: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    # the document of record, set on issue
+    template_version: Mapped[str | None] = mapped_column(sa.String(20))
+    document_data: Mapped[dict | None] = mapped_column(sa.JSON)
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # the organization's signed and sealed scan, confirmed by staff
+    signed_scan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    scan_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_on: Mapped[date | None] = mapped_column()
+    signature_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signature_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    termination_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    # optimistic locking: two staff editing one draft cannot overwrite each other
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+
+    award = relationship("Award")
+    call = relationship("Call", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
+    application = relationship("Application")
+    document = relationship("StoredFile", foreign_keys=[document_id])
+    signed_scan = relationship("StoredFile", foreign_keys=[signed_scan_id])
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+    signature_confirmed_by = relationship("User", foreign_keys=[signature_confirmed_by_id])
+    installments = relationship(
+        "Installment",
+        cascade="all, delete-orphan",
+        order_by="Installment.position",
+        back_populates="contract",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.UniqueConstraint("year", "route", "sequence", name="uq_contract_year_route_sequence"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("end_date > start_date", name="term_positive"),
+        sa.CheckConstraint(
+            "state != 'terminated' OR termination_reason IS NOT NULL",
+            name="terminated_has_reason",
+        ),
+    )
+
+    @property
+    def is_draft(self):
+        return self.state == ContractState.DRAFT
+
+    @property
+    def is_active(self):
+        """Signed or in force: conditions can hold and money can move."""
+        return self.state in ACTIVE_STATES

@@ -1,0 +1,475 @@
+"""Contract pages: staff drafting and issuing, the organization's copy, signing."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from venture.auth.enums import Role
+from venture.calls.enums import InstallmentCondition
+from venture.calls.models import Call
+from venture.contracts import document, operations
+from venture.contracts.enums import ContractState
+from venture.contracts.forms import (
+    ConfirmSignatureForm,
+    ContractTermsForm,
+    DecisionForm,
+    InstallmentPlanForm,
+    ScanForm,
+)
+from venture.contracts.lifecycle import CONTRACT_WORKFLOW, installment_problem
+from venture.contracts.models import Contract
+from venture.contracts.permissions import (
+    can_manage_contracts,
+    can_see_draft,
+    can_upload_scan,
+    can_view_contract,
+)
+from venture.core.access import deny_unless, roles_required
+from venture.core.audit import AuditEntry
+from venture.core.files import send_stored
+from venture.core.lifecycle import TransitionRefused
+from venture.core.money import uppercase_yuan
+from venture.core.pagination import paginate
+from venture.core.timeutil import local_today
+from venture.extensions import db
+from venture.home.views import home_panel
+from venture.orgs.models import Organization
+from venture.payments.enums import InstallmentState
+from venture.payments.forms import ConditionForm
+from venture.payments.lifecycle import INSTALLMENT_WORKFLOW
+from venture.payments.models import Installment
+from venture.procurement.enums import AwardState
+from venture.procurement.models import Award
+
+bp = Blueprint("contracts", __name__)
+bp.add_app_template_filter(uppercase_yuan, "uppercase_yuan")
+
+VIEWERS = (Role.STAFF, Role.FINANCE, Role.APPLICANT)
+# how the audit entries of a contract and its installments read in its history
+HISTORY_LABELS = {
+    "contract.draft": _l("Contract drafted"),
+    "contract.update": _l("Terms changed"),
+    "contract.installments": _l("Installments changed"),
+    "contract.issue": _l("Issued to the organization"),
+    "contract.document": _l("Document stored"),
+    "contract.signed_scan": _l("Signed scan uploaded"),
+    "contract.confirm_signature": _l("Signature confirmed"),
+    "contract.recall": _l("Recalled to draft"),
+    "contract.put_in_force": _l("Put in force"),
+    "contract.complete": _l("Completed"),
+    "contract.terminate": _l("Terminated"),
+    "installment.meet_condition": _l("Condition met"),
+    "installment.approve_release": _l("Release approved"),
+    "installment.mark_paid": _l("Paid in full"),
+    "payment.record": _l("Payment recorded"),
+}
+
+
+def get_contract_or_404(contract_id):
+    """The contract if the current user may see it; 404 otherwise, whoever asks."""
+    contract = db.session.get(
+        Contract,
+        contract_id,
+        options=[selectinload(Contract.installments).selectinload(Installment.payments)],
+    )
+    deny_unless(contract is not None, 404)
+    deny_unless(can_view_contract(current_user, contract), 404)
+    deny_unless(can_see_draft(current_user, contract), 404)
+    return contract
+
+
+def _save(message):
+    """Commit and say so; a concurrent change by someone else is reported, not a 500."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this contract meanwhile; please reload."), "danger")
+        return False
+    flash(message, "success")
+    return True
+
+
+def _flash_errors(form):
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "danger")
+
+
+def _awards_awaiting_contract():
+    return (
+        select(Award)
+        .outerjoin(Contract, Contract.award_id == Award.id)
+        .where(Award.state == AwardState.FINAL, Contract.id.is_(None))
+        .order_by(Award.final_at, Award.id)
+    )
+
+
+@bp.route("/staff/contracts")
+@roles_required(Role.STAFF, Role.FINANCE)
+def index():
+    """All contracts, filtered by state, call and a search text; awards waiting for one."""
+    state = request.args.get("state", "")
+    call_id = request.args.get("call", type=int)
+    text = request.args.get("q", "").strip()[:100]
+    query = select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc())
+    if state in {s.value for s in ContractState}:
+        query = query.where(Contract.state == ContractState(state))
+    if call_id:
+        query = query.where(Contract.call_id == call_id)
+    if text:
+        like = f"%{text}%"
+        query = query.join(Contract.organization).where(
+            or_(
+                Contract.number.ilike(like),
+                Contract.title.ilike(like),
+                Organization.name.ilike(like),
+            )
+        )
+    page = paginate(query)
+    awaiting = (
+        db.session.scalars(_awards_awaiting_contract().limit(50)).all()
+        if can_manage_contracts(current_user)
+        else []
+    )
+    calls = db.session.scalars(
+        select(Call).where(Call.id.in_(select(Contract.call_id))).order_by(Call.id.desc())
+    ).all()
+    return render_template(
+        "contracts/index.html",
+        page=page,
+        state=state,
+        call_id=call_id,
+        q=text,
+        states=list(ContractState),
+        calls=calls,
+        awaiting=awaiting,
+    )
+
+
+@bp.route("/staff/awards/<int:award_id>/contract", methods=["POST"])
+@roles_required(Role.STAFF)
+def draft(award_id):
+    award = db.session.get(Award, award_id)
+    deny_unless(award is not None, 404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        contract = operations.draft_contract(award, actor=current_user)
+    except operations.ContractError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        existing = operations.find_contract_for_award(award_id)
+        if existing is not None:
+            return redirect(url_for("contracts.show", contract_id=existing.id))
+        return redirect(url_for("contracts.index"))
+    db.session.commit()
+    flash(_("Draft contract %(number)s was created.", number=contract.number), "success")
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route("/contracts/mine")
+@roles_required(Role.APPLICANT)
+def mine():
+    """The organization's contracts (issued onwards)."""
+    query = (
+        select(Contract)
+        .where(
+            Contract.organization_id == (current_user.organization_id or -1),
+            Contract.state != ContractState.DRAFT,
+        )
+        .order_by(Contract.created_at.desc(), Contract.id.desc())
+    )
+    return render_template("contracts/mine.html", page=paginate(query))
+
+
+def _history(contract):
+    installment_ids = [i.id for i in contract.installments]
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(
+            or_(
+                (AuditEntry.object_type == "Contract") & (AuditEntry.object_id == contract.id),
+                (AuditEntry.object_type == "Installment")
+                & AuditEntry.object_id.in_(installment_ids or [-1]),
+            )
+        )
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(100)
+    ).all()
+
+
+@bp.route("/contracts/<int:contract_id>")
+@roles_required(*VIEWERS)
+def show(contract_id):
+    contract = get_contract_or_404(contract_id)
+    staff = can_manage_contracts(current_user)
+    return render_template(
+        "contracts/show.html",
+        contract=contract,
+        staff=staff,
+        actions=[
+            t
+            for t in CONTRACT_WORKFLOW.available(contract, current_user)
+            if t.action not in ("issue", "confirm_signature")
+        ],
+        can_issue=staff and contract.is_draft,
+        plan_problem=installment_problem(contract),
+        can_upload=can_upload_scan(current_user, contract)
+        and contract.state == ContractState.ISSUED,
+        scan_form=ScanForm(),
+        confirm_form=ConfirmSignatureForm(signed_on=local_today()),
+        decision_form=DecisionForm(),
+        condition_form=ConditionForm(),
+        installment_actions={
+            i.id: [t.action for t in INSTALLMENT_WORKFLOW.available(i, current_user)]
+            for i in contract.installments
+        },
+        InstallmentState=InstallmentState,
+        InstallmentCondition=InstallmentCondition,
+        history=_history(contract) if staff or current_user.has_role(Role.FINANCE) else [],
+        history_labels=HISTORY_LABELS,
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edit(contract_id):
+    contract = get_contract_or_404(contract_id)
+    if not contract.is_draft:
+        flash(_("Only a draft can be changed."), "warning")
+        return redirect(url_for("contracts.show", contract_id=contract.id))
+    form = ContractTermsForm(obj=contract)
+    if form.validate_on_submit():
+        terms = {name: getattr(form, name).data for name in operations.TERM_FIELDS}
+        for name in ("title", "legal_basis", "service_content", "places"):
+            terms[name] = terms[name].strip()
+        terms["quantity_targets"] = terms["quantity_targets"] or ""
+        terms["quality_targets"] = terms["quality_targets"] or ""
+        try:
+            operations.update_contract(contract, terms=terms, actor=current_user)
+            db.session.commit()
+        except operations.ContractError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(str(error))
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("Someone else changed this contract meanwhile; please reload."), "danger")
+        else:
+            flash(_("The contract terms were saved."), "success")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("contracts/edit.html", form=form, contract=contract), status
+
+
+@bp.route("/contracts/<int:contract_id>/installments", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def installments(contract_id):
+    contract = get_contract_or_404(contract_id)
+    if not contract.is_draft:
+        flash(_("Only a draft can be changed."), "warning")
+        return redirect(url_for("contracts.show", contract_id=contract.id))
+    form = InstallmentPlanForm()
+    error = None
+    if request.method == "GET":
+        form = InstallmentPlanForm(
+            data={
+                "rows": [
+                    {"percent": f"{i.percent.normalize():f}", "condition": i.condition.value}
+                    for i in contract.installments
+                ]
+                + [{"percent": "", "condition": InstallmentCondition.FINAL_PASSED.value}]
+            }
+        )
+    elif form.validate_on_submit():
+        rows = [
+            (row.percent.data, row.condition.data)
+            for row in form.rows
+            if (row.percent.data or "").strip()
+        ]
+        try:
+            operations.set_installment_plan(contract, rows, actor=current_user)
+            db.session.commit()
+        except operations.ContractError as refused:
+            db.session.rollback()
+            error = str(refused)
+        else:
+            flash(_("The installments were saved."), "success")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "contracts/installments.html", form=form, contract=contract, error=error
+    ), status
+
+
+@bp.route("/contracts/<int:contract_id>/preview.pdf")
+@roles_required(Role.STAFF, Role.FINANCE)
+def preview(contract_id):
+    """The contract as it would be issued now, watermarked 草稿 while a draft."""
+    contract = get_contract_or_404(contract_id)
+    pdf = document.contract_pdf(contract)
+    return (
+        pdf,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f"inline; filename={contract.number}-draft.pdf",
+        },
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/document.pdf")
+@roles_required(*VIEWERS)
+def document_pdf(contract_id):
+    """The issued document of record."""
+    contract = get_contract_or_404(contract_id)
+    deny_unless(contract.document is not None and not contract.is_draft, 404)
+    return send_stored(contract.document, inline=True)
+
+
+@bp.route("/contracts/<int:contract_id>/signed-scan")
+@roles_required(*VIEWERS)
+def signed_scan(contract_id):
+    contract = get_contract_or_404(contract_id)
+    deny_unless(contract.signed_scan is not None, 404)
+    return send_stored(contract.signed_scan)
+
+
+@bp.route("/contracts/<int:contract_id>/signed-scan/upload", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def upload_scan(contract_id):
+    contract = get_contract_or_404(contract_id)
+    deny_unless(can_upload_scan(current_user, contract), 404)
+    form = ScanForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.scan.data:
+        flash(_("Choose the scanned file first."), "danger")
+        return redirect(url_for("contracts.show", contract_id=contract.id))
+    try:
+        operations.upload_signed_scan(contract, form.scan.data, actor=current_user)
+    except operations.ContractError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        _save(_("Thank you: staff will check the signed contract and confirm it."))
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route("/contracts/<int:contract_id>/issue", methods=["POST"])
+@roles_required(Role.STAFF)
+def issue(contract_id):
+    contract = get_contract_or_404(contract_id)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.issue_contract(contract, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        _save(
+            _(
+                "Contract %(number)s was issued; the organization can now download, sign and "
+                "return it.",
+                number=contract.number,
+            )
+        )
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route("/contracts/<int:contract_id>/confirm-signature", methods=["POST"])
+@roles_required(Role.STAFF)
+def confirm_signature(contract_id):
+    contract = get_contract_or_404(contract_id)
+    form = ConfirmSignatureForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("contracts.show", contract_id=contract.id))
+    try:
+        operations.confirm_signature(contract, actor=current_user, signed_on=form.signed_on.data)
+    except (TransitionRefused, operations.ContractError) as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        _save(_("The contract is signed."))
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route(
+    "/contracts/<int:contract_id>/<any(recall, put_in_force, complete, terminate):action>",
+    methods=["POST"],
+)
+@roles_required(Role.STAFF)
+def decide(contract_id, action):
+    contract = get_contract_or_404(contract_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.decide_contract(contract, action, actor=current_user, reason=form.reason.data)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        _save(
+            _(
+                "Saved: contract %(number)s is now %(state)s.",
+                number=contract.number,
+                state=contract.state.label,
+            )
+        )
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+def _count(query):
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+@home_panel(Role.STAFF, "contracts/panel_staff.html")
+def _staff_figures(_user):
+    return {
+        "awards_waiting": _count(_awards_awaiting_contract()),
+        "drafts": _count(select(Contract.id).where(Contract.state == ContractState.DRAFT)),
+        "scans_to_confirm": _count(
+            select(Contract.id).where(
+                Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)
+            )
+        ),
+        "releases_to_approve": _count(
+            select(Installment.id)
+            .join(Installment.contract)
+            .where(
+                Installment.state == InstallmentState.CONDITION_MET,
+                Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
+            )
+        ),
+    }
+
+
+@home_panel(Role.APPLICANT, "contracts/panel_applicant.html")
+def _applicant_figures(user):
+    if not user.organization_id:
+        return {"contracts": [], "to_sign": []}
+    contracts = db.session.scalars(
+        select(Contract)
+        .where(
+            Contract.organization_id == user.organization_id,
+            Contract.state != ContractState.DRAFT,
+        )
+        .order_by(Contract.created_at.desc())
+        .limit(5)
+    ).all()
+    to_sign = db.session.scalars(
+        select(Contract).where(
+            Contract.organization_id == user.organization_id,
+            Contract.state == ContractState.ISSUED,
+            Contract.signed_scan_id.is_(None),
+        )
+    ).all()
+    return {"contracts": contracts, "to_sign": to_sign}

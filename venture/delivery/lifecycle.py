@@ -1,0 +1,266 @@
+"""The transition tables of funded projects, progress reports and change requests.
+
+project: contracting → in force → mid-term evaluated → (rectification) → final evaluated →
+closed; terminated from any active state, with a reason. A project is created when its
+contract is issued, starts when the contract is put in force and ends with it when the contract
+is terminated (see the contract hook in delivery/operations.py). Evaluations move it on when
+their result becomes final (evaluation/operations.py).
+
+progress report: draft → submitted → accepted, or returned with comments → submitted again.
+change request: pending → approved / rejected (staff, with a reason) or withdrawn.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from venture.core.lifecycle import Transition, Workflow
+from venture.core.money import format_yuan
+from venture.core.timeutil import local_today
+from venture.delivery.enums import (
+    ACTIVE_STATES,
+    ChangeState,
+    ProjectState,
+    ReportKind,
+    ReportState,
+)
+from venture.delivery.permissions import can_manage_project, is_project_member
+from venture.delivery.progress import line_totals
+from venture.payments.lifecycle import SYSTEM
+
+
+def _staff(user, _obj):
+    return can_manage_project(user)
+
+
+def _staff_or_platform(user, _obj):
+    return user is SYSTEM or can_manage_project(user)
+
+
+def _contract_in_force(project, _actor):
+    from venture.contracts.enums import ContractState
+
+    if project.contract.state != ContractState.IN_FORCE:
+        return _l(
+            "The contract is %(state)s; the project starts when the contract is put in force.",
+            state=project.contract.state.label,
+        )
+    return None
+
+
+def _passed(kind):
+    def guard(project, _actor):
+        from venture.evaluation.rules import latest_final_evaluation
+
+        latest = latest_final_evaluation(project, kind)
+        if latest is None or not latest.passed:
+            return _l("The project has no passed evaluation of this kind.")
+        return None
+
+    return guard
+
+
+def _failed_and_not_reevaluating(project, _actor):
+    from venture.evaluation.rules import open_evaluation, unresolved_failure
+
+    if unresolved_failure(project) is None:
+        return _l("Rectification follows a failed evaluation; this project has none.")
+    if open_evaluation(project) is not None:
+        return _l("An evaluation of this project is still open.")
+    return None
+
+
+def _ready_to_close(project, _actor):
+    from venture.evaluation.rules import latest_final_evaluation
+    from venture.payments.enums import InstallmentState
+
+    final = latest_final_evaluation(project, "final")
+    if final is None or not final.passed:
+        return _l("The project closes after a passed final evaluation.")
+    unpaid = [i for i in project.contract.installments if i.state != InstallmentState.PAID]
+    if unpaid:
+        return _l(
+            "Installment %(n)d (%(amount)s) is not paid yet; the project closes after the final "
+            "payment.",
+            n=unpaid[0].position,
+            amount=format_yuan(unpaid[0].amount),
+        )
+    if any(r.state == ReportState.SUBMITTED for r in project.reports):
+        return _l("A progress report is waiting for a decision.")
+    return None
+
+
+PROJECT_WORKFLOW = Workflow(
+    name="project",
+    transitions=(
+        Transition(
+            "start",
+            (ProjectState.CONTRACTING,),
+            ProjectState.IN_FORCE,
+            allowed=_staff_or_platform,
+            label=_l("Start delivery"),
+            guard=_contract_in_force,
+        ),
+        Transition(
+            "pass_midterm",
+            (ProjectState.IN_FORCE, ProjectState.RECTIFICATION),
+            ProjectState.MIDTERM_EVALUATED,
+            allowed=_staff_or_platform,
+            label=_l("Record the passed mid-term evaluation"),
+            guard=_passed("midterm"),
+        ),
+        Transition(
+            "pass_final",
+            (ProjectState.IN_FORCE, ProjectState.MIDTERM_EVALUATED, ProjectState.RECTIFICATION),
+            ProjectState.FINAL_EVALUATED,
+            allowed=_staff_or_platform,
+            label=_l("Record the passed final evaluation"),
+            guard=_passed("final"),
+        ),
+        Transition(
+            "rectify",
+            (ProjectState.IN_FORCE, ProjectState.MIDTERM_EVALUATED, ProjectState.RECTIFICATION),
+            ProjectState.RECTIFICATION,
+            allowed=_staff,
+            label=_l("Order rectification"),
+            guard=_failed_and_not_reevaluating,
+            needs_reason=True,
+        ),
+        Transition(
+            "close",
+            (ProjectState.FINAL_EVALUATED,),
+            ProjectState.CLOSED,
+            allowed=_staff,
+            label=_l("Close the project"),
+            guard=_ready_to_close,
+        ),
+        Transition(
+            "terminate",
+            ACTIVE_STATES,
+            ProjectState.TERMINATED,
+            allowed=_staff_or_platform,
+            label=_l("Terminate the project"),
+            needs_reason=True,
+        ),
+    ),
+)
+
+
+def over_budget_problems(report):
+    """A message for each budget line whose running total is over by more than 10% with no
+    explanation in this report."""
+    problems = []
+    for total in line_totals(report.project.plan_lines, report.project.reports, current=report):
+        row = report.expenditure_for(total.line.id)
+        if total.over and (row is None or not row.explanation.strip()):
+            problems.append(
+                _l(
+                    "%(line)s: spending reaches %(spent)s of a budget of %(budget)s, more than "
+                    "10%% over; explain why on that line.",
+                    line=total.line.label,
+                    spent=format_yuan(total.cumulative),
+                    budget=format_yuan(total.budget),
+                )
+            )
+    return problems
+
+
+def submission_problems(report):
+    """What stops the report from being submitted, as messages for a person."""
+    problems = []
+    if not report.summary.strip():
+        problems.append(_l("Describe the progress made (the summary)."))
+    if (
+        report.kind == ReportKind.SCHEDULED
+        and report.period_end is not None
+        and local_today() < report.period_end
+    ):
+        problems.append(
+            _l(
+                "The period runs until %(date)s; the report can be submitted from that day.",
+                date=report.period_end.isoformat(),
+            )
+        )
+    return problems + over_budget_problems(report)
+
+
+def _ready_to_submit(report, _actor):
+    problems = submission_problems(report)
+    return " ".join(str(p) for p in problems) or None
+
+
+def _member_of_open_project(user, report):
+    return is_project_member(user, report.project) and not report.project.is_read_only
+
+
+def _staff_on_open_project(user, report):
+    return can_manage_project(user) and not report.project.is_read_only
+
+
+REPORT_WORKFLOW = Workflow(
+    name="progress_report",
+    transitions=(
+        Transition(
+            "submit",
+            (ReportState.DRAFT, ReportState.RETURNED),
+            ReportState.SUBMITTED,
+            allowed=_member_of_open_project,
+            label=_l("Submit the report"),
+            guard=_ready_to_submit,
+        ),
+        Transition(
+            "accept",
+            (ReportState.SUBMITTED,),
+            ReportState.ACCEPTED,
+            allowed=_staff_on_open_project,
+            label=_l("Accept"),
+        ),
+        Transition(
+            "return",
+            (ReportState.SUBMITTED,),
+            ReportState.RETURNED,
+            allowed=_staff_on_open_project,
+            label=_l("Return with comments"),
+            needs_reason=True,
+        ),
+    ),
+)
+
+
+def _change_still_fits(change, _actor):
+    from venture.delivery.operations import change_problem
+
+    return change_problem(change)
+
+
+def _project_open(user, change):
+    return can_manage_project(user) and change.project.is_delivering
+
+
+CHANGE_WORKFLOW = Workflow(
+    name="change_request",
+    transitions=(
+        Transition(
+            "approve",
+            (ChangeState.PENDING,),
+            ChangeState.APPROVED,
+            allowed=_project_open,
+            label=_l("Approve"),
+            guard=_change_still_fits,
+            needs_reason=True,
+        ),
+        Transition(
+            "reject",
+            (ChangeState.PENDING,),
+            ChangeState.REJECTED,
+            allowed=_staff,
+            label=_l("Turn down"),
+            needs_reason=True,
+        ),
+        Transition(
+            "withdraw",
+            (ChangeState.PENDING,),
+            ChangeState.WITHDRAWN,
+            allowed=lambda user, change: is_project_member(user, change.project),
+            label=_l("Withdraw"),
+        ),
+    ),
+)

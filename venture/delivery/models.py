@@ -1,0 +1,494 @@
+"""Funded projects (立项项目) and what happens during delivery: the plan, progress reports,
+change requests, messages and documents."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.applications.enums import BudgetCategory
+from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.delivery.enums import (
+    ACTIVE_STATES,
+    DELIVERING_STATES,
+    BeneficiaryGroup,
+    ChangeKind,
+    ChangeState,
+    MilestoneStatus,
+    ProjectState,
+    ReportFrequency,
+    ReportKind,
+    ReportState,
+)
+from venture.extensions import db
+
+
+class Project(TimestampMixin, db.Model):
+    """立项项目: one per contract, from contracting to closing (结项).
+
+    The plan (budget lines, milestones, term, activities, team) starts as the application's and
+    changes only through approved change requests; the original values stay beside the current
+    ones, so the original plan is always visible.
+    """
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contract.id"), unique=True, nullable=False
+    )
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    state: Mapped[ProjectState] = mapped_column(
+        enum_type(ProjectState, 20), default=ProjectState.CONTRACTING, nullable=False, index=True
+    )
+    # the staff officer (项目主管) who follows the project
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    start_date: Mapped[date] = mapped_column(nullable=False)
+    end_date: Mapped[date] = mapped_column(nullable=False)
+    original_end_date: Mapped[date] = mapped_column(nullable=False)
+    activity_plan: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    original_activity_plan: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    original_team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    planned_beneficiaries: Mapped[int | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rectification_due: Mapped[date | None] = mapped_column()
+    rectification_requirements: Mapped[str | None] = mapped_column(sa.Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archive_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    termination_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    contract = relationship("Contract", lazy="joined")
+    call = relationship("Call", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
+    application = relationship("Application")
+    officer = relationship("User", foreign_keys=[officer_id])
+    archive = relationship("StoredFile")
+    plan_lines = relationship(
+        "PlanLine",
+        cascade="all, delete-orphan",
+        order_by="PlanLine.position",
+        back_populates="project",
+    )
+    milestones = relationship(
+        "PlanMilestone",
+        cascade="all, delete-orphan",
+        order_by="PlanMilestone.position",
+        back_populates="project",
+    )
+    reports = relationship(
+        "ProgressReport",
+        cascade="all, delete-orphan",
+        order_by="ProgressReport.id",
+        back_populates="project",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="term_in_order"),
+        sa.CheckConstraint(
+            "state != 'terminated' OR termination_reason IS NOT NULL",
+            name="terminated_has_reason",
+        ),
+    )
+
+    @property
+    def is_active(self):
+        return self.state in ACTIVE_STATES
+
+    @property
+    def is_delivering(self):
+        return self.state in DELIVERING_STATES
+
+    @property
+    def is_read_only(self):
+        """Closed and terminated projects keep their records as they are."""
+        return self.state not in ACTIVE_STATES
+
+    @property
+    def budget_total(self):
+        return sum((line.amount for line in self.plan_lines), Decimal("0.00"))
+
+
+class PlanLine(db.Model):
+    """预算科目 of the project: the funded budget, from the application's requested amounts."""
+
+    __tablename__ = "plan_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
+    item: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # current budget
+    original_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    budget_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("budget_line.id"))
+
+    project = relationship("Project", back_populates="plan_lines")
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "position", name="uq_plan_line_project_id_position"),
+        sa.CheckConstraint("amount >= 0 AND original_amount >= 0", name="amounts_not_negative"),
+    )
+
+    @property
+    def label(self):
+        return f"{self.category.label} · {self.item}" if self.category else self.item
+
+
+class PlanMilestone(db.Model):
+    """里程碑 of the project: planned due date (original and current) and progress."""
+
+    __tablename__ = "plan_milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    deliverable: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    due_date: Mapped[date | None] = mapped_column()
+    original_due_date: Mapped[date | None] = mapped_column()
+    # from the latest accepted progress report
+    status: Mapped[MilestoneStatus] = mapped_column(
+        enum_type(MilestoneStatus, 20), default=MilestoneStatus.NOT_STARTED, nullable=False
+    )
+    completed_on: Mapped[date | None] = mapped_column()
+
+    project = relationship("Project", back_populates="milestones")
+
+
+class ReportingPlan(TimestampMixin, db.Model):
+    """报告要求 of a call: how often its projects report, and how many days they have."""
+
+    __tablename__ = "reporting_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True, nullable=False)
+    frequency: Mapped[ReportFrequency] = mapped_column(
+        enum_type(ReportFrequency, 20), nullable=False
+    )
+    grace_days: Mapped[int] = mapped_column(nullable=False)
+    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("grace_days >= 0 AND grace_days <= 60", name="grace_days_range"),
+    )
+
+
+class ProgressReport(TimestampMixin, db.Model):
+    """进度报告: what a project did in a period (or, ad hoc, on an occasion)."""
+
+    __tablename__ = "progress_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, 20), nullable=False)
+    state: Mapped[ReportState] = mapped_column(
+        enum_type(ReportState, 20), default=ReportState.DRAFT, nullable=False, index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    # scheduled reports cover a period and are due some days after it ends
+    period_start: Mapped[date | None] = mapped_column()
+    period_end: Mapped[date | None] = mapped_column()
+    due_on: Mapped[date | None] = mapped_column()
+    summary: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    problems: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    next_steps: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    staff_comment: Mapped[str | None] = mapped_column(sa.Text)
+
+    project = relationship("Project", back_populates="reports")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    activities = relationship(
+        "Activity",
+        cascade="all, delete-orphan",
+        order_by="Activity.held_on, Activity.id",
+        back_populates="report",
+    )
+    beneficiaries = relationship(
+        "BeneficiaryCount", cascade="all, delete-orphan", back_populates="report"
+    )
+    expenditures = relationship(
+        "Expenditure", cascade="all, delete-orphan", back_populates="report"
+    )
+    milestone_updates = relationship(
+        "MilestoneUpdate", cascade="all, delete-orphan", back_populates="report"
+    )
+    attachments = relationship(
+        "ReportAttachment",
+        cascade="all, delete-orphan",
+        order_by="ReportAttachment.id",
+        back_populates="report",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "project_id", "kind", "period_start", name="uq_progress_report_project_id_kind_period"
+        ),
+        sa.CheckConstraint(
+            "kind != 'scheduled' OR (period_start IS NOT NULL AND period_end IS NOT NULL "
+            "AND due_on IS NOT NULL)",
+            name="scheduled_has_period",
+        ),
+        sa.CheckConstraint(
+            "state = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_time"
+        ),
+    )
+
+    @property
+    def beneficiaries_total(self):
+        return sum(b.count for b in self.beneficiaries)
+
+    def count_for(self, group):
+        for row in self.beneficiaries:
+            if row.group == group:
+                return row.count
+        return None
+
+    def expenditure_for(self, line_id):
+        for row in self.expenditures:
+            if row.plan_line_id == line_id:
+                return row
+        return None
+
+    def update_for(self, milestone_id):
+        for row in self.milestone_updates:
+            if row.plan_milestone_id == milestone_id:
+                return row
+        return None
+
+    @property
+    def spent(self):
+        return sum((e.amount for e in self.expenditures), Decimal("0.00"))
+
+    @property
+    def photos(self):
+        return [a for a in self.attachments if a.is_photo]
+
+    @property
+    def documents(self):
+        return [a for a in self.attachments if not a.is_photo]
+
+
+class Activity(db.Model):
+    """活动记录: one activity held, in one community; the residents' committee of that
+    community can later confirm or dispute it (community supervision)."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    held_on: Mapped[date] = mapped_column(nullable=False)  # the date the activity took place
+    community_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("community.id"), nullable=False, index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    participants: Mapped[int] = mapped_column(nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    report = relationship("ProgressReport", back_populates="activities")
+    community = relationship("Community", lazy="joined")
+
+    __table_args__ = (sa.CheckConstraint("participants >= 0", name="participants_not_negative"),)
+
+
+class BeneficiaryCount(db.Model):
+    """受益人数 of one group in one report."""
+
+    __tablename__ = "beneficiary_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    group: Mapped[BeneficiaryGroup] = mapped_column(enum_type(BeneficiaryGroup, 20), nullable=False)
+    count: Mapped[int] = mapped_column(nullable=False)
+
+    report = relationship("ProgressReport", back_populates="beneficiaries")
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "group", name="uq_beneficiary_count_report_id_group"),
+        sa.CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+
+class Expenditure(db.Model):
+    """支出: money spent on one budget line in one report's period."""
+
+    __tablename__ = "expenditure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    plan_line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plan_line.id"), nullable=False, index=True
+    )
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    note: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
+    # required when the line's running total is more than 10% over its budget
+    explanation: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    report = relationship("ProgressReport", back_populates="expenditures")
+    plan_line = relationship("PlanLine", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "plan_line_id", name="uq_expenditure_report_id_line"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+
+class MilestoneUpdate(db.Model):
+    """里程碑进展 reported for one milestone in one report."""
+
+    __tablename__ = "milestone_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    plan_milestone_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plan_milestone.id"), nullable=False
+    )
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 20), nullable=False)
+    completed_on: Mapped[date | None] = mapped_column()
+    note: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    report = relationship("ProgressReport", back_populates="milestone_updates")
+    milestone = relationship("PlanMilestone", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "report_id", "plan_milestone_id", name="uq_milestone_update_report_id_milestone"
+        ),
+        sa.CheckConstraint("status != 'done' OR completed_on IS NOT NULL", name="done_has_date"),
+    )
+
+
+class ReportAttachment(db.Model):
+    """报告附件: a photo of an activity or a document (sign-in sheets, receipts…)."""
+
+    __tablename__ = "report_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    is_photo: Mapped[bool] = mapped_column(default=False, nullable=False)
+    caption: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+
+    report = relationship("ProgressReport", back_populates="attachments")
+    file = relationship("StoredFile", lazy="joined")
+
+
+class ChangeRequest(TimestampMixin, db.Model):
+    """变更申请: the organization asks to change the plan; staff approve or reject it.
+
+    `details` holds the change asked for; on approval `before` and `after` keep the plan as it
+    was and as it became, so every version of the plan can be read back.
+    """
+
+    __tablename__ = "change_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind, 20), nullable=False)
+    state: Mapped[ChangeState] = mapped_column(
+        enum_type(ChangeState, 20), default=ChangeState.PENDING, nullable=False, index=True
+    )
+    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    details: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    project = relationship("Project")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state NOT IN ('approved', 'rejected') OR decision_reason IS NOT NULL",
+            name="decision_has_reason",
+        ),
+    )
+
+
+class ProjectMessage(db.Model):
+    """项目留言: a message between the organization and the staff officer."""
+
+    __tablename__ = "project_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    author = relationship("User", lazy="joined")
+
+
+class ProjectDocument(db.Model):
+    """项目文件: any other document of the project (minutes, supplementary agreements…)."""
+
+    __tablename__ = "project_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    file = relationship("StoredFile", lazy="joined")
+    uploaded_by = relationship("User")
+
+
+class ReportReminder(db.Model):
+    """催报记录: a reminder sent for one report period, so each is sent once per stage."""
+
+    __tablename__ = "report_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    period_start: Mapped[date] = mapped_column(nullable=False)
+    stage: Mapped[str] = mapped_column(sa.String(10), nullable=False)  # "due" or "overdue"
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "project_id", "period_start", "stage", name="uq_report_reminder_project_period_stage"
+        ),
+        sa.CheckConstraint("stage IN ('due', 'overdue')", name="stage_known"),
+    )

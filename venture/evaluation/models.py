@@ -1,0 +1,157 @@
+"""Evaluations of funded projects (中期评估 / 结项评估), their rubric and score sheets."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.core.db import TimestampMixin, UTCDateTime, enum_type
+from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
+from venture.extensions import db
+
+# a score or maximum in half points: 0.0 … 999.5 (as in the review)
+Points = sa.Numeric(5, 1, asdecimal=True)
+
+
+class EvaluationCriterion(db.Model):
+    """评估指标: one criterion of a call's evaluation rubric for one kind of evaluation."""
+
+    __tablename__ = "evaluation_criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("call.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10), nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    max_score: Mapped[Decimal] = mapped_column(Points, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "call_id", "kind", "position", name="uq_evaluation_criterion_call_kind_position"
+        ),
+        sa.CheckConstraint("max_score > 0", name="max_positive"),
+    )
+
+
+class Evaluation(TimestampMixin, db.Model):
+    """评估: one evaluator's evaluation of one project, from assignment to a final result.
+
+    A failed evaluation can be followed, after rectification (整改), by a re-evaluation of the
+    same kind (`reevaluation_of`, `round` 2, 3…).
+    """
+
+    __tablename__ = "evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"), nullable=False, index=True)
+    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10), nullable=False)
+    round: Mapped[int] = mapped_column(default=1, nullable=False)
+    reevaluation_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation.id"))
+    state: Mapped[EvaluationState] = mapped_column(
+        enum_type(EvaluationState, 20),
+        default=EvaluationState.ASSIGNED,
+        nullable=False,
+        index=True,
+    )
+    # None after the evaluator declared a conflict, until staff assign another
+    evaluator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    assigned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    # the organization's self-assessment, due by the end of this Asia/Shanghai day
+    self_assessment_due: Mapped[date] = mapped_column(nullable=False)
+    self_assessment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    self_assessment_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    final_report_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the evaluator's site visit (实地评估)
+    site_visit_on: Mapped[date | None] = mapped_column()
+    site_visit_place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    site_visit_people: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    site_visit_notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    total: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1, asdecimal=True))
+    grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, 10))
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    passed: Mapped[bool | None] = mapped_column()
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    conflict_notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    project = relationship("Project", lazy="joined")
+    evaluator = relationship("User", foreign_keys=[evaluator_id], lazy="joined")
+    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+    self_assessment_file = relationship("StoredFile", foreign_keys=[self_assessment_file_id])
+    final_report_file = relationship("StoredFile", foreign_keys=[final_report_file_id])
+    announcement = relationship("Announcement")
+    reevaluation_of = relationship("Evaluation", remote_side=[id])
+    scores = relationship(
+        "EvaluationScore",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        back_populates="evaluation",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "state IN ('assigned', 'self_assessed') OR (total IS NOT NULL AND grade IS NOT NULL "
+            "AND scored_at IS NOT NULL)",
+            name="scored_has_total",
+        ),
+        sa.CheckConstraint("state != 'final' OR passed IS NOT NULL", name="final_has_outcome"),
+        sa.CheckConstraint("round >= 1", name="round_positive"),
+    )
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def is_reevaluation(self):
+        return self.reevaluation_of_id is not None
+
+    @property
+    def self_assessment_submitted(self):
+        return self.self_submitted_at is not None
+
+    @property
+    def result_public(self):
+        """The organization sees scores once the result is announced."""
+        return self.state in (EvaluationState.ANNOUNCED, EvaluationState.FINAL)
+
+    def score_for(self, criterion_id):
+        for score in self.scores:
+            if score.criterion_id == criterion_id:
+                return score
+        return None
+
+
+class EvaluationScore(db.Model):
+    """评估得分: the score of one criterion, and what was typed (kept even when invalid)."""
+
+    __tablename__ = "evaluation_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    criterion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_criterion.id"), nullable=False
+    )
+    raw: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    evaluation = relationship("Evaluation", back_populates="scores")
+    criterion = relationship("EvaluationCriterion", lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "evaluation_id", "criterion_id", name="uq_evaluation_score_evaluation_id_criterion_id"
+        ),
+        sa.CheckConstraint("score IS NULL OR score >= 0", name="score_not_negative"),
+    )

@@ -1,0 +1,570 @@
+"""Evaluation pages: staff management, the evaluator's tasks and score sheet, the organization's
+self-assessment, the call's evaluation rubric."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from venture.applications.values import ValueProblem, parse_date, problem_message
+from venture.auth.enums import Role
+from venture.auth.models import User
+from venture.calls.models import Call
+from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.files import send_stored
+from venture.core.lifecycle import TransitionRefused
+from venture.core.pagination import paginate
+from venture.core.timeutil import local_today
+from venture.delivery.enums import DELIVERING_STATES, ProjectState
+from venture.delivery.models import Project
+from venture.delivery.permissions import is_project_member
+from venture.delivery.progress import accepted, project_progress
+from venture.evaluation import operations
+from venture.evaluation.enums import EvaluationKind, EvaluationState
+from venture.evaluation.forms import (
+    AnnounceForm,
+    AssignForm,
+    EvaluatorForm,
+    ReasonForm,
+    RubricForm,
+    SelfAssessmentForm,
+    SiteVisitForm,
+)
+from venture.evaluation.lifecycle import (
+    EVALUATION_WORKFLOW,
+    scoring_problems,
+    self_assessment_problems,
+)
+from venture.evaluation.models import Evaluation
+from venture.evaluation.permissions import (
+    can_manage_evaluations,
+    can_see_scores,
+    can_self_assess,
+    can_view_evaluation,
+    is_assigned_evaluator,
+)
+from venture.evaluation.rules import open_evaluation, unresolved_failure
+from venture.evaluation.sections import evaluation_section, sections_for
+from venture.extensions import db
+from venture.home.views import home_panel
+from venture.reports.figures import load_project
+from venture.review.scoring import display_points
+
+bp = Blueprint("evaluation", __name__)
+bp.add_app_template_filter(display_points, "eval_points")
+
+
+def get_evaluation_or_404(evaluation_id):
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    deny_unless(evaluation is not None, 404)
+    deny_unless(can_view_evaluation(current_user, evaluation), 404)
+    return evaluation
+
+
+def _back(evaluation):
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation.id))
+
+
+def _refused(error):
+    db.session.rollback()
+    flash(getattr(error, "message", str(error)), "danger")
+
+
+def _flash_errors(form):
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "danger")
+
+
+# ── staff ──────────────────────────────────────────────────────────────────────────────────
+
+
+@bp.route("/staff/evaluations")
+@roles_required(Role.STAFF)
+def index():
+    """评估管理: evaluations by state, and projects that can be given one."""
+    state = request.args.get("state", "")
+    kind = request.args.get("kind", "")
+    query = select(Evaluation).order_by(Evaluation.id.desc())
+    if state in {s.value for s in EvaluationState}:
+        query = query.where(Evaluation.state == EvaluationState(state))
+    if kind in {k.value for k in EvaluationKind}:
+        query = query.where(Evaluation.kind == EvaluationKind(kind))
+    page = paginate(query)
+    open_project_ids = select(Evaluation.project_id).where(
+        Evaluation.state.in_(
+            (
+                EvaluationState.ASSIGNED,
+                EvaluationState.SELF_ASSESSED,
+                EvaluationState.SCORED,
+                EvaluationState.ANNOUNCED,
+            )
+        )
+    )
+    waiting = db.session.scalars(
+        select(Project)
+        .where(Project.state.in_(DELIVERING_STATES), Project.id.not_in(open_project_ids))
+        .where(Project.state != ProjectState.FINAL_EVALUATED)
+        .order_by(Project.end_date, Project.id)
+        .limit(50)
+    ).all()
+    return render_template(
+        "evaluation/index.html",
+        page=page,
+        state=state,
+        kind=kind,
+        states=list(EvaluationState),
+        kinds=list(EvaluationKind),
+        waiting=waiting,
+    )
+
+
+def _evaluator_choices(project):
+    choices = operations.evaluator_choices(project)
+    return [(0, "—")] + [
+        (user.id, user.name + (f" — {conflict}" if conflict else "")) for user, conflict in choices
+    ]
+
+
+def _suggested_kind(project):
+    failure = unresolved_failure(project)
+    if failure is not None:
+        return failure.kind
+    if project.state == ProjectState.MIDTERM_EVALUATED:
+        return EvaluationKind.FINAL
+    return EvaluationKind.MIDTERM
+
+
+@bp.route("/staff/projects/<int:project_id>/evaluations/new", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def assign(project_id):
+    """Assign an evaluator to a project (conflicts refused, as for reviewers)."""
+    project = db.session.get(Project, project_id)
+    deny_unless(project is not None, 404)
+    form = AssignForm()
+    form.evaluator_id.choices = _evaluator_choices(project)
+    if request.method == "GET":
+        form.kind.data = _suggested_kind(project).value
+    elif form.validate_on_submit():
+        kind = form.kind.data if form.kind.data in {k.value for k in EvaluationKind} else "midterm"
+        try:
+            evaluation = operations.assign_evaluation(
+                project,
+                kind=kind,
+                evaluator=db.session.get(User, form.evaluator_id.data)
+                if form.evaluator_id.data
+                else None,
+                due=form.due.data,
+                actor=current_user,
+            )
+        except operations.EvaluationError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.kind
+            field.errors = list(field.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("The evaluator was assigned and notified."), "success")
+            return redirect(url_for("evaluation.show", evaluation_id=evaluation.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "evaluation/assign.html",
+        project=project,
+        form=form,
+        failure=unresolved_failure(project),
+        open_evaluation=open_evaluation(project),
+    ), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/evaluator", methods=["POST"])
+@roles_required(Role.STAFF)
+def reassign(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    form = EvaluatorForm()
+    form.evaluator_id.choices = _evaluator_choices(evaluation.project)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.reassign_evaluator(
+            evaluation,
+            db.session.get(User, form.evaluator_id.data) if form.evaluator_id.data else None,
+            actor=current_user,
+        )
+    except operations.EvaluationError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("The evaluator was assigned and notified."), "success")
+    return _back(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/announce", methods=["POST"])
+@roles_required(Role.STAFF)
+def announce(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    form = AnnounceForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _back(evaluation)
+    try:
+        announcement = operations.announce_result(
+            evaluation, period_days=form.period_days.data, actor=current_user
+        )
+    except TransitionRefused as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "The result is announced until %(date)s; make it final on the announcement "
+                "page when the period is over.",
+                date=announcement.ends_on.isoformat(),
+            ),
+            "success",
+        )
+        for warning in announcement.period_warnings:
+            flash(warning, "warning")
+    return _back(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/return", methods=["POST"])
+@roles_required(Role.STAFF)
+def return_to_evaluator(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "danger")
+        return _back(evaluation)
+    try:
+        operations.return_to_evaluator(evaluation, reason=form.reason.data, actor=current_user)
+    except TransitionRefused as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("The evaluation was returned to the evaluator."), "success")
+    return _back(evaluation)
+
+
+@bp.route(
+    "/staff/calls/<int:call_id>/evaluation-rubric/<any(midterm, final):kind>",
+    methods=["GET", "POST"],
+)
+@roles_required(Role.STAFF)
+def rubric(call_id, kind):
+    """评估指标: the call's 100-point evaluation rubric, editable until an evaluation is scored."""
+    call = db.session.get(Call, call_id)
+    deny_unless(call is not None, 404)
+    criteria = operations.criteria_of(call.id, kind)
+    locked = operations.rubric_locked(call.id, kind)
+    form = RubricForm()
+    error = None
+    if request.method == "GET":
+        rows = criteria or []
+        for c in rows:
+            form.rows.append_entry(
+                {
+                    "name": c.name,
+                    "description": c.description,
+                    "max_score": display_points(c.max_score),
+                }
+            )
+        if not rows:
+            from venture.evaluation.grading import default_rubric
+
+            for c in default_rubric():
+                form.rows.append_entry({**c, "max_score": display_points(c["max_score"])})
+        for _blank in range(2):
+            form.rows.append_entry()
+    elif form.validate_on_submit():
+        try:
+            operations.save_rubric(
+                call, kind, operations.read_rubric(form.entries()), actor=current_user
+            )
+        except operations.EvaluationError as refused:
+            db.session.rollback()
+            error = refused.message
+        else:
+            db.session.commit()
+            flash(_("The evaluation rubric was saved."), "success")
+            return redirect(url_for("evaluation.rubric", call_id=call.id, kind=kind))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "evaluation/rubric.html",
+        call=call,
+        kind=EvaluationKind(kind),
+        criteria=criteria,
+        locked=locked,
+        form=form,
+        error=error,
+    ), status
+
+
+# ── the evaluator ──────────────────────────────────────────────────────────────────────────
+
+
+@bp.route("/evaluation/tasks")
+@roles_required(Role.EVALUATOR)
+def tasks():
+    """评估任务: the evaluations assigned to the signed-in evaluator, and only those."""
+    query = (
+        select(Evaluation)
+        .where(Evaluation.evaluator_id == current_user.id)
+        .order_by(Evaluation.state.in_((EvaluationState.FINAL,)), Evaluation.id.desc())
+    )
+    return render_template("evaluation/tasks.html", page=paginate(query))
+
+
+def _sheet_entries():
+    """{criterion_id: (raw, comment)} from the posted score sheet."""
+    entries = {}
+    for key, value in request.form.items():
+        if key.startswith("score-") and key[6:].isdigit():
+            criterion_id = int(key[6:])
+            entries[criterion_id] = (value, request.form.get(f"comment-{criterion_id}", ""))
+    return entries
+
+
+@bp.route("/evaluations/<int:evaluation_id>/scores", methods=["POST"])
+@roles_required(Role.EVALUATOR)
+def score(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    deny_unless(is_assigned_evaluator(current_user, evaluation), 404)
+    form = SiteVisitForm()
+    if not form.validate_on_submit():
+        return _show_page(evaluation, site_form=form, status=400)
+    try:
+        visit_on = parse_date(form.site_visit_on.data)
+    except ValueProblem as problem:
+        form.site_visit_on.errors = [problem_message(problem.kind, form.site_visit_on.data or "")]
+        return _show_page(evaluation, site_form=form, status=400)
+    if visit_on is not None and visit_on > local_today():
+        form.site_visit_on.errors = [_("The site visit cannot be in the future.")]
+        return _show_page(evaluation, site_form=form, status=400)
+    try:
+        errors = operations.save_scores(
+            evaluation,
+            entries=_sheet_entries(),
+            overall_comment=form.overall_comment.data,
+            site_visit={
+                "on": visit_on,
+                "place": form.site_visit_place.data,
+                "people": form.site_visit_people.data,
+                "notes": form.site_visit_notes.data,
+            },
+            actor=current_user,
+        )
+    except operations.EvaluationError as error:
+        _refused(error)
+        return _back(evaluation)
+    if errors:
+        db.session.commit()
+        flash(
+            _("Saved; some scores could not be read and were not counted: see the marks."), "danger"
+        )
+        return _show_page(evaluation, site_form=form, score_errors=errors, status=400)
+    if request.form.get("action") != "submit":
+        db.session.commit()
+        flash(_("The score sheet was saved."), "success")
+        return _back(evaluation)
+    try:
+        operations.submit_scores(evaluation, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.commit()
+        flash(_("Saved, not submitted: %(why)s", why=refused.message), "danger")
+        return _back(evaluation)
+    db.session.commit()
+    flash(
+        _(
+            "Submitted: %(total)s points, %(grade)s.",
+            total=display_points(evaluation.total),
+            grade=evaluation.grade.label,
+        ),
+        "success",
+    )
+    return _back(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/conflict", methods=["POST"])
+@roles_required(Role.EVALUATOR)
+def declare_conflict(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "danger")
+        return _back(evaluation)
+    try:
+        operations.declare_conflict(evaluation, reason=form.reason.data, actor=current_user)
+    except operations.EvaluationError as error:
+        _refused(error)
+        return _back(evaluation)
+    db.session.commit()
+    flash(
+        _("You stepped back from this evaluation; staff will assign another evaluator."), "success"
+    )
+    return redirect(url_for("evaluation.tasks"))
+
+
+# ── the organization ───────────────────────────────────────────────────────────────────────
+
+
+@bp.route("/evaluations/<int:evaluation_id>/self-assessment", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def self_assessment(evaluation_id):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    deny_unless(is_project_member(current_user, evaluation.project), 404)
+    form = SelfAssessmentForm()
+    if not form.validate_on_submit():
+        return _show_page(evaluation, self_form=form, status=400)
+    try:
+        operations.save_self_assessment(
+            evaluation,
+            text=form.text.data,
+            attachment=form.attachment.data,
+            final_report=form.final_report.data,
+            actor=current_user,
+        )
+    except operations.EvaluationError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        if field is None:
+            flash(error.message, "danger")
+            return _back(evaluation)
+        field.errors = list(field.errors) + [error.message]
+        evaluation = db.session.get(Evaluation, evaluation_id)
+        return _show_page(evaluation, self_form=form, status=400)
+    if request.form.get("action") != "submit":
+        db.session.commit()
+        flash(_("The self-assessment was saved as a draft."), "success")
+        return _back(evaluation)
+    try:
+        operations.submit_self_assessment(evaluation, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.commit()
+        flash(_("Saved as a draft, not submitted: %(why)s", why=refused.message), "danger")
+        return _back(evaluation)
+    db.session.commit()
+    flash(_("The self-assessment was submitted."), "success")
+    return _back(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/files/<any(self_assessment, final_report):which>")
+@signed_in
+def file(evaluation_id, which):
+    evaluation = get_evaluation_or_404(evaluation_id)
+    stored = (
+        evaluation.self_assessment_file
+        if which == "self_assessment"
+        else evaluation.final_report_file
+    )
+    deny_unless(stored is not None, 404)
+    return send_stored(stored)
+
+
+# ── the evaluation page ────────────────────────────────────────────────────────────────────
+
+
+def _show_page(evaluation, *, site_form=None, self_form=None, score_errors=None, status=200):
+    project = load_project(evaluation.project_id)
+    criteria = operations.criteria_of(project.call_id, evaluation.kind)
+    staff = can_manage_evaluations(current_user)
+    evaluator = is_assigned_evaluator(current_user, evaluation)
+    if site_form is None:
+        site_form = SiteVisitForm(
+            formdata=None,
+            site_visit_on=evaluation.site_visit_on.isoformat() if evaluation.site_visit_on else "",
+            site_visit_place=evaluation.site_visit_place,
+            site_visit_people=evaluation.site_visit_people,
+            site_visit_notes=evaluation.site_visit_notes,
+            overall_comment=evaluation.overall_comment,
+        )
+    if self_form is None:
+        self_form = SelfAssessmentForm(formdata=None, text=evaluation.self_assessment)
+    evaluator_form = EvaluatorForm(evaluator_id=evaluation.evaluator_id or 0)
+    if staff:
+        evaluator_form.evaluator_id.choices = _evaluator_choices(project)
+    can_score = evaluator and evaluation.state in (
+        EvaluationState.ASSIGNED,
+        EvaluationState.SELF_ASSESSED,
+    )
+    can_write_self = (
+        can_self_assess(current_user, evaluation)
+        and evaluation.state == EvaluationState.ASSIGNED
+        and not evaluation.self_assessment_submitted
+        and local_today() <= evaluation.self_assessment_due
+    )
+    return render_template(
+        "evaluation/show.html",
+        evaluation=evaluation,
+        project=project,
+        progress=project_progress(project, local_today()),
+        criteria=criteria,
+        running_total=operations.running_total(evaluation),
+        staff=staff,
+        evaluator=evaluator,
+        member=is_project_member(current_user, project),
+        can_score=can_score,
+        can_write_self=can_write_self,
+        can_see_scores=can_see_scores(current_user, evaluation),
+        late=not evaluation.self_assessment_submitted
+        and local_today() > evaluation.self_assessment_due,
+        self_problems=self_assessment_problems(evaluation) if can_write_self else [],
+        score_problems=scoring_problems(evaluation, criteria) if can_score else [],
+        score_errors=score_errors or {},
+        typed=_sheet_entries() if score_errors else None,
+        sections=sections_for(evaluation) if staff or evaluator else [],
+        actions={t.action for t in EVALUATION_WORKFLOW.available(evaluation, current_user)},
+        site_form=site_form,
+        self_form=self_form,
+        evaluator_form=evaluator_form,
+        announce_form=AnnounceForm(formdata=None),
+        reason_form=ReasonForm(formdata=None),
+    ), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>")
+@signed_in
+def show(evaluation_id):
+    return _show_page(get_evaluation_or_404(evaluation_id))
+
+
+# ── sections and home panels ───────────────────────────────────────────────────────────────
+
+
+@evaluation_section("evaluation/_section_reports.html", order=10)
+def _reports_section(evaluation):
+    """What the organization reported and staff accepted: reports, activities, spending."""
+    project = load_project(evaluation.project_id)
+    reports = accepted(project.reports)
+    activities = [a for r in reports for a in r.activities]
+    return {"reports": reports, "activities": activities[:200], "activity_count": len(activities)}
+
+
+@home_panel(Role.EVALUATOR, "evaluation/panel_evaluator.html")
+def _assigned_evaluations(user):
+    evaluations = db.session.scalars(
+        select(Evaluation)
+        .where(
+            Evaluation.evaluator_id == user.id,
+            Evaluation.state.in_((EvaluationState.ASSIGNED, EvaluationState.SELF_ASSESSED)),
+        )
+        .options(selectinload(Evaluation.project))
+        .order_by(Evaluation.self_assessment_due, Evaluation.id)
+    ).all()
+    return {"assigned": evaluations}
+
+
+@home_panel(Role.STAFF, "evaluation/panel_staff.html")
+def _evaluations_to_handle(_user):
+    from sqlalchemy import func
+
+    scored = db.session.scalar(
+        select(func.count())
+        .select_from(Evaluation)
+        .where(Evaluation.state == EvaluationState.SCORED)
+    )
+    announced = db.session.scalar(
+        select(func.count())
+        .select_from(Evaluation)
+        .where(Evaluation.state == EvaluationState.ANNOUNCED)
+    )
+    return {"scored": scored, "announced": announced}

@@ -1,0 +1,44 @@
+"""Payment forms: conditions, payments, the contracts export."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from venture.core.money import InvalidAmount, to_amount
+
+
+class ConditionForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the condition holds"),
+        validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
+    )
+
+
+def _amount(_form, field):
+    try:
+        field.amount = to_amount(field.data)
+    except (InvalidAmount, TypeError):
+        raise ValidationError(_l("Enter an amount in yuan such as 50000.00.")) from None
+    if field.amount <= 0:
+        raise ValidationError(_l("The amount must be more than zero."))
+
+
+class PaymentForm(FlaskForm):
+    paid_on = DateField(
+        _l("Payment date"),
+        validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
+    )
+    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(), _amount])
+    voucher_no = StringField(_l("Voucher number"), validators=[DataRequired(), Length(max=40)])
+    bank_reference = StringField(
+        _l("Bank transaction reference"), validators=[DataRequired(), Length(max=60)]
+    )
+
+
+class ApproveForm(FlaskForm):
+    """No fields: the CSRF token of a release approval."""
+
+
+class ContractsExportForm(FlaskForm):
+    call_id = SelectField(_l("Call"), coerce=int)

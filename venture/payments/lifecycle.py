@@ -1,0 +1,99 @@
+"""The installment's states as a transition table.
+
+pending → condition_met → release_approved (staff) → paid (finance, once payments cover it).
+A condition is met automatically when it is "on signing" and the contract is signed, by the
+evaluation module when an evaluation passes (`operations.evaluation_passed`), or by staff with a
+reason. Money moves only while the contract is signed or in force.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from venture.core.lifecycle import Transition, Workflow
+from venture.payments.enums import InstallmentState
+from venture.payments.permissions import (
+    can_approve_release,
+    can_record_payment,
+    is_second_person,
+)
+
+
+class SystemActor:
+    """The platform itself, for changes no person makes (a condition met by a signed contract
+    or a passed evaluation); audited with no actor id."""
+
+    id = None
+    name = "system"
+    is_authenticated = False
+
+    def has_role(self, _role):
+        return False
+
+    def has_any_role(self, *_roles):
+        return False
+
+
+SYSTEM = SystemActor()
+
+
+def _contract_active(installment, _actor):
+    if not installment.contract.is_active:
+        return _l(
+            "The contract is %(state)s: money is released only under a signed contract.",
+            state=installment.contract.state.label,
+        )
+    return None
+
+
+def _release_allowed(installment, actor):
+    message = _contract_active(installment, actor)
+    if message:
+        return message
+    # integration (issue 7, evaluation): a failed evaluation blocks the later installments
+    from venture.evaluation.rules import evaluation_blocks_release
+
+    return evaluation_blocks_release(installment)
+
+
+def _second_person(installment, actor):
+    message = _contract_active(installment, actor)
+    if message:
+        return message
+    if not is_second_person(actor, installment):
+        return _l(
+            "You approved this release; another person must record the payment (two-person rule)."
+        )
+    if installment.remaining != 0:
+        return _l("The payments do not cover the installment yet.")
+    return None
+
+
+INSTALLMENT_WORKFLOW = Workflow(
+    name="installment",
+    transitions=(
+        Transition(
+            "meet_condition",
+            (InstallmentState.PENDING,),
+            InstallmentState.CONDITION_MET,
+            allowed=lambda user, _i: user is SYSTEM or can_approve_release(user),
+            label=_l("Record the condition as met"),
+            guard=_contract_active,
+            needs_reason=True,
+        ),
+        Transition(
+            "approve_release",
+            (InstallmentState.CONDITION_MET,),
+            InstallmentState.RELEASE_APPROVED,
+            allowed=lambda user, _i: can_approve_release(user),
+            label=_l("Approve the release"),
+            guard=_release_allowed,
+        ),
+        Transition(
+            "mark_paid",
+            (InstallmentState.RELEASE_APPROVED,),
+            InstallmentState.PAID,
+            allowed=lambda user, _i: can_record_payment(user),
+            label=_l("Paid in full"),
+            guard=_second_person,
+        ),
+    ),
+)

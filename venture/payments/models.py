@@ -1,0 +1,131 @@
+"""Installments (拨付), payments (支付记录) and export jobs."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from venture.calls.enums import InstallmentCondition
+from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.extensions import db
+from venture.payments.enums import InstallmentState, JobState
+
+
+class Installment(TimestampMixin, db.Model):
+    """拨付期次: a share of a contract paid when its condition holds.
+
+    Staff approve the release, finance record the payments: two different people.
+    """
+
+    __tablename__ = "installment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False)
+    condition: Mapped[InstallmentCondition] = mapped_column(
+        enum_type(InstallmentCondition, 20), nullable=False
+    )
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    state: Mapped[InstallmentState] = mapped_column(
+        enum_type(InstallmentState, 20),
+        default=InstallmentState.PENDING,
+        nullable=False,
+        index=True,
+    )
+    condition_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    condition_note: Mapped[str | None] = mapped_column(sa.Text)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    contract = relationship("Contract", back_populates="installments")
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    payments = relationship(
+        "Payment",
+        cascade="all, delete-orphan",
+        order_by="Payment.id",
+        back_populates="installment",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("contract_id", "position", name="uq_installment_contract_id_position"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+        sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
+    )
+
+    @property
+    def paid_amount(self):
+        return sum((p.amount for p in self.payments), Decimal("0.00"))
+
+    @property
+    def remaining(self):
+        return self.amount - self.paid_amount
+
+    @property
+    def last_paid_on(self):
+        return max((p.paid_on for p in self.payments), default=None)
+
+
+class Payment(db.Model):
+    """支付记录: money that left the bureau's account, recorded by finance."""
+
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    installment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("installment.id"), nullable=False, index=True
+    )
+    paid_on: Mapped[date] = mapped_column(nullable=False, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    voucher_no: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    bank_reference: Mapped[str] = mapped_column(sa.String(60), nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    installment = relationship("Installment", back_populates="payments")
+    recorded_by = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        # a voucher is booked once: a double-submitted form cannot pay twice
+        sa.UniqueConstraint(
+            "installment_id", "voucher_no", name="uq_payment_installment_id_voucher_no"
+        ),
+    )
+
+
+class ExportJob(TimestampMixin, db.Model):
+    """导出任务: a long export (all contract PDFs of a call) whose progress a page polls.
+
+    Everything about the job is here, not in process memory, so a later worker can take it.
+    """
+
+    __tablename__ = "export_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    state: Mapped[JobState] = mapped_column(
+        enum_type(JobState, 20), default=JobState.QUEUED, nullable=False
+    )
+    total: Mapped[int] = mapped_column(default=0, nullable=False)
+    done: Mapped[int] = mapped_column(default=0, nullable=False)
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    call = relationship("Call")
+    file = relationship("StoredFile")
+    requested_by = relationship("User")
+
+    __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= total", name="progress_range"),)
+
+    @property
+    def percent(self):
+        return 100 if not self.total else int(self.done * 100 / self.total)

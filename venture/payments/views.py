@@ -1,0 +1,259 @@
+"""Payment pages: conditions and releases (staff), payments and the ledger (finance)."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from venture.auth.enums import Role
+from venture.calls.enums import Route
+from venture.calls.models import Call
+from venture.contracts.enums import ContractState
+from venture.contracts.models import Contract
+from venture.core.access import deny_unless, roles_required
+from venture.core.files import send_stored
+from venture.core.lifecycle import TransitionRefused
+from venture.core.pagination import paginate
+from venture.core.timeutil import local_today
+from venture.extensions import db
+from venture.home.views import home_panel
+from venture.payments import exports, operations
+from venture.payments.enums import InstallmentState, JobState
+from venture.payments.forms import ApproveForm, ConditionForm, ContractsExportForm, PaymentForm
+from venture.payments.models import ExportJob, Installment, Payment
+
+bp = Blueprint("payments", __name__)
+
+FINANCE_DESK = (Role.FINANCE, Role.STAFF)
+
+
+def get_installment_or_404(installment_id):
+    installment = db.session.get(Installment, installment_id)
+    deny_unless(installment is not None, 404)
+    return installment
+
+
+def _back(installment):
+    return redirect(
+        url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
+    )
+
+
+@bp.route("/installments/<int:installment_id>/condition", methods=["POST"])
+@roles_required(Role.STAFF)
+def meet_condition(installment_id):
+    """Staff record a condition as met, with the reason (e.g. the evaluation report)."""
+    installment = get_installment_or_404(installment_id)
+    form = ConditionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return _back(installment)
+    try:
+        operations.set_condition_met(installment, actor=current_user, reason=form.reason.data)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Installment %(n)d: condition recorded as met.", n=installment.position), "success")
+    return _back(installment)
+
+
+@bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
+@roles_required(Role.STAFF)
+def approve(installment_id):
+    installment = get_installment_or_404(installment_id)
+    if not ApproveForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.approve_release(installment, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("Installment %(n)d: release approved; finance can pay it.", n=installment.position),
+            "success",
+        )
+    return _back(installment)
+
+
+@bp.route("/installments/<int:installment_id>/pay", methods=["GET", "POST"])
+@roles_required(Role.FINANCE)
+def pay(installment_id):
+    """Finance record a payment on an approved installment."""
+    installment = get_installment_or_404(installment_id)
+    form = PaymentForm()
+    if request.method == "GET":
+        form.paid_on.data = local_today()
+        form.amount.data = f"{installment.remaining:.2f}"
+    error = None
+    if form.validate_on_submit():
+        try:
+            operations.record_payment(
+                installment,
+                amount=form.amount.amount,
+                paid_on=form.paid_on.data,
+                voucher_no=form.voucher_no.data,
+                bank_reference=form.bank_reference.data,
+                actor=current_user,
+            )
+        except operations.PaymentRefused as refused:
+            db.session.rollback()
+            field = getattr(form, refused.field or "", None)
+            if field is not None:
+                field.errors = list(field.errors) + [str(refused)]
+            else:
+                error = str(refused)
+        else:
+            db.session.commit()
+            flash(_("The payment was recorded."), "success")
+            return _back(installment)
+    status = 400 if request.method == "POST" else 200
+    installment = get_installment_or_404(installment_id)
+    return render_template(
+        "payments/pay.html", form=form, installment=installment, error=error
+    ), status
+
+
+@bp.route("/finance/ledger")
+@roles_required(*FINANCE_DESK)
+def ledger():
+    """Installments of issued contracts with what was paid; filters, pages, totals."""
+    filters = exports.LedgerFilters.from_args(request.args)
+    page = paginate(exports.ledger_select(filters))
+    due, paid = exports.ledger_totals(filters)
+    export_form = ContractsExportForm()
+    calls = exports.calls_with_contracts()
+    export_form.call_id.choices = [(c.id, c.title) for c in calls]
+    if filters.call_id:
+        export_form.call_id.data = filters.call_id
+    return render_template(
+        "payments/ledger.html",
+        page=page,
+        filters=filters,
+        totals={"due": due, "paid": paid, "remaining": due - paid},
+        calls=calls,
+        organizations=exports.organizations_with_contracts(),
+        routes=list(Route),
+        states=list(InstallmentState),
+        export_form=export_form,
+        export_args=filters.as_args(),
+    )
+
+
+@bp.route("/finance/ledger.xlsx")
+@roles_required(*FINANCE_DESK)
+def ledger_xlsx():
+    data = exports.ledger_xlsx(exports.LedgerFilters.from_args(request.args))
+    return _download(
+        data,
+        f"ledger-{local_today().isoformat()}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/finance/ledger.csv")
+@roles_required(*FINANCE_DESK)
+def ledger_csv():
+    data = exports.ledger_csv(exports.LedgerFilters.from_args(request.args))
+    return _download(data, f"ledger-{local_today().isoformat()}.csv", "text/csv; charset=utf-8")
+
+
+def _download(data, name, content_type):
+    return (
+        data,
+        200,
+        {"Content-Type": content_type, "Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.route("/finance/contract-exports", methods=["POST"])
+@roles_required(*FINANCE_DESK)
+def export_contracts():
+    """Start the ZIP of every contract of a call; the job page shows its progress."""
+    form = ContractsExportForm()
+    form.call_id.choices = [(c.id, c.title) for c in exports.calls_with_contracts()]
+    if not form.validate_on_submit():
+        flash(_("Choose a call with contracts."), "danger")
+        return redirect(url_for("payments.ledger"))
+    call = db.session.get(Call, form.call_id.data)
+    job = exports.start_contracts_zip(call, actor=current_user)
+    db.session.commit()
+    exports.launch(job.id)
+    return redirect(url_for("payments.export_job", job_id=job.id))
+
+
+def get_job_or_404(job_id):
+    job = db.session.get(ExportJob, job_id)
+    deny_unless(job is not None, 404)
+    return job
+
+
+@bp.route("/finance/exports/<int:job_id>")
+@roles_required(*FINANCE_DESK)
+def export_job(job_id):
+    return render_template("payments/export_job.html", job=get_job_or_404(job_id))
+
+
+@bp.route("/finance/exports/<int:job_id>/status")
+@roles_required(*FINANCE_DESK)
+def export_status(job_id):
+    """Progress for the job page's script."""
+    job = get_job_or_404(job_id)
+    return jsonify(
+        state=job.state.value,
+        label=str(job.state.label),
+        done=job.done,
+        total=job.total,
+        percent=job.percent,
+        download=url_for("payments.export_download", job_id=job.id)
+        if job.state == JobState.DONE
+        else None,
+        error=job.error if job.state == JobState.FAILED else None,
+    )
+
+
+@bp.route("/finance/exports/<int:job_id>/download")
+@roles_required(*FINANCE_DESK)
+def export_download(job_id):
+    job = get_job_or_404(job_id)
+    deny_unless(job.state == JobState.DONE and job.file is not None, 404)
+    return send_stored(job.file)
+
+
+@home_panel(Role.FINANCE, "payments/panel_finance.html")
+def _finance_figures(_user):
+    awaiting = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Installment.amount), 0))
+        .join(Installment.contract)
+        .where(
+            Installment.state == InstallmentState.RELEASE_APPROVED,
+            Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
+        )
+    ).one()
+    year_start = local_today().replace(month=1, day=1)
+    paid_this_year = db.session.scalar(
+        select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.paid_on >= year_start)
+    )
+    contracted = db.session.scalar(
+        select(func.coalesce(func.sum(Contract.amount), 0)).where(
+            Contract.state.in_(
+                (
+                    ContractState.ISSUED,
+                    ContractState.SIGNED,
+                    ContractState.IN_FORCE,
+                    ContractState.COMPLETED,
+                )
+            )
+        )
+    )
+    return {
+        "awaiting_count": awaiting[0],
+        "awaiting_amount": awaiting[1],
+        "paid_this_year": paid_this_year,
+        "contracted": contracted,
+    }

@@ -1,0 +1,92 @@
+"""The PDF reports (project final report, call summary, evaluation report, progress report)
+and the charts they share with the staff dashboard."""
+
+from flask_babel import gettext as _
+
+from venture.core.money import format_yuan
+from venture.core.pdf import render_pdf
+from venture.core.timeutil import now
+from venture.reports import figures
+from venture.reports.charts import bar_chart
+
+
+def _count(value):
+    return str(value)
+
+
+def call_charts(summary, responsive=False):
+    """{name: SVG markup} of a call summary's charts (responsive ones for web pages)."""
+    return {
+        "screening": bar_chart(
+            _("Applications by screening result"),
+            summary.screening,
+            formatter=_count,
+            chart_id="chart-screening",
+            responsive=responsive,
+        ),
+        "category": bar_chart(
+            _("Contract amounts by service category"),
+            summary.by_category,
+            formatter=format_yuan,
+            chart_id="chart-category",
+            responsive=responsive,
+        ),
+        "street": bar_chart(
+            _("Contract amounts by street"),
+            summary.by_street,
+            formatter=format_yuan,
+            chart_id="chart-street",
+            responsive=responsive,
+        ),
+        "beneficiaries": bar_chart(
+            _("Beneficiaries served by group"),
+            summary.served_by_group,
+            formatter=_count,
+            chart_id="chart-beneficiaries",
+            responsive=responsive,
+        ),
+    }
+
+
+def budget_chart(progress):
+    """Budget against accepted spending, per budget line."""
+    return bar_chart(
+        _("Budget and spending by budget line"),
+        [(t.line.label, (t.budget, t.cumulative)) for t in progress.lines],
+        series=[_("Budget"), _("Spent (accepted reports)")],
+        formatter=format_yuan,
+        chart_id="chart-budget",
+    )
+
+
+def render_call_summary(call):
+    summary = figures.call_summary(call)
+    return render_pdf(
+        "pdf/report_call_summary.html",
+        summary=summary,
+        charts=call_charts(summary),
+        printed_at=now(),
+    )
+
+
+def render_project_final_report(project_id):
+    report = figures.project_report(project_id)
+    return render_pdf(
+        "pdf/report_project_final.html",
+        report=report,
+        chart=budget_chart(report.progress),
+        printed_at=now(),
+    )
+
+
+def render_evaluation_report(evaluation, criteria):
+    return render_pdf(
+        "pdf/evaluation_report.html",
+        evaluation=evaluation,
+        criteria=criteria,
+        printed_at=now(),
+    )
+
+
+def render_progress_report(report, totals):
+    return render_pdf("pdf/report_progress.html", report=report, totals=totals, printed_at=now())

@@ -1,0 +1,215 @@
+"""Review forms: expert pool, affiliations, rubric, panels, conflicts, publication.
+
+The score sheet and the award proposal have one row per criterion or application; their
+inputs are read by the views (score-<id>, amount-<id>…) and checked by the operations.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import FieldList, FormField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from venture.auth.forms import AccountFields, PasswordFields
+from venture.review.enums import AffiliationKind, Aggregation
+from venture.review.scoring import parse_max_score, parse_score
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ExpertFields:
+    title = StringField(_l("Professional title (职称)"), validators=[Length(max=60)])
+    employer = StringField(_l("Employer"), validators=[Length(max=200)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
+    expertise = CheckboxList(_l("Fields of expertise"), coerce=int)
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
+    active = BooleanField(_l("In the pool (can be drawn)"), default=True)
+
+
+class NewExpertForm(ExpertFields, AccountFields, PasswordFields, FlaskForm):
+    pass
+
+
+class ExistingExpertForm(ExpertFields, FlaskForm):
+    user_id = SelectField(_l("Account"), coerce=int, validators=[DataRequired()])
+
+
+class ExpertForm(ExpertFields, FlaskForm):
+    pass
+
+
+class AffiliationForm(FlaskForm):
+    organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
+    kind = SelectField(
+        _l("Tie"),
+        choices=[(k.value, k.label) for k in AffiliationKind],
+        validators=[DataRequired()],
+    )
+    role = StringField(_l("Position or relation"), validators=[Length(max=100)])
+    started_on = DateField(_l("From"), validators=[Optional()])
+    ended_on = DateField(_l("Until (empty if it still holds)"), validators=[Optional()])
+
+
+def _points(_form, field):
+    if (field.data or "").strip():
+        _value, message = parse_max_score(field.data)
+        if message:
+            raise ValidationError(str(message))
+
+
+class CriterionRow(Form):
+    criterion_id = HiddenField()
+    name = StringField(_l("Criterion"), validators=[Length(max=100)])
+    description = TextAreaField(_l("What reviewers look for"), validators=[Length(max=1000)])
+    max_score = StringField(_l("Maximum score"), validators=[_points])
+    remove = BooleanField(_l("Remove"))
+
+    def is_blank(self):
+        return not any(
+            (f.data or "").strip() for f in (self.name, self.description, self.max_score)
+        )
+
+
+class RubricForm(FlaskForm):
+    rows = FieldList(FormField(CriterionRow), min_entries=0)
+
+    def validate_rows(self, field):
+        names = set()
+        for row in field.entries:
+            form = row.form
+            if form.remove.data or form.is_blank():
+                continue
+            if not (form.name.data or "").strip():
+                form.name.errors = [*form.name.errors, _l("Give the criterion a name.")]
+            elif form.name.data.strip() in names:
+                form.name.errors = [*form.name.errors, _l("Two criteria have this name.")]
+            names.add((form.name.data or "").strip())
+            if not (form.max_score.data or "").strip():
+                form.max_score.errors = [*form.max_score.errors, _l("Enter the maximum score.")]
+        if any(r.form.name.errors or r.form.max_score.errors for r in field.entries):
+            raise ValidationError(_l("Please correct the marked criteria."))
+        if not names:
+            raise ValidationError(_l("The rubric needs at least one criterion."))
+
+    def fill(self, criteria, blank_rows=3):
+        """Rows for the saved criteria, then a few blank ones for new criteria."""
+        from venture.review.scoring import display_points
+
+        for c in criteria:
+            self.rows.append_entry(
+                {
+                    "criterion_id": str(c.id),
+                    "name": c.name,
+                    "description": c.description,
+                    "max_score": display_points(c.max_score),
+                }
+            )
+        for _blank in range(blank_rows):
+            self.rows.append_entry()
+
+    def criteria(self):
+        """[{id, name, description, max_score}] of the rows kept, in order."""
+        result = []
+        for row in self.rows.entries:
+            form = row.form
+            if form.remove.data or form.is_blank():
+                continue
+            criterion_id = (form.criterion_id.data or "").strip()
+            result.append(
+                {
+                    "id": int(criterion_id) if criterion_id.isdigit() else None,
+                    "name": form.name.data.strip(),
+                    "description": (form.description.data or "").strip(),
+                    "max_score": parse_max_score(form.max_score.data)[0],
+                }
+            )
+        return result
+
+
+class PanelSettingsFields:
+    reviewers_per_application = IntegerField(
+        _l("Reviewers per application"),
+        validators=[DataRequired(), NumberRange(min=1, max=99)],
+        default=5,
+    )
+    blind = BooleanField(_l("Blind review: hide the applicant from reviewers"))
+    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    spread_threshold = StringField(
+        _l("Flag a spread of reviewer totals above (points)"), default="20"
+    )
+
+    def validate_spread_threshold(self, field):
+        value, message = parse_score(field.data, 999)
+        if message or value is None:
+            raise ValidationError(_l("Enter a number of points, such as 20 or 15.5."))
+
+    def settings(self):
+        return {
+            "reviewers_per_application": self.reviewers_per_application.data,
+            "blind": bool(self.blind.data),
+            "deadline": self.deadline.data,
+            "spread_threshold": parse_score(self.spread_threshold.data, 999)[0],
+        }
+
+
+class ManualPanelForm(PanelSettingsFields, FlaskForm):
+    member_ids = CheckboxList(_l("Members"), coerce=int)
+    reserve_ids = CheckboxList(_l("Reserves"), coerce=int)
+
+
+class DrawPanelForm(PanelSettingsFields, FlaskForm):
+    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=int)
+    size = IntegerField(
+        _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
+    )
+    reserves = IntegerField(
+        _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
+    )
+    seed = StringField(
+        _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
+        validators=[Length(max=64)],
+    )
+
+
+class SettingsForm(FlaskForm):
+    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    spread_threshold = StringField(_l("Flag a spread of reviewer totals above (points)"))
+
+    def validate_spread_threshold(self, field):
+        PanelSettingsFields.validate_spread_threshold(self, field)
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ReplaceForm(FlaskForm):
+    reviewer_id = SelectField(_l("Replacement"), coerce=int, validators=[DataRequired()])
+
+
+class AggregationForm(FlaskForm):
+    aggregation = SelectField(_l("Aggregation"), choices=[(a.value, a.label) for a in Aggregation])
+
+
+class PublishForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
+    period_days = IntegerField(
+        _l("Period (working days)"),
+        validators=[DataRequired(), NumberRange(min=5, max=60)],
+        default=5,
+    )
