@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from stdnum.cn import uscc
-
 from venture.auth.enums import Role
 from venture.auth.operations import create_user
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, Route
@@ -316,7 +315,6 @@ def load_venture_grant_call(orgs, streets):
     """An open venture-grant call with applications in several states."""
     from flask import current_app
     from sqlalchemy import select
-
     from venture.applications import operations as applications
     from venture.auth.models import User
     from venture.calls import operations as calls
@@ -448,7 +446,6 @@ def load_procurement(orgs, streets):
     an open tender taking bids: two sealed bids, one draft, one clarification."""
     from flask import current_app
     from sqlalchemy import select
-
     from venture.auth.models import User
     from venture.calls import operations as calls
     from venture.core.timeutil import from_local, local_today
@@ -629,7 +626,6 @@ def load_community(communities):
     call and answered by its applications, a duplicate merged, one closed; on demo projects (if
     any) the committees' checks and residents' satisfaction answers."""
     from sqlalchemy import select
-
     from venture.applications.models import Application
     from venture.auth.models import User
     from venture.calls.models import Call
@@ -715,7 +711,6 @@ def _load_supervision():
     import secrets
 
     from sqlalchemy import select
-
     from venture.auth.models import User
     from venture.community import operations as community
     from venture.community.enums import SurveyQuestion, Verdict
@@ -902,7 +897,6 @@ def _finalise_announcement(announcement, *, actor, day):
 
 def _user(email):
     from sqlalchemy import select
-
     from venture.auth.models import User
 
     return db.session.scalar(select(User).where(User.email == email))
@@ -910,52 +904,6 @@ def _user(email):
 
 def _first_member(org):
     from sqlalchemy import select
-
     from venture.auth.models import User
 
-    return db.session.scalar(
-        select(User).where(User.organization_id == org.id).order_by(User.id)
-    )
-
-
-def load_past_cycle(orgs, communities):
-    """A venture-grant call from earlier in the year, taken through the whole lifecycle: 8
-    applications (7 eligible), an expert panel of 5 with submitted score sheets, 5 awards
-    announced and final, 5 contracts in force with the first installment paid, 5 projects
-    reporting to staff and communities, mid-term evaluations (one final and passed, one with
-    the evaluator)."""
-    from flask import current_app
-
-    from venture.core.timeutil import local_today
-
-    rng = random.Random(SEED + 31)
-    today = local_today()
-    # the projects' term began on the first of a month at least 200 days ago, so that two or
-    # three reporting quarters are over and a mid-term evaluation is due
-    back = today - timedelta(days=200)
-    start = date(back.year, back.month, 1)
-    people = {
-        "staff": _user("staff@venture.example.com"),
-        "finance": _user("finance@venture.example.com"),
-        "evaluator": _user("evaluator@venture.example.com"),
-    }
-    with current_app.test_request_context():
-        call, applications = _past_call(orgs, communities, start, people["staff"], rng)
-        awards, closes = _past_review(call, applications, people["staff"], rng)
-        projects = [
-            _contract_and_first_payment(award, people, closes, rng) for award in awards
-        ]
-        for project in projects:
-            _deliver(project, people["staff"], today, rng)
-        by_org = {p.organization_id: p for p in projects}
-        applicant = _user("applicant@venture.example.com")
-        own = by_org[applicant.organization_id]
-        others = [p for p in projects if p is not own]
-        _pass_midterm(own, people, today, rng)
-        _start_current_report(own, applicant, today)
-        _leave_report_with_staff(others[0], today)
-        _assign_midterm(others[1], people, today)
-    db.session.flush()
-    # the residents' committees check the reported activities (venture/community's loader,
-    # which found no projects when it ran earlier)
-    _load_supervision()
+    return db.session.scalar(select(User).where(User.organization_id == org.id).order_by(User.id))
