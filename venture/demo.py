@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from stdnum.cn import uscc
+
 from venture.auth.enums import Role
 from venture.auth.operations import create_user
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, Route
@@ -315,6 +316,7 @@ def load_venture_grant_call(orgs, streets):
     """An open venture-grant call with applications in several states."""
     from flask import current_app
     from sqlalchemy import select
+
     from venture.applications import operations as applications
     from venture.auth.models import User
     from venture.calls import operations as calls
@@ -446,6 +448,7 @@ def load_procurement(orgs, streets):
     an open tender taking bids: two sealed bids, one draft, one clarification."""
     from flask import current_app
     from sqlalchemy import select
+
     from venture.auth.models import User
     from venture.calls import operations as calls
     from venture.core.timeutil import from_local, local_today
@@ -626,6 +629,7 @@ def load_community(communities):
     call and answered by its applications, a duplicate merged, one closed; on demo projects (if
     any) the committees' checks and residents' satisfaction answers."""
     from sqlalchemy import select
+
     from venture.applications.models import Application
     from venture.auth.models import User
     from venture.calls.models import Call
@@ -711,6 +715,7 @@ def _load_supervision():
     import secrets
 
     from sqlalchemy import select
+
     from venture.auth.models import User
     from venture.community import operations as community
     from venture.community.enums import SurveyQuestion, Verdict
@@ -897,6 +902,7 @@ def _finalise_announcement(announcement, *, actor, day):
 
 def _user(email):
     from sqlalchemy import select
+
     from venture.auth.models import User
 
     return db.session.scalar(select(User).where(User.email == email))
@@ -904,6 +910,7 @@ def _user(email):
 
 def _first_member(org):
     from sqlalchemy import select
+
     from venture.auth.models import User
 
     return db.session.scalar(select(User).where(User.organization_id == org.id).order_by(User.id))
