@@ -164,6 +164,7 @@ def _register_errors(app):
 
     @app.errorhandler(403)
     def forbidden(_error):
+        _record_access_denied(app)
         return page(403, _("No access"), _("You do not have access to this page."))
 
     @app.errorhandler(404)
@@ -208,6 +209,22 @@ def _register_errors(app):
                 "was saved; please try again in a moment."
             ),
         )
+
+
+def _record_access_denied(app):
+    """Keep a row per 403; the request's own work is discarded anyway (a 403 never commits)."""
+    from venture.auth.operations import record_access_denied
+
+    try:
+        db.session.rollback()
+        user = current_user if current_user.is_authenticated else None
+        record_access_denied(
+            user, method=request.method, path=request.full_path.rstrip("?"), ip=request.remote_addr
+        )
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        app.logger.exception("could not record a refused request")
 
 
 def _register_template_helpers(app):

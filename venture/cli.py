@@ -64,6 +64,43 @@ def register(app):
         )
         raise SystemExit(1)
 
+    @app.cli.group("backup")
+    def backup():
+        """Back up and restore the database and uploaded files."""
+
+    @backup.command("create")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_create(path):
+        """Write the database and the uploads folder into PATH (.tar.gz)."""
+        from venture.core.backup import BackupError, create_backup
+
+        try:
+            manifest = create_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Backup written to {path}: {sum(manifest['tables'].values())} rows in "
+            f"{len(manifest['tables'])} tables, {len(manifest['files'])} uploaded files."
+        )
+
+    @backup.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.confirmation_option(
+        prompt="This replaces the whole database and every uploaded file. Continue?"
+    )
+    def backup_restore(path):
+        """Replace the database and the uploads folder with the backup in PATH."""
+        from venture.core.backup import BackupError, restore_backup
+
+        try:
+            manifest = restore_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Restored the backup of {manifest['created_at']}: "
+            f"{sum(manifest['tables'].values())} rows, {len(manifest['files'])} uploaded files."
+        )
+
     @app.cli.command("create-admin")
     @click.option("--email", required=True)
     @click.option("--name", default="Administrator")

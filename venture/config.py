@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -14,6 +15,11 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False  # True in production: see load_config
+    REMEMBER_COOKIE_SECURE = False
+    # signed out after this long without a request, and this long after signing in
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # A request body beyond this is cut off; single files are checked against UPLOAD_MAX_BYTES
     # first so people get a message next to the field.
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
@@ -54,8 +60,20 @@ def load_config(app, test_config=None):
         app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("PREFERRED_URL_SCHEME"):
+        app.config["PREFERRED_URL_SCHEME"] = os.environ["PREFERRED_URL_SCHEME"]
+    for key in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_TIMEOUT"):
+        if os.environ.get(f"{key}_MINUTES"):
+            app.config[key] = timedelta(minutes=int(os.environ[f"{key}_MINUTES"]))
     if test_config:
         app.config.update(test_config)
+    if (
+        os.environ.get("VENTURE_ENV") == "production"
+        or app.config.get("PREFERRED_URL_SCHEME") == "https"
+    ):
+        # cookies only over HTTPS in production
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'venture.sqlite'}")
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     app.config.setdefault("MAIL_FOLDER", str(instance / "mail"))

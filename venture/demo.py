@@ -223,6 +223,7 @@ def load_demo():
     load_venture_grant_call(orgs, streets)
     load_procurement(orgs, streets)
     load_community(communities)
+    load_past_cycle(orgs, streets, communities)
     return [(role.value, email) for role, email, _name, _extra in logins]
 
 
@@ -858,10 +859,11 @@ BENEFICIARY_GROUPS = {
 
 
 def _local(day, hour=10, minute=0):
-    """The moment hour:minute Beijing time on day, as stored (aware UTC)."""
+    """The moment hour:minute Beijing time on day, as stored (aware UTC), never later than
+    now (a step the story puts "today" has happened by the time the demo is loaded)."""
     from venture.core.timeutil import from_local
 
-    return from_local(datetime.combine(day, time(hour, minute)))
+    return min(from_local(datetime.combine(day, time(hour, minute))), now())
 
 
 def _backdate(record, **moments):
@@ -914,3 +916,543 @@ def _first_member(org):
     from venture.auth.models import User
 
     return db.session.scalar(select(User).where(User.organization_id == org.id).order_by(User.id))
+
+
+def load_past_cycle(orgs, streets, communities):
+    """A venture-grant call from earlier in the year, taken through the whole lifecycle: 8
+    applications (7 eligible), an expert panel of 5 with submitted score sheets, 5 awards
+    announced and final, 5 contracts in force with the first installment paid, 5 projects
+    reporting to staff and communities, mid-term evaluations (one final and passed, one with
+    the evaluator)."""
+    from flask import current_app
+
+    from venture.core.timeutil import local_today
+
+    rng = random.Random(SEED + 31)
+    today = local_today()
+    # the projects' year began two quarters before the current one: two reporting quarters
+    # are over, the third is running and the mid-term evaluation is due
+    quarter = (today.year * 12 + (today.month - 1) // 3 * 3) - 6
+    start = date(quarter // 12, quarter % 12 + 1, 1)
+    people = {
+        "staff": _user("staff@venture.example.com"),
+        "finance": _user("finance@venture.example.com"),
+        "evaluator": _user("evaluator@venture.example.com"),
+    }
+    with current_app.test_request_context():
+        call, qualities, closes_on = _past_call(
+            orgs, streets, communities, start, people["staff"], rng
+        )
+        awards, final_day = _past_review(call, qualities, closes_on, people["staff"], rng)
+        projects = [
+            _contract_and_first_payment(award, people, start, final_day, n)
+            for n, award in enumerate(awards, 1)
+        ]
+        applicant = _user("applicant@venture.example.com")
+        own = next(p for p in projects if p.organization_id == applicant.organization_id)
+        others = [p for p in projects if p is not own]
+        for project in projects:
+            # one report waits for the officer's decision
+            _deliver(project, people["staff"], today, rng, keep_last_submitted=project is others[0])
+        _pass_midterm(own, people, today)
+        _start_current_report(own, applicant, today, rng)
+        _assign_midterm(others[1], people, today)
+    db.session.flush()
+    # the residents' committees check the reported activities (venture/community's loader,
+    # which found no projects when it ran earlier)
+    _load_supervision()
+
+
+def _past_call(orgs, streets, communities, start, staff, rng):
+    """The call, open from about 75 to 50 days before the projects' start, and its
+    applications submitted and screened; returns (call, {application id: quality}, closing
+    day)."""
+    from sqlalchemy import select
+
+    from venture.applications import operations as applications
+    from venture.calls import operations as calls
+    from venture.core.files import store_bytes
+
+    categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}
+    opens_on = _working_day(start - timedelta(days=75))
+    closes_on = _working_day(start - timedelta(days=50))
+    call = calls.create_call(
+        {
+            "title": f"{opens_on.year}年香坊区公益创投项目（第一批）征集公告",
+            "year": opens_on.year,
+            "route": Route.VENTURE_GRANT,
+            "description": PAST_CALL_DESCRIPTION,
+            "eligibility": "在香坊区民政局依法登记的社会组织\n近两年年度检查合格\n"
+            "有健全的财务管理制度和专职财务人员",
+            "required_attachments": "登记证书副本\n项目预算明细表",
+            "category_ids": [
+                categories[code].id
+                for code in (
+                    "elderly",
+                    "children",
+                    "disability",
+                    "self_governance",
+                    "mediation",
+                    "counselling",
+                )
+            ],
+            "community_ids": [c.id for s in streets[:6] for c in s.communities],
+            "total_budget": PAST_CALL_BUDGET,
+            "cap_per_project": Decimal("150000.00"),
+            "max_applications_per_org": 1,
+            "project_start": start,
+            "project_end": date(start.year + 1, start.month, 1) - timedelta(days=1),
+            "opens_at": _local(opens_on, 9),
+            "closes_at": _local(closes_on, 17),
+            "installment_plan": list(DEFAULT_INSTALLMENT_PLAN),
+        },
+        actor=staff,
+    )
+    db.session.flush()
+    # publishing and submitting need the call open now: its closing time moves to tomorrow
+    # while the applications go in, then back (the notice is rendered again with it)
+    closes_at = call.closes_at
+    call.closes_at = now() + timedelta(days=1)
+    calls.publish_call(call, actor=staff)
+    qualities = {}
+    submitted = []
+    for n, (index, title, code, quality, served, people, group, objectives, lines) in enumerate(
+        PAST_APPLICATIONS
+    ):
+        member = _first_member(orgs[index])
+        application = applications.start_application(call, actor=member)
+        values = _demo_values(call, title, categories[code], lines)
+        values |= {
+            "community_ids": [communities[i].id for i in served],
+            "beneficiaries": people,
+            "target_group": group,
+            "objectives": objectives,
+        }
+        applications.save_draft(application, values, actor=member)
+        for label in call.attachment_names:
+            applications.attach_file(application, label, _demo_file(label), actor=member)
+        applications.submit_application(application, actor=member)
+        submitted_on = _working_day(opens_on + timedelta(days=6 + 3 * n))
+        _backdate(application, submitted_at=_local(submitted_on, 9 + n % 8, 5 * n))
+        qualities[application.id] = quality
+        submitted.append(application)
+    call.closes_at = closes_at
+    _backdate(call, published_at=_local(opens_on - timedelta(days=5), 10))
+    call.notice = store_bytes(
+        calls.render_notice(call),
+        name=f"{call.title}.pdf",
+        content_type="application/pdf",
+        actor=staff,
+    )
+    for application in submitted:
+        eligible = qualities[application.id] is not None
+        # the ineligible one fails the annual inspection requirement (the second)
+        checklist = [(item, eligible or n != 1) for n, item in enumerate(call.eligibility_items)]
+        if eligible:
+            applications.screen_application(
+                application, "mark_eligible", actor=staff, checklist=checklist
+            )
+        else:
+            applications.screen_application(
+                application,
+                "mark_ineligible",
+                actor=staff,
+                reason="近两年年度检查结论为基本合格，不符合申报条件。",
+                checklist=checklist,
+            )
+    db.session.flush()
+    return call, {k: v for k, v in qualities.items() if v is not None}, closes_on
+
+
+def _score_text(value):
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _past_review(call, qualities, closes_on, staff, rng):
+    """The expert pool, the rubric, a panel of five, every sheet scored, the ranking, the
+    awards down it within the budget, the 公示 (with one objection, dismissed) and the final
+    result; returns (final awards in rank order, the day they became final)."""
+    from sqlalchemy import select
+
+    from venture.announcements import operations as announcements
+    from venture.procurement.enums import AwardState
+    from venture.procurement.models import Award
+    from venture.review import operations as review
+    from venture.review import results
+    from venture.review.enums import Aggregation
+
+    categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}
+    experts = []
+    for n, (title, employer, fields) in enumerate(EXPERTS, 1):
+        experts.append(
+            review.add_expert(
+                _user(f"reviewer{n}@venture.example.com"),
+                profile={
+                    "title": title,
+                    "employer": employer,
+                    "phone": f"1{rng.randint(3, 9)}{rng.randint(100000000, 999999999)}",
+                    "notes": "",
+                    "active": True,
+                },
+                categories=[categories[code] for code in fields],
+                actor=staff,
+            )
+        )
+    db.session.flush()
+    criteria = review.save_rubric(
+        call, [{"id": None, **row} for row in review.default_rubric()], actor=staff
+    )
+    panel = review.form_panel(
+        call,
+        member_ids=[e.id for e in experts[:5]],
+        reserve_ids=[experts[5].id],
+        settings={
+            "reviewers_per_application": 5,
+            "blind": False,
+            "deadline": closes_on + timedelta(days=16),
+            "spread_threshold": Decimal("20.0"),
+        },
+        actor=staff,
+    )
+    db.session.flush()
+    made, _missing = review.assign_reviewers(panel, actor=staff)
+    # some reviewers mark leniently, some harshly, as on real panels
+    leaning = dict(zip((e.id for e in experts[:5]), (0.03, -0.06, 0.0, 0.05, -0.02), strict=True))
+    for assignment in made:
+        reviewer = assignment.reviewer.user
+        sheet = review.declare_no_conflict(assignment, actor=reviewer)
+        db.session.flush()  # the sheet's state (draft) is its column default
+        base = qualities[assignment.application_id] + leaning[assignment.reviewer_id]
+        entries = {}
+        for criterion in criteria:
+            share = min(max(base + rng.gauss(0, 0.05), 0.3), 1.0)
+            points = round(share * float(criterion.max_score) * 2) / 2
+            entries[criterion.id] = (_score_text(points), "")
+        review.submit_sheet(
+            sheet, entries=entries, overall_comment=rng.choice(SHEET_COMMENTS), actor=reviewer
+        )
+        moment = _local(closes_on + timedelta(days=rng.randint(3, 14)), rng.randint(9, 21))
+        _backdate(assignment, no_conflict_at=moment)
+        _backdate(sheet, submitted_at=moment, first_submitted_at=moment)
+    review.choose_aggregation(panel, Aggregation.TRIMMED, actor=staff)
+    ranked = results.ranking(panel)
+    decisions, left = {}, call.total_budget
+    for row in ranked.rows:
+        requested = row.application.requested_amount
+        if left < requested * Decimal("0.8"):
+            break  # the rest are not selected: funding stops where the budget runs out
+        amount = min(requested, left, call.cap_per_project)
+        decisions[row.application.id] = (amount, "")
+        left -= amount
+    review.propose_awards(panel, ranked.rows, decisions, actor=staff)
+    _backdate(panel, proposed_at=_local(closes_on + timedelta(days=18), 16))
+    ranked = results.ranking(panel)  # now with the proposed awards
+    announcement = review.publish_result(
+        panel,
+        ranked,
+        title=call.title.replace("征集公告", "评审结果公示"),
+        introduction="经资格审查、专家评审，现将拟立项项目予以公示。"
+        "公示期内如有异议，请在本页实名提出并说明理由。",
+        period_days=5,
+        actor=staff,
+    )
+    # the objection goes in while the period is open (now); the whole 公示 then moves back
+    objector = _first_member(
+        next(row.application.organization for row in ranked.rows if row.award is None)
+    )
+    objection = announcements.lodge_objection(
+        announcement,
+        user=objector,
+        text="我单位项目得分与排名第五的项目接近，请说明评审专家组成和评分是否存在回避问题。",
+    )
+    announcements.answer_objection(
+        objection,
+        actor=staff,
+        upheld=False,
+        answer="经复核，评审专家均已声明无利益关联，评分按评分标准独立进行，"
+        "采用去掉一个最高分和一个最低分的平均分排序，结果无误。",
+    )
+    publish_day = _working_day(closes_on + timedelta(days=21))
+    ends_on = _announcement_back_to(announcement, publish_day)
+    _backdate(objection, submitted_at=_local(publish_day + timedelta(days=2), 14))
+    _backdate(objection, answered_at=_local(publish_day + timedelta(days=3), 11))
+    final_day = _working_day(ends_on + timedelta(days=1))
+    _finalise_announcement(announcement, actor=staff, day=final_day)
+    awards = db.session.scalars(
+        select(Award)
+        .where(Award.call_id == call.id, Award.state == AwardState.FINAL)
+        .order_by(Award.rank)
+    ).all()
+    for award in awards:
+        _backdate(award, final_at=_local(final_day, 9, 30))
+    return awards, final_day
+
+
+def _signed_scan(contract, day):
+    """A one-page PDF standing in for the contract signed and sealed by both parties."""
+    from werkzeug.datastructures import FileStorage
+
+    from venture.contracts.document import party_a
+    from venture.core.money import uppercase_yuan
+    from venture.core.pdf import render_pdf
+
+    pdf = render_pdf(
+        "pdf/demo_signed_scan.html",
+        heading=f"{contract.title} 服务合同（签字盖章页）",
+        lines=[
+            f"合同编号：{contract.number}",
+            f"合同金额：{uppercase_yuan(contract.amount)}（¥{contract.amount}）",
+        ],
+        parties=[
+            {
+                "role": "甲方（盖章）",
+                "seal": party_a()["name"],
+                "signature": "法定代表人或授权代表（签字）：李明",
+            },
+            {
+                "role": "乙方（盖章）",
+                "seal": contract.organization.name,
+                "signature": f"法定代表人（签字）：{contract.organization.legal_representative}",
+            },
+        ],
+        signed_on=f"{day.year}年{day.month}月{day.day}日",
+    )
+    return FileStorage(stream=io.BytesIO(pdf), filename=f"{contract.number} 签字盖章.pdf")
+
+
+def _contract_and_first_payment(award, people, start, final_day, n):
+    """Draft, issue, signed scan, confirmation, in force on the term's first day; the first
+    installment released by staff and paid by finance. Returns the project."""
+    from venture.contracts import operations as contracts
+    from venture.delivery.operations import find_project
+    from venture.payments import operations as payments
+
+    staff, finance = people["staff"], people["finance"]
+    contract = contracts.draft_contract(award, actor=staff)
+    db.session.flush()
+    contracts.issue_contract(contract, actor=staff)
+    issued_on = _working_day(final_day + timedelta(days=4 + n % 2))
+    signed_on = _working_day(issued_on + timedelta(days=3 + n))
+    contracts.upload_signed_scan(
+        contract, _signed_scan(contract, signed_on), actor=_first_member(award.organization)
+    )
+    contracts.confirm_signature(contract, actor=staff, signed_on=signed_on)
+    contracts.decide_contract(contract, "put_in_force", actor=staff)
+    confirmed = _local(_working_day(signed_on + timedelta(days=1)), 10)
+    _backdate(
+        contract,
+        issued_at=_local(issued_on, 15),
+        scan_uploaded_at=_local(signed_on, 16),
+        signature_confirmed_at=confirmed,
+        in_force_at=_local(_working_day(start), 9),
+    )
+    project = find_project(contract.id)
+    _backdate(project, started_at=_local(_working_day(start), 9))
+    first = contract.installments[0]
+    payments.approve_release(first, actor=staff)
+    approved_on = _working_day(start + timedelta(days=1))
+    paid_on = _working_day(approved_on + timedelta(days=2))
+    payments.record_payment(
+        first,
+        amount=first.amount,
+        paid_on=paid_on,
+        voucher_no=f"记{paid_on.year}-{paid_on.month:02d}-{30 + n:03d}",
+        bank_reference=f"ICBC{paid_on:%Y%m%d}{n:06d}",
+        actor=finance,
+    )
+    _backdate(
+        first,
+        condition_met_at=confirmed,
+        approved_at=_local(approved_on, 11),
+        paid_at=_local(paid_on, 15),
+    )
+    return project
+
+
+def _report_values(project, period, code, rng, *, today=None):
+    """What the organization reports on a period: activities in the communities it serves,
+    beneficiaries, spending in proportion to the time elapsed, milestones."""
+    from venture.delivery.enums import BeneficiaryGroup, MilestoneStatus
+
+    communities = project.application.communities
+    titles = ACTIVITY_TITLES[code]
+    draft = today is not None  # a report begun on the period running today
+    last = min(period.end, today) if draft else period.end
+    third = (last - period.start).days // 3
+    activities = []
+    for k in range(1 if draft else 3):
+        title = titles[(k + period.start.month) % len(titles)]
+        people = rng.randint(12, 60)
+        activities.append(
+            {
+                # one in each third of the period, so the order never depends on the draw
+                "held_on": period.start + timedelta(days=k * third + rng.randint(0, third)),
+                "community_id": communities[k % len(communities)].id,
+                "title": title,
+                "participants": people,
+                "description": f"{title}，{people} 人参加，社区居委会协助组织。",
+            }
+        )
+    if draft:
+        summary = "本季度服务按计划推进，详细情况待季度结束后补充。"
+        return {"summary": summary, "activities": activities}
+    term = (project.end_date - project.start_date).days + 1
+    share = Decimal((period.end - period.start).days + 1) / Decimal(term)
+    expenditures = {
+        line.id: (
+            (line.amount * share * Decimal(str(round(rng.uniform(0.85, 1.02), 3)))).quantize(
+                Decimal("1.00")
+            ),
+            "按预算执行，票据齐全",
+            "",
+        )
+        for line in project.plan_lines
+    }
+    first, second = BENEFICIARY_GROUPS[code]
+    milestones = {}
+    for milestone in project.milestones:
+        if milestone.due_date <= period.end:
+            done_on = milestone.due_date - timedelta(days=3)
+            milestones[milestone.id] = (MilestoneStatus.DONE, done_on, "已按期完成")
+        elif milestone.due_date <= period.end + timedelta(days=100):
+            milestones[milestone.id] = (MilestoneStatus.IN_PROGRESS, None, "正在推进")
+    return {
+        "summary": f"本期开展活动 {len(activities)} 场，服务对象稳定，"
+        "与社区居委会保持每月沟通，按计划推进各项服务。",
+        "problems": "部分活动受天气影响改期，志愿者流动性较大。",
+        "next_steps": "加强志愿者培训，按计划开展下一阶段服务。",
+        "activities": activities,
+        "beneficiaries": {
+            BeneficiaryGroup(first): rng.randint(30, 80),
+            BeneficiaryGroup(second): rng.randint(10, 40),
+        },
+        "expenditures": expenditures,
+        "milestones": milestones,
+    }
+
+
+def _deliver(project, staff, today, rng, *, keep_last_submitted=False):
+    """A report on every reporting period that is over, submitted within the grace days and
+    accepted by the officer (the last one left submitted when keep_last_submitted)."""
+    from venture.delivery import operations as delivery
+    from venture.delivery.enums import ReportKind
+
+    member = _first_member(project.organization)
+    code = project.application.category.code
+    periods = [row.period for row in delivery.schedule_rows(project) if row.period.end < today]
+    for n, period in enumerate(periods, 1):
+        report = delivery.start_report(
+            project, kind=ReportKind.SCHEDULED, actor=member, period_start=period.start
+        )
+        delivery.save_report(report, _report_values(project, period, code, rng), actor=member)
+        delivery.submit_report(report, actor=member)
+        submitted_on = min(period.end + timedelta(days=rng.randint(2, 8)), today)
+        _backdate(report, submitted_at=_local(submitted_on, rng.randint(9, 17)))
+        if keep_last_submitted and n == len(periods):
+            continue
+        delivery.decide_report(
+            report, "accept", comment="报告内容完整，支出与预算相符。", actor=staff
+        )
+        decided_on = min(submitted_on + timedelta(days=rng.randint(2, 5)), today)
+        _backdate(report, decided_at=_local(decided_on, 15))
+
+
+def _start_current_report(project, member, today, rng):
+    """The organization has begun its report on the period running now (a report to write)."""
+    from venture.delivery import operations as delivery
+    from venture.delivery.enums import ReportKind
+
+    period = next(
+        row.period
+        for row in delivery.schedule_rows(project)
+        if row.period.start <= today <= row.period.end
+    )
+    report = delivery.start_report(
+        project, kind=ReportKind.SCHEDULED, actor=member, period_start=period.start
+    )
+    values = _report_values(project, period, project.application.category.code, rng, today=today)
+    delivery.save_report(report, values, actor=member)
+
+
+MIDTERM_SELF_ASSESSMENT = (
+    "项目启动以来按计划开展服务，活动场次、服务人数均达到阶段目标；资金按预算科目使用，"
+    "票据齐全；与社区居委会建立了每月沟通机制。存在的不足：志愿者流动性较大，"
+    "下一阶段将加强志愿者培训和激励。"
+)
+
+
+def _pass_midterm(project, people, today):
+    """The mid-term evaluation from assignment to a final pass, announced (公示) in the past;
+    staff then approve the second installment, which waits for finance."""
+    from venture.core.workdays import period_end
+    from venture.evaluation import operations as evaluation
+    from venture.payments import operations as payments
+
+    staff, evaluator = people["staff"], people["evaluator"]
+    member = _first_member(project.organization)
+    # the result was published about two weeks ago, early enough for its period to be over
+    day = _working_day(today - timedelta(days=16))
+    while period_end(day, evaluation.ANNOUNCEMENT_DAYS).end >= today:
+        day = _working_day(day - timedelta(days=7))
+    item = evaluation.assign_evaluation(
+        project, kind="midterm", evaluator=evaluator, due=today, actor=staff
+    )
+    evaluation.save_self_assessment(item, text=MIDTERM_SELF_ASSESSMENT, actor=member)
+    evaluation.submit_self_assessment(item, actor=member)
+    marks = ("26", "13", "17", "16.5", "13")  # 85.5 points: 良好
+    criteria = evaluation.criteria_of(project.call_id, "midterm")
+    evaluation.save_scores(
+        item,
+        entries={c.id: (mark, "") for c, mark in zip(criteria, marks, strict=True)},
+        overall_comment="项目执行规范，阶段目标基本完成，服务对象反响良好；"
+        "建议加强志愿者队伍建设，完善服务档案。",
+        site_visit={
+            "on": day - timedelta(days=8),
+            "place": "项目服务社区活动室",
+            "people": "项目负责人、社工 2 名、社区居委会主任、服务对象代表 6 名",
+            "notes": "查看了服务档案、签到表和财务票据，与服务对象座谈，活动开展情况与报告一致。",
+        },
+        actor=evaluator,
+    )
+    evaluation.submit_scores(item, actor=evaluator)
+    announcement = evaluation.announce_result(item, actor=staff)
+    ends_on = _announcement_back_to(announcement, day)
+    final_day = min(_working_day(ends_on + timedelta(days=1)), today)
+    _finalise_announcement(announcement, actor=staff, day=final_day)
+    _backdate(
+        item,
+        assigned_at=_local(day - timedelta(days=22), 10),
+        self_assessment_due=day - timedelta(days=12),
+        self_submitted_at=_local(day - timedelta(days=14), 16),
+        scored_at=_local(day - timedelta(days=4), 17),
+        announced_at=_local(day, 9),
+        finalised_at=_local(final_day, 9, 30),
+    )
+    second = project.contract.installments[1]
+    payments.approve_release(second, actor=staff)
+    _backdate(
+        second,
+        condition_met_at=_local(final_day, 9, 30),
+        approved_at=_local(final_day, 14),
+    )
+
+
+def _assign_midterm(project, people, today):
+    """A mid-term evaluation with the evaluator: the self-assessment is in, scoring is next."""
+    from venture.evaluation import operations as evaluation
+
+    member = _first_member(project.organization)
+    item = evaluation.assign_evaluation(
+        project,
+        kind="midterm",
+        evaluator=people["evaluator"],
+        due=today + timedelta(days=10),
+        actor=people["staff"],
+    )
+    evaluation.save_self_assessment(item, text=MIDTERM_SELF_ASSESSMENT, actor=member)
+    evaluation.submit_self_assessment(item, actor=member)
+    _backdate(
+        item,
+        assigned_at=_local(today - timedelta(days=6), 10),
+        self_submitted_at=_local(today - timedelta(days=1), 16),
+    )

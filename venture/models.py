@@ -9,7 +9,7 @@ from venture.applications.models import (  # noqa: F401
     BudgetLine,
     Milestone,
 )
-from venture.auth.models import LoginAttempt, User, UserRole  # noqa: F401
+from venture.auth.models import AccessDenied, LoginAttempt, User, UserRole  # noqa: F401
 from venture.calls.models import Call  # noqa: F401
 from venture.community.models import (  # noqa: F401
     ActivityCheck,

@@ -17,7 +17,10 @@ def test_demo_has_an_open_call_and_applications_in_several_states():
     logins = load_demo()
     db.session.commit()
     assert ("applicant", "applicant@venture.example.com") in logins
-    call = db.session.scalars(select(Call).where(Call.route == Route.VENTURE_GRANT)).one()
+    # the first venture-grant call is the open one (the demo's closed call comes after it)
+    call = db.session.scalars(
+        select(Call).where(Call.route == Route.VENTURE_GRANT).order_by(Call.id).limit(1)
+    ).one()
     assert call.status == CallStatus.OPEN
     assert (call.total_budget, call.cap_per_project) == (
         Decimal("2000000.00"),
@@ -36,7 +39,10 @@ def test_demo_has_an_open_call_and_applications_in_several_states():
     ).one()
     own = db.session.scalars(
         select(Application)
-        .where(Application.organization_id == applicant.organization_id)
+        .where(
+            Application.organization_id == applicant.organization_id,
+            Application.call_id == call.id,
+        )
         .order_by(Application.id)
     ).all()
     assert [a.state for a in own] == [ApplicationState.SUBMITTED, ApplicationState.DRAFT]

@@ -105,9 +105,11 @@ def parse_count(text):
     text = (text or "").strip().replace(",", "").replace("，", "").replace("人", "").strip()
     if not text:
         return None
-    if not text.lstrip("-").isdigit():
-        raise ValueProblem("integer")
-    value = int(text)
+    try:
+        # isdigit() alone lets "--5" and "²" through to int()
+        value = int(text)
+    except ValueError:
+        raise ValueProblem("integer") from None
     if value < 0:
         raise ValueProblem("negative")
     if value > MAX_COUNT:

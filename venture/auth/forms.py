@@ -49,3 +49,14 @@ class ProfileForm(FlaskForm):
 
 class ChangePasswordForm(PasswordFields, FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254), Email(message=_l("Not a valid e-mail."))],
+    )
+
+
+class ResetPasswordForm(PasswordFields, FlaskForm):
+    pass

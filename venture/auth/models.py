@@ -105,3 +105,18 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     __table_args__ = (sa.Index("ix_login_attempt_email_at", "email", "at"),)
+
+
+class AccessDenied(db.Model):
+    """A request answered 403: who asked for what, and when."""
+
+    __tablename__ = "access_denied"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    path: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+
+    user = relationship("User", lazy="joined")

@@ -1,11 +1,14 @@
 """Account operations: create, change roles, deactivate, passwords."""
 
+import hashlib
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from venture.auth.models import LoginAttempt, User
+from venture.auth.models import AccessDenied, LoginAttempt, User
 from venture.core import audit
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -113,4 +116,74 @@ def login_locked_until(email):
 def record_login_attempt(email, *, ip, success):
     db.session.add(
         LoginAttempt(email=email.strip().lower()[:254], ip=ip, success=success, at=now())
+    )
+
+
+RESET_MAX_AGE = 3600  # seconds a password reset link stays valid
+
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_stamp(user):
+    """Changes whenever the password does, so a reset link works only once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def password_reset_token(user):
+    return _reset_serializer().dumps({"user": user.id, "stamp": _password_stamp(user)})
+
+
+def user_for_reset_token(token):
+    """The active account a reset link is for, or None when expired, used or forged."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    user = db.session.get(User, data["user"])
+    if user is None or not user.active or data.get("stamp") != _password_stamp(user):
+        return None
+    return user
+
+
+def send_password_reset(email, *, reset_url_for):
+    """Mail a reset link when the e-mail belongs to an active account; silent otherwise."""
+    from venture.core.mail import send_mail
+
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    link = reset_url_for(password_reset_token(user))
+    send_mail(
+        user.email,
+        _("Reset your Venture password"),
+        _(
+            "Someone (hopefully you) asked to reset the password of your Venture account. "
+            "Open this link within one hour to choose a new password:\n\n%(link)s\n\n"
+            "If you did not ask for this, ignore this message; your password stays as it is.",
+            link=link,
+        ),
+    )
+    audit.record("user.password_reset_requested", user, actor=user)
+
+
+def reset_password(user, new):
+    """Set a new password from a reset link; every other session of the account ends."""
+    user.set_password(new)
+    user.session_version += 1
+    audit.record("user.password_reset", user, actor=user)
+
+
+def record_access_denied(user, *, method, path, ip):
+    db.session.add(
+        AccessDenied(
+            user_id=user.id if user is not None else None,
+            method=method[:10],
+            path=path[:500],
+            ip=ip,
+            at=now(),
+        )
     )

@@ -1,13 +1,34 @@
 """Sign in and out, language, own profile."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user, logout_user, user_logged_in
+from sqlalchemy import select
 
 from venture.auth import operations
-from venture.auth.forms import ChangePasswordForm, LoginForm, ProfileForm
-from venture.core.access import is_safe_next, public, signed_in
+from venture.auth.enums import Role
+from venture.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
+from venture.auth.models import AccessDenied
+from venture.core.access import is_safe_next, public, roles_required, signed_in
 from venture.core.formatting import local_datetime
+from venture.core.pagination import paginate
 from venture.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -111,3 +132,90 @@ def change_password():
             flash(_("Your password was changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, password_form=password_form), 400
+
+
+@user_logged_in.connect
+def _start_session_clock(_app, **_extra):
+    """Every sign-in (here, after registration, after a password change) starts the clock."""
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
+
+
+@bp.before_app_request
+def end_stale_session():
+    """Sign out after SESSION_IDLE_TIMEOUT without a request or SESSION_ABSOLUTE_TIMEOUT
+    after sign-in; both times live in the signed session cookie."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    config = current_app.config
+    moment = int(time.time())
+    signed_in_at = session.get("signed_in_at", 0)
+    seen_at = session.get("seen_at", 0)
+    idle = moment - seen_at > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    too_old = moment - signed_in_at > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    if idle or too_old:
+        logout_user()
+        session.clear()
+        flash(
+            _("You were signed out after a long pause. Please sign in again.")
+            if idle
+            else _("Your session has ended; please sign in again."),
+            "warning",
+        )
+        if request.method == "GET":
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.login"))
+    if moment - seen_at >= 60:  # refresh at most once a minute: fewer Set-Cookie headers
+        session["seen_at"] = moment
+    return None
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.send_password_reset(
+            form.email.data,
+            reset_url_for=lambda token: url_for("auth.reset_password", token=token, _external=True),
+        )
+        db.session.commit()
+        # the same answer whether or not the account exists
+        flash(
+            _(
+                "If an account uses this e-mail, a link to choose a new password is on its "
+                "way. The link works for one hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    user = operations.user_for_reset_token(token)
+    if user is None:
+        flash(
+            _("This link has expired or was used already. Please ask for a new one."),
+            "warning",
+        )
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        operations.reset_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Your password was changed. Please sign in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=user)
+
+
+@bp.route("/admin/access-denied")
+@roles_required(Role.ADMIN, Role.STAFF)
+def access_denied_log():
+    """Requests answered 403, newest first."""
+    query = select(AccessDenied).order_by(AccessDenied.id.desc())
+    return render_template("auth/access_denied.html", page=paginate(query))

@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -32,6 +33,8 @@ class ContractTermsForm(FlaskForm):
         _l("Quantity targets (one per line)"), validators=[Length(max=10000)]
     )
     quality_targets = TextAreaField(_l("Quality targets"), validators=[Length(max=10000)])
+    # what the page showed (venture.core.concurrency): a stale save is refused
+    version_token = HiddenField()
 
 
 class InstallmentRowForm(Form):

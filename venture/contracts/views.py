@@ -30,6 +30,7 @@ from venture.contracts.permissions import (
 )
 from venture.core.access import deny_unless, roles_required
 from venture.core.audit import AuditEntry
+from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import uppercase_yuan
@@ -237,6 +238,14 @@ def show(contract_id):
     )
 
 
+def _terms_snapshot(contract):
+    return {name: getattr(contract, name) for name in operations.TERM_FIELDS}
+
+
+def _term_labels(form):
+    return {name: getattr(form, name).label.text for name in operations.TERM_FIELDS}
+
+
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def edit(contract_id):
@@ -245,6 +254,15 @@ def edit(contract_id):
         flash(_("Only a draft can be changed."), "warning")
         return redirect(url_for("contracts.show", contract_id=contract.id))
     form = ContractTermsForm(obj=contract)
+    saved = _terms_snapshot(contract)
+    if request.method == "GET":
+        form.version_token.data = version_token(saved)
+    elif changed := changed_since(form.version_token.data, saved):
+        # a colleague saved first: keep what this person typed, say what changed, and let a
+        # second save (now against the current version) apply it deliberately
+        flash(stale_message(changed, _term_labels(form), saved), "danger")
+        form.version_token.data = version_token(saved)
+        return render_template("contracts/edit.html", form=form, contract=contract), 409
     if form.validate_on_submit():
         terms = {name: getattr(form, name).data for name in operations.TERM_FIELDS}
         for name in ("title", "legal_basis", "service_content", "places"):

@@ -24,10 +24,11 @@ def to_amount(value):
         raise InvalidAmount("not a number") from exc
     if not amount.is_finite():
         raise InvalidAmount("not a number")
-    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
-        raise InvalidAmount("more than two decimal places")
+    # the size first: quantize fails on numbers longer than the decimal context's precision
     if abs(amount) > MAX_AMOUNT:
         raise InvalidAmount("too large")
+    if amount != amount.quantize(CENT, rounding=ROUND_DOWN):
+        raise InvalidAmount("more than two decimal places")
     return amount.quantize(CENT)
 
 

@@ -79,6 +79,8 @@ class ReportForm(FlaskForm):
     photos = MultipleFileField(_l("Photos of activities (JPG or PNG)"))
     documents = MultipleFileField(_l("Other attachments (sign-in sheets, receipts…)"))
     caption = StringField(_l("Caption of the files added"), validators=[Length(max=200)])
+    # what the page showed (venture.core.concurrency): a stale save is refused
+    version_token = HiddenField()
 
     def fill(self, report, project):
         """The form's rows from a saved report, one row per budget line, group and milestone."""

@@ -14,6 +14,7 @@ from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.audit import AuditEntry
+from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import Page, paginate, requested_page
@@ -472,6 +473,41 @@ def _communities(project):
     ).all()
 
 
+REPORT_PARTS = (
+    "summary",
+    "activities",
+    "beneficiaries",
+    "expenditures",
+    "milestones",
+    "problems",
+    "next_steps",
+)
+
+
+def _report_snapshot(report):
+    """The report's content as the edit page shows it (what a stale save is checked against)."""
+    shown = ReportForm(
+        formdata=None,
+        summary=report.summary,
+        problems=report.problems,
+        next_steps=report.next_steps,
+    )
+    shown.fill(report, report.project)
+    return {name: shown[name].data for name in REPORT_PARTS}
+
+
+def _report_labels(form):
+    return {
+        "summary": form.summary.label.text,
+        "activities": _("Activities held"),
+        "beneficiaries": _("Beneficiaries"),
+        "expenditures": _("Expenditure"),
+        "milestones": _("Milestones"),
+        "problems": form.problems.label.text,
+        "next_steps": form.next_steps.label.text,
+    }
+
+
 @bp.route("/progress-reports/<int:report_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
 def edit_report(report_id):
@@ -494,10 +530,18 @@ def edit_report(report_id):
             next_steps=report.next_steps,
         )
         form.fill(report, project)
+        form.version_token.data = version_token(_report_snapshot(report))
         form.add_empty_rows()
         form.set_choices(communities)
         return _edit_page(report, form)
     form.set_choices(communities)
+    saved = _report_snapshot(report)
+    if changed := changed_since(form.version_token.data, saved):
+        # a colleague saved first: keep what this person typed, say what changed, and let a
+        # second save (now against the current version) apply it deliberately
+        flash(stale_message(changed, _report_labels(form), saved), "danger")
+        form.version_token.data = version_token(saved)
+        return _edit_page(report, form, status=409)
     if not form.validate_on_submit():
         return _edit_page(report, form, status=400)
     values, ok = form.read(project, {c.id for c in communities})

@@ -15,6 +15,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
+from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.formatting import local_date, yuan
 from venture.core.lifecycle import TransitionRefused
@@ -598,6 +599,10 @@ def _panel_or_404(call):
     return panel
 
 
+def _rubric_snapshot(criteria):
+    return [(c.id, c.name, c.description, c.max_score) for c in criteria]
+
+
 @bp.route("/staff/review/calls/<int:call_id>/rubric", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def rubric(call_id):
@@ -606,8 +611,14 @@ def rubric(call_id):
     criteria = operations.criteria_of(call.id)
     locked = operations.rubric_locked(call.id)
     form = RubricForm()
+    saved = {"criteria": _rubric_snapshot(criteria)}
+    version = request.form.get("version_token") if request.method == "POST" else None
+    changed = changed_since(version, saved) if request.method == "POST" else []
     if request.method == "GET":
         form.fill(criteria)
+    elif changed:
+        # a colleague saved first: keep what this person typed and let a second save apply it
+        flash(stale_message(changed, {"criteria": _("Rubric")}, saved), "danger")
     elif form.validate_on_submit():
         try:
             operations.save_rubric(call, form.criteria(), actor=current_user)
@@ -618,9 +629,10 @@ def rubric(call_id):
             db.session.commit()
             flash(_("The rubric was saved."), "success")
             return redirect(url_for("review.rubric", call_id=call.id))
-    status = 400 if request.method == "POST" else 200
+    status = (409 if changed else 400) if request.method == "POST" else 200
     return render_template(
         "review/rubric.html",
+        version_token=version_token(saved),
         call=call,
         panel=operations.panel_of(call.id),
         form=form,

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c72b3c01959b
+Revision ID: a2cb8649a8d5
 Revises: 
-Create Date: 2026-11-25 19:30:02.110770
+Create Date: 2026-11-25 20:04:38.612953
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import venture.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'c72b3c01959b'
+revision = 'a2cb8649a8d5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -146,6 +146,19 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('access_denied',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('path', sa.String(length=500), nullable=False),
+    sa.Column('ip', sa.String(length=45), nullable=True),
+    sa.Column('at', venture.core.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_access_denied_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_access_denied'))
+    )
+    with op.batch_alter_table('access_denied', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_access_denied_at'), ['at'], unique=False)
 
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1681,6 +1694,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
 
     op.drop_table('api_token')
+    with op.batch_alter_table('access_denied', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_access_denied_at'))
+
+    op.drop_table('access_denied')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_organization_id'))
         batch_op.drop_index(batch_op.f('ix_user_community_id'))

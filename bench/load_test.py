@@ -1,0 +1,227 @@
+"""Bounded load test (loopback only, stops by itself): reviewers submit score sheets and
+organizations save drafts, concurrently, against gunicorn with 2 workers; then every sheet and
+draft is checked in the database (lost writes).
+
+    .venv/bin/python bench/load_test.py [--database-url postgresql://…] [--reviewers 24]
+        [--orgs 24] [--threads 32]
+
+Without --database-url a fresh SQLite file in a temporary folder is used. Not part of pytest.
+"""
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def setup(config, reviewers, orgs):
+    """Fresh schema; a call with one application per reviewer (an odd number: a panel is),
+    three reviewers per application, and orgs draft applications; returns what the clients do
+    and what must be saved."""
+    reviewers += 1 - reviewers % 2
+    from tests import factories
+    from tests.review import helpers as reviews
+    from venture import create_app
+    from venture.auth.models import User
+    from venture.extensions import db
+    from venture.review import operations as review
+
+    app = create_app(config)
+    with app.app_context(), app.test_request_context():
+        db.drop_all()
+        db.create_all()
+        call = reviews.call(budget="100000000.00")
+        criteria = reviews.rubric(call)
+        for _ in range(reviewers):
+            reviews.application(call)
+        experts = [reviews.expert() for _ in range(reviewers)]
+        panel = reviews.panel(call, experts, k=3)
+        made, _missing = reviews.assign(panel)
+        sheets = []
+        for i, assignment in enumerate(made):
+            review.declare_no_conflict(assignment, actor=assignment.reviewer.user)
+            scores = [str(1 + (i + n) % int(c.max_score)) for n, c in enumerate(criteria)]
+            form = {"action": "submit", "overall_comment": f"负载测试评语{i}"}
+            for criterion, score in zip(criteria, scores, strict=True):
+                form[f"score-{criterion.id}"] = score
+                form[f"comment-{criterion.id}"] = ""
+            sheets.append((assignment.reviewer.user.email, assignment.id, form))
+        db.session.commit()
+        open_call = factories.call("open")
+        drafts = []
+        for i in range(orgs):
+            application = factories.application(open_call, state="draft", complete=False)
+            email = db.session.get(User, application.created_by_id).email
+            drafts.append((email, application.id, f"负载测试项目{i}——社区服务"))
+        db.session.commit()
+        return app, sheets, drafts, factories.PASSWORD
+
+
+class Client:
+    def __init__(self, email, password):
+        self.http = requests.Session()
+        self.timings = []
+        self.errors = 0
+        self.requests = 0
+        page = self.get("/login")
+        self.post("/login", {"email": email, "password": password}, page)
+
+    def _timed(self, method, url, **kwargs):
+        start = time.perf_counter()
+        response = self.http.request(
+            method, BASE + url, allow_redirects=False, timeout=60, **kwargs
+        )
+        self.timings.append(time.perf_counter() - start)
+        self.requests += 1
+        if response.status_code >= 500:
+            self.errors += 1
+        return response
+
+    def get(self, url):
+        return self._timed("GET", url)
+
+    def post(self, url, data, page):
+        token = CSRF.search(page.text)
+        return self._timed(
+            "POST", url, data={**data, "csrf_token": token.group(1) if token else ""}
+        )
+
+
+def submit_sheet(job, password):
+    email, assignment_id, form = job
+    client = Client(email, password)
+    page = client.get(f"/review/assignments/{assignment_id}")
+    client.post(f"/review/assignments/{assignment_id}", form, page)
+    return client
+
+
+def save_draft(job, password):
+    from tests.applications.conftest import filled_form
+
+    email, application_id, title, application = job
+    client = Client(email, password)
+    url = f"/applications/{application_id}/edit"
+    page = client.get(url)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page.text)
+    form = filled_form(application, title=title)
+    form["version"] = version.group(1) if version else "1"
+    client.post(url, form, page)
+    return client
+
+
+def check(app, sheets, drafts):
+    """(sheets missing or wrong, drafts missing or wrong)."""
+    from venture.applications.models import Application
+    from venture.extensions import db
+    from venture.review.enums import SheetState
+    from venture.review.models import ReviewAssignment
+
+    lost_sheets = lost_drafts = 0
+    with app.app_context():
+        for _email, assignment_id, form in sheets:
+            sheet = db.session.get(ReviewAssignment, assignment_id).sheet
+            wanted = {
+                k.split("-")[1]: Decimal(v) for k, v in form.items() if k.startswith("score-")
+            }
+            ok = (
+                sheet is not None
+                and sheet.state == SheetState.SUBMITTED
+                and sheet.overall_comment == form["overall_comment"]
+                and all(sheet.score_for(int(cid)).score == v for cid, v in wanted.items())
+            )
+            lost_sheets += not ok
+        for _email, application_id, title in drafts:
+            application = db.session.get(Application, application_id)
+            lost_drafts += application.title != title or len(application.budget_lines) != 2
+    return lost_sheets, lost_drafts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--reviewers", type=int, default=15)
+    parser.add_argument("--orgs", type=int, default=24)
+    parser.add_argument("--threads", type=int, default=32)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="venture-load-"))
+    url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "load-test",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "MAIL_FOLDER": str(folder / "mail"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    app, sheets, drafts, password = setup(config, args.reviewers, args.orgs)
+    with app.app_context():
+        from venture.applications.models import Application
+        from venture.extensions import db
+
+        draft_jobs = [
+            (email, aid, title, db.session.get(Application, aid)) for email, aid, title in drafts
+        ]
+        for *_rest, application in draft_jobs:
+            application.call.categories, application.call.communities  # noqa: B018 (load now)
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers=2",
+            f"--bind=127.0.0.1:{PORT}",
+            "--timeout=60",
+            f"venture:create_app({config!r})",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "gunicorn.log").open("w"),
+    )
+    try:
+        for _ in range(100):
+            try:
+                requests.get(BASE + "/login", timeout=30)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        start = time.perf_counter()
+        with ThreadPoolExecutor(args.threads) as pool:
+            futures = [pool.submit(submit_sheet, job, password) for job in sheets]
+            futures += [pool.submit(save_draft, job, password) for job in draft_jobs]
+            clients = [f.result() for f in futures]
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    timings = sorted(t for c in clients for t in c.timings)
+    lost_sheets, lost_drafts = check(app, sheets, drafts)
+    print(f"database: {url.split(':')[0]} (server log: {folder / 'gunicorn.log'})")
+    reviewers = len({email for email, _id, _form in sheets})
+    print(
+        f"clients: {len(clients)} ({len(sheets)} score sheets by {reviewers} reviewers, "
+        f"{len(drafts)} organizations saving drafts)"
+    )
+    print(f"threads: {args.threads}, wall time: {elapsed:.1f} s")
+    print(f"requests: {sum(c.requests for c in clients)}, 5xx: {sum(c.errors for c in clients)}")
+    print(
+        f"latency p50: {statistics.median(timings) * 1000:.0f} ms, "
+        f"p95: {timings[int(len(timings) * 0.95) - 1] * 1000:.0f} ms"
+    )
+    print(f"lost writes: sheets {lost_sheets}, drafts {lost_drafts}")
+    return 1 if lost_sheets or lost_drafts or any(c.errors for c in clients) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The demo takes a venture-grant call through the whole lifecycle: review, 公示, contracts,
+payments, delivery and evaluation (venture/demo.py, load_past_cycle)."""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from venture.announcements.enums import AnnouncementKind, AnnouncementState, ObjectionState
+from venture.announcements.models import Announcement
+from venture.applications.models import Application
+from venture.auth.models import User
+from venture.calls.enums import CallStatus, Route
+from venture.calls.models import Call
+from venture.community.models import ActivityCheck
+from venture.community.permissions import CHECKABLE_REPORT_STATES
+from venture.contracts.enums import ContractState
+from venture.contracts.models import Contract
+from venture.core.timeutil import local_today
+from venture.delivery.models import Activity, Expenditure, ProgressReport, Project
+from venture.delivery.operations import outstanding_reports
+from venture.demo import load_demo
+from venture.evaluation.models import Evaluation
+from venture.extensions import db
+from venture.payments.models import Installment, Payment
+from venture.procurement.enums import AwardState
+from venture.procurement.models import Award
+from venture.review.enums import Aggregation, SheetState
+from venture.review.models import ReviewAssignment, ReviewerProfile, ReviewSheet
+from venture.review.operations import panel_of
+
+
+@pytest.fixture
+def demo():
+    load_demo()
+    db.session.commit()
+
+
+def _user(email):
+    return db.session.scalars(select(User).where(User.email == email)).one()
+
+
+def _closed_call():
+    return db.session.scalars(
+        select(Call).where(Call.route == Route.VENTURE_GRANT).order_by(Call.id.desc()).limit(1)
+    ).one()
+
+
+def test_demo_closed_call_went_through_review_to_final_awards(demo):
+    call = _closed_call()
+    assert call.status == CallStatus.CLOSED
+    assert call.title.endswith("年香坊区公益创投项目（第一批）征集公告")
+    states = sorted(
+        a.state.value
+        for a in db.session.scalars(select(Application).where(Application.call_id == call.id))
+    )
+    assert states == ["awarded"] * 5 + ["ineligible", "not_awarded", "not_awarded"]
+    assert db.session.scalar(select(func.count()).select_from(ReviewerProfile)) == 7
+    panel = panel_of(call.id)
+    assert (len(panel.regular_members), len(panel.reserve_members)) == (5, 1)
+    assert panel.aggregation == Aggregation.TRIMMED
+    sheets = db.session.scalars(
+        select(ReviewSheet)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(ReviewAssignment.panel_id == panel.id)
+    ).all()
+    assert Counter(s.state for s in sheets) == {SheetState.SUBMITTED: 35}
+    totals = sorted(s.total for s in sheets)  # varied: harsh and lenient reviewers
+    assert (totals[0], totals[-1], len(set(totals))) == (Decimal("64.5"), Decimal("92.5"), 30)
+    awards = db.session.scalars(
+        select(Award).where(Award.call_id == call.id).order_by(Award.rank)
+    ).all()
+    assert [(a.rank, a.state, a.amount) for a in awards] == [
+        (1, AwardState.FINAL, Decimal("110000.00")),
+        (2, AwardState.FINAL, Decimal("91800.00")),
+        (3, AwardState.FINAL, Decimal("96000.00")),
+        (4, AwardState.FINAL, Decimal("66000.00")),
+        (5, AwardState.FINAL, Decimal("116200.00")),  # reduced: the budget runs out
+    ]
+    assert sum(a.amount for a in awards) == call.total_budget
+    result = db.session.scalars(
+        select(Announcement).where(Announcement.kind == AnnouncementKind.REVIEW_RESULT)
+    ).one()
+    assert result.state == AnnouncementState.FINALISED
+    assert result.ends_on < local_today()
+    assert [o.state for o in result.objections] == [ObjectionState.DISMISSED]
+
+
+def test_demo_contracts_in_force_with_the_first_installment_paid(demo):
+    staff, finance = _user("staff@venture.example.com"), _user("finance@venture.example.com")
+    contracts = db.session.scalars(select(Contract).order_by(Contract.id)).all()
+    year = local_today().year
+    assert [(c.number, c.state) for c in contracts] == [
+        (f"XF-GYCT-{year}-{n:04d}", ContractState.IN_FORCE) for n in range(1, 6)
+    ]
+    assert {(c.document.content_type, c.signed_scan.content_type) for c in contracts} == {
+        ("application/pdf", "application/pdf")
+    }
+    payments = db.session.scalars(select(Payment).order_by(Payment.id)).all()
+    assert len(payments) == 5
+    assert sum(p.amount for p in payments) == Decimal("240000.00")
+    assert {(p.installment.position, p.installment.approved_by_id, p.recorded_by_id)
+            for p in payments} == {(1, staff.id, finance.id)}  # fmt: skip
+    states = Counter(i.state.value for i in db.session.scalars(select(Installment)))
+    assert states == {"paid": 5, "release_approved": 1, "pending": 9}
+
+
+def test_demo_projects_report_and_are_evaluated(demo):
+    projects = db.session.scalars(select(Project).order_by(Project.id)).all()
+    assert [p.state.value for p in projects] == ["midterm_evaluated"] + ["in_force"] * 4
+    reports = Counter(r.state.value for r in db.session.scalars(select(ProgressReport)))
+    assert reports == {"accepted": 9, "submitted": 1, "draft": 1}
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 31
+    assert db.session.scalar(select(func.count()).select_from(Expenditure)) == 34
+    evaluator = _user("evaluator@venture.example.com")
+    evaluations = db.session.scalars(select(Evaluation).order_by(Evaluation.id)).all()
+    assert [
+        (e.kind.value, e.state.value, e.passed, e.total, e.evaluator_id) for e in evaluations
+    ] == [
+        ("midterm", "final", True, Decimal("85.5"), evaluator.id),
+        ("midterm", "self_assessed", None, None, evaluator.id),
+    ]
+    assert evaluations[0].announcement.state == AnnouncementState.FINALISED
+
+
+def test_demo_applicant_and_community_have_next_steps(demo):
+    applicant = _user("applicant@venture.example.com")
+    own = db.session.scalars(
+        select(Project).where(Project.organization_id == applicant.organization_id)
+    ).one()
+    assert own.contract.state == ContractState.IN_FORCE
+    due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=[own])
+    assert [o.row.status for o in due] == ["draft"]
+    committee = _user("community@venture.example.com")
+    to_check = db.session.scalar(
+        select(func.count(Activity.id))
+        .join(ProgressReport, ProgressReport.id == Activity.report_id)
+        .outerjoin(ActivityCheck, ActivityCheck.activity_id == Activity.id)
+        .where(
+            Activity.community_id == committee.community_id,
+            ProgressReport.state.in_(CHECKABLE_REPORT_STATES),
+            ActivityCheck.id.is_(None),
+        )
+    )
+    assert to_check == 6
