@@ -75,12 +75,24 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+RESTART_SEQUENCES = """
+DO $$ DECLARE seq record; BEGIN
+  FOR seq IN SELECT sequence_schema, sequence_name FROM information_schema.sequences LOOP
+    EXECUTE format('ALTER SEQUENCE %I.%I RESTART', seq.sequence_schema, seq.sequence_name);
+  END LOOP;
+END $$;
+"""
+
+
 def _empty_tables():
     """DELETE every row, children first (on PostgreSQL far faster than TRUNCATE of every
     table); foreign keys stay on, so the order must be right."""
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            # ids start again at 1, as they do on SQLite once a table is empty
+            connection.execute(sa.text(RESTART_SEQUENCES))
 
 
 @pytest.fixture(autouse=True)

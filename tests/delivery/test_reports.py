@@ -102,7 +102,9 @@ def test_staff_accept_a_report_and_its_milestone_updates_enter_the_plan(make):
         done_on,
     )
     inbox = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == member.id)
+        select(Notification.subject)
+        .where(Notification.user_id == member.id)
+        .order_by(Notification.id)
     ).all()
     assert inbox[-1] == f"进度报告已通过：{report.title}"
 
@@ -245,7 +247,9 @@ def test_reminders_are_sent_once_per_period_and_stage(make, app):
     second = runner.invoke(args=["delivery", "remind"])
     db.session.expire_all()
     sent = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == member.id)
+        select(Notification.subject)
+        .where(Notification.user_id == member.id)
+        .order_by(Notification.id)
     ).all()
     assert first.output == f"Sent {len(overdue) + len(due_soon)} report reminders.\n"
     assert second.output == "Sent 0 report reminders.\n"

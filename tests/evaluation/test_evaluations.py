@@ -204,7 +204,9 @@ def test_announcing_opens_an_objection_window_of_working_days(make):
     )
     assert announcement.objections_open is True
     inbox = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == member.id)
+        select(Notification.subject)
+        .where(Notification.user_id == member.id)
+        .order_by(Notification.id)
     ).all()
     assert inbox[-1] == f"评估结果公示：{project.title}"
 
@@ -367,7 +369,9 @@ def test_final_result_notifies_the_organization(make):
     project, member, staff = delivering(make)
     evaluate(project, staff, evaluator(make), member, "85")
     subjects = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == member.id)
+        select(Notification.subject)
+        .where(Notification.user_id == member.id)
+        .order_by(Notification.id)
     ).all()
     assert subjects[-1] == f"评估结果已生效：{project.title}"
 

@@ -242,7 +242,9 @@ def test_conflict_declaration_removes_the_assignment_and_staff_replace(make):
     )
     # staff who formed the panel were told of the conflict
     subjects = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == staff.id)
+        select(Notification.subject)
+        .where(Notification.user_id == staff.id)
+        .order_by(Notification.id)
     ).all()
     assert subjects == ["一位评审专家回避了一份申报书"]
 

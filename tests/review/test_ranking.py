@@ -242,6 +242,8 @@ def test_finalising_after_the_period_makes_awards_final_and_tells_applicants(
         "D": ApplicationState.NOT_AWARDED,
     }
     told = db.session.scalars(
-        select(Notification.subject).where(Notification.user_id == applicant.id)
+        select(Notification.subject)
+        .where(Notification.user_id == applicant.id)
+        .order_by(Notification.id)
     ).all()
     assert told[-1] == f"申报书 {apps['C'].number} 未立项"

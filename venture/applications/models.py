@@ -67,7 +67,9 @@ class Application(TimestampMixin, db.Model):
     call = relationship("Call", lazy="joined")
     organization = relationship("Organization", lazy="joined")
     category = relationship("ServiceCategory")
-    communities = relationship("Community", secondary=application_community, lazy="selectin")
+    communities = relationship(
+        "Community", secondary=application_community, lazy="selectin", order_by="Community.id"
+    )
     budget_lines = relationship(
         "BudgetLine",
         cascade="all, delete-orphan",

@@ -62,8 +62,12 @@ class Call(TimestampMixin, db.Model):
     notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
 
-    categories = relationship("ServiceCategory", secondary=call_category, lazy="selectin")
-    communities = relationship("Community", secondary=call_community, lazy="selectin")
+    categories = relationship(
+        "ServiceCategory", secondary=call_category, lazy="selectin", order_by="ServiceCategory.id"
+    )
+    communities = relationship(
+        "Community", secondary=call_community, lazy="selectin", order_by="Community.id"
+    )
     # the community needs the call answers (venture/community)
     needs = relationship("Need", secondary="call_need", order_by="Need.id")
     notice = relationship("StoredFile")
