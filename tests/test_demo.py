@@ -143,6 +143,4 @@ def test_demo_applicant_and_community_have_next_steps(demo):
             ActivityCheck.id.is_(None),
         )
     )
-    # Known gap: on PostgreSQL the demo spreads the activities over the communities a little
-    # differently (4 left to check instead of 6); the demo itself runs on SQLite (make run).
-    assert to_check == (4 if db.engine.dialect.name == "postgresql" else 6)
+    assert to_check == 6

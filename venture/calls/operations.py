@@ -70,13 +70,13 @@ def _apply(call, values):
     call.description = sanitise_description(values["description"])
     ids = set(values.get("category_ids") or ())
     call.categories = list(
-        db.session.scalars(select(ServiceCategory).where(ServiceCategory.id.in_(ids)))
+        db.session.scalars(
+            select(ServiceCategory).where(ServiceCategory.id.in_(ids)).order_by(ServiceCategory.id)
+        )
     )
     ids = set(values.get("community_ids") or ())
     call.communities = list(
-        db.session.scalars(
-            select(Community).where(Community.id.in_(ids)).order_by(Community.street_id)
-        )
+        db.session.scalars(select(Community).where(Community.id.in_(ids)).order_by(Community.id))
     )
 
 
