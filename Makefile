@@ -7,10 +7,15 @@ export FLASK_APP := venture
 setup:
 	@bash scripts/setup.sh run
 
+# exports run in a background worker (`flask jobs work`), as in production; it stops with the server
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data --if-empty
-	@echo "Venture is at http://127.0.0.1:5000 (Ctrl+C stops it)"
+	@echo "Venture is at http://127.0.0.1:5000 (Ctrl+C stops it and its export worker)"
+	@export JOB_RUNNER=worker; \
+	$(BIN)/flask jobs work & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test:

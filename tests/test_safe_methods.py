@@ -14,6 +14,9 @@ from venture.extensions import db
 ALLOWED_GET_WRITES = {
     # a 403 is recorded (actor, path, method, time) so administrators can see probing
     "access_denied": "permission failures are recorded (ASVS 7.2)",
+    # a figure computed from many rows is kept a few minutes for every worker (core/cache.py);
+    # a cache, not data: dropping it changes nothing a person sees after the next read
+    "cached_figure": "dashboard figures cached across workers",
 }
 
 

@@ -1,7 +1,7 @@
 """Venture: the district's public-interest venture fund and community service purchasing."""
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request, session
+from flask import Flask, g, make_response, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -80,6 +80,8 @@ BLUEPRINT_MODULES = (
     "reports",
     "community",
     "api",
+    "roadshow",
+    "guide",
 )
 
 
@@ -149,7 +151,14 @@ def _register_errors(app):
 
     @app.errorhandler(400)
     def bad_request(_error):
-        return page(400, _("Bad request"), _("The request could not be understood."))
+        return page(
+            400,
+            _("The request could not be handled"),
+            _(
+                "Something in the address or the form was not as expected. Go back, reload "
+                "the page and try again; if it happens again, tell the programme staff."
+            ),
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -165,15 +174,34 @@ def _register_errors(app):
     @app.errorhandler(403)
     def forbidden(_error):
         _record_access_denied(app)
-        return page(403, _("No access"), _("You do not have access to this page."))
+        return page(
+            403,
+            _("You cannot open this page"),
+            _(
+                "This page belongs to another role or another organization. If you should "
+                "see it, sign in with the right account, or ask the administrator to give "
+                "your account the role."
+            ),
+        )
 
     @app.errorhandler(404)
     def not_found(_error):
-        return page(404, _("Not found"), _("This page does not exist or is not visible to you."))
+        return page(
+            404,
+            _("Page not found"),
+            _(
+                "The address may be mistyped, or the record was removed or belongs to another "
+                "organization. Check the address, or start again from the home page."
+            ),
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(_error):
-        return page(405, _("Not allowed"), _("This address cannot be used this way."))
+        return page(
+            405,
+            _("This page cannot be opened this way"),
+            _("Use the buttons and links on the pages instead of typing this address."),
+        )
 
     @app.errorhandler(413)
     def too_large(_error):
@@ -193,22 +221,39 @@ def _register_errors(app):
         db.session.rollback()
         return page(
             500,
-            _("Something went wrong"),
-            _("The error has been logged. Please try again in a moment."),
-        )
-
-    @app.errorhandler(sa.exc.OperationalError)
-    def database_unavailable(error):
-        app.logger.exception("database error: %s", error)
-        db.session.rollback()
-        return page(
-            503,
-            _("Please try again"),
+            _("Something went wrong on our side"),
             _(
-                "The database is briefly unavailable. Nothing "
-                "was saved; please try again in a moment."
+                "It was not caused by anything you did, and it has been recorded for the "
+                "technical team. What you were saving may not have been saved: go back, "
+                "check, and try again in a few minutes."
             ),
         )
+
+    # the database went away (restart, network, a file that cannot be opened): say so and
+    # ask to retry, instead of a stack trace; the request's transaction is gone anyway
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.DisconnectionError)
+    def database_unavailable(error):
+        app.logger.exception("database unavailable: %s", error)
+        # the page itself must not ask the database again (who is signed in, unread count)
+        g._login_user = login_manager.anonymous_user()
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.remove()  # the connection is broken: drop it, the pool makes a new one
+        response = make_response(
+            page(
+                503,
+                _("Please try again"),
+                _(
+                    "The database is briefly unavailable. Nothing "
+                    "was saved; please try again in a moment."
+                ),
+            )
+        )
+        response.headers["Retry-After"] = "30"
+        return response
 
 
 def _record_access_denied(app):
@@ -233,11 +278,15 @@ def _register_template_helpers(app):
     app.jinja_env.filters.update(
         local_dt=formatting.local_datetime,
         local_date=formatting.local_date,
+        weekday_date=formatting.weekday_date,
+        near_date=formatting.near_date,
         yuan=formatting.yuan,
     )
     from venture.core.nav import nav_items
 
-    app.jinja_env.globals.update(url_with=formatting.url_with, nav_items=nav_items)
+    app.jinja_env.globals.update(
+        url_with=formatting.url_with, filtered=formatting.filtered, nav_items=nav_items
+    )
 
     @app.context_processor
     def inject():

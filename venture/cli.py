@@ -23,6 +23,34 @@ def register(app):
         for role, email in logins:
             click.echo(f"  {role:<10} {email}")
 
+    @app.cli.command("bench-data")
+    @click.option("--scale", type=click.Choice(["tiny", "district", "city"]), default="district")
+    @click.option("--seed", type=int, default=1, help="Same seed, same data.")
+    @click.option("--yes", is_flag=True, help="Add to a database that holds other data.")
+    def bench_data(scale, seed, yes):
+        """Generate a district's or a city's worth of data for the benchmarks (bulk inserts)."""
+        import time
+
+        from venture import benchdata
+
+        if benchdata.generated_rows():
+            raise click.ClickException("This database already holds generated data.")
+        if benchdata.foreign_rows() and not yes:
+            raise click.ClickException(
+                "This database holds data that the generator did not make; "
+                "use an empty database, or --yes to add to it."
+            )
+        started = time.monotonic()
+        click.echo(f"Generating the {scale} scale (seed {seed}):")
+        rows = benchdata.generate(scale, seed, echo=click.echo)
+        db.session.commit()
+        for label, count in rows:
+            click.echo(f"  {label:<20} {count:>9,}")
+        click.echo(f"Done in {time.monotonic() - started:.1f} s.")
+        click.echo(f"Logins (password {benchdata.PASSWORD}):")
+        for role, email in benchdata.LOGINS.items():
+            click.echo(f"  {role:<10} {email}")
+
     @app.cli.group("i18n")
     def i18n():
         """Translation catalogues."""
@@ -100,6 +128,31 @@ def register(app):
             f"Restored the backup of {manifest['created_at']}: "
             f"{sum(manifest['tables'].values())} rows, {len(manifest['files'])} uploaded files."
         )
+
+    @app.cli.group("jobs")
+    def jobs_group():
+        """Background jobs (exports)."""
+
+    @jobs_group.command("work")
+    @click.option("--poll", default=1.0, show_default=True, help="Seconds between queue checks.")
+    @click.option("--once", is_flag=True, help="Run what is queued, then exit.")
+    def jobs_work(poll, once):
+        """Run queued exports until SIGTERM or Ctrl+C (the running job goes back to the queue)."""
+        import logging
+        import threading
+
+        from flask import current_app
+
+        from venture.payments import exports, jobs  # noqa: F401 (exports registers handlers)
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        stop = threading.Event()
+        jobs.stop_on_signals(stop)
+        exports.start_worker_server()
+        app_ = current_app._get_current_object()
+        click.echo(f"Export worker {jobs.worker_name()} polling every {poll} s.")
+        count = jobs.work(app_, stop=stop, poll=poll, once=once)
+        click.echo(f"Export worker stopped after {count} jobs.")
 
     @app.cli.command("create-admin")
     @click.option("--email", required=True)

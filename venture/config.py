@@ -32,6 +32,13 @@ class DefaultConfig:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "venture@localhost"
+    # "thread": batch exports run in a thread of the web process that asked (one process, the
+    # embedded default); "worker": `flask jobs work` processes run them (production, several
+    # app servers). See venture/payments/jobs.py.
+    JOB_RUNNER = "thread"
+    JOB_STALE_AFTER = 120  # seconds without progress before another worker takes a job
+    JOB_MAX_ATTEMPTS = 3
+    EXPORT_WORKERS = 2  # processes rendering contract PDFs for one export
 
 
 ENV_KEYS = (
@@ -44,6 +51,7 @@ ENV_KEYS = (
     "UPLOAD_FOLDER",
     "MAIL_FOLDER",
     "OCDS_OCID_PREFIX",
+    "JOB_RUNNER",
 )
 
 
@@ -62,6 +70,9 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("PREFERRED_URL_SCHEME"):
         app.config["PREFERRED_URL_SCHEME"] = os.environ["PREFERRED_URL_SCHEME"]
+    for key in ("JOB_STALE_AFTER", "JOB_MAX_ATTEMPTS", "EXPORT_WORKERS"):
+        if os.environ.get(key):
+            app.config[key] = int(os.environ[key])
     for key in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_TIMEOUT"):
         if os.environ.get(f"{key}_MINUTES"):
             app.config[key] = timedelta(minutes=int(os.environ[f"{key}_MINUTES"]))
@@ -90,9 +101,21 @@ def normalise_database_url(url):
 
 
 def _instance_secret(instance):
-    """A random key kept in instance/secret_key, made on first run."""
+    """A random key kept in instance/secret_key, made on first run.
+
+    gunicorn workers start at once: the key is written whole under another name and linked
+    into place, which fails if another worker got there first, so every worker reads one key
+    (two keys would make each worker refuse the others' session cookies).
+    """
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()

@@ -21,6 +21,7 @@ from venture.community.models import (  # noqa: F401
 )
 from venture.contracts.models import Contract, ContractCounter  # noqa: F401
 from venture.core.audit import AuditChainHead, AuditEntry  # noqa: F401
+from venture.core.cache import CachedFigure  # noqa: F401
 from venture.core.files import StoredFile  # noqa: F401
 from venture.core.workdays import WorkdayOverride  # noqa: F401
 from venture.delivery.models import (  # noqa: F401
@@ -65,3 +66,4 @@ from venture.review.models import (  # noqa: F401
     ReviewScore,
     ReviewSheet,
 )
+from venture.roadshow.models import Roadshow, RoadshowItem  # noqa: F401

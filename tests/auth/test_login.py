@@ -15,7 +15,10 @@ def test_wrong_password_is_refused(client, make):
     user = make.user(Role.STAFF)
     response = client.post("/login", data={"email": user.email, "password": "nope"})
     assert response.status_code == 200
-    assert "电子邮箱或密码错误，或账号已停用。" in response.get_data(as_text=True)
+    assert (
+        "电子邮箱或密码不对，或者账号已停用。请检查后重试；忘记密码请点击下方的“忘记密码？”；账号停用请联系系统管理员。"
+        in response.get_data(as_text=True)
+    )
 
 
 def test_login_email_is_case_insensitive(client, make):

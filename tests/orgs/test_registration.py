@@ -98,7 +98,10 @@ def test_certificate_that_is_html_named_pdf_is_refused(client):
     response = client.post("/orgs/register", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "文件内容不是允许的类型（允许：jpg, pdf, png）。" in page
+    assert (
+        "无法接收这个文件：文件内容不属于允许的类型（jpg, pdf, png）。请另存为其中一种（例如 PDF）后重新上传。"
+        in page
+    )
     assert org_count() == 0
 
 
@@ -106,7 +109,7 @@ def test_oversized_certificate_gets_a_message(client, app):
     big = MINIMAL_PDF + b"0" * app.config["UPLOAD_MAX_BYTES"]
     response = client.post("/orgs/register", data=with_certificate(registration(), content=big))
     assert response.status_code == 400
-    assert "文件超过 10 MB。" in response.get_data(as_text=True)
+    assert "文件超过 10 MB。请压缩或拆分成较小的文件后重新上传。" in response.get_data(as_text=True)
     assert org_count() == 0
 
 

@@ -150,7 +150,7 @@ def test_zip_of_a_call_renders_drafts_in_processes(app, make):
         db.session.commit()
     job = exports.start_contracts_zip(call, actor=finance)
     db.session.commit()
-    exports.run_contracts_zip(app, job.id, workers=2)
+    exports.run_contracts_zip(app, job.id)
     db.session.expire_all()
     job = db.session.get(ExportJob, job.id)
     assert (job.state, job.done, job.total, job.error) == (JobState.DONE, 4, 4, None)

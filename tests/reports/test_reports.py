@@ -173,3 +173,10 @@ def test_final_report_pdf_is_for_the_organization_and_staff_only(make, client, l
     client.post("/logout")
     login(judge)
     assert client.get(f"/reports/projects/{project.id}/final-report.pdf").status_code == 404
+
+
+def test_bar_chart_without_visible_title_keeps_an_accessible_name():
+    svg = str(bar_chart("", [("执行中", 3)], label="项目状态分布"))
+    assert 'role="img" aria-label="项目状态分布"' in svg
+    assert "<title>项目状态分布</title>" in svg
+    assert 'font-weight="bold"' not in svg  # the page's heading shows the title

@@ -15,7 +15,7 @@ from datetime import datetime, time
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from venture.announcements.enums import AnnouncementKind, AnnouncementState
 from venture.announcements.models import Announcement
@@ -179,7 +179,8 @@ class Batch:
         for award in db.session.scalars(
             sa.select(Award)
             .where(Award.call_id.in_(ids), public_award_condition())
-            .options(selectinload(Award.application).selectinload(Application.milestones))
+            # one statement per relation for a call of any size (selectinload batches by 500)
+            .options(joinedload(Award.application).subqueryload(Application.milestones))
             .order_by(Award.rank.is_(None), Award.rank, Award.id)
         ):
             self.awards.setdefault(award.call_id, []).append(award)
@@ -188,7 +189,7 @@ class Batch:
         for contract in db.session.scalars(
             sa.select(Contract)
             .where(Contract.award_id.in_(award_ids), Contract.state != ContractState.DRAFT)
-            .options(selectinload(Contract.installments).selectinload(Installment.payments))
+            .options(subqueryload(Contract.installments).subqueryload(Installment.payments))
         ):
             self.contracts[contract.award_id] = contract
         self.milestones = self._project_milestones([c.id for c in self.contracts.values()])

@@ -96,6 +96,9 @@ class Application(TimestampMixin, db.Model):
         sa.CheckConstraint("requested_amount >= 0", name="requested_not_negative"),
         sa.CheckConstraint("own_funds >= 0", name="own_funds_not_negative"),
         sa.Index("ix_application_call_id_state", "call_id", "state"),
+        # the screening list's default sort and the review matrix's order, within a call
+        sa.Index("ix_application_call_id_number", "call_id", "number"),
+        sa.Index("ix_application_call_id_submitted_at", "call_id", "submitted_at"),
     )
 
     @property

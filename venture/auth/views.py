@@ -56,7 +56,14 @@ def login():
         if user is None or not user.check_password(form.password.data) or not user.active:
             operations.record_login_attempt(email, ip=request.remote_addr, success=False)
             db.session.commit()
-            flash(_("The e-mail or password is wrong, or the account is deactivated."), "danger")
+            flash(
+                _(
+                    "The e-mail or password is wrong, or the account is deactivated. Check "
+                    "them and try again; if you forgot the password, use “Forgot password?” "
+                    "below; if the account was deactivated, ask the administrator."
+                ),
+                "danger",
+            )
         else:
             session.clear()  # a fresh session at sign-in
             login_user(user)

@@ -61,6 +61,8 @@ class Call(TimestampMixin, db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    # moved on by every save of the review rubric (venture.core.concurrency.claim_edit)
+    rubric_version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
 
     categories = relationship(
         "ServiceCategory", secondary=call_category, lazy="selectin", order_by="ServiceCategory.id"

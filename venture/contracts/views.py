@@ -276,8 +276,14 @@ def edit(contract_id):
             db.session.rollback()
             getattr(form, error.field or "title").errors.append(str(error))
         except StaleDataError:
+            # saved by a colleague at the same instant (the version column's conditional
+            # UPDATE): as for a stale page, name what changed and let a second save apply it
             db.session.rollback()
-            flash(_("Someone else changed this contract meanwhile; please reload."), "danger")
+            saved = _terms_snapshot(contract)
+            changed = changed_since(form.version_token.data, saved) or list(saved)
+            flash(stale_message(changed, _term_labels(form), saved), "danger")
+            form.version_token.data = version_token(saved)
+            return render_template("contracts/edit.html", form=form, contract=contract), 409
         else:
             flash(_("The contract terms were saved."), "success")
             return redirect(url_for("contracts.show", contract_id=contract.id))

@@ -3,6 +3,10 @@
 The edit form carries, in a hidden `version` field, a signed digest of each field as the page
 showed it. On save the view compares it with the record as it is now: when a field changed
 meanwhile, nothing is saved, the page keeps what this person typed and names what changed.
+
+Two saves at the same instant both pass that check (both read the same record), so the save
+itself is conditional: `claim_edit` moves the record's version counter with
+UPDATE … WHERE version = N, and the second of the two finds no row and stops (EditConflict).
 """
 
 import hashlib
@@ -11,9 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from venture.extensions import db
 
 
 def _plain(value):
@@ -82,3 +91,27 @@ def stale_message(changed, labels, snapshot):
         "again to apply it.",
         fields="; ".join(parts),
     )
+
+
+class EditConflict(StaleDataError):
+    """Another save of the record committed between this request's read and its write."""
+
+
+def claim_edit(record, column="version"):
+    """Move record's version counter on, only if the row still holds the value this request
+    read (UPDATE … WHERE version = N); of two saves that both read N the second changes no row
+    and raises EditConflict. Call it before anything else of the save is written, so on
+    PostgreSQL the second save waits here for the first and on SQLite it starts afresh."""
+    mapper = sa.inspect(record).mapper
+    table = mapper.local_table
+    (key,) = mapper.primary_key
+    seen = getattr(record, column)
+    changed = db.session.execute(
+        sa.update(table)
+        .where(key == getattr(record, mapper.get_property_by_column(key).key))
+        .where(table.c[column] == seen)
+        .values({column: seen + 1})
+    ).rowcount
+    if changed != 1:
+        raise EditConflict(f"{table.name} changed by someone else")
+    set_committed_value(record, column, seen + 1)

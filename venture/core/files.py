@@ -61,14 +61,21 @@ def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = storage.read(limit + 1)
     if not data:
-        raise UploadRefused(_("The file is empty."))
+        raise UploadRefused(_("The file is empty. Please choose the file again."))
     if len(data) > limit:
-        raise UploadRefused(_("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
+        raise UploadRefused(
+            _(
+                "The file is larger than %(mb)s MB. Please compress it or split it into "
+                "smaller files, then upload again.",
+                mb=limit // (1024 * 1024),
+            )
+        )
     kind = filetype.guess(data)
     if kind is None or kind.mime not in allowed:
         raise UploadRefused(
             _(
-                "This file's content is not an allowed type (allowed: %(types)s).",
+                "This file cannot be accepted: its content is not one of the allowed types "
+                "(%(types)s). Save it in one of them, for example as PDF, and upload again.",
                 types=", ".join(sorted(set(allowed.values()))),
             )
         )

@@ -4,7 +4,7 @@ from flask import request, url_for
 from flask_babel import get_locale
 
 from venture.core.money import format_yuan
-from venture.core.timeutil import to_local
+from venture.core.timeutil import local_today, to_local
 
 
 def _chinese():
@@ -12,27 +12,60 @@ def _chinese():
     return locale is None or locale.language == "zh"
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _day(value):
+    """A date from a date, or from a stored UTC datetime seen in Asia/Shanghai."""
+    return to_local(value).date() if hasattr(value, "hour") else value
+
+
 def local_datetime(value):
-    """2026年11月25日 18:05 in Chinese, 2026-11-25 18:05 in English (Asia/Shanghai)."""
+    """2026年11月25日 18:05 in Chinese, 25 Nov 2026 18:05 in English (Asia/Shanghai)."""
     if value is None:
         return ""
     local = to_local(value)
-    if _chinese():
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
-    return f"{local:%Y-%m-%d %H:%M}"
+    return f"{local_date(local.date())} {local:%H:%M}"
 
 
 def local_date(value):
+    """2026年11月25日 in Chinese, 25 Nov 2026 in English."""
     if value is None:
         return ""
-    if hasattr(value, "hour"):
-        value = to_local(value).date()
+    value = _day(value)
     if _chinese():
         return f"{value.year}年{value.month}月{value.day}日"
-    return value.isoformat()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def weekday_date(value):
+    """A near date people plan around: 11月27日（周五）, or Fri 27 Nov in English."""
+    if value is None:
+        return ""
+    value = _day(value)
+    if _chinese():
+        return f"{value.month}月{value.day}日（{WEEKDAYS_ZH[value.weekday()]}）"
+    return f"{WEEKDAYS_EN[value.weekday()]} {value.day} {MONTHS[value.month - 1]}"
+
+
+# a date within this many days is shown with its weekday and without its year
+NEAR_DAYS = 120
+
+
+def near_date(value):
+    """A date people plan around: 11月27日（周五） when near today, 2027年3月1日 when far."""
+    if value is None:
+        return ""
+    day = _day(value)
+    if abs((day - local_today()).days) <= NEAR_DAYS:
+        return weekday_date(day)
+    return local_date(day)
 
 
 def yuan(value):
+    """¥1,234,567.89 (and -¥1,200.00 for a negative amount)."""
     return format_yuan(value)
 
 
@@ -41,3 +74,12 @@ def url_with(**changes):
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def filtered():
+    """Whether the current list is narrowed by a filter or a search (not by page or order)."""
+    return any(
+        value.strip()
+        for key, value in request.args.items(multi=True)
+        if key not in ("page", "sort")
+    )

@@ -36,7 +36,8 @@ def format_yuan(amount):
     """¥1,234,567.89"""
     if amount is None:
         return ""
-    return f"¥{Decimal(amount).quantize(CENT):,}"
+    amount = Decimal(amount).quantize(CENT)
+    return f"-¥{-amount:,}" if amount < 0 else f"¥{amount:,}"
 
 
 def _integer_uppercase(number):

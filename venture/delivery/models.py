@@ -212,6 +212,8 @@ class ProgressReport(TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     staff_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # moved on by every save (venture.core.concurrency.claim_edit): two saves at once conflict
+    version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
 
     project = relationship("Project", back_populates="reports")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.contracts.lifecycle import CONTRACT_WORKFLOW
 from venture.core import audit
+from venture.core.concurrency import claim_edit
 from venture.core.files import DOCUMENT_TYPES, IMAGE_TYPES, UploadRefused, store_bytes, store_upload
 from venture.core.formatting import local_date
 from venture.core.lifecycle import TransitionRefused, transition
@@ -447,6 +448,7 @@ def save_report(report, values, *, actor):
     summary, problems, next_steps, activities [dict], beneficiaries {group: count},
     expenditures {line_id: (amount, note, explanation)}, milestones {id: (status, date, note)}."""
     _require_editable(report, actor)
+    claim_edit(report)  # first write: of two saves at the same instant, the second stops here
     project = report.project
     line_ids = {line.id for line in project.plan_lines}
     milestone_ids = {m.id for m in project.milestones}
@@ -824,7 +826,8 @@ def delivering_projects():
     return db.session.scalars(
         sa.select(Project)
         .where(Project.state.in_(DELIVERING_STATES))
-        .options(selectinload(Project.reports), selectinload(Project.officer))
+        # one statement each for any number of projects (selectinload batches by 500)
+        .options(subqueryload(Project.reports), joinedload(Project.officer))
         .order_by(Project.id)
     ).all()
 

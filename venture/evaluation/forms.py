@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -46,6 +47,8 @@ class SiteVisitForm(FlaskForm):
     site_visit_people = TextAreaField(_l("People met"), validators=[Length(max=4000)])
     site_visit_notes = TextAreaField(_l("What was found"), validators=[Length(max=20000)])
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=20000)])
+    # the sheet's version as the page showed it: a save over a newer one is refused
+    version = HiddenField()
 
 
 class AnnounceForm(FlaskForm):

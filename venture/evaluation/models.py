@@ -81,6 +81,8 @@ class Evaluation(TimestampMixin, db.Model):
     passed: Mapped[bool | None] = mapped_column()
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conflict_notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    # moved on by every save of the score sheet (venture.core.concurrency.claim_edit)
+    version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
 
     project = relationship("Project", lazy="joined")
     evaluator = relationship("User", foreign_keys=[evaluator_id], lazy="joined")

@@ -19,6 +19,7 @@ from venture.announcements.operations import publish_announcement, register_fina
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core import audit
+from venture.core.concurrency import claim_edit
 from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.formatting import local_date
 from venture.core.lifecycle import TransitionRefused, transition
@@ -440,6 +441,7 @@ def save_scores(evaluation, *, entries, overall_comment, site_visit, actor):
     if not is_assigned_evaluator(actor, evaluation):
         raise EvaluationError(_("You are not allowed to do this."))
     _require_open_for_evaluator(evaluation)
+    claim_edit(evaluation)  # first write: of two saves at the same instant, the second stops
     criteria = criteria_of(evaluation.project.call_id, evaluation.kind)
     errors = {}
     for criterion in criteria:

@@ -12,6 +12,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.concurrency import EditConflict, stale_message
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -324,6 +325,14 @@ def _sheet_entries():
     return entries
 
 
+def _stale_sheet(evaluation, form):
+    """Saved by someone else after this page was opened: nothing saved, the typing kept, and
+    the page now carries the current version so a second save applies it deliberately."""
+    flash(stale_message(["scores"], {"scores": _("Evaluation scores")}, {"scores": []}), "danger")
+    form.version.data = str(evaluation.version)
+    return _show_page(evaluation, site_form=form, keep_typed=True, status=409)
+
+
 @bp.route("/evaluations/<int:evaluation_id>/scores", methods=["POST"])
 @roles_required(Role.EVALUATOR)
 def score(evaluation_id):
@@ -340,6 +349,8 @@ def score(evaluation_id):
     if visit_on is not None and visit_on > local_today():
         form.site_visit_on.errors = [_("The site visit cannot be in the future.")]
         return _show_page(evaluation, site_form=form, status=400)
+    if form.version.data and form.version.data != str(evaluation.version):
+        return _stale_sheet(evaluation, form)
     try:
         errors = operations.save_scores(
             evaluation,
@@ -353,6 +364,9 @@ def score(evaluation_id):
             },
             actor=current_user,
         )
+    except EditConflict:
+        db.session.rollback()
+        return _stale_sheet(evaluation, form)
     except operations.EvaluationError as error:
         _refused(error)
         return _back(evaluation)
@@ -463,7 +477,9 @@ def file(evaluation_id, which):
 # ── the evaluation page ────────────────────────────────────────────────────────────────────
 
 
-def _show_page(evaluation, *, site_form=None, self_form=None, score_errors=None, status=200):
+def _show_page(
+    evaluation, *, site_form=None, self_form=None, score_errors=None, keep_typed=False, status=200
+):
     project = load_project(evaluation.project_id)
     criteria = operations.criteria_of(project.call_id, evaluation.kind)
     staff = can_manage_evaluations(current_user)
@@ -476,6 +492,7 @@ def _show_page(evaluation, *, site_form=None, self_form=None, score_errors=None,
             site_visit_people=evaluation.site_visit_people,
             site_visit_notes=evaluation.site_visit_notes,
             overall_comment=evaluation.overall_comment,
+            version=str(evaluation.version),
         )
     if self_form is None:
         self_form = SelfAssessmentForm(formdata=None, text=evaluation.self_assessment)
@@ -510,7 +527,7 @@ def _show_page(evaluation, *, site_form=None, self_form=None, score_errors=None,
         self_problems=self_assessment_problems(evaluation) if can_write_self else [],
         score_problems=scoring_problems(evaluation, criteria) if can_score else [],
         score_errors=score_errors or {},
-        typed=_sheet_entries() if score_errors else None,
+        typed=_sheet_entries() if score_errors or keep_typed else None,
         sections=sections_for(evaluation) if staff or evaluator else [],
         actions={t.action for t in EVALUATION_WORKFLOW.available(evaluation, current_user)},
         site_form=site_form,

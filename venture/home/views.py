@@ -2,11 +2,12 @@
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from venture.auth.enums import Role
 from venture.core.access import public
 from venture.extensions import db
+from venture.home import next_steps
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
 
@@ -29,6 +30,19 @@ def home_panel(role, template):
 
 def landing_block(template):
     LANDING_BLOCKS.append(template)
+
+
+def _next_steps(role, steps):
+    """The role's 下一步 list, registered before every other panel so it comes first."""
+    home_panel(role, "home/next_steps.html")(lambda user: {"steps": steps(user)})
+
+
+_next_steps(Role.APPLICANT, next_steps.applicant_steps)
+_next_steps(Role.STAFF, next_steps.staff_steps)
+_next_steps(Role.FINANCE, next_steps.finance_steps)
+_next_steps(Role.EVALUATOR, next_steps.evaluator_steps)
+_next_steps(Role.COMMUNITY, next_steps.community_steps)
+_next_steps(Role.ADMIN, next_steps.admin_steps)
 
 
 @home_panel(Role.APPLICANT, "home/panel_applicant.html")
@@ -60,3 +74,11 @@ def index():
         if role in HOME_PANELS
     }
     return render_template("home/dashboard.html", panels=panels)
+
+
+@bp.route("/health")
+@public
+def health():
+    """For load balancers and the benchmarks' baseline: the app answers and reaches the database."""
+    db.session.execute(text("SELECT 1"))
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}

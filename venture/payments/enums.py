@@ -48,3 +48,19 @@ class JobState(StrEnum):
             JobState.DONE: _l("Ready"),
             JobState.FAILED: _l("Failed"),
         }[self]
+
+
+class ExportKind(StrEnum):
+    """导出类型: what an ExportJob makes (its handler is registered under the same value)."""
+
+    CONTRACTS_ZIP = "contracts_zip"  # 合同 PDF 压缩包
+    LEDGER_XLSX = "ledger_xlsx"  # 财务台账 Excel
+    LEDGER_CSV = "ledger_csv"  # 财务台账 CSV
+
+    @property
+    def label(self):
+        return {
+            ExportKind.CONTRACTS_ZIP: _l("Contracts export"),
+            ExportKind.LEDGER_XLSX: _l("Ledger export (Excel)"),
+            ExportKind.LEDGER_CSV: _l("Ledger export (CSV)"),
+        }[self]

@@ -1,44 +1,53 @@
 """Finance exports: the installment ledger (page, XLSX, CSV) and the ZIP of a call's contracts.
 
-The ZIP renders draft contracts in worker processes (ProcessPoolExecutor, each worker builds
-its own app) while issued ones are taken as stored, the documents of record. The job runs in a
-background thread of the web process for now; its state and progress live in ExportJob rows
-and the archive in a StoredFile, so a separate worker can take over the same function later.
+Large exports are ExportJob rows run by a background worker (venture/payments/jobs.py); their
+progress lives in the row and the result in a StoredFile, so any app server can show and
+serve them. Both are written to disk as they are made: the ledger streams its rows from one
+SELECT into a write-only workbook (or CSV), the ZIP adds one contract at a time. The ZIP
+renders draft contracts in worker processes (ProcessPoolExecutor, each worker builds its own
+app) while issued ones are taken as stored, the documents of record.
 """
 
 import csv
+import hashlib
 import io
-import logging
 import multiprocessing
-import threading
-import time
+import os
+import tempfile
+import uuid
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from venture.calls.enums import Route
 from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
-from venture.core.files import store_bytes
-from venture.core.timeutil import now
+from venture.core.files import StoredFile
+from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.orgs.models import Organization
-from venture.payments.enums import InstallmentState, JobState
+from venture.payments import jobs
+from venture.payments.enums import ExportKind, InstallmentState
 from venture.payments.models import ExportJob, Installment, Payment
 
-log = logging.getLogger(__name__)
-ZIP_KIND = "contracts_zip"
+ZIP_KIND = ExportKind.CONTRACTS_ZIP
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # what a worker process needs to build the same app (database, files, party A)
 WORKER_CONFIG_KEYS = (
     "SQLALCHEMY_DATABASE_URI",
@@ -49,7 +58,6 @@ WORKER_CONFIG_KEYS = (
     "TESTING",
     "CONTRACT_PARTY_A",
 )
-PROGRESS_EVERY = 0.5  # seconds between progress commits
 
 
 @dataclass
@@ -109,11 +117,13 @@ def _where(query, filters):
     if filters.organization_id:
         query = query.where(Contract.organization_id == filters.organization_id)
     if filters.paid_from or filters.paid_to:
-        paid = sa.select(Payment.id).where(Payment.installment_id == Installment.id)
+        # an alias: the export's own query joins payment too, and must not correlate to it
+        window = aliased(Payment)
+        paid = sa.select(window.id).where(window.installment_id == Installment.id)
         if filters.paid_from:
-            paid = paid.where(Payment.paid_on >= filters.paid_from)
+            paid = paid.where(window.paid_on >= filters.paid_from)
         if filters.paid_to:
-            paid = paid.where(Payment.paid_on <= filters.paid_to)
+            paid = paid.where(window.paid_on <= filters.paid_to)
         query = query.where(paid.exists())
     return query
 
@@ -175,90 +185,290 @@ def ledger_columns():
 
 AMOUNT_COLUMNS = (9, 10, 11)  # zero-based positions of the money columns
 DATE_COLUMN = 13
+COLUMN_WIDTHS = (20, 28, 22, 30, 30, 16)
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+FETCH_ROWS = 1000  # rows a cursor hands over at a time: memory stays flat at any size
+DEFAULT_IMMEDIATE_ROWS = 2000  # up to this many rows a ledger export is sent at once
 
 
-def ledger_row(installment):
-    contract = installment.contract
-    return [
-        contract.number,
-        contract.organization.name,
-        contract.organization.credit_code,
-        contract.title,
-        contract.call.title,
-        str(contract.route.label),
-        installment.position,
-        installment.percent,
-        str(installment.condition.label),
-        installment.amount,
-        installment.paid_amount,
-        installment.remaining,
-        str(installment.state.label),
-        installment.last_paid_on,
-        " ".join(p.voucher_no for p in installment.payments),
-        " ".join(p.bank_reference for p in installment.payments),
-    ]
+def ledger_count(filters, connection=None):
+    """How many rows (installments) the filters select: an export's total."""
+    query = _where(sa.select(sa.func.count(Installment.id)).join(Installment.contract), filters)
+    return (connection or db.session).scalar(query)
+
+
+def _ledger_lines(filters):
+    """One line per payment of each installment (one with empty payment columns when there is
+    none), in ledger order: a single statement, columns only, so it can be streamed."""
+    query = (
+        sa.select(
+            Installment.id,
+            Contract.number,
+            Organization.name,
+            Organization.credit_code,
+            Contract.title,
+            Call.title,
+            Contract.route,
+            Installment.position,
+            Installment.percent,
+            Installment.condition,
+            Installment.amount,
+            Installment.state,
+            Payment.amount,
+            Payment.paid_on,
+            Payment.voucher_no,
+            Payment.bank_reference,
+        )
+        .join(Installment.contract)
+        .join(Contract.organization)
+        .join(Contract.call)
+        .outerjoin(Installment.payments)
+        .order_by(Contract.number, Installment.position, Installment.id, Payment.id)
+    )
+    return _where(query, filters)
+
+
+def ledger_records(connection, filters):
+    """The ledger's rows (the columns of ledger_columns) read in chunks of FETCH_ROWS from one
+    streamed SELECT; amounts are Decimal, the last payment date a date or None."""
+    result = connection.execution_options(yield_per=FETCH_ROWS).execute(_ledger_lines(filters))
+    labels = {}  # an enum member's label, translated once per export rather than per row
+
+    def label(member):
+        if member not in labels:
+            labels[member] = str(member.label)
+        return labels[member]
+
+    for _id, lines in groupby(result, key=itemgetter(0)):
+        lines = list(lines)
+        first = lines[0]
+        payments = [line for line in lines if line[12] is not None]
+        paid = sum((line[12] for line in payments), Decimal("0.00"))
+        yield [
+            first[1],
+            first[2],
+            first[3],
+            first[4],
+            first[5],
+            label(first[6]),
+            first[7],
+            first[8],
+            label(first[9]),
+            first[10],
+            paid,
+            first[10] - paid,
+            label(first[11]),
+            max((line[13] for line in payments), default=None),
+            " ".join(line[14] for line in payments),
+            " ".join(line[15] for line in payments),
+        ]
 
 
 def ledger_rows(filters):
-    return [ledger_row(i) for i in db.session.scalars(ledger_select(filters)).unique()]
+    """Every row of the filtered ledger as a list (small ledgers, tests)."""
+    with db.engine.connect() as connection:
+        return list(ledger_records(connection, filters))
 
 
-def _totals(rows):
-    return [sum((row[col] for row in rows), Decimal("0.00")) for col in AMOUNT_COLUMNS]
+def _add_totals(totals, row):
+    for index, col in enumerate(AMOUNT_COLUMNS):
+        totals[index] += row[col]
 
 
-def ledger_xlsx(filters):
-    """The ledger as an Excel workbook: real number and date cells and a totals row."""
-    rows = ledger_rows(filters)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Ledger")
-    sheet.append(ledger_columns())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    totals = [None] * len(ledger_columns())
-    totals[0] = _("Total")
-    for col, value in zip(AMOUNT_COLUMNS, _totals(rows), strict=True):
-        totals[col] = value
-    sheet.append(totals)
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    for index in range(2, sheet.max_row + 1):
-        for col in AMOUNT_COLUMNS:
-            sheet.cell(row=index, column=col + 1).number_format = "#,##0.00"
-        sheet.cell(row=index, column=DATE_COLUMN + 1).number_format = "yyyy-mm-dd"
-    for letter, width in zip("ABCDEFGHIJKLMNOP", (20, 28, 22, 30, 30, 16), strict=False):
+def write_ledger_xlsx(records, out):
+    """Write the ledger as a streamed (write-only) workbook to out: number and date formats,
+    a bold header and totals row. Rows go to disk as they come; memory does not grow."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Ledger"))
+    for letter, width in zip("ABCDEF", COLUMN_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
+    bold = Font(bold=True)
+
+    def cell(value, number_format=None, font=None):
+        made = WriteOnlyCell(sheet, value)
+        if number_format:
+            made.number_format = number_format
+        if font:
+            made.font = font
+        return made
+
+    sheet.append([cell(title, font=bold) for title in ledger_columns()])
+    totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
+    for row in records:
+        _add_totals(totals, row)
+        for col in AMOUNT_COLUMNS:
+            row[col] = cell(row[col], MONEY_FORMAT)
+        if row[DATE_COLUMN] is not None:
+            row[DATE_COLUMN] = cell(row[DATE_COLUMN], DATE_FORMAT)
+        sheet.append(row)
+    last = [None] * len(ledger_columns())
+    last[0] = cell(_("Total"), font=bold)
+    for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):
+        last[col] = cell(value, MONEY_FORMAT, bold)
+    sheet.append(last)
     book.save(out)
-    return out.getvalue()
 
 
-def ledger_csv(filters):
-    """The ledger as CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
-    rows = ledger_rows(filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
+def write_ledger_csv(records, out):
+    """Write the ledger as CSV to the binary file out, in UTF-8 with a BOM so that Excel opens
+    the Chinese text correctly; a totals row at the end."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
     writer.writerow(ledger_columns())
-    for row in rows:
+    totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
+    for row in records:
+        _add_totals(totals, row)
         writer.writerow(
             ["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
         )
-    totals = [""] * len(ledger_columns())
-    totals[0] = _("Total")
-    for col, value in zip(AMOUNT_COLUMNS, _totals(rows), strict=True):
-        totals[col] = value
-    writer.writerow(totals)
-    return out.getvalue().encode("utf-8-sig")
+    last = [""] * len(ledger_columns())
+    last[0] = _("Total")
+    for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):
+        last[col] = value
+    writer.writerow(last)
+    text.flush()
+    text.detach()  # out stays open for the caller
+
+
+LEDGER_WRITERS = {
+    ExportKind.LEDGER_XLSX: (write_ledger_xlsx, "xlsx", XLSX_TYPE),
+    ExportKind.LEDGER_CSV: (write_ledger_csv, "csv", "text/csv; charset=utf-8"),
+}
+
+
+def ledger_file_name(kind):
+    return f"ledger-{local_today().isoformat()}.{LEDGER_WRITERS[kind][1]}"
+
+
+def immediate_rows():
+    """Ledgers up to this many rows are written in the request; larger ones become jobs."""
+    return current_app.config.get("LEDGER_EXPORT_IMMEDIATE_ROWS", DEFAULT_IMMEDIATE_ROWS)
+
+
+def ledger_file(kind, filters):
+    """A small ledger export written now: (an unnamed temporary file at its start, content
+    type). The file is gone from disk already; closing it frees the space."""
+    write, _suffix, content_type = LEDGER_WRITERS[kind]
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
+    try:
+        with db.engine.connect() as connection:
+            write(ledger_records(connection, filters), out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out, content_type
+
+
+def start_ledger_export(kind, filters, *, actor, locale):
+    """A queued job for a ledger export (the caller commits, then jobs.dispatch)."""
+    call = db.session.get(Call, filters.call_id) if filters.call_id else None
+    total = ledger_count(filters)
+    job = ExportJob(
+        kind=kind,
+        call_id=call and call.id,
+        parameters={"filters": filters.as_args(), "locale": locale},
+        total=total,
+        requested_by_id=actor.id,
+    )
+    db.session.add(job)
+    record(
+        "export.ledger",
+        job,
+        actor=actor,
+        after={"kind": str(kind), "filters": filters.as_args(), "total": total},
+    )
+    return job
+
+
+def job_filters(job):
+    return LedgerFilters.from_args((job.parameters or {}).get("filters", {}))
+
+
+def describe_filters(filters):
+    """(label, value) of each filter in use, for the job page."""
+    parts = []
+    if filters.call_id:
+        call = db.session.get(Call, filters.call_id)
+        parts.append((_("Call"), call.title if call else str(filters.call_id)))
+    if filters.route:
+        parts.append((_("Route"), str(filters.route.label)))
+    if filters.organization_id:
+        organization = db.session.get(Organization, filters.organization_id)
+        name = organization.name if organization else str(filters.organization_id)
+        parts.append((_("Organization"), name))
+    if filters.state:
+        parts.append((_("Status"), str(filters.state.label)))
+    if filters.paid_from:
+        parts.append((_("Paid from"), filters.paid_from.isoformat()))
+    if filters.paid_to:
+        parts.append((_("Paid until"), filters.paid_to.isoformat()))
+    return parts
+
+
+def build_ledger(job, progress):
+    """Write a ledger job's file to disk row by row, counting rows as progress."""
+    write, _suffix, content_type = LEDGER_WRITERS[ExportKind(job.kind)]
+    filters = job_filters(job)
+    locale = (job.parameters or {}).get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+    def counted(records):
+        for row in records:
+            yield row
+            # rows added since the count (payments go on) do not overrun the total
+            if progress.done < progress.total:
+                progress.advance()
+
+    # its own connection: progress commits on the session's would end a streamed cursor
+    with force_locale(locale), db.engine.connect() as connection:
+        progress.start(ledger_count(filters, connection))
+        stored = write_to_store(
+            lambda out: write(counted(ledger_records(connection, filters)), out),
+            name=ledger_file_name(ExportKind(job.kind)),
+            content_type=content_type,
+        )
+    progress.finish(stored)
+
+
+jobs.handler(ExportKind.LEDGER_XLSX)(build_ledger)
+jobs.handler(ExportKind.LEDGER_CSV)(build_ledger)
+
+
+def write_to_store(write, *, name, content_type):
+    """Keep a file the platform writes itself straight to disk (large exports): write(out)
+    fills a temporary file beside its final place, which is renamed into place once complete,
+    so a half-written file is never served and memory holds none of it."""
+    stored = StoredFile(
+        original_name=name,
+        stored_name=f"{uuid.uuid4().hex}{Path(name).suffix}",
+        content_type=content_type,
+        size=0,
+        sha256="",
+    )
+    stored.path.parent.mkdir(parents=True, exist_ok=True)
+    handle, part = tempfile.mkstemp(dir=stored.path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "w+b") as out:
+            write(out)
+            stored.size = out.seek(0, os.SEEK_END)
+            out.seek(0)
+            stored.sha256 = hashlib.file_digest(out, "sha256").hexdigest()
+        os.replace(part, stored.path)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
+    db.session.add(stored)
+    return stored
 
 
 # --- the ZIP of a call's contracts -------------------------------------------------------
 
 
 def start_contracts_zip(call, *, actor):
-    """A queued job for the ZIP of every contract of call (the caller commits, then launches)."""
+    """A queued job for the ZIP of every contract of call (the caller commits, then
+    jobs.dispatch starts it here or leaves it to a worker)."""
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(Contract).where(Contract.call_id == call.id)
     )
@@ -266,16 +476,6 @@ def start_contracts_zip(call, *, actor):
     db.session.add(job)
     record("export.contracts_zip", job, actor=actor, after={"call_id": call.id, "total": total})
     return job
-
-
-def launch(job_id):
-    """Run the job in a background thread of this process (a later issue moves it to a worker)."""
-    app = current_app._get_current_object()
-    thread = threading.Thread(
-        target=run_contracts_zip, args=(app, job_id), name=f"export-job-{job_id}", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 _worker_app = None
@@ -339,63 +539,69 @@ def render_drafts(app, contract_ids, workers):
         initargs=(worker_config(app),),
     ) as pool:
         futures = [pool.submit(_render_draft, contract_id) for contract_id in contract_ids]
-        for future in as_completed(futures):
-            yield future.result()
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except GeneratorExit:
+            # the job stopped or failed: drop the renders not started instead of waiting
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
-def run_contracts_zip(app, job_id, workers=None):
+@jobs.handler(ZIP_KIND)
+def build_contracts_zip(job, progress):
     """Build the ZIP of a job's call: stored documents as issued, drafts rendered in processes."""
     from venture.contracts.document import file_name
 
-    with app.app_context():
-        job = db.session.get(ExportJob, job_id)
-        workers = workers or app.config.get("EXPORT_WORKERS", 2)
-        try:
-            job.state, job.started_at, job.done = JobState.RUNNING, now(), 0
-            contracts = db.session.scalars(
-                sa.select(Contract).where(Contract.call_id == job.call_id).order_by(Contract.number)
-            ).all()
-            job.total = len(contracts)
-            db.session.commit()
-            buffer = io.BytesIO()
-            last_commit = time.monotonic()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                drafts = []
-                for contract in contracts:
-                    if contract.document is not None and not contract.is_draft:
-                        archive.writestr(file_name(contract), contract.document.path.read_bytes())
-                        job.done += 1
-                    else:
-                        drafts.append(contract.id)
-                    if contract.signed_scan is not None:
-                        suffix = contract.signed_scan.stored_name.rsplit(".", 1)[-1]
-                        archive.writestr(
-                            f"signed/{contract.number}-signed.{suffix}",
-                            contract.signed_scan.path.read_bytes(),
-                        )
-                db.session.commit()
-                for name, pdf in render_drafts(app, drafts, workers):
-                    archive.writestr(name, pdf)
-                    job.done += 1
-                    if time.monotonic() - last_commit > PROGRESS_EVERY:
-                        db.session.commit()
-                        last_commit = time.monotonic()
-            call = db.session.get(Call, job.call_id)
-            job.file = store_bytes(
-                buffer.getvalue(),
-                name=f"contracts-{call.year}-{call.id}.zip",
-                content_type="application/zip",
-            )
-            job.state, job.finished_at = JobState.DONE, now()
-            db.session.commit()
-        except Exception as error:  # the job page must say it failed, whatever happened
-            log.exception("export job %s failed", job_id)
-            db.session.rollback()
-            job = db.session.get(ExportJob, job_id)
-            job.state, job.error, job.finished_at = JobState.FAILED, str(error)[:2000], now()
-            db.session.commit()
-        finally:
-            db.session.remove()
+    app = current_app._get_current_object()
+    workers = app.config.get("EXPORT_WORKERS", 2)
+    contracts = db.session.scalars(
+        sa.select(Contract)
+        .where(Contract.call_id == job.call_id)
+        .options(selectinload(Contract.document), selectinload(Contract.signed_scan))
+        .order_by(Contract.number)
+    ).all()
+    progress.start(len(contracts))
+
+    def write(out):
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            drafts = []
+            for contract in contracts:
+                if contract.signed_scan is not None:
+                    suffix = contract.signed_scan.stored_name.rsplit(".", 1)[-1]
+                    archive.write(
+                        contract.signed_scan.path, f"signed/{contract.number}-signed.{suffix}"
+                    )
+                if contract.document is not None and not contract.is_draft:
+                    archive.write(contract.document.path, file_name(contract))
+                    progress.advance()
+                else:
+                    drafts.append(contract.id)
+            for name, pdf in render_drafts(app, drafts, workers):
+                archive.writestr(name, pdf)
+                progress.advance()
+
+    call = db.session.get(Call, job.call_id)
+    progress.finish(
+        write_to_store(
+            write, name=f"contracts-{call.year}-{call.id}.zip", content_type="application/zip"
+        )
+    )
+
+
+def recent_jobs(limit=5):
+    """The latest exports with their calls, so people who left a job page find it again."""
+    return db.session.scalars(
+        sa.select(ExportJob)
+        .options(selectinload(ExportJob.call))
+        .order_by(ExportJob.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def run_contracts_zip(app, job_id):
+    """Claim and run a ZIP job in this process; False if another worker has it."""
+    return jobs.run_now(app, job_id)
 
 
 def organizations_with_contracts():

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from venture.calls.enums import InstallmentCondition
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
 from venture.extensions import db
-from venture.payments.enums import InstallmentState, JobState
+from venture.payments.enums import ExportKind, InstallmentState, JobState
 
 
 class Installment(TimestampMixin, db.Model):
@@ -95,13 +95,17 @@ class Payment(db.Model):
         sa.UniqueConstraint(
             "installment_id", "voucher_no", name="uq_payment_installment_id_voucher_no"
         ),
+        # the ledger's "paid between" filter: an installment's payments in a date window
+        sa.Index("ix_payment_installment_id_paid_on", "installment_id", "paid_on"),
     )
 
 
 class ExportJob(TimestampMixin, db.Model):
-    """导出任务: a long export (all contract PDFs of a call) whose progress a page polls.
+    """导出任务: a long export (all contract PDFs of a call, a large ledger) whose progress a
+    page polls.
 
-    Everything about the job is here, not in process memory, so a later worker can take it.
+    Everything about the job is here, not in process memory: the row is also the queue entry
+    that a worker claims (venture/payments/jobs.py).
     """
 
     __tablename__ = "export_job"
@@ -110,21 +114,32 @@ class ExportJob(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
     state: Mapped[JobState] = mapped_column(
-        enum_type(JobState, 20), default=JobState.QUEUED, nullable=False
+        enum_type(JobState, 20), default=JobState.QUEUED, nullable=False, index=True
     )
     total: Mapped[int] = mapped_column(default=0, nullable=False)
     done: Mapped[int] = mapped_column(default=0, nullable=False)
+    # the claim: who runs it, when it last said so (a stale heartbeat frees it), how often tried
+    worker: Mapped[str | None] = mapped_column(sa.String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0", nullable=False)
     file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     error: Mapped[str | None] = mapped_column(sa.Text)
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # what the handler needs besides the call: a ledger's filters (as in the page's query
+    # string) and the language the person asked in
+    parameters: Mapped[dict | None] = mapped_column(sa.JSON)
 
     call = relationship("Call")
     file = relationship("StoredFile")
     requested_by = relationship("User")
 
     __table_args__ = (sa.CheckConstraint("done >= 0 AND done <= total", name="progress_range"),)
+
+    @property
+    def kind_label(self):
+        return ExportKind(self.kind).label
 
     @property
     def percent(self):

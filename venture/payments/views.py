@@ -1,8 +1,20 @@
 """Payment pages: conditions and releases (staff), payments and the ledger (finance)."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from venture.auth.enums import Role
@@ -17,8 +29,8 @@ from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
-from venture.payments import exports, operations
-from venture.payments.enums import InstallmentState, JobState
+from venture.payments import exports, jobs, operations
+from venture.payments.enums import ExportKind, InstallmentState, JobState
 from venture.payments.forms import ApproveForm, ConditionForm, ContractsExportForm, PaymentForm
 from venture.payments.models import ExportJob, Installment, Payment
 
@@ -142,32 +154,52 @@ def ledger():
         states=list(InstallmentState),
         export_form=export_form,
         export_args=filters.as_args(),
+        immediate_rows=exports.immediate_rows(),
+        recent_jobs=exports.recent_jobs(),
     )
 
 
-@bp.route("/finance/ledger.xlsx")
+@bp.route("/finance/ledger.xlsx", methods=["GET", "POST"])
 @roles_required(*FINANCE_DESK)
 def ledger_xlsx():
-    data = exports.ledger_xlsx(exports.LedgerFilters.from_args(request.args))
-    return _download(
-        data,
-        f"ledger-{local_today().isoformat()}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    """The filtered ledger in Excel: at once when small, else (POST) as a background job."""
+    return _ledger_export(ExportKind.LEDGER_XLSX)
 
 
-@bp.route("/finance/ledger.csv")
+@bp.route("/finance/ledger.csv", methods=["GET", "POST"])
 @roles_required(*FINANCE_DESK)
 def ledger_csv():
-    data = exports.ledger_csv(exports.LedgerFilters.from_args(request.args))
-    return _download(data, f"ledger-{local_today().isoformat()}.csv", "text/csv; charset=utf-8")
+    return _ledger_export(ExportKind.LEDGER_CSV)
 
 
-def _download(data, name, content_type):
-    return (
-        data,
-        200,
-        {"Content-Type": content_type, "Content-Disposition": f"attachment; filename={name}"},
+def _ledger_export(kind):
+    """GET sends a ledger of up to LEDGER_EXPORT_IMMEDIATE_ROWS rows at once and offers a
+    background job for a larger one; POST starts that job and shows its progress page."""
+    filters = exports.LedgerFilters.from_args(request.args)
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        job = exports.start_ledger_export(
+            kind, filters, actor=current_user, locale=str(get_locale())
+        )
+        db.session.commit()
+        jobs.dispatch(job)
+        return redirect(url_for("payments.export_job", job_id=job.id))
+    total = exports.ledger_count(filters)
+    if total > exports.immediate_rows():
+        return render_template(
+            "payments/ledger_export.html",
+            kind=kind,
+            total=total,
+            described=exports.describe_filters(filters),
+            export_args=filters.as_args(),
+        )
+    out, content_type = exports.ledger_file(kind, filters)
+    return send_file(
+        out,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=exports.ledger_file_name(kind),
     )
 
 
@@ -183,7 +215,7 @@ def export_contracts():
     call = db.session.get(Call, form.call_id.data)
     job = exports.start_contracts_zip(call, actor=current_user)
     db.session.commit()
-    exports.launch(job.id)
+    jobs.dispatch(job)
     return redirect(url_for("payments.export_job", job_id=job.id))
 
 
@@ -196,7 +228,11 @@ def get_job_or_404(job_id):
 @bp.route("/finance/exports/<int:job_id>")
 @roles_required(*FINANCE_DESK)
 def export_job(job_id):
-    return render_template("payments/export_job.html", job=get_job_or_404(job_id))
+    job = get_job_or_404(job_id)
+    described = []
+    if job.kind != ExportKind.CONTRACTS_ZIP:
+        described = exports.describe_filters(exports.job_filters(job))
+    return render_template("payments/export_job.html", job=job, described=described)
 
 
 @bp.route("/finance/exports/<int:job_id>/status")

@@ -12,7 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -57,16 +57,17 @@ def screening_label(key):
 
 
 def project_options():
-    """Loader options for a project's figures: plan, reports with their rows, payments."""
+    """Loader options for a project's figures: plan, reports with their rows, payments; one
+    statement per relation for any number of projects (selectinload batches by 500)."""
     return (
-        selectinload(Project.plan_lines),
-        selectinload(Project.milestones),
-        selectinload(Project.reports).selectinload(ProgressReport.expenditures),
-        selectinload(Project.reports).selectinload(ProgressReport.beneficiaries),
-        selectinload(Project.reports).selectinload(ProgressReport.activities),
-        selectinload(Project.contract)
-        .selectinload(Contract.installments)
-        .selectinload(Installment.payments),
+        subqueryload(Project.plan_lines),
+        subqueryload(Project.milestones),
+        subqueryload(Project.reports).subqueryload(ProgressReport.expenditures),
+        subqueryload(Project.reports).subqueryload(ProgressReport.beneficiaries),
+        subqueryload(Project.reports).subqueryload(ProgressReport.activities),
+        joinedload(Project.contract)
+        .subqueryload(Contract.installments)
+        .subqueryload(Installment.payments),
     )
 
 
@@ -215,15 +216,15 @@ def call_summary(call):
     awards = db.session.scalars(
         sa.select(Award)
         .where(Award.call_id == call.id, Award.state != AwardState.CANCELLED)
-        .options(selectinload(Award.application))
+        .options(joinedload(Award.application))
         .order_by(Award.rank.is_(None), Award.rank, Award.id)
     ).all()
     contracts = db.session.scalars(
         sa.select(Contract)
         .where(Contract.call_id == call.id)
         .options(
-            selectinload(Contract.installments).selectinload(Installment.payments),
-            selectinload(Contract.application).selectinload(Application.category),
+            subqueryload(Contract.installments).subqueryload(Installment.payments),
+            joinedload(Contract.application).joinedload(Application.category),
         )
         .order_by(Contract.number)
     ).all()

@@ -1,6 +1,7 @@
 """统计报表: the staff dashboard (figures and SVG charts) and the PDF reports."""
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -54,6 +55,7 @@ def dashboard():
             [(state.label, count) for state, count in overview.projects_by_state],
             chart_id="chart-states",
             responsive=True,
+            label=_("Projects by status"),
         ),
         overdue=len(outstanding_reports()),
     )

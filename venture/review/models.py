@@ -224,6 +224,8 @@ class ReviewAssignment(TimestampMixin, db.Model):
         sa.UniqueConstraint(
             "application_id", "reviewer_id", name="uq_review_assignment_application_id_reviewer_id"
         ),
+        # a reviewer's queue and its counts of standing assignments
+        sa.Index("ix_review_assignment_reviewer_id_state", "reviewer_id", "state"),
     )
 
     @property

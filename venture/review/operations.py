@@ -18,6 +18,7 @@ from venture.applications.models import Application
 from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.core import audit
+from venture.core.concurrency import claim_edit
 from venture.core.formatting import local_date, yuan
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import local_today, now
@@ -336,6 +337,7 @@ def save_rubric(call, rows, *, actor):
         raise ReviewError(_("The rubric is locked: score sheets have been submitted against it."))
     if not rows:
         raise ReviewError(_("The rubric needs at least one criterion."))
+    claim_edit(call, "rubric_version")  # first write: two saves at the same instant conflict
     existing = {c.id: c for c in criteria_of(call.id)}
     before = _rubric_snapshot(existing.values())
     kept = {row["id"] for row in rows if row.get("id") in existing}
@@ -784,6 +786,20 @@ def _write_entries(sheet, criteria, entries, overall_comment):
     return errors
 
 
+# modules that score with the panel in other settings (the roadshow) may lock a sheet:
+# each lock is (sheet) -> a refusal message or None
+SHEET_LOCKS = []
+
+
+def sheet_lock(sheet):
+    """Why a registered lock keeps sheet from changing now, or None."""
+    for lock in SHEET_LOCKS:
+        message = lock(sheet)
+        if message:
+            return message
+    return None
+
+
 def _check_sheet_open(sheet, actor):
     from venture.review.permissions import owns_assignment
 
@@ -796,6 +812,9 @@ def _check_sheet_open(sheet, actor):
     if sheet.state != SheetState.DRAFT:
         raise ReviewError(_("This sheet is submitted and final; staff can reopen it."))
     _refuse_after_proposal(sheet.assignment.panel)
+    locked = sheet_lock(sheet)
+    if locked:
+        raise ReviewError(str(locked))
 
 
 def save_sheet(sheet, *, entries, overall_comment, actor):
@@ -847,6 +866,9 @@ def submit_sheet(sheet, *, entries, overall_comment, actor):
 
 def reopen_sheet(sheet, *, reason, actor):
     """Staff give a submitted sheet back to its reviewer, with a reason (audited)."""
+    locked = sheet_lock(sheet)
+    if locked:
+        raise ReviewError(str(locked))
     transition(SHEET_WORKFLOW, sheet, "reopen", actor=actor, reason=reason)
     sheet.total = None
     sheet.submitted_at = None

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -16,7 +16,8 @@ from venture.extensions import db
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
 from venture.review import scoring
-from venture.review.models import ReviewAssignment, ReviewSheet
+from venture.review.enums import AssignmentState, SheetState
+from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet
 from venture.review.operations import IN_REVIEW, criteria_of
 
 # the states an application of a reviewed call can be in once the panel has started
@@ -69,9 +70,38 @@ def _assignments(panel):
     return db.session.scalars(
         select(ReviewAssignment)
         .where(ReviewAssignment.panel_id == panel.id)
-        .options(selectinload(ReviewAssignment.sheet).selectinload(ReviewSheet.scores))
+        # one statement whatever the panel's size; the application and the reviewer are in the
+        # session already (overview's own query, the panel's members), so their joins, a
+        # thousand columns per row at city scale, stay out of this one
+        .options(
+            joinedload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
+            lazyload(ReviewAssignment.application),
+            lazyload(ReviewAssignment.reviewer),
+        )
         .order_by(ReviewAssignment.id)
     ).all()
+
+
+def _criterion_scores(panel, criterion_id):
+    """{application id: [scores of criterion_id on submitted sheets of standing assignments]}:
+    one narrow SELECT instead of every score object of the panel."""
+    found = {}
+    rows = db.session.execute(
+        select(ReviewAssignment.application_id, ReviewScore.score)
+        .join(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .join(ReviewScore, ReviewScore.sheet_id == ReviewSheet.id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.state == AssignmentState.ACTIVE,
+            ReviewSheet.state == SheetState.SUBMITTED,
+            ReviewScore.criterion_id == criterion_id,
+            ReviewScore.score.is_not(None),
+        )
+        .order_by(ReviewAssignment.id)
+    )
+    for application_id, score in rows:
+        found.setdefault(application_id, []).append(score)
+    return found
 
 
 def sheet_totals(assignments):
@@ -99,7 +129,7 @@ def overview(panel):
     result = Overview(criteria=criteria, reviewers=[m.reviewer for m in panel.members], rows=[])
     per_reviewer = {m.reviewer_id: [0, 0] for m in panel.members}
     cells = {app.id: {} for app in applications}
-    first_scores = {app.id: [] for app in applications}
+    first_scores = _criterion_scores(panel, first) if first is not None else {}
     for a in assignments:
         if a.application_id not in cells:
             continue
@@ -113,8 +143,6 @@ def overview(panel):
         if a.is_submitted:
             counts[0] += 1
             result.submitted += 1
-            if first is not None and a.sheet.score_for(first) is not None:
-                first_scores[a.application_id].append(a.sheet.score_for(first).score)
         else:
             result.open += 1
     for app in applications:
@@ -125,7 +153,7 @@ def overview(panel):
                 application=app,
                 cells=cells[app.id],
                 score=score,
-                first_criterion=scoring.mean(first_scores[app.id]),
+                first_criterion=scoring.mean(first_scores.get(app.id, [])),
                 flagged=spread is not None and spread > panel.spread_threshold,
             )
         )

@@ -15,7 +15,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
-from venture.core.concurrency import changed_since, stale_message, version_token
+from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.formatting import local_date, yuan
 from venture.core.lifecycle import TransitionRefused
@@ -622,6 +622,13 @@ def rubric(call_id):
     elif form.validate_on_submit():
         try:
             operations.save_rubric(call, form.criteria(), actor=current_user)
+        except EditConflict:
+            # saved by a colleague at the same instant: as for a stale page
+            db.session.rollback()
+            criteria = operations.criteria_of(call.id)
+            saved = {"criteria": _rubric_snapshot(criteria)}
+            changed = ["criteria"]
+            flash(stale_message(changed, {"criteria": _("Rubric")}, saved), "danger")
         except operations.ReviewError as error:
             db.session.rollback()
             flash(error.message, "danger")

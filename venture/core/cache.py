@@ -1,0 +1,58 @@
+"""Figures that cost a scan of many rows, kept in the database for a few minutes.
+
+A dashboard count such as "reports overdue" is computed from every delivering project's
+schedule; recomputing it on each request grows with the data. The value lives in a table, not
+in a worker's memory, so every worker and every app server shows the same figure and computes
+it at most once per period.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from venture.core.db import UTCDateTime
+from venture.core.timeutil import now
+from venture.extensions import db
+
+
+class CachedFigure(db.Model):
+    """缓存数值: a computed figure and when it was computed."""
+
+    __tablename__ = "cached_figure"
+
+    key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    value: Mapped[dict | list | int | None] = mapped_column(sa.JSON)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+def cached_figure(key, max_age, compute):
+    """compute()'s value (JSON-able), reused while the stored one is younger than max_age."""
+    table = CachedFigure.__table__
+    row = db.session.execute(
+        sa.select(table.c.value, table.c.computed_at).where(table.c.key == key)
+    ).first()
+    moment = now()
+    if row is not None and moment - row.computed_at < max_age:
+        return row.value
+    value = compute()
+    # its own short transaction: the page's session stays read-only and commits nothing
+    with db.engine.begin() as connection:
+        stored = connection.execute(
+            table.update().where(table.c.key == key).values(value=value, computed_at=moment)
+        ).rowcount
+        if not stored:
+            try:
+                with connection.begin_nested():
+                    connection.execute(
+                        table.insert().values(key=key, value=value, computed_at=moment)
+                    )
+            except IntegrityError:
+                pass  # another worker stored it a moment ago
+    return value
+
+
+def forget(key):
+    """Drop a stored figure so the next reader computes it again."""
+    db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == key))

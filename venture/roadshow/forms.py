@@ -1,0 +1,61 @@
+"""Roadshow forms: the session's details and running order, and reasons."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from venture.roadshow.operations import MAX_MINUTES
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DetailsForm(FlaskForm):
+    held_on = DateField(
+        _l("Date"), validators=[InputRequired(message=_l("Enter the date and time."))]
+    )
+    start_time = TimeField(
+        _l("Start time"), validators=[InputRequired(message=_l("Enter the date and time."))]
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[DataRequired(message=_l("Enter the place.")), Length(max=200)],
+    )
+    minutes_per_item = IntegerField(
+        _l("Minutes per presentation"),
+        default=8,
+        validators=[
+            InputRequired(message=_l("Enter the minutes per presentation.")),
+            NumberRange(
+                min=1,
+                max=MAX_MINUTES,
+                message=_l("Minutes per presentation: from 1 to %(most)d.", most=MAX_MINUTES),
+            ),
+        ],
+    )
+
+
+class NewRoadshowForm(DetailsForm):
+    application_ids = CheckboxList(
+        _l("Applications presenting, in running order"),
+        coerce=int,
+        validators=[DataRequired(message=_l("Choose at least one application to present."))],
+    )
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
+    )
