@@ -117,9 +117,29 @@ def outcome(response, method):
     return ALLOWED
 
 
+class Borrowed:
+    """The shared connection lent to code that asked the engine for its own; execution
+    options (a streamed export's yield_per) apply to its statements only, since on a real
+    Connection they would stay set for every request after."""
+
+    def __init__(self, connection, options=None):
+        self.connection, self.options = connection, options or {}
+
+    def execution_options(self, **options):
+        return Borrowed(self.connection, {**self.options, **options})
+
+    def execute(self, statement, parameters=None, **kwargs):
+        options = {**self.options, **kwargs.pop("execution_options", {})}
+        return self.connection.execute(statement, parameters, execution_options=options, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.connection, name)
+
+
 class EngineOnTheConnection:
-    """What `db.engine` gives code that opens its own short transaction (a cached figure):
-    the shared connection, with begin() as a savepoint, so nothing reaches the database."""
+    """What `db.engine` gives code that opens its own connection or short transaction (a
+    cached figure, a streamed export): the shared connection, begin() being a savepoint, so
+    it reads the world and nothing reaches the database."""
 
     def __init__(self, connection):
         self.connection = connection
@@ -127,11 +147,11 @@ class EngineOnTheConnection:
     @contextmanager
     def begin(self):
         with self.connection.begin_nested():
-            yield self.connection
+            yield Borrowed(self.connection)
 
     @contextmanager
     def connect(self):
-        yield self.connection
+        yield Borrowed(self.connection)
 
     def __getattr__(self, name):
         return getattr(self.connection, name)
@@ -162,6 +182,8 @@ def uncommitted(app):
     original = engines[None]
     db.session.remove()
     engines[None] = connection
+    options = db.session.session_factory.kw
+    mode = options.get("join_transaction_mode")
     db.session.configure(join_transaction_mode="create_savepoint")
     engine_property = patch.object(
         type(db), "engine", property(lambda _db: EngineOnTheConnection(connection))
@@ -171,7 +193,10 @@ def uncommitted(app):
             yield connection
     finally:
         db.session.remove()
-        db.session.configure(join_transaction_mode="conservative_savepoint")
+        if mode is None:
+            options.pop("join_transaction_mode")
+        else:
+            db.session.configure(join_transaction_mode=mode)
         engines[None] = original
         outer.rollback()
         connection.invalidate()  # its driver settings were changed: never reuse it
@@ -198,7 +223,10 @@ def ask(app, connection, cookies, method, url, headers=None, body=None):
             kwargs["content_type"] = "multipart/form-data"
         elif method in ("PATCH", "DELETE") or (method == "POST" and url.startswith("/api/v1/")):
             kwargs["json"] = {}
-        return client.open(url, method=method, **kwargs)
+        response = client.open(url, method=method, **kwargs)
+        response.get_data()  # a streamed body reads the database: before the rollback
+        response.close()
+        return response
     finally:
         db.session.remove()
         savepoint.rollback()

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests import factories
-from tests.querycount import clone, counted_get, marked
+from tests.querycount import clone, count_statements, counted_get, marked
 from tests.review import helpers as review
 from venture.auth.enums import Role
 from venture.core.files import StoredFile
@@ -62,7 +62,7 @@ def _diff(few, many):
         seen[statement] = seen.get(statement, 0) + 1
     for statement in few:
         seen[statement] = seen.get(statement, 0) - 1
-    return "\n\n".join(f"+{n}: {s[:400]}" for s, n in seen.items() if n)
+    return "\n\n".join(f"{n:+d}: {s[:400]}" for s, n in seen.items() if n)
 
 
 # ── builders: a seed made by the factories, then clones with their own related rows ─────────
@@ -222,18 +222,18 @@ def test_screening_list_of_a_call_is_bounded_and_paginated(client, login, make, 
     bounded(client, "screening list", url, grow, listed=page_size)
 
 
-def test_review_matrix_of_a_call_is_bounded(client, login, make):
+def test_review_matrix_of_a_call_is_bounded_and_paginated(client, login, make, page_size):
     staff = make.user(Role.STAFF)
     call, _experts, grow = reviewed_call(make, staff)
     login(staff)
-    bounded(client, "review matrix", f"/staff/review/calls/{call.id}", grow)
+    bounded(client, "review matrix", f"/staff/review/calls/{call.id}", grow, listed=page_size)
 
 
-def test_ranking_of_a_call_is_bounded(client, login, make):
+def test_ranking_of_a_call_is_bounded_and_paginated(client, login, make, page_size):
     staff = make.user(Role.STAFF)
     call, _experts, grow = reviewed_call(make, staff)
     login(staff)
-    bounded(client, "ranking", f"/staff/review/calls/{call.id}/ranking", grow, listed=MANY)
+    bounded(client, "ranking", f"/staff/review/calls/{call.id}/ranking", grow, listed=page_size)
 
 
 def test_reviewer_queue_is_bounded_and_paginated(client, login, make, page_size):
@@ -251,11 +251,49 @@ def test_ledger_with_filters_is_bounded_and_paginated(client, login, make, page_
     bounded(client, "ledger (filtered)", url, grow, listed=page_size, start=1)
 
 
-def test_ledger_xlsx_export_is_bounded(client, login, make):
+def test_ledger_xlsx_export_is_bounded(app, client, login, make, monkeypatch):
+    """A ledger small enough to be sent at once: one streamed SELECT whatever its size."""
     staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
     call, _seed, grow = contracts_grower(make, staff, finance)
     login(finance)
-    bounded(client, "ledger XLSX", f"/finance/ledger.xlsx?call={call.id}", grow)
+    monkeypatch.setitem(app.config, "LEDGER_EXPORT_IMMEDIATE_ROWS", 10 * MANY)
+    bounded(client, "ledger XLSX (at once)", f"/finance/ledger.xlsx?call={call.id}", grow)
+
+
+def test_ledger_xlsx_export_job_is_bounded(app, client, login, make, monkeypatch):
+    """The background job of a ledger export runs as many statements for 500 contracts (1,500
+    rows) as for 10: the rows come from one streamed SELECT."""
+    from venture.payments import jobs
+    from venture.payments.models import ExportJob
+
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    call, _seed, grow = contracts_grower(make, staff, finance)
+    url = f"/finance/ledger.xlsx?call={call.id}"
+    login(finance)
+    monkeypatch.setitem(app.config, "JOB_RUNNER", "worker")
+    # progress is written by the clock (every HEARTBEAT_EVERY seconds), not per row
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 3600)
+
+    def job_statements():
+        response = client.post(url)
+        job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        db.session.remove()
+        with count_statements() as statements:
+            assert jobs.run_now(app, job_id)
+        job = db.session.get(ExportJob, job_id)
+        assert (job.state.value, job.done) == ("done", job.total)
+        return statements, job.total
+
+    grow(FEW - 1)
+    db.session.commit()
+    few, rows = job_statements()
+    assert rows == 3 * FEW
+    grow(MANY - FEW)
+    db.session.commit()
+    many, rows = job_statements()
+    assert rows == 3 * MANY
+    print(f"\nledger XLSX job: {len(few)} statements with {FEW} contracts, {len(many)} with {MANY}")
+    assert len(few) == len(many), _diff(few, many)
 
 
 def test_dashboard_is_bounded(client, login, make):

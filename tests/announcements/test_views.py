@@ -375,7 +375,10 @@ def test_attachment_of_a_refused_type_keeps_the_form(client, make, login):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    message = "无法接收这个文件：文件内容不属于允许的类型（docx, jpg, pdf, png, xlsx）。请另存为其中一种（例如 PDF）后重新上传。"
+    message = (
+        "无法接收这个文件：文件内容不属于允许的类型（docx, jpg, pdf, png, xlsx）。"
+        "请另存为其中一种（例如 PDF）后重新上传。"
+    )
     assert FEEDBACK.format("attachments", message) in page
     assert 'value="附件公告"' in page
     assert db.session.scalars(select(Announcement)).all() == []

@@ -64,8 +64,8 @@ def test_html_named_pdf_is_refused_and_the_draft_is_still_saved(client, login, m
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert (
-        "无法接收这个文件：文件内容不属于允许的类型（docx, jpg, pdf, png, xlsx）。请另存为其中一种（例如 PDF）后重新上传。"
-        in page
+        "无法接收这个文件：文件内容不属于允许的类型（docx, jpg, pdf, png, xlsx）。"
+        "请另存为其中一种（例如 PDF）后重新上传。" in page
     )
     db.session.refresh(application)
     assert application.title == "带附件的草稿"
@@ -82,8 +82,8 @@ def test_oversized_file_gets_a_message_next_to_the_field(client, login, make, fo
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert (
-        '<div class="invalid-feedback d-block" id="file-0-size">文件超过 10 MB。请压缩或拆分成较小的文件后重新上传。</div>'
-        in page
+        '<div class="invalid-feedback d-block" id="file-0-size">'
+        "文件超过 10 MB。请压缩或拆分成较小的文件后重新上传。</div>" in page
     )
     assert application.attachments == []
 

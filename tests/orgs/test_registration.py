@@ -99,8 +99,8 @@ def test_certificate_that_is_html_named_pdf_is_refused(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert (
-        "无法接收这个文件：文件内容不属于允许的类型（jpg, pdf, png）。请另存为其中一种（例如 PDF）后重新上传。"
-        in page
+        "无法接收这个文件：文件内容不属于允许的类型（jpg, pdf, png）。"
+        "请另存为其中一种（例如 PDF）后重新上传。" in page
     )
     assert org_count() == 0
 

@@ -56,3 +56,30 @@ def cached_figure(key, max_age, compute):
 def forget(key):
     """Drop a stored figure so the next reader computes it again."""
     db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == key))
+
+
+def stamped_figure(key, stamp, compute):
+    """compute()'s value (JSON-able), reused while the data it was computed from is unchanged.
+
+    stamp is a cheap fingerprint of that data (counts, sums and latest updated_at of the rows
+    compute reads); a different stamp recomputes. Stored in the shared table like cached_figure.
+    """
+    table = CachedFigure.__table__
+    stored = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
+    if isinstance(stored, dict) and stored.get("stamp") == stamp:
+        return stored["value"]
+    value = compute()
+    _store(key, {"stamp": stamp, "value": value})
+    return value
+
+
+def _store(key, value):
+    # the same statements whether the key is new or not, and a concurrent writer's row wins
+    table = CachedFigure.__table__
+    with db.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.key == key))
+        try:
+            with connection.begin_nested():
+                connection.execute(table.insert().values(key=key, value=value, computed_at=now()))
+        except IntegrityError:
+            pass  # another worker stored it a moment ago

@@ -47,8 +47,10 @@ def render_guide(text):
         for child in token.children or ():
             if child.type == "image":
                 source = child.attrGet("src") or ""
-                if source.startswith("img/"):
-                    child.attrSet("src", url_for("guide.image", name=source[4:]))
+                # img/x.png from a Chinese guide, ../img/x.png from an English one (en/)
+                for prefix in ("img/", "../img/"):
+                    if source.startswith(prefix):
+                        child.attrSet("src", url_for("guide.image", name=source[len(prefix) :]))
     for token in tokens:
         if token.type == "table_open":
             token.attrSet("class", "table table-sm table-bordered")

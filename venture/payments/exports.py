@@ -71,10 +71,11 @@ class LedgerFilters:
 
     @classmethod
     def from_args(cls, args):
-        """Filters from a query string; values that do not parse are ignored."""
+        """Filters from a query string (or a job's stored as_args); values that do not parse
+        are ignored."""
 
         def number(name):
-            value = args.get(name, "")
+            value = str(args.get(name, ""))
             return int(value) if value.isdigit() else None
 
         def day(name):
@@ -296,13 +297,20 @@ def write_ledger_xlsx(records, out):
 
     sheet.append([cell(title, font=bold) for title in ledger_columns()])
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
-    for row in records:
-        _add_totals(totals, row)
-        for col in AMOUNT_COLUMNS:
-            row[col] = cell(row[col], MONEY_FORMAT)
-        if row[DATE_COLUMN] is not None:
-            row[DATE_COLUMN] = cell(row[DATE_COLUMN], DATE_FORMAT)
-        sheet.append(row)
+    try:
+        for row in records:
+            _add_totals(totals, row)
+            for col in AMOUNT_COLUMNS:
+                row[col] = cell(row[col], MONEY_FORMAT)
+            if row[DATE_COLUMN] is not None:
+                row[DATE_COLUMN] = cell(row[DATE_COLUMN], DATE_FORMAT)
+            sheet.append(row)
+    except BaseException:
+        # a job stopped half-way: end the sheet's own temporary file and remove it now, not
+        # when the (long-running) worker process exits
+        sheet.close()
+        sheet._writer.cleanup()
+        raise
     last = [None] * len(ledger_columns())
     last[0] = cell(_("Total"), font=bold)
     for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):

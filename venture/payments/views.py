@@ -11,12 +11,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from venture import select_locale
 from venture.auth.enums import Role
 from venture.calls.enums import Route
 from venture.calls.models import Call
@@ -179,9 +179,8 @@ def _ledger_export(kind):
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
-        job = exports.start_ledger_export(
-            kind, filters, actor=current_user, locale=str(get_locale())
-        )
+        # the file's headings and labels in the language the person is reading
+        job = exports.start_ledger_export(kind, filters, actor=current_user, locale=select_locale())
         db.session.commit()
         jobs.dispatch(job)
         return redirect(url_for("payments.export_job", job_id=job.id))

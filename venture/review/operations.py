@@ -1129,17 +1129,27 @@ def panel_progress(panel_ids):
 
 
 def applications_needing_reviewers(panel):
-    """How many eligible applications have fewer than k standing reviewers."""
+    """How many eligible applications have fewer than k standing reviewers: one statement."""
     if panel.proposed_at is not None:
         return 0
-    active = defaultdict(int)
-    for a in _assignments_of(panel):
-        if a.is_active:
-            active[a.application_id] += 1
-    return sum(
-        1
-        for app in applications_in_review(panel.call_id)
-        if active[app.id] < panel.reviewers_per_application
+    standing = (
+        select(ReviewAssignment.application_id, func.count().label("n"))
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.state == AssignmentState.ACTIVE,
+        )
+        .group_by(ReviewAssignment.application_id)
+        .subquery()
+    )
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .outerjoin(standing, standing.c.application_id == Application.id)
+        .where(
+            Application.call_id == panel.call_id,
+            Application.state.in_(IN_REVIEW),
+            func.coalesce(standing.c.n, 0) < panel.reviewers_per_application,
+        )
     )
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload
+from flask import current_app
+from sqlalchemy import case, select, true
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -242,3 +243,392 @@ def submitted_sheets(panel):
             position.get(a.reviewer_id, 0),
         ),
     )
+
+
+# ── one page of the matrix or the ranking: its cost does not grow with the call ─────────────
+#
+# The aggregates of every application (mean, trimmed mean, standardised score, first
+# criterion) and the ranking under each aggregation are computed once from narrow rows and
+# kept in the shared cached_figure table, keyed by a fingerprint of the rows they come from;
+# a page then reads the fingerprint, the stored figures and its own rows only. The order is
+# the tie-break rule on exact Decimals rounded half up (scoring.rank), which SQL cannot express
+# portably, so the running sum against the budget is computed with that stored order, once.
+
+
+def _stamp(panel, criteria):
+    """A fingerprint of everything the aggregates and the ranking are computed from: one
+    statement of counts, sums and latest changes over the panel's assignments and sheets and
+    the call's applications."""
+    from sqlalchemy import func
+
+    assignments = (
+        select(
+            func.count(),
+            func.sum(case((ReviewAssignment.state == AssignmentState.ACTIVE, 1), else_=0)),
+            func.max(ReviewAssignment.updated_at),
+        )
+        .where(ReviewAssignment.panel_id == panel.id)
+        .subquery()
+    )
+    sheets = (
+        select(
+            func.count(),
+            func.sum(ReviewSheet.total),
+            func.max(ReviewSheet.updated_at),
+        )
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(ReviewAssignment.panel_id == panel.id, ReviewSheet.state == SheetState.SUBMITTED)
+        .subquery()
+    )
+    applications = (
+        select(
+            func.count(),
+            func.sum(Application.requested_amount),
+            func.max(Application.updated_at),
+        )
+        .where(Application.call_id == panel.call_id)
+        .subquery()
+    )
+    joined = assignments.join(sheets, true()).join(applications, true())
+    row = db.session.execute(select(joined)).one()
+    parts = [str(v) for v in row]
+    parts += [str(panel.call.total_budget), str(criteria[0].id if criteria else None)]
+    return "|".join(parts)
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _decimal(text):
+    return None if text is None else Decimal(text)
+
+
+def _reviewed_applications(panel):
+    """(id, number, submitted_at, requested_amount) of the applications the matrix lists:
+    narrow rows, in the matrix's order."""
+    from sqlalchemy import or_
+
+    # IN (…) rather than a correlated EXISTS: SQLite then reads the panel's assignments once
+    assigned = Application.id.in_(
+        select(ReviewAssignment.application_id).where(ReviewAssignment.panel_id == panel.id)
+    )
+    return db.session.execute(
+        select(
+            Application.id,
+            Application.number,
+            Application.submitted_at,
+            Application.requested_amount,
+        )
+        .where(
+            Application.call_id == panel.call_id,
+            Application.state.in_(REVIEWED),
+            or_(Application.state.in_(IN_REVIEW), assigned),
+        )
+        .order_by(Application.submitted_at, Application.id)
+    ).all()
+
+
+def _compute_scores(panel, criteria):
+    totals = db.session.execute(
+        select(ReviewAssignment.reviewer_id, ReviewAssignment.application_id, ReviewSheet.total)
+        .join(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.state == AssignmentState.ACTIVE,
+            ReviewSheet.state == SheetState.SUBMITTED,
+        )
+        .order_by(ReviewAssignment.id)
+    ).all()
+    scores = scoring.aggregate(scoring.SheetTotal(*row) for row in totals)
+    first = _criterion_scores(panel, criteria[0].id) if criteria else {}
+    stored = {}
+    for app_id in set(scores) | set(first):
+        score = scores.get(app_id)
+        stored[str(app_id)] = {
+            "totals": [str(t) for t in score.totals] if score else None,
+            "mean": _text(score.mean) if score else None,
+            "trimmed": _text(score.trimmed) if score else None,
+            "standardised": _text(score.standardised) if score else None,
+            "first": _text(scoring.mean(first.get(app_id, []))),
+        }
+    return stored
+
+
+def _score_from(stored, app_id):
+    if stored is None or stored["totals"] is None:
+        return None
+    return scoring.ApplicationScore(
+        application_id=app_id,
+        totals=[Decimal(t) for t in stored["totals"]],
+        mean=_decimal(stored["mean"]),
+        trimmed=_decimal(stored["trimmed"]),
+        standardised=_decimal(stored["standardised"]),
+    )
+
+
+@dataclass
+class _Entry:
+    id: int
+    number: str | None
+    submitted_at: datetime | None
+    requested: Decimal
+    score: scoring.ApplicationScore | None
+    first_criterion: Decimal | None
+
+
+def _compute_ranking(panel, aggregation, scores):
+    entries = []
+    for app_id, number, submitted_at, requested in _reviewed_applications(panel):
+        stored = scores.get(str(app_id))
+        entries.append(
+            _Entry(
+                app_id,
+                number,
+                submitted_at,
+                requested,
+                _score_from(stored, app_id),
+                _decimal(stored["first"]) if stored else None,
+            )
+        )
+    budget = panel.call.total_budget
+    running, previous_key, rows = Decimal("0.00"), None, []
+    for position, entry in enumerate(scoring.rank(entries, aggregation), start=1):
+        running += entry.requested
+        value = entry.score.value(aggregation) if entry.score else None
+        key = scoring.round2(value)
+        rows.append(
+            {
+                "id": entry.id,
+                "rank": position,
+                "value": _text(value),
+                "running": str(running),
+                "within": running <= budget,
+                "tied": key is not None and key == previous_key,
+                "requested": str(entry.requested),
+            }
+        )
+        previous_key = key
+    return {"rows": rows, "requested_total": str(running)}
+
+
+def cached_scores(panel, criteria, stamp):
+    """{str(application id): stored aggregates}, computed once per change of the panel's data."""
+    from venture.core.cache import stamped_figure
+
+    return stamped_figure(
+        f"review.scores.{panel.id}", stamp, lambda: _compute_scores(panel, criteria)
+    )
+
+
+def cached_ranking(panel, aggregation, criteria, stamp, scores):
+    from venture.core.cache import stamped_figure
+
+    aggregation = scoring.Aggregation(aggregation)
+    return stamped_figure(
+        f"review.ranking.{panel.id}.{aggregation.value}",
+        stamp,
+        lambda: _compute_ranking(panel, aggregation, scores),
+    )
+
+
+def progress(panel):
+    """The panel's counts and conflicts without its rows: an Overview with rows=[] (two
+    statements: counts per reviewer, ended assignments)."""
+    from sqlalchemy import func
+
+    criteria = criteria_of(panel.call_id)
+    result = Overview(criteria=criteria, reviewers=[m.reviewer for m in panel.members], rows=[])
+    submitted = case((ReviewSheet.state == SheetState.SUBMITTED, 1), else_=0)
+    counts = db.session.execute(
+        select(ReviewAssignment.reviewer_id, func.count(), func.sum(submitted))
+        .join(Application, Application.id == ReviewAssignment.application_id)
+        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.state == AssignmentState.ACTIVE,
+            Application.state.in_(REVIEWED),
+        )
+        .group_by(ReviewAssignment.reviewer_id)
+    ).all()
+    per_reviewer = {m.reviewer_id: (0, 0) for m in panel.members}
+    for reviewer_id, active, done in counts:
+        per_reviewer[reviewer_id] = (done or 0, active)
+        result.submitted += done or 0
+        result.open += active - (done or 0)
+    result.per_reviewer = per_reviewer
+    result.conflicts = db.session.scalars(
+        select(ReviewAssignment)
+        .join(Application, Application.id == ReviewAssignment.application_id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.state != AssignmentState.ACTIVE,
+            Application.state.in_(REVIEWED),
+        )
+        .options(joinedload(ReviewAssignment.sheet))
+        .order_by(ReviewAssignment.id)
+    ).all()
+    return result
+
+
+def matrix_page(panel):
+    """(Overview with the rows of the requested page, Page): the page's applications with their
+    reviewers' cells and aggregates."""
+    from sqlalchemy import or_
+
+    from venture.core.pagination import paginate
+
+    result = progress(panel)
+    stamp = _stamp(panel, result.criteria)
+    scores = cached_scores(panel, result.criteria, stamp)
+    # IN (…) rather than a correlated EXISTS: SQLite then reads the panel's assignments once
+    assigned = Application.id.in_(
+        select(ReviewAssignment.application_id).where(ReviewAssignment.panel_id == panel.id)
+    )
+    page = paginate(
+        select(Application)
+        .where(
+            Application.call_id == panel.call_id,
+            Application.state.in_(REVIEWED),
+            or_(Application.state.in_(IN_REVIEW), assigned),
+        )
+        .options(selectinload(Application.organization))
+        .order_by(Application.submitted_at, Application.id)
+    )
+    cells = {app.id: {} for app in page.items}
+    if cells:
+        for a in db.session.scalars(
+            select(ReviewAssignment)
+            .where(
+                ReviewAssignment.panel_id == panel.id,
+                ReviewAssignment.application_id.in_(list(cells)),
+            )
+            .options(
+                joinedload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
+                lazyload(ReviewAssignment.application),
+                lazyload(ReviewAssignment.reviewer),
+            )
+            .order_by(ReviewAssignment.id)
+        ):
+            if a.is_active:
+                cells[a.application_id][a.reviewer_id] = a
+            else:
+                cells[a.application_id].setdefault(a.reviewer_id, a)
+    for app in page.items:
+        stored = scores.get(str(app.id))
+        score = _score_from(stored, app.id)
+        spread = score.spread if score else None
+        result.rows.append(
+            MatrixRow(
+                application=app,
+                cells=cells[app.id],
+                score=score,
+                first_criterion=_decimal(stored["first"]) if stored else None,
+                flagged=spread is not None and spread > panel.spread_threshold,
+            )
+        )
+    return result, page
+
+
+@dataclass
+class RankingPage(Ranking):
+    page: object = None  # pagination.Page over the whole ranking
+    previous_within: bool = True  # the row above the page's first was within the budget
+    outside_default: Decimal = Decimal("0.00")  # default awards of the rows on other pages
+    requested_all: Decimal = Decimal("0.00")
+
+    @property
+    def requested_total(self):
+        return self.requested_all
+
+
+def ranking_page(panel, aggregation=None):
+    """(RankingPage of the requested page, Overview counts): rows, running sums and the
+    funding line as in ranking(), read from the stored ranking."""
+    from sqlalchemy import func
+
+    from venture.core.pagination import Page, requested_page
+
+    aggregation = scoring.Aggregation(aggregation or panel.aggregation)
+    data = progress(panel)
+    stamp = _stamp(panel, data.criteria)
+    scores = cached_scores(panel, data.criteria, stamp)
+    stored = cached_ranking(panel, aggregation, data.criteria, stamp, scores)
+    entries = stored["rows"]
+    per_page = current_app.config["PAGE_SIZE"]
+    total = len(entries)
+    number = min(requested_page(), max(1, -(-total // per_page)))
+    start = (number - 1) * per_page
+    shown = entries[start : start + per_page]
+    ids = [e["id"] for e in shown]
+    applications = {}
+    awards = {}
+    if ids:
+        applications = {
+            a.id: a
+            for a in db.session.scalars(
+                select(Application)
+                .where(Application.id.in_(ids))
+                .options(selectinload(Application.organization))
+            )
+        }
+        awards = {
+            a.application_id: a
+            for a in db.session.scalars(
+                select(Award).where(
+                    Award.call_id == panel.call_id,
+                    Award.application_id.in_(ids),
+                    Award.state != AwardState.CANCELLED,
+                )
+            )
+        }
+    awarded = db.session.scalar(
+        select(func.coalesce(func.sum(Award.amount), 0)).where(
+            Award.call_id == panel.call_id, Award.state != AwardState.CANCELLED
+        )
+    )
+    rows = []
+    for entry in shown:
+        app = applications[entry["id"]]
+        kept = scores.get(str(app.id))
+        rows.append(
+            RankingRow(
+                rank=entry["rank"],
+                application=app,
+                score=_score_from(kept, app.id),
+                value=_decimal(entry["value"]),
+                running_sum=Decimal(entry["running"]),
+                within_budget=entry["within"],
+                award=awards.get(app.id),
+                first_criterion=_decimal(kept["first"]) if kept else None,
+                tied_with_previous=entry["tied"],
+            )
+        )
+    ranked = RankingPage(
+        rows=rows,
+        budget=panel.call.total_budget,
+        aggregation=aggregation,
+        awarded_total=Decimal(awarded).quantize(Decimal("0.01")),
+        page=Page(items=rows, page=number, per_page=per_page, total=total),
+        previous_within=entries[start - 1]["within"] if start else True,
+        outside_default=sum(
+            (Decimal(e["requested"]) for e in entries if e["within"] and e["id"] not in ids),
+            Decimal("0.00"),
+        ),
+        requested_all=Decimal(stored["requested_total"]),
+    )
+    return ranked, data
+
+
+def default_decisions(panel, aggregation, skip):
+    """{application id: (requested amount, "")} for the rows within the funding line whose id is
+    not in skip: what the proposal form proposes for the rows of pages not posted."""
+    criteria = criteria_of(panel.call_id)
+    stamp = _stamp(panel, criteria)
+    scores = cached_scores(panel, criteria, stamp)
+    stored = cached_ranking(panel, aggregation, criteria, stamp, scores)
+    return {
+        e["id"]: (Decimal(e["requested"]), "")
+        for e in stored["rows"]
+        if e["within"] and e["id"] not in skip
+    }

@@ -712,7 +712,7 @@ def panel(call_id):
 
 
 def _panel_page(call, panel, status=200):
-    data = results.overview(panel)
+    data, page = results.matrix_page(panel)
     replace_forms = {}
     for a in data.conflicts:
         form = ReplaceForm(prefix=f"replace-{a.id}")
@@ -728,6 +728,7 @@ def _panel_page(call, panel, status=200):
         call=call,
         panel=panel,
         data=data,
+        page=page,
         replace_forms=replace_forms,
         settings=settings,
         reproduces=operations.draw_reproduces(panel),
@@ -1003,8 +1004,7 @@ def ranking(call_id):
 
 
 def _ranking_page(call, panel, aggregation, *, typed=None, errors=None, status=200):
-    data = results.overview(panel)
-    ranked = results.ranking(panel, aggregation, data)
+    ranked, data = results.ranking_page(panel, aggregation)
     return render_template(
         "review/ranking.html",
         call=call,
@@ -1050,8 +1050,15 @@ def propose(call_id):
     _simple_post()
     ranked = results.ranking(panel)
     decisions, errors, typed = {}, {}, {}
+    # the form shows one page of the ranking; rows of the other pages keep the default
+    # proposal (funded at the requested amount within the funding line)
+    shown = _posted_ids(request.form.get("shown"))
+    if shown is not None:
+        decisions = results.default_decisions(panel, panel.aggregation, shown)
     for row in ranked.rows:
         app_id = row.application.id
+        if shown is not None and app_id not in shown:
+            continue
         fund = request.form.get(f"fund-{app_id}") == "1"
         raw = request.form.get(f"amount-{app_id}", "").strip()
         justification = request.form.get(f"justification-{app_id}", "")
@@ -1086,6 +1093,13 @@ def propose(call_id):
     else:
         flash(_("Please correct the marked rows."), "danger")
     return _ranking_page(call, panel, panel.aggregation, typed=typed, errors=errors, status=400)
+
+
+def _posted_ids(text):
+    """The application ids of the posted page ("1 2 3"), or None for a form without the list."""
+    if text is None:
+        return None
+    return {int(part) for part in text.split() if part.isdigit()}
 
 
 @bp.route("/staff/review/calls/<int:call_id>/publish", methods=["GET", "POST"])

@@ -30,8 +30,10 @@
   if (proposed) {
     var budget = parseFloat(proposed.dataset.budget);
     var rows = document.querySelectorAll("[data-award-row]");
+    // the rows of the other pages of the ranking, proposed as the funding line shows them
+    var outside = Math.round(parseFloat(proposed.dataset.outside || "0") * 100);
     var refresh = function () {
-      var cents = 0;
+      var cents = outside;
       rows.forEach(function (row) {
         var fund = row.querySelector(".fund-check");
         var amount = number(row.querySelector(".amount-input").value);

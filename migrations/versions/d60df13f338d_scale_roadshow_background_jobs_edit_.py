@@ -1,8 +1,8 @@
-"""scale, roadshow, background jobs
+"""scale, roadshow, background jobs, edit versions
 
-Revision ID: 25e6b93b9955
+Revision ID: d60df13f338d
 Revises: a2cb8649a8d5
-Create Date: 2026-11-25 21:30:31.514743
+Create Date: 2026-11-25 21:52:32.310222
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import venture.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = '25e6b93b9955'
+revision = 'd60df13f338d'
 down_revision = 'a2cb8649a8d5'
 branch_labels = None
 depends_on = None
