@@ -79,6 +79,7 @@ from venture.review.models import (
     ReviewerProfile,
     ReviewScore,
     ReviewSheet,
+    refresh_queue_order,
     reviewer_expertise,
 )
 
@@ -1992,6 +1993,8 @@ class Generator:
         self.budgets()
         self.contracts()
         self.w.finish()
+        # the queue columns the review module keeps on each change, set once for the bulk rows
+        refresh_queue_order(db.session.connection())
         return self.w.counts
 
 

@@ -4,7 +4,17 @@ OpenAPI document, OCDS open data, the readable API page and the token page of th
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -922,7 +932,10 @@ def announcement(announcement_id):
 def ocds_call(call_id):
     record = _get(Call, call_id)
     _require(record.is_public)
-    return ocds.package(ocds.releases([record]), request.base_url)
+    stored = ocds.call_package(record, request.base_url)
+    response = current_app.response_class(stored["json"], mimetype="application/json")
+    response.set_etag(stored["etag"])
+    return response.make_conditional(request)  # 304 to a matching If-None-Match
 
 
 @api.operation(

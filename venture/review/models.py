@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.core.db import TimestampMixin, UTCDateTime, enum_type
 from venture.extensions import db
@@ -212,6 +212,13 @@ class ReviewAssignment(TimestampMixin, db.Model):
     conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    # the reviewer's queue order, kept on the row (keep_queue_order) so one index serves it:
+    # queue_group = 8 × panel proposed + 4 × not active + sheet (0 none, 1 open, 2 submitted),
+    # then the panel's deadline
+    queue_group: Mapped[int] = mapped_column(
+        sa.SmallInteger, default=0, server_default="0", nullable=False
+    )
+    queue_due: Mapped[date | None] = mapped_column()
 
     panel = relationship("Panel")
     application = relationship("Application", lazy="joined")
@@ -226,6 +233,14 @@ class ReviewAssignment(TimestampMixin, db.Model):
         ),
         # a reviewer's queue and its counts of standing assignments
         sa.Index("ix_review_assignment_reviewer_id_state", "reviewer_id", "state"),
+        # the queue's order: a page is read off the index, nothing sorted
+        sa.Index(
+            "ix_review_assignment_reviewer_id_queue",
+            "reviewer_id",
+            "queue_group",
+            "queue_due",
+            "id",
+        ),
     )
 
     @property
@@ -295,4 +310,82 @@ class ReviewScore(db.Model):
             "sheet_id", "criterion_id", name="uq_review_score_sheet_id_criterion_id"
         ),
         sa.CheckConstraint("score IS NULL OR score >= 0", name="score_not_negative"),
+    )
+
+
+# ── the reviewer's queue order, denormalised onto the assignment ────────────────────────────
+
+
+def queue_group(proposed, active, sheet_state):
+    """Panels still scoring first, then standing assignments, then unopened, open and
+    submitted sheets (the order the three-table sort gave on SQLite, where NULL comes first)."""
+    sheet = {None: 0, SheetState.DRAFT: 1, SheetState.SUBMITTED: 2}[sheet_state]
+    return 8 * bool(proposed) + 4 * (not active) + sheet
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_queue_order(session, _context, _instances):
+    """Every flush that adds or changes an assignment, a sheet or a panel keeps the queue
+    columns of the assignments concerned right, whichever operation made the change."""
+    gone = {o for o in session.deleted if isinstance(o, ReviewSheet)}
+    assignments = set()
+    for record in [*session.new, *session.dirty, *gone]:
+        if isinstance(record, ReviewAssignment):
+            assignments.add(record)
+        elif isinstance(record, ReviewSheet) and record.assignment is not None:
+            assignments.add(record.assignment)
+        elif isinstance(record, Panel) and record in session.dirty:
+            _panel_changed(session, record)
+    for assignment in assignments:
+        if assignment in session.deleted:
+            continue
+        panel = assignment.panel or session.get(Panel, assignment.panel_id)
+        sheet = assignment.sheet
+        sheet_state = None if sheet is None or sheet in gone else sheet.state or SheetState.DRAFT
+        # a new row's state is still None here: the column's default, active, comes at INSERT
+        state = assignment.state or AssignmentState.ACTIVE
+        assignment.queue_group = queue_group(
+            panel.proposed_at is not None, state == AssignmentState.ACTIVE, sheet_state
+        )
+        assignment.queue_due = panel.deadline
+
+
+def _panel_changed(session, panel):
+    state = sa.inspect(panel)
+    if not (
+        state.attrs.deadline.history.has_changes() or state.attrs.proposed_at.history.has_changes()
+    ):
+        return
+    table = ReviewAssignment.__table__
+    # the panel's assignments, loaded or not, in one statement on the flush's connection
+    session.connection().execute(
+        table.update()
+        .where(table.c.panel_id == panel.id)
+        .values(
+            queue_due=panel.deadline,
+            queue_group=table.c.queue_group % 8 + (8 if panel.proposed_at is not None else 0),
+        )
+    )
+
+
+def refresh_queue_order(connection):
+    """Set every assignment's queue columns from its panel and sheet (after bulk inserts)."""
+    table, panel, sheet = ReviewAssignment.__table__, Panel.__table__, ReviewSheet.__table__
+    of_panel = sa.select(panel.c.proposed_at).where(panel.c.id == table.c.panel_id)
+    sheet_state = (
+        sa.select(sheet.c.state).where(sheet.c.assignment_id == table.c.id).scalar_subquery()
+    )
+    connection.execute(
+        table.update().values(
+            queue_due=sa.select(panel.c.deadline)
+            .where(panel.c.id == table.c.panel_id)
+            .scalar_subquery(),
+            queue_group=sa.case((of_panel.scalar_subquery().is_not(None), 8), else_=0)
+            + sa.case((table.c.state != AssignmentState.ACTIVE, 4), else_=0)
+            + sa.case(
+                (sheet_state == SheetState.SUBMITTED, 2),
+                (sheet_state == SheetState.DRAFT, 1),
+                else_=0,
+            ),
+        )
     )

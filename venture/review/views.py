@@ -117,19 +117,13 @@ def queue():
     profile = operations.profile_for(current_user)
     if profile is None:
         return render_template("review/queue.html", page=None, profile=None)
+    # panels still scoring, standing assignments, open sheets first, then by deadline: the
+    # order is kept on the assignment (review.models.keep_queue_order) and read off its index
     query = (
         select(ReviewAssignment)
-        .join(Panel, Panel.id == ReviewAssignment.panel_id)
-        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
         .where(ReviewAssignment.reviewer_id == profile.id)
         .options(selectinload(ReviewAssignment.sheet), selectinload(ReviewAssignment.panel))
-        .order_by(
-            Panel.proposed_at.is_not(None),
-            (ReviewAssignment.state != AssignmentState.ACTIVE),
-            (ReviewSheet.state == SheetState.SUBMITTED),
-            Panel.deadline,
-            ReviewAssignment.id,
-        )
+        .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
     page = paginate(query)
     submitted = db.session.scalar(

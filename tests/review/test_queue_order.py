@@ -1,0 +1,86 @@
+"""The reviewer's queue order: panels still scoring first, standing assignments before
+declared conflicts, unopened, then open, then submitted sheets, then by the panel's deadline.
+The order is kept on each assignment by every change of an assignment, a sheet or a panel."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from tests.review import helpers
+from venture.auth.enums import Role
+from venture.core.timeutil import now
+from venture.extensions import db
+from venture.review import operations
+
+
+def _queue(client):
+    page = client.get("/review").get_data(as_text=True)
+    return re.findall(r"队列项目\w+", page)
+
+
+def _call_with_panel(staff, reviewer, titles, deadline):
+    call = helpers.call(staff=staff)
+    criteria = helpers.rubric(call, staff=staff)
+    apps = [helpers.application(call, title=f"队列项目{t}") for t in titles]
+    panel = helpers.panel(
+        call, [reviewer, helpers.expert(), helpers.expert()], staff=staff, deadline=deadline
+    )
+    made, _missing = helpers.assign(panel, staff)
+    mine = {a.application_id: a for a in made if a.reviewer_id == reviewer.id}
+    return panel, criteria, [mine[app.id] for app in apps]
+
+
+def test_queue_orders_by_panel_state_sheet_and_deadline(client, login, make):
+    staff = make.user(Role.STAFF)
+    reviewer = helpers.expert()
+    panel_a, criteria_a, (a1, a2, a3) = _call_with_panel(
+        staff, reviewer, ("A1", "A2", "A3"), date(2026, 6, 10)
+    )
+    _panel_b, criteria_b, (b1, b2) = _call_with_panel(
+        staff, reviewer, ("B1", "B2"), date(2026, 6, 5)
+    )
+    panel_c, _criteria_c, (c1,) = _call_with_panel(staff, reviewer, ("C1",), date(2026, 6, 1))
+    helpers.submit(a1, [30, 20, 20], criteria_a)
+    helpers.open_sheet(a2)
+    operations.declare_conflict(a3, reason="曾在该机构任职", actor=reviewer.user)
+    db.session.commit()
+    helpers.submit(b2, [30, 20, 20], criteria_b)
+    panel_c.proposed_at = now()  # its awards proposed: the panel's work is done
+    db.session.commit()
+    login(reviewer.user)
+    assert _queue(client) == [
+        "队列项目B1",
+        "队列项目A2",
+        "队列项目B2",
+        "队列项目A1",
+        "队列项目A3",
+        "队列项目C1",
+    ]
+
+    # an earlier deadline for A's panel moves its rows ahead of B's within a group
+    operations.update_panel_settings(
+        panel_a, deadline=date(2026, 6, 1), spread_threshold=Decimal(20), actor=staff
+    )
+    db.session.commit()
+    assert _queue(client) == [
+        "队列项目B1",
+        "队列项目A2",
+        "队列项目A1",
+        "队列项目B2",
+        "队列项目A3",
+        "队列项目C1",
+    ]
+
+    # a sheet submitted, and one reopened by the staff, change groups
+    helpers.submit(a2, [35, 25, 25], criteria_a)
+    operations.reopen_sheet(b2.sheet, reason="请复核第二项评分", actor=staff)
+    db.session.commit()
+    assert _queue(client) == [
+        "队列项目B1",
+        "队列项目B2",
+        "队列项目A1",
+        "队列项目A2",
+        "队列项目A3",
+        "队列项目C1",
+    ]
+    assert (b1.queue_group, c1.queue_group, a3.queue_due) == (0, 8, date(2026, 6, 1))
