@@ -106,6 +106,8 @@ def test_token_creation_and_revocation_are_audited(client, login, make):
     token = db.session.scalars(sa.select(ApiToken)).one()
     client.post(f"/profile/api-tokens/{token.id}/revoke")
     actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.object_type == "ApiToken")
+        sa.select(AuditEntry.action)
+        .where(AuditEntry.object_type == "ApiToken")
+        .order_by(AuditEntry.seq)
     ).all()
     assert actions == ["api_token.create", "api_token.revoke"]

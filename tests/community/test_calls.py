@@ -118,7 +118,9 @@ def test_a_need_dropped_from_a_draft_call_is_open_again(app, make):
         NeedStatus.OPEN,
         NeedStatus.ADDRESSED,
     ]
-    change = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "call.needs")).all()
+    change = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "call.needs").order_by(AuditEntry.seq)
+    ).all()
     assert [(c.before_data, c.after_data) for c in change] == [
         ({"needs": ""}, {"needs": ",".join(str(n.id) for n in needs)}),
         (

@@ -65,7 +65,12 @@ def test_the_audit_rows_of_a_sealed_bid_carry_no_price_or_content(sealed):
     from venture.core.audit import AuditEntry
 
     _tender, bid, _attachment, _staff = sealed
-    rows = db.session.query(AuditEntry).filter_by(object_type="Bid", object_id=bid.id).all()
+    rows = (
+        db.session.query(AuditEntry)
+        .filter_by(object_type="Bid", object_id=bid.id)
+        .order_by(AuditEntry.seq)
+        .all()
+    )
     text = " ".join(f"{r.before or ''} {r.after or ''} {r.reason or ''}" for r in rows)
     assert [r.action for r in rows] == [
         "bid.create",
