@@ -148,18 +148,18 @@ def ledger_select(filters):
 
 
 def ledger_totals(filters):
-    """(amount due, paid) over every installment the filters select."""
-    ids = _where(sa.select(Installment.id).join(Installment.contract), filters).scalar_subquery()
-    due = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Installment.amount), 0)).where(
-            Installment.id.in_(ids)
-        )
+    """(amount due, paid) over every installment the filters select, in one statement."""
+    paid_of = (
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .where(Payment.installment_id == Installment.id)
+        .correlate(Installment)
+        .scalar_subquery()
     )
-    paid = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
-            Payment.installment_id.in_(ids)
-        )
-    )
+    query = sa.select(
+        sa.func.coalesce(sa.func.sum(Installment.amount), 0),
+        sa.func.coalesce(sa.func.sum(paid_of), 0),
+    ).join(Installment.contract)
+    due, paid = db.session.execute(_where(query, filters)).one()
     return Decimal(due).quantize(Decimal("0.01")), Decimal(paid).quantize(Decimal("0.01"))
 
 
@@ -613,14 +613,18 @@ def run_contracts_zip(app, job_id):
 
 
 def organizations_with_contracts():
-    return db.session.scalars(
-        sa.select(Organization)
+    """(id, name) of the organizations with a contract: the filter menu needs no more."""
+    return db.session.execute(
+        sa.select(Organization.id, Organization.name)
         .where(Organization.id.in_(sa.select(Contract.organization_id)))
         .order_by(Organization.name)
     ).all()
 
 
 def calls_with_contracts():
-    return db.session.scalars(
-        sa.select(Call).where(Call.id.in_(sa.select(Contract.call_id))).order_by(Call.id.desc())
+    """(id, title) of the calls with a contract, newest first."""
+    return db.session.execute(
+        sa.select(Call.id, Call.title)
+        .where(Call.id.in_(sa.select(Contract.call_id)))
+        .order_by(Call.id.desc())
     ).all()
