@@ -225,15 +225,20 @@ def act(roadshow_id, action):
 @roles_required(Role.STAFF)
 def cancel(roadshow_id):
     roadshow = _roadshow_or_404(roadshow_id)
+    return _run_with_reason(
+        roadshow,
+        lambda reason: operations.cancel_roadshow(roadshow, reason=reason, actor=current_user),
+        _("The roadshow was cancelled."),
+    )
+
+
+def _run_with_reason(roadshow, operation, message):
+    """operation(reason) when the form gives a reason; else back to the console to give one."""
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "danger")
         return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
-    return _run(
-        roadshow,
-        lambda: operations.cancel_roadshow(roadshow, reason=form.reason.data, actor=current_user),
-        _("The roadshow was cancelled."),
-    )
+    return _run(roadshow, lambda: operation(form.reason.data), message)
 
 
 @bp.route(
@@ -254,13 +259,9 @@ def item_action(roadshow_id, item_id, action):
 def reopen_item(roadshow_id, item_id):
     roadshow = _roadshow_or_404(roadshow_id)
     item = _item_or_404(roadshow, item_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
-    return _run(
+    return _run_with_reason(
         roadshow,
-        lambda: operations.reopen_item(item, reason=form.reason.data, actor=current_user),
+        lambda reason: operations.reopen_item(item, reason=reason, actor=current_user),
         _("Scoring of the project is open again."),
     )
 
