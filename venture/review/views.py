@@ -414,6 +414,31 @@ def _expert_profile(form):
     }
 
 
+def _add_to_pool(form, add):
+    """Run add(); on success commit and go to the expert's page, else show the error on form."""
+    try:
+        expert = add()
+    except operations.ReviewError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return None
+    db.session.commit()
+    flash(_("%(name)s was added to the expert pool.", name=expert.name), "success")
+    return redirect(url_for("review.expert", expert_id=expert.id))
+
+
+def _add_existing_expert(form):
+    user = db.session.get(User, form.user_id.data)
+    if user is None:
+        raise operations.ReviewError(_("Choose an account."), "user_id")
+    return operations.add_expert(
+        user,
+        profile=_expert_profile(form),
+        categories=_categories(form.expertise.data),
+        actor=current_user,
+    )
+
+
 @bp.route("/staff/experts/new", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def new_expert():
@@ -427,8 +452,9 @@ def new_expert():
     ]
     chosen = request.form.get("which") if request.method == "POST" else None
     if chosen == "new" and form.validate_on_submit():
-        try:
-            expert = operations.create_expert(
+        added = _add_to_pool(
+            form,
+            lambda: operations.create_expert(
                 account={
                     "email": form.email.data,
                     "name": form.name.data,
@@ -438,32 +464,14 @@ def new_expert():
                 profile={**_expert_profile(form), "phone": (form.phone.data or "").strip()},
                 categories=_categories(form.expertise.data),
                 actor=current_user,
-            )
-        except operations.ReviewError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added to the expert pool.", name=expert.name), "success")
-            return redirect(url_for("review.expert", expert_id=expert.id))
+            ),
+        )
+        if added:
+            return added
     if chosen == "existing" and existing.validate_on_submit():
-        user = db.session.get(User, existing.user_id.data)
-        try:
-            if user is None:
-                raise operations.ReviewError(_("Choose an account."), "user_id")
-            expert = operations.add_expert(
-                user,
-                profile=_expert_profile(existing),
-                categories=_categories(existing.expertise.data),
-                actor=current_user,
-            )
-        except operations.ReviewError as error:
-            db.session.rollback()
-            _show_error(existing, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s was added to the expert pool.", name=expert.name), "success")
-            return redirect(url_for("review.expert", expert_id=expert.id))
+        added = _add_to_pool(existing, lambda: _add_existing_expert(existing))
+        if added:
+            return added
     status = 400 if request.method == "POST" else 200
     return render_template(
         "review/expert_new.html", form=form, existing=existing, chosen=chosen
