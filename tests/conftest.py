@@ -4,16 +4,27 @@ TEST_DATABASE_URL points the suite at PostgreSQL; otherwise a SQLite file in a t
 """
 
 import os
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import g
 from flask.testing import FlaskClient
 
 from tests import factories
 from venture import create_app
 from venture.core.i18n import compile_catalogues
+from venture.core.timeutil import LOCAL_TZ
 from venture.extensions import db
+
+# the day the demo and its tests are built for: a year whose holiday arrangement is published
+DEMO_DAY = date(2026, 12, 7)
+
+
+def travel_to(day, hour=10):
+    """Move the whole process's clock to `day` at `hour` in Asia/Shanghai; it keeps ticking."""
+    return time_machine.travel(datetime.combine(day, time(hour), tzinfo=LOCAL_TZ), tick=True)
 
 
 class FreshClient(FlaskClient):
@@ -101,6 +112,13 @@ def _app_context(app):
         yield
         db.session.remove()
         _empty_tables()
+
+
+@pytest.fixture
+def on_demo_day():
+    """The test runs on DEMO_DAY, whatever the machine's date."""
+    with travel_to(DEMO_DAY):
+        yield DEMO_DAY
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 """The benchmark data generator at its tiny scale: exact counts, a valid audit chain, pages."""
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import travel_to
 from venture import benchdata
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -16,6 +19,9 @@ from venture.extensions import db
 from venture.payments.models import Installment, Payment
 from venture.procurement.models import Award, Tender
 from venture.review.models import ReviewSheet
+
+# the date the data is built for: the counts below are that date's (the phases sit around it)
+BENCH_DAY = date(2026, 11, 25)
 
 # tiny: 12 organizations; 5 venture-grant calls (one per phase: started, closed, delivering,
 # reviewing, open) with 12 + 7 × 4 applications; a targeted call with 3 designations; a tender
@@ -40,9 +46,16 @@ EXPECTED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _on_bench_day():
+    """Pages and checks run on the day the data was built for, whatever the machine's date."""
+    with travel_to(BENCH_DAY):
+        yield
+
+
 @pytest.fixture
 def generated(app):
-    rows = benchdata.generate("tiny", seed=1, echo=lambda _line: None)
+    rows = benchdata.generate("tiny", seed=1, echo=lambda _line: None, today=BENCH_DAY)
     db.session.commit()
     return dict(rows)
 
@@ -203,8 +216,19 @@ def test_bench_data_command_refuses_a_database_with_other_data(app, make):
     assert "--yes" in result.output
 
 
+def test_generate_builds_for_the_date_it_is_given(app):
+    """The phases sit around the given date, not the machine's: twelve days later, fewer
+    installments have come due and fewer reports have been written."""
+    rows = dict(
+        benchdata.generate("tiny", seed=1, echo=lambda _line: None, today=date(2026, 12, 7))
+    )
+    assert (rows["payments"], rows["progress reports"], rows["audit rows"]) == (45, 51, 1079)
+
+
 def test_bench_data_command_prints_counts_and_logins(app):
-    result = app.test_cli_runner().invoke(args=["bench-data", "--scale", "tiny", "--seed", "3"])
+    result = app.test_cli_runner().invoke(
+        args=["bench-data", "--scale", "tiny", "--seed", "3", "--today", "2026-11-25"]
+    )
     assert result.exit_code == 0, result.output
     assert "contracts                   19" in result.output
     assert "staff      staff@bench.example.com" in result.output

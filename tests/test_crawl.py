@@ -12,6 +12,9 @@ from venture.auth.models import User
 from venture.demo import DEMO_PASSWORD, load_demo
 from venture.extensions import db
 
+# the demo is built for, and checked on, one fixed day (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
+
 LINK = re.compile(r'href="([^"#]+)"')
 MAX_PAGES = 150
 

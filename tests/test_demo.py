@@ -30,6 +30,9 @@ from venture.review.enums import Aggregation, SheetState
 from venture.review.models import ReviewAssignment, ReviewerProfile, ReviewSheet
 from venture.review.operations import panel_of
 
+# the demo is built for, and checked on, one fixed day (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
+
 
 @pytest.fixture
 def demo():

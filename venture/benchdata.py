@@ -38,7 +38,7 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract, ContractCounter
 from venture.core.audit import GENESIS, AuditChainHead, AuditEntry, _dump, entry_hash
 from venture.core.money import split_by_percentages
-from venture.core.timeutil import LOCAL_TZ, local_today
+from venture.core.timeutil import LOCAL_TZ, clock_on, local_today
 from venture.delivery.enums import BeneficiaryGroup, ProjectState, ReportFrequency, ReportKind
 from venture.delivery.enums import ReportState as RS
 from venture.delivery.models import (
@@ -2039,8 +2039,10 @@ def generated_rows():
     )
 
 
-def generate(scale_name, seed=1, echo=print):
-    """Write the scale's data in one transaction (the caller commits); returns counts()."""
-    generator = Generator(SCALES[scale_name], seed, echo)
-    generator.run()
-    return counts()
+def generate(scale_name, seed=1, echo=print, today=None):
+    """Write the scale's data as of `today` (default: the real date) in one transaction (the
+    caller commits); returns counts()."""
+    with clock_on(today):
+        generator = Generator(SCALES[scale_name], seed, echo)
+        generator.run()
+        return counts()

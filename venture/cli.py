@@ -7,9 +7,16 @@ from venture.extensions import db
 
 
 def register(app):
+    today_option = click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Build for this date (YYYY-MM-DD) instead of the real one.",
+    )
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no accounts.")
-    def demo_data(if_empty):
+    @today_option
+    def demo_data(if_empty, today):
         """Fill the database with a plausible district and users for every role."""
         from venture.auth.models import User
         from venture.demo import DEMO_PASSWORD, load_demo
@@ -17,7 +24,7 @@ def register(app):
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("Demo data: the database has accounts already; left as it is.")
             return
-        logins = load_demo()
+        logins = load_demo(today=today.date() if today else None)
         db.session.commit()
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email in logins:
@@ -27,7 +34,8 @@ def register(app):
     @click.option("--scale", type=click.Choice(["tiny", "district", "city"]), default="district")
     @click.option("--seed", type=int, default=1, help="Same seed, same data.")
     @click.option("--yes", is_flag=True, help="Add to a database that holds other data.")
-    def bench_data(scale, seed, yes):
+    @today_option
+    def bench_data(scale, seed, yes, today):
         """Generate a district's or a city's worth of data for the benchmarks (bulk inserts)."""
         import time
 
@@ -42,7 +50,9 @@ def register(app):
             )
         started = time.monotonic()
         click.echo(f"Generating the {scale} scale (seed {seed}):")
-        rows = benchdata.generate(scale, seed, echo=click.echo)
+        rows = benchdata.generate(
+            scale, seed, echo=click.echo, today=today.date() if today else None
+        )
         db.session.commit()
         for label, count in rows:
             click.echo(f"  {label:<20} {count:>9,}")

@@ -11,7 +11,7 @@ from stdnum.cn import uscc
 from venture.auth.enums import Role
 from venture.auth.operations import create_user
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, Route
-from venture.core.timeutil import now
+from venture.core.timeutil import clock_on, local_today, now
 from venture.extensions import db
 from venture.orgs.credit_code import org_type_for
 from venture.orgs.enums import OrgStatus
@@ -184,8 +184,14 @@ def load_organizations(rng, streets):
     return orgs
 
 
-def load_demo():
-    """Everything the demo needs; returns [(role, email)] of the demo logins."""
+def load_demo(today=None):
+    """Everything the demo needs, as of `today` (default: the real date); returns
+    [(role, email)] of the demo logins."""
+    with clock_on(today):
+        return _load_demo()
+
+
+def _load_demo():
     rng = random.Random(SEED)
     streets, communities = load_reference()
     orgs = load_organizations(rng, streets)
@@ -420,7 +426,7 @@ TENDER_REQUIREMENTS = """为香坊区 6 个街道的社区居民提供心理疏�
 def _demo_call(staff, title, route, categories, streets, *, description, budget, opens, closes):
     from venture.calls import operations as calls
 
-    today = date.today()
+    today = local_today()
     return calls.create_call(
         {
             "title": title,

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from venture.applications.enums import ApplicationState
@@ -11,6 +12,9 @@ from venture.calls.enums import CallStatus, Route
 from venture.calls.models import Call
 from venture.demo import load_demo
 from venture.extensions import db
+
+# the demo is built for, and checked on, one fixed day (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
 
 
 def test_demo_has_an_open_call_and_applications_in_several_states():

@@ -1,6 +1,7 @@
 """Demo data: needs of several communities, some taken up by the demo call and answered by its
 applications."""
 
+import pytest
 from sqlalchemy import select
 
 from venture.auth.models import User
@@ -10,6 +11,9 @@ from venture.community.enums import NeedStatus
 from venture.community.models import Need
 from venture.demo import DEMO_PASSWORD, load_demo
 from venture.extensions import db
+
+# the demo is built for, and checked on, one fixed day (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("on_demo_day")
 
 
 def test_demo_needs_come_from_several_communities_and_some_are_answered(app):

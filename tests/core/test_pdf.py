@@ -117,7 +117,17 @@ def test_checks_fire_on_a_machine_without_cjk_fonts(tmp_path):
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=range(0x20, 0x7F))
     subsetter.subset(latin)
-    latin["name"].setName("Latin Only", 1, 3, 1, 0x409)
+    # every name a font is known by (family, full, PostScript, typographic family) is replaced,
+    # or pdffonts would still report the CJK font's own name
+    for record in latin["name"].names:
+        if record.nameID in (1, 3, 4, 16):
+            record.string = "Latin Only"
+        elif record.nameID == 6:
+            record.string = "LatinOnly-Regular"
+    assert {r.toUnicode() for r in latin["name"].names if r.nameID in (1, 4, 6, 16)} == {
+        "Latin Only",
+        "LatinOnly-Regular",
+    }
     latin.save(fonts / "LatinOnly.otf")
     config = tmp_path / "fonts.conf"
     config.write_text(
@@ -138,7 +148,11 @@ def test_checks_fire_on_a_machine_without_cjk_fonts(tmp_path):
     watch = SimpleNamespace(missing=missing)
     problems = cjk_problems(pdf_path.read_bytes(), watch, tmp_path / "check.pdf")
     assert len(missing) == 13  # every hanzi of the document, one warning each
-    assert problems[-1].startswith("no embedded CJK font in [('")
+    fonts_listed = embedded_fonts(pdf_path.read_bytes(), tmp_path / "fonts.pdf")
+    assert [(name.split("+")[-1], embedded) for name, embedded in fonts_listed] == [
+        ("Latin-Only", True)  # WeasyPrint writes the full name, spaces as hyphens
+    ]
+    assert problems[-1] == f"no embedded CJK font in {fonts_listed}"
     assert problems[0] == (
         'missing glyph: .notdef glyph rendered for Unicode string unsupported by fonts: "服" '
         "(U+670D)"

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from venture.core import timeutil
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -21,7 +23,7 @@ class Model(DeclarativeBase):
 
 
 def utcnow():
-    return datetime.now(UTC)
+    return timeutil.now()
 
 
 class UTCDateTime(TypeDecorator):
