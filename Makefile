@@ -2,7 +2,7 @@
 BIN := .venv/bin
 export FLASK_APP := venture
 
-.PHONY: run test check lint format setup
+.PHONY: run test check lint format setup lock
 
 setup:
 	@bash scripts/setup.sh run
@@ -19,11 +19,17 @@ run: setup
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test:
-	@bash scripts/setup.sh test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n auto
+	@scripts/stage.sh "set-up" bash scripts/setup.sh test
+	@scripts/stage.sh "ruff" sh -c '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
+	@scripts/stage.sh "tests on SQLite" $(BIN)/pytest -n auto
 
 format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# pin every runtime and test dependency, with hashes, to the newest versions pyproject.toml allows;
+# commit requirements.lock, and `make test` installs exactly that
+lock:
+	@test -x .venv/bin/uv || $(BIN)/python -m pip install -q "uv>=0.5"
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+		--python-version 3.11 --quiet --output-file requirements.lock

@@ -35,13 +35,26 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-# reinstall only when the dependency list changed, so a second run is fast
+quiet_pip() {
+  # pip's output only when it fails (its warnings about this machine's extra indexes are noise)
+  local log
+  log="$(mktemp)"
+  if ! .venv/bin/python -m pip "$@" -q >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+# install the exact versions of requirements.lock (hashes checked; `make lock` regenerates it),
+# again only when the lock or the project changed, so a second run is fast
 stamp=.venv/.venture-deps
-wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c 'import venture, flask_babel, weasyprint, playwright' 
+  quiet_pip install --require-hashes --no-deps -r requirements.lock
+  quiet_pip install --no-deps -e .
+  .venv/bin/python -m pip check
+  .venv/bin/python -c 'import venture, flask_babel, weasyprint, playwright'
   echo "$wanted" > "$stamp"
 fi
 .venv/bin/python -c 'from venture.core.i18n import compile_catalogues; compile_catalogues()'
