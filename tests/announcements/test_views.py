@@ -335,6 +335,7 @@ def test_pages_use_the_same_number_of_queries_for_more_rows(client, make, login)
     assert len(many) == len(few)
 
 
+@pytest.mark.usefixtures("on_demo_day")  # a period in a year whose holidays are published
 def test_attachment_is_published_and_downloadable_by_the_public(client, make, login):
     login(make.user(Role.STAFF))
     response = client.post(
@@ -359,6 +360,7 @@ def test_attachment_is_published_and_downloadable_by_the_public(client, make, lo
     assert client.get(f"/announcements/{other.id}/files/{stored.id}").status_code == 404
 
 
+@pytest.mark.usefixtures("on_demo_day")  # a period in a year whose holidays are published
 def test_attachment_of_a_refused_type_keeps_the_form(client, make, login):
     login(make.user(Role.STAFF))
     response = client.post(
