@@ -168,9 +168,9 @@ def half_width(value):
 
 
 def parse_phone(value):
-    """Digits, with the separators people write (spaces, dashes, brackets) taken out."""
-    text = re.sub(r"[\s\-()]", "", half_width(value))
-    if text and not re.fullmatch(r"\+?\d{5,20}", text):
+    """A phone as written (half-width): digits with the separators people use."""
+    text = half_width(value)
+    if text and not re.fullmatch(r"\+?\d{5,20}", re.sub(r"[\s\-()]", "", text)):
         raise CellError(_("A phone number has digits only, for example 13800000000."))
     return text
 
