@@ -316,8 +316,8 @@ def test_a_batch_is_confirmed_once(registry, make):
         (
             "序号,备注\n1,乙\n".encode(),
             "No header row was found in the first 15 rows: the header "
-            "names the columns, for example 统一社会信用代码 and 组织名称. Download the template to "
-            "see them.",
+            "names the columns, for example 统一社会信用代码 and 组织名称. "
+            "Download the template to see them.",
         ),
         (
             "信用代码,法人代表\n1,2\n".encode("gbk"),
