@@ -195,7 +195,7 @@ class ExpertKind(Kind):
                     email=expert.user.email,
                 ),
             )
-        if expert is None and not values.get("email"):
+        if expert is None and not values.get("email") and not result.issues_of("email"):
             result.refuse("email", _("A new expert needs an e-mail for the account."))
         if result.refused:
             result.action = RowAction.REFUSED

@@ -98,7 +98,12 @@ class ProjectKind(Kind):
             communities[f"{place.street.name}{place.name}"] = place
             # a bare community name only where no other street has the same name
             communities[place.name] = None if place.name in communities else place
+        names = [
+            place.name if communities.get(place.name) else place.full_name
+            for place in {p.id: p for p in communities.values() if p is not None}.values()
+        ]
         return {
+            "community_names": sorted(names),
             "orgs": orgs,
             "org_names": sorted({o.name for o in orgs.values()}),
             "categories": categories,
@@ -134,7 +139,7 @@ class ProjectKind(Kind):
             name = values["community"]
             place = ctx["communities"].get(name)
             if place is None:
-                known = [k for k, v in ctx["communities"].items() if v is not None]
+                known = ctx["community_names"]
                 if name in ctx["communities"]:
                     result.refuse(
                         "community",
