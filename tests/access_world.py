@@ -303,7 +303,7 @@ def build():
     from venture.imports import operations as imports
 
     registry = io.BytesIO(
-        "统一社会信用代码,组织名称\n{},导入的组织\n".format(factories.credit_code()).encode("gbk")
+        f"统一社会信用代码,组织名称\n{factories.credit_code()},导入的组织\n".encode("gbk")
     )
     batch, _preview = imports.start_import(
         "organizations", FileStorage(stream=registry, filename="名录.csv"), actor=staff
