@@ -150,9 +150,12 @@ class ExpertKind(Kind):
             if values.get(key):
                 first = ctx[name].setdefault(values[key], result.number)
                 if first != result.number:
-                    result.refuse(
-                        key, _("The same %(what)s is on row %(row)d.", what=key, row=first)
+                    message = (
+                        _("The same e-mail is on row %(row)d.", row=first)
+                        if key == "email"
+                        else _("The same phone is on row %(row)d.", row=first)
                     )
+                    result.refuse(key, message)
         categories = []
         for word in values["fields"]:
             category = ctx["categories"].get(word) or ctx["categories"].get(word.lower())
