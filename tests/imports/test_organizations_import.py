@@ -85,7 +85,10 @@ def test_gbk_csv_is_read_and_every_row_judged(registry):
     assert update.changes == {"name": ("旧名称", "新名称")}
 
 
-def test_xlsx_with_merged_title_row_is_read_the_same(registry):
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_xlsx_with_merged_title_row_is_read_the_same(registry, reader, monkeypatch):
+    if reader == "openpyxl":
+        monkeypatch.setitem(__import__("sys").modules, "python_calamine", None)
     data = xlsx(registry["rows"], title="香坊区社会组织名录（2025年）")
     preview, _ctx = operations.preview_data("organizations", data)
     assert preview.file_format == "xlsx"
