@@ -173,6 +173,7 @@ def main():
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_FOLDER": str(folder / "mail"),
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "WTF_CSRF_ENABLED": False,
         }
     )
     from venture.imports import operations
@@ -198,16 +199,40 @@ def main():
         db.session.rollback()
         print(f"preview GBK CSV   {seconds:6.2f} s   {preview.summary()}")
 
-        def run_import():
+        client = app.test_client()
+        client.post("/login", data={"email": staff.email, "password": "Bench12345"})
+        batch, _p = operations.start_import(
+            "organizations", FileStorage(io.BytesIO(book), filename="名录.xlsx"), actor=staff
+        )
+        db.session.commit()
+
+        def preview_page():
+            with app.app_context():
+                return client.get(f"/imports/{batch.id}")
+
+        seconds, response = timed(preview_page, args.repeat)
+        print(
+            f"preview page      {seconds:6.2f} s   GET /imports/{batch.id}: "
+            f"{response.status_code}, {len(response.data) / 1024:.0f} KB of HTML"
+        )
+
+        def upload():
             batch, _p = operations.start_import(
                 "organizations", FileStorage(io.BytesIO(book), filename="名录.xlsx"), actor=staff
             )
+            db.session.commit()
+            return batch
+
+        def confirm(batch):
             done = operations.confirm_import(batch, actor=staff)
             db.session.commit()
             return done
 
-        seconds, preview = timed(run_import)
-        print(f"upload + import   {seconds:6.2f} s   {preview.summary()}  (target ≤ 10 s)")
+        upload_seconds, batch = timed(upload)
+        confirm_seconds, preview = timed(lambda: confirm(batch))
+        print(f"upload            {upload_seconds:6.2f} s   (store the file, judge every row)")
+        print(f"confirm           {confirm_seconds:6.2f} s   {preview.summary()}  (judge, write)")
+        print(f"upload + confirm  {upload_seconds + confirm_seconds:6.2f} s   (target ≤ 10 s)")
         seconds, (preview, _ctx) = timed(
             lambda: operations.preview_data("organizations", book), args.repeat
         )

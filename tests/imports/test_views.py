@@ -47,6 +47,8 @@ def test_upload_preview_confirm_and_result(client, login, make):
         ("3", "refused"),
     ]
     assert "The code must have 18 characters; this one has 3." in page
+    refused_only = client.get(f"/imports/{batch.id}?only=refused").get_data(as_text=True)
+    assert re.findall(r'data-row="(\d+)" data-action="(\w+)"', refused_only) == [("3", "refused")]
     assert client.post(f"/imports/{batch.id}/confirm").status_code == 302
     db.session.expire_all()
     batch = db.session.get(ImportBatch, batch.id)

@@ -142,13 +142,15 @@ def plain(value):
     return value
 
 
-def added(batch, result, record):
+def added(batch, result, record, object_id=None):
+    """The ImportRecord of a record the batch created (a model class and an id will do)."""
+    kind = record if isinstance(record, type) else type(record)
     return ImportRecord(
         batch_id=batch.id,
         row_number=result.number,
         action=RowAction.ADD,
-        object_type=type(record).__name__,
-        object_id=record.id,
+        object_type=kind.__name__,
+        object_id=record.id if object_id is None else object_id,
         after=None,
     )
 

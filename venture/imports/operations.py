@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from venture.core import audit
@@ -184,7 +184,20 @@ def confirm_import(batch, *, actor):
         raise ImportRefused(str(error)) from error
     handler = kind_for(batch.kind)
     records = handler.apply(preview.accepted, ctx, actor=actor, batch=batch)
-    db.session.add_all(records)
+    if records:
+        # a bulk INSERT, in the order written, which undo reverses
+        columns = (
+            "batch_id",
+            "row_number",
+            "action",
+            "object_type",
+            "object_id",
+            "before",
+            "after",
+        )
+        db.session.execute(
+            insert(ImportRecord), [{c: getattr(r, c) for c in columns} for r in records]
+        )
     db.session.refresh(batch)
     batch.state = BatchState.CONFIRMED
     batch.confirmed_at = now()

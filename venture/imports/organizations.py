@@ -1,7 +1,7 @@
 """Importing organizations (社会组织) from the civil-affairs registry, and exporting the list."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from venture.extensions import db
 from venture.imports.columns import Column
@@ -129,31 +129,39 @@ class OrganizationKind(Kind):
         records = []
         for result in results:
             if result.action == RowAction.ADD:
-                new.append((result, self.build(result.values)))
+                new.append(result)
             elif result.action == RowAction.UPDATE:
                 records.append(self.update_record(batch, result, result.target))
-        db.session.add_all([org for _result, org in new])
-        db.session.flush()
-        records.extend(added(batch, result, org) for result, org in new)
+        if new:
+            # one INSERT … RETURNING for all of them: thousands of rows in a second
+            statement = insert(Organization).returning(
+                Organization.id, sort_by_parameter_order=True
+            )
+            ids = db.session.scalars(statement, [self.build(r.values) for r in new]).all()
+            records.extend(
+                added(batch, result, Organization, id_)
+                for result, id_ in zip(new, ids, strict=True)
+            )
         return records
 
     def build(self, values):
+        """The column values of a new organization."""
         code = values["credit_code"]
-        return Organization(
-            credit_code=code,
-            org_type=org_type_for(code),
-            name=values["name"],
-            legal_representative=values.get("legal_representative") or "",
-            address=values.get("address") or "",
-            street_id=values.get("street_id"),
-            contact_name=values.get("contact_name") or "",
-            contact_phone=values.get("contact_phone") or "",
-            contact_email=values.get("contact_email") or "",
-            bank_name="",
-            bank_account_name="",
-            bank_account="",
-            status=OrgStatus.PENDING,
-        )
+        return {
+            "credit_code": code,
+            "org_type": org_type_for(code),
+            "name": values["name"],
+            "legal_representative": values.get("legal_representative") or "",
+            "address": values.get("address") or "",
+            "street_id": values.get("street_id"),
+            "contact_name": values.get("contact_name") or "",
+            "contact_phone": values.get("contact_phone") or "",
+            "contact_email": values.get("contact_email") or "",
+            "bank_name": "",
+            "bank_account_name": "",
+            "bank_account": "",
+            "status": OrgStatus.PENDING,
+        }
 
     def export_rows(self):
         """The organization list in the template's columns, by credit code."""

@@ -73,8 +73,18 @@ def show(batch_id):
         except operations.ImportRefused as error:
             flash(str(error), "danger")
             preview = None
+        only = request.args.get("only", "")
+        rows = preview.results if preview else []
+        if only in {a.value for a in RowAction}:
+            rows = [r for r in rows if r.action == RowAction(only)]
         return render_template(
-            "imports/preview.html", batch=batch, preview=preview, form=form, RowAction=RowAction
+            "imports/preview.html",
+            batch=batch,
+            preview=preview,
+            rows=_page_of(rows),
+            only=only,
+            form=form,
+            RowAction=RowAction,
         )
     records = paginate(
         select(ImportRecord)
@@ -94,6 +104,25 @@ def show(batch_id):
         claims=operations.claim_status(org_ids),
         form=form,
         can_undo=batch.state == BatchState.CONFIRMED and can_undo_batch(current_user, batch),
+    )
+
+
+PREVIEW_PAGE_ROWS = 200
+
+
+def _page_of(rows):
+    """One page of a preview's rows (the whole file was judged; a page is shown)."""
+    from math import ceil
+
+    from venture.core.pagination import Page, requested_page
+
+    page = min(requested_page(), max(1, ceil(len(rows) / PREVIEW_PAGE_ROWS)))
+    start = (page - 1) * PREVIEW_PAGE_ROWS
+    return Page(
+        items=rows[start : start + PREVIEW_PAGE_ROWS],
+        page=page,
+        per_page=PREVIEW_PAGE_ROWS,
+        total=len(rows),
     )
 
 
