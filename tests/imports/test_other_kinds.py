@@ -105,6 +105,7 @@ def test_expert_import_creates_accounts_and_is_idempotent_and_undoable(pool):
         "黑大",
     )
     assert expert.user.roles == {Role.REVIEWER}
+    assert expert.user.check_password("!imported") is False
     assert [c.code for c in expert.expertise] == ["elderly", "disability"]
     assert [(a.organization_id, a.kind) for a in expert.affiliations] == [
         (pool["tied"].id, AffiliationKind.GOVERNANCE)
