@@ -14,7 +14,7 @@ from venture.core import audit
 from venture.core.files import store_bytes
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.imports.columns import place_columns, read_cells
+from venture.imports.columns import match_header, place_columns, read_cells
 from venture.imports.enums import BatchState, ImportKind, RowAction
 from venture.imports.models import ImportBatch, ImportRecord, PastProject
 from venture.imports.parsers import UnreadableFile, read_table
@@ -66,14 +66,6 @@ class Preview:
         placed = self.placed.get(field)
         return placed.header if placed else field
 
-    def refusals(self):
-        """(row number, column header, reason) of every refused cell, in file order."""
-        return [
-            (r.number, self.header_of(name), message)
-            for r in self.results
-            for name, message in r.issues
-        ]
-
     def refused_lines(self):
         """One line per refused row: its number, then each refused column and the reason."""
         lines = []
@@ -97,8 +89,6 @@ def preview_data(kind, data):
     kind = ImportKind(kind)
     handler = kind_for(kind)
     columns = handler.columns
-    from venture.imports.columns import match_header
-
     table = read_table(data, lambda key: match_header(columns, key)[0] is not None)
     placed = place_columns(columns, table.headers)
     scales = {name: p.scale for name, p in placed.items()}

@@ -234,28 +234,6 @@ def parse_year(value):
     return int(text)
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def parse_date(value):
-    """A date from a date cell, an Excel serial number, or 2024-05-01 / 2024/5/1 / 2024年5月1日."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(value).date()
-    match = _DATE.fullmatch(half_width(value))
-    try:
-        if match:
-            return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        pass
-    raise CellError(_("Not a date: write it as 2024-05-01."))
-
-
 def split_list(value):
     """The items of a list cell separated by 、 , ; / or new lines."""
     return [p.strip() for p in re.split(r"[、,，;；/\n]+", clean_text(value)) if p.strip()]
