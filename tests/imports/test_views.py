@@ -195,3 +195,25 @@ def _upload(data):
     from werkzeug.datastructures import FileStorage
 
     return FileStorage(stream=io.BytesIO(data), filename="名录.csv")
+
+
+def test_staff_see_the_organizations_past_projects_on_an_application(client, login, make):
+    application = make.application(state="submitted")
+    db.session.add(
+        PastProject(
+            organization_id=application.organization_id,
+            year=2023,
+            call_name="2023年创投",
+            title="四点半课堂",
+            amount="30000.00",
+        )
+    )
+    db.session.commit()
+    login(make.user(Role.STAFF))
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    section = page.split('id="past-projects"')[1].split("</section>")[0]
+    assert "四点半课堂" in section and "¥30,000.00" in section
+    client.post("/logout")
+    login(make.member(application.organization))
+    own = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert 'id="past-projects"' not in own
