@@ -217,3 +217,17 @@ def test_staff_see_the_organizations_past_projects_on_an_application(client, log
     login(make.member(application.organization))
     own = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert 'id="past-projects"' not in own
+
+
+def test_preview_shows_what_an_update_changes(client, login, make):
+    staff = make.user(Role.STAFF)
+    staff.locale = "en"
+    db.session.commit()
+    login(staff)
+    org = make.org(name="旧名称")
+    data = csv_bytes([["统一社会信用代码", "组织名称"], [org.credit_code, "新名称"]])
+    batch, _p = operations.start_import("organizations", _upload(data), actor=staff)
+    db.session.commit()
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    row = page.split('data-row="2" data-action="update"')[1].split("</tr>")[0]
+    assert re.findall(r'<div class="text-primary small">([^<]*)</div>', row) == ["was: 旧名称"]
