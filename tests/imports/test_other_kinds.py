@@ -126,6 +126,24 @@ def test_expert_import_creates_accounts_and_is_idempotent_and_undoable(pool):
     assert db.session.get(ReviewerProfile, pool["profile"].id).title == "讲师"
 
 
+def test_a_new_tie_of_a_known_expert_is_recorded_like_one_added_by_hand(pool):
+    from venture.core.audit import AuditEntry
+
+    rows = [["姓名", "手机"], ["钱七", "13700000000"]]
+    rows[0].append("关联组织")
+    rows[1].append(f"{pool['tied'].credit_code}(任职)")
+    batch, preview = run("experts", xlsx(rows), pool["staff"])
+    assert counts(preview) == {"add": 0, "update": 1, "unchanged": 0, "refused": 0}
+    assert [(a.organization_id, a.kind) for a in pool["profile"].affiliations] == [
+        (pool["tied"].id, AffiliationKind.EMPLOYMENT)
+    ]
+    actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)).all()
+    assert actions[-2:] == ["reviewer.affiliation_add", "import.confirm"]
+    operations.undo_import(batch, actor=pool["staff"])
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(ReviewerAffiliation)) == 0
+
+
 def test_a_refused_expert_row_creates_no_account(pool):
     run("experts", xlsx(expert_rows(pool)), pool["staff"])
     emails = set(db.session.scalars(select(User.email)))

@@ -21,6 +21,7 @@ from venture.orgs.models import Organization
 from venture.reference.models import ServiceCategory
 from venture.review.enums import AffiliationKind
 from venture.review.models import ReviewerAffiliation, ReviewerProfile
+from venture.review.operations import add_affiliation
 
 UNUSABLE_PASSWORD = "!imported"
 TIE_WORDS = {
@@ -236,14 +237,27 @@ class ExpertKind(Kind):
                 ties = result.extra["new_ties"]
             records.append(record)
             for organization_id, kind in ties:
-                tie = ReviewerAffiliation(
-                    reviewer=expert,
-                    organization_id=organization_id,
-                    kind=kind,
-                    role="",
-                    created_by_id=actor.id,
-                )
-                db.session.add(tie)
+                if result.action == RowAction.ADD:
+                    tie = ReviewerAffiliation(
+                        reviewer=expert,
+                        organization_id=organization_id,
+                        kind=kind,
+                        role="",
+                        created_by_id=actor.id,
+                    )
+                    db.session.add(tie)
+                else:
+                    # a known expert's new tie ends their open assignments on that
+                    # organization's applications, as when staff record it by hand
+                    tie, _withdrawn = add_affiliation(
+                        expert,
+                        organization=db.session.get(Organization, organization_id),
+                        kind=kind,
+                        role="",
+                        started_on=None,
+                        ended_on=None,
+                        actor=actor,
+                    )
                 db.session.flush()
                 records.append(
                     ImportRecord(
