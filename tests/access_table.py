@@ -153,6 +153,17 @@ WEB_TABLE = {
     # home                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "home.health":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "home.index":                             "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    # imports                                an A  B  st fi rv rx rc ev ex cm cx ad
+    "imports.batch_file":                     "L  F  F  +  F  F  F  F  F  F  F  F  +   batch_id=import_batch",
+    "imports.claim":                          "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "imports.claim_account":                  "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "imports.confirm":                        "L  F  F  +  F  F  F  F  F  F  F  F  +   batch_id=import_batch",
+    "imports.export_organizations":           "L  F  F  +  +  F  F  F  F  F  F  F  +",
+    "imports.index":                          "L  F  F  +  F  F  F  F  F  F  F  F  +",
+    "imports.invite_claim":                   "L  F  F  +  F  F  F  F  F  F  F  F  +",
+    "imports.show":                           "L  F  F  +  F  F  F  F  F  F  F  F  +   batch_id=import_batch",
+    "imports.template":                       "L  F  F  +  F  F  F  F  F  F  F  F  +",
+    "imports.undo":                           "L  F  F  +  F  F  F  F  F  F  F  F  +   batch_id=import_batch",
     # notifications                          an A  B  st fi rv rx rc ev ex cm cx ad
     "notifications.inbox":                    "L  +  +  +  +  +  +  +  +  +  +  +  +",
     "notifications.open_notification":        "L  +  N  N  N  N  N  N  N  N  N  N  N",

@@ -299,6 +299,18 @@ def build():
         street=place.street_id,
     )
 
+    # an import of one organization, uploaded by staff and awaiting confirmation
+    from venture.imports import operations as imports
+
+    registry = io.BytesIO(
+        f"统一社会信用代码,组织名称\n{factories.credit_code()},导入的组织\n".encode("gbk")
+    )
+    batch, _preview = imports.start_import(
+        "organizations", FileStorage(stream=registry, filename="名录.csv"), actor=staff
+    )
+    db.session.commit()
+    ids["import_batch"] = batch.id
+
     # API tokens of A, B, staff and finance
     for case, person in (
         ("tA", member_a),

@@ -41,6 +41,7 @@ from venture.delivery.models import (  # noqa: F401
     ReportReminder,
 )
 from venture.evaluation.models import Evaluation, EvaluationCriterion, EvaluationScore  # noqa: F401
+from venture.imports.models import ClaimCode, ImportBatch, ImportRecord, PastProject  # noqa: F401
 from venture.notifications.models import Notification  # noqa: F401
 from venture.orgs.models import Invitation, Organization  # noqa: F401
 from venture.payments.models import ExportJob, Installment, Payment  # noqa: F401

@@ -36,4 +36,5 @@ nav_item("community.projects", _l("Project supervision"), Role.COMMUNITY, order=
 nav_item("community.board", _l("Needs board"), Role.STAFF, order=27)
 nav_item("roadshow.index", _l("Roadshows"), Role.STAFF, order=65)
 nav_item("roadshow.mine", _l("Roadshows"), Role.REVIEWER, order=33)
+nav_item("imports.index", _l("Import"), Role.STAFF, Role.ADMIN, order=85)
 nav_item("guide.index", _l("Guides"), order=95)
