@@ -82,6 +82,7 @@ BLUEPRINT_MODULES = (
     "api",
     "roadshow",
     "guide",
+    "documents",
 )
 
 

@@ -7,6 +7,10 @@ from venture.extensions import db
 
 
 def register(app):
+    from venture.documents.cli import register as register_documents
+
+    register_documents(app)
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no accounts.")
     def demo_data(if_empty):

@@ -1,0 +1,117 @@
+"""PDF signatures (PAdES) with pyHanko: Party A certifies, Party B signs, the office approves.
+
+A contract gets two signature fields when it is issued, laid over the signature block of the
+rendered page (甲方 / 乙方). Party A's signature certifies the document (DocMDP level 2: form
+filling and signing stay allowed, any other change breaks the certification); Party B's is a
+later incremental update into the second field. Every other issued PDF carries one invisible
+certification signature of the office that allows no change at all.
+
+The visible appearance (organization, signer, time) is drawn with the embedded subset font,
+so Chinese names render.
+"""
+
+from io import BytesIO
+from pathlib import Path
+
+from flask import current_app
+from pyhanko import stamp
+from pyhanko.pdf_utils import text
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+from venture.core.timeutil import now, to_local
+from venture.documents import pki
+
+PARTY_A_FIELD = "PartyA"
+PARTY_B_FIELD = "PartyB"
+# the ids of the contract template's two signature slots
+SLOTS = ("sig-party-a", "sig-party-b")
+APPEARANCE = "%(org)s\n签署人：%(signer)s\n时间：%(when)s"
+
+
+def _font_path():
+    return str(Path(current_app.static_folder) / "fonts" / "VentureSansSC-Regular.ttf")
+
+
+def _stamp_style():
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+    return stamp.TextStampStyle(
+        stamp_text=APPEARANCE,
+        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(_font_path()), font_size=10),
+        border_width=1,
+        border_color=(0.7, 0.1, 0.1),
+    )
+
+
+def _when():
+    return to_local(now()).strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)"
+
+
+def _sign(pdf, signer, meta, *, field_spec=None, appearance=None):
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        stamp_style=_stamp_style() if appearance else None,
+        new_field_spec=field_spec,
+    )
+    out = pdf_signer.sign_pdf(writer, appearance_text_params=appearance)
+    return out.getvalue()
+
+
+def certify_contract(pdf, boxes, *, party_a_name, signer_name):
+    """Add the two signature fields and Party A's certification signature (at issue)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    page_b, box_b = boxes["sig-party-b"]
+    fields.append_signature_field(
+        writer, fields.SigFieldSpec(PARTY_B_FIELD, on_page=page_b, box=box_b)
+    )
+    page_a, box_a = boxes["sig-party-a"]
+    meta = signers.PdfSignatureMetadata(
+        field_name=PARTY_A_FIELD,
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.FILL_FORMS,
+        reason="甲方签署（合同签发）",
+        name=signer_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        pki.office_signer(),
+        stamp_style=_stamp_style(),
+        new_field_spec=fields.SigFieldSpec(PARTY_A_FIELD, on_page=page_a, box=box_a),
+    )
+    out = pdf_signer.sign_pdf(
+        writer,
+        appearance_text_params={"org": party_a_name, "signer": signer_name, "when": _when()},
+    )
+    return out.getvalue()
+
+
+def sign_party_b(pdf, organization, *, signer_name):
+    """Party B's signature with the organization's event certificate (incremental update)."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=PARTY_B_FIELD,
+        reason="乙方签署",
+        name=signer_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    return _sign(
+        pdf,
+        pki.event_signer(organization),
+        meta,
+        appearance={"org": organization.name, "signer": signer_name, "when": _when()},
+    )
+
+
+def certify_document(pdf):
+    """The office's invisible certification signature: the document may not change at all."""
+    meta = signers.PdfSignatureMetadata(
+        field_name="Platform",
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        reason="平台签发",
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    return _sign(pdf, pki.office_signer(), meta)
