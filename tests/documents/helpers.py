@@ -13,9 +13,7 @@ SIGNER_PASSWORD = "correct horse battery"
 def signed_contract(make):
     """A contract issued by staff (Party A certified) and signed online by a member (Party B)."""
     contract = make.contract("107000.53", state="issued")
-    member = make.user(
-        Role.APPLICANT, organization=contract.organization, password=SIGNER_PASSWORD
-    )
+    member = make.user(Role.APPLICANT, organization=contract.organization, password=SIGNER_PASSWORD)
     operations.sign_contract_online(
         contract, actor=member, password=SIGNER_PASSWORD, address="203.0.113.7"
     )
@@ -33,12 +31,23 @@ def nss_with_demo_ca(folder):
     """An NSS database trusting the platform's demo CA, for pdfsig -nssdir."""
     folder.mkdir(exist_ok=True)
     subprocess.run(
-        ["certutil", "-N", "-d", f"sql:{folder}", "--empty-password"], check=True,
+        ["certutil", "-N", "-d", f"sql:{folder}", "--empty-password"],
+        check=True,
         capture_output=True,
     )
     subprocess.run(
-        ["certutil", "-A", "-d", f"sql:{folder}", "-n", "venture-demo-ca", "-t", "CT,C,C",
-         "-i", str(pki.signing_folder() / "ca.pem")],
+        [
+            "certutil",
+            "-A",
+            "-d",
+            f"sql:{folder}",
+            "-n",
+            "venture-demo-ca",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(pki.signing_folder() / "ca.pem"),
+        ],
         check=True,
         capture_output=True,
     )

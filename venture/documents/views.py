@@ -37,14 +37,14 @@ ROLE_LABELS = {"party_a": "甲方", "party_b": "乙方", "platform": "平台"}
 def verify():
     """Type a code, or upload a PDF to have its signatures and origin checked."""
     code_form = CodeForm(request.args)
+    verdict, error, status = None, None, 200
     if request.method == "GET" and code_form.code.data:
         code = normalise_code(code_form.code.data)
         if code is None:
-            code_form.code.errors.append(_("A verification code has 10 letters and digits."))
+            error, status = _("A verification code has 10 letters and digits."), 400
         else:
             return redirect(url_for("documents.show", code=code))
     form = VerifyUploadForm()
-    verdict, error, status = None, None, 200
     if request.method == "POST":
         data = _read_upload(form)
         if isinstance(data, str):
