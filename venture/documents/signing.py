@@ -11,34 +11,43 @@ so Chinese names render.
 """
 
 from io import BytesIO
-from pathlib import Path
 
-from flask import current_app
 from pyhanko import stamp
-from pyhanko.pdf_utils import text
+from pyhanko.pdf_utils import text as text_module
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 
 from venture.core.timeutil import now, to_local
 from venture.documents import pki
+from venture.documents.stamp_font import stamp_font
 
 PARTY_A_FIELD = "PartyA"
 PARTY_B_FIELD = "PartyB"
 # the ids of the contract template's two signature slots
 SLOTS = ("sig-party-a", "sig-party-b")
+# room for the CMS container (RSA-2048 signature, signer and CA certificates: ~2.5 KB); fixed
+# so pyHanko does not sign twice to measure it
+SIGNATURE_BYTES = 8192
 APPEARANCE = "%(org)s\n签署人：%(signer)s\n时间：%(when)s"
 
 
-def _font_path():
-    return str(Path(current_app.static_folder) / "fonts" / "VentureSansSC-Regular.ttf")
+def _stamp_style(params):
+    """The appearance's style, its font holding just the characters it draws."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 
+    font = stamp_font(APPEARANCE % params)
 
-def _stamp_style():
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    class StampFontFactory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            return GlyphAccumulator(
+                writer=writer, font_handle=BytesIO(font), font_size=self.font_size
+            )
 
     return stamp.TextStampStyle(
         stamp_text=APPEARANCE,
-        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(_font_path()), font_size=10),
+        text_box_style=text_module.TextBoxStyle(
+            font=StampFontFactory(font_file="", font_size=10), font_size=10
+        ),
         border_width=1,
         border_color=(0.7, 0.1, 0.1),
     )
@@ -53,10 +62,12 @@ def _sign(pdf, signer, meta, *, field_spec=None, appearance=None):
     pdf_signer = signers.PdfSigner(
         meta,
         signer,
-        stamp_style=_stamp_style() if appearance else None,
+        stamp_style=_stamp_style(appearance) if appearance else None,
         new_field_spec=field_spec,
     )
-    out = pdf_signer.sign_pdf(writer, appearance_text_params=appearance)
+    out = pdf_signer.sign_pdf(
+        writer, appearance_text_params=appearance, bytes_reserved=SIGNATURE_BYTES
+    )
     return out.getvalue()
 
 
@@ -76,15 +87,15 @@ def certify_contract(pdf, boxes, *, party_a_name, signer_name):
         name=signer_name,
         subfilter=fields.SigSeedSubFilter.PADES,
     )
+    appearance = {"org": party_a_name, "signer": signer_name, "when": _when()}
     pdf_signer = signers.PdfSigner(
         meta,
         pki.office_signer(),
-        stamp_style=_stamp_style(),
+        stamp_style=_stamp_style(appearance),
         new_field_spec=fields.SigFieldSpec(PARTY_A_FIELD, on_page=page_a, box=box_a),
     )
     out = pdf_signer.sign_pdf(
-        writer,
-        appearance_text_params={"org": party_a_name, "signer": signer_name, "when": _when()},
+        writer, appearance_text_params=appearance, bytes_reserved=SIGNATURE_BYTES
     )
     return out.getvalue()
 
