@@ -10,6 +10,8 @@ The visible appearance (organization, signer, time) is drawn with the embedded s
 so Chinese names render.
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 from pyhanko import stamp
@@ -53,6 +55,17 @@ def _stamp_style(params):
     )
 
 
+def outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls start an event loop: in a thread that already runs one
+    (an async server, a test driving a browser) they run in a helper thread instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def _when():
     return to_local(now()).strftime("%Y-%m-%d %H:%M:%S") + " (UTC+8)"
 
@@ -65,8 +78,11 @@ def _sign(pdf, signer, meta, *, field_spec=None, appearance=None):
         stamp_style=_stamp_style(appearance) if appearance else None,
         new_field_spec=field_spec,
     )
-    out = pdf_signer.sign_pdf(
-        writer, appearance_text_params=appearance, bytes_reserved=SIGNATURE_BYTES
+    out = outside_event_loop(
+        pdf_signer.sign_pdf,
+        writer,
+        appearance_text_params=appearance,
+        bytes_reserved=SIGNATURE_BYTES,
     )
     return out.getvalue()
 
@@ -94,8 +110,11 @@ def certify_contract(pdf, boxes, *, party_a_name, signer_name):
         stamp_style=_stamp_style(appearance),
         new_field_spec=fields.SigFieldSpec(PARTY_A_FIELD, on_page=page_a, box=box_a),
     )
-    out = pdf_signer.sign_pdf(
-        writer, appearance_text_params=appearance, bytes_reserved=SIGNATURE_BYTES
+    out = outside_event_loop(
+        pdf_signer.sign_pdf,
+        writer,
+        appearance_text_params=appearance,
+        bytes_reserved=SIGNATURE_BYTES,
     )
     return out.getvalue()
 

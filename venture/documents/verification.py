@@ -8,6 +8,7 @@ document anyway, so nothing leaks that the holder did not already have.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -17,7 +18,10 @@ from flask_babel import lazy_gettext as _l
 from venture.core.timeutil import to_local
 from venture.documents import pki
 from venture.documents.models import DocumentVersion
+from venture.documents.signing import outside_event_loop
 from venture.extensions import db
+
+log = logging.getLogger(__name__)
 
 VALID = "valid"
 ALTERED = "altered"
@@ -79,7 +83,7 @@ def _check(embedded, context):
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
 
-    status = validate_pdf_signature(embedded, context)
+    status = outside_event_loop(validate_pdf_signature, embedded, context)
     modification = getattr(status, "modification_level", None)
     unchanged = status.docmdp_ok is not False and (
         modification is None or modification <= ModificationLevel.FORM_FILLING
@@ -113,6 +117,7 @@ def verify_pdf(data):
         try:
             checks.append(_check(signature, context))
         except Exception:  # noqa: BLE001 - a broken signature dictionary is an altered file
+            log.warning("signature %s could not be checked", signature.field_name, exc_info=True)
             checks.append(
                 SignatureCheck(signature.field_name or "", "", "", "", False, False, False)
             )
