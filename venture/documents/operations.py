@@ -91,6 +91,35 @@ def record_version(issued, pdf, *, label, signatures, name, actor=None):
     return version
 
 
+def issue_pdf(kind, subject, render, *, reference, title, parties, name, amount=None, actor=None):
+    """Register a document, render it with its verification mark (render(mark) → PDF bytes),
+    certify it with the office's signature and store it. Returns the DocumentVersion."""
+    from venture.documents import pki, signing
+
+    issued = register_document(
+        kind,
+        subject,
+        reference=reference,
+        title=title,
+        parties=parties,
+        amount=amount,
+        actor=actor,
+    )
+    pdf = signing.certify_document(render(verification_mark(issued)))
+    office = pki.office_signer().signing_cert.subject.native
+    signatures = [
+        {
+            "role": "platform",
+            "organization": office.get("organization_name", ""),
+            "signer": office.get("common_name", ""),
+            "at": now().isoformat(),
+        }
+    ]
+    return record_version(
+        issued, pdf, label="issued", signatures=signatures, name=name, actor=actor
+    )
+
+
 def documents_of(subject):
     return db.session.scalars(
         sa.select(IssuedDocument)
