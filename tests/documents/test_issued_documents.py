@@ -37,7 +37,9 @@ def test_finalised_evaluation_report_is_issued_signed_and_served(make, client, l
     self_assess(evaluation, member)
     score(evaluation, judge, "92")
     announce_and_finalise(evaluation, staff)
-    issued = db.session.scalar(select(IssuedDocument))
+    issued = db.session.scalar(
+        select(IssuedDocument).where(IssuedDocument.kind == DocumentKind.EVALUATION_REPORT)
+    )
     assert (issued.kind, issued.subject_type, issued.subject_id) == (
         DocumentKind.EVALUATION_REPORT,
         "Evaluation",
@@ -72,7 +74,9 @@ def test_tender_award_notice_is_issued_with_a_code(make, monkeypatch, tmp_path):
     _on(monkeypatch, date(2026, 4, 9))
     finalise_announcement(announcement, actor=staff)
     db.session.commit()
-    issued = db.session.scalar(select(IssuedDocument))
+    issued = db.session.scalar(
+        select(IssuedDocument).where(IssuedDocument.kind == DocumentKind.AWARD_NOTICE)
+    )
     assert (issued.kind, issued.parties) == (
         DocumentKind.AWARD_NOTICE,
         [bids[0].organization.name],
