@@ -2,8 +2,10 @@
 
 import io
 import subprocess
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from tests.documents.helpers import (
@@ -270,3 +272,11 @@ def test_rotated_office_certificate_keeps_old_documents_valid(signed, make):
     assert sorted(p.name for p in (pki.signing_folder() / "retired").iterdir())[0].startswith(
         "office-"
     )
+
+
+def test_signatures_stay_valid_after_the_certificates_expire(signed):
+    contract, _member = signed
+    pdf = contract.document.path.read_bytes()
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=365 * 4), tick=False):
+        verdict = verify_pdf(pdf)
+    assert (verdict.status, [s.trusted for s in verdict.signatures]) == (VALID, [True, True])

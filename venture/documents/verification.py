@@ -111,10 +111,18 @@ def verify_pdf(data):
         embedded = list(reader.embedded_signatures)
     except Exception:  # noqa: BLE001 - any parser failure means the same to the reader
         return Verdict(UNREADABLE, digest)
-    context = ValidationContext(trust_roots=pki.trust_roots(), allow_fetching=False)
+    roots = pki.trust_roots()
     checks, prefixes = [], {digest: True}
     for signature in embedded:
         try:
+            # certificates are judged at the signing time the signature states (there is no
+            # timestamp authority): a certificate that has expired or been rotated out since
+            # leaves the documents it signed valid
+            context = ValidationContext(
+                trust_roots=roots,
+                allow_fetching=False,
+                moment=signature.self_reported_timestamp,
+            )
             checks.append(_check(signature, context))
         except Exception:  # noqa: BLE001 - a broken signature dictionary is an altered file
             log.warning("signature %s could not be checked", signature.field_name, exc_info=True)
