@@ -3,6 +3,9 @@
 import stat
 from pathlib import Path
 
+import pytest
+
+from venture.auth.enums import Role
 from venture.documents import pki
 
 
@@ -47,3 +50,17 @@ def test_event_certificate_is_per_organization_under_the_platform_ca(make):
     assert other.signing_cert.subject.native["common_name"] == second.name
     assert one.signing_cert.issuer.native["common_name"] == pki.CA_NAME
     assert (pki.signing_folder() / "events" / f"org-{first.id}.p12").exists()
+
+
+def test_unusable_office_certificate_refuses_issue_with_a_message(app, make, monkeypatch):
+    from venture.contracts import operations
+    from venture.contracts.enums import ContractState
+    from venture.core.lifecycle import TransitionRefused
+
+    staff = make.user(Role.STAFF)
+    contract = make.contract("1000.00", staff=staff)
+    monkeypatch.setitem(app.config, "SIGNING_OFFICE_P12", "/nonexistent/office.p12")
+    monkeypatch.setattr(pki, "_signers", {})
+    with pytest.raises(TransitionRefused, match="平台的签名证书无法使用（cannot open office.p12"):
+        operations.issue_contract(contract, actor=staff)
+    assert contract.state == ContractState.DRAFT

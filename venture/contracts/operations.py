@@ -21,6 +21,7 @@ from venture.core.timeutil import local_today, now
 from venture.documents import operations as documents
 from venture.documents import signing
 from venture.documents.enums import DocumentKind
+from venture.documents.pki import SigningUnavailable
 from venture.extensions import db
 from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
@@ -221,9 +222,12 @@ def issue_contract(contract, *, actor):
         ) from None
     # Party A certifies the document at issue; Party B's field waits for the organization
     signed_at = now()
-    pdf = signing.certify_contract(
-        pdf, boxes, party_a_name=data["party_a"]["name"], signer_name=actor.name
-    )
+    try:
+        pdf = signing.certify_contract(
+            pdf, boxes, party_a_name=data["party_a"]["name"], signer_name=actor.name
+        )
+    except SigningUnavailable as problem:
+        raise TransitionRefused(_signing_problem(problem)) from None
     version = documents.record_version(
         issued,
         pdf,
@@ -251,6 +255,14 @@ def issue_contract(contract, *, actor):
     )
 
 
+def _signing_problem(problem):
+    return _(
+        "The platform's signing certificate cannot be used (%(problem)s); please tell the "
+        "administrator.",
+        problem=str(problem),
+    )
+
+
 def _signature(role, organization, signer, at):
     return {"role": role, "organization": organization, "signer": signer, "at": at.isoformat()}
 
@@ -273,9 +285,12 @@ def sign_contract_online(contract, *, actor, password, address):
             _("This contract was issued without an electronic signature; upload the scan.")
         )
     signed_at = now()
-    pdf = signing.sign_party_b(
-        issued.current.file.path.read_bytes(), contract.organization, signer_name=actor.name
-    )
+    try:
+        pdf = signing.sign_party_b(
+            issued.current.file.path.read_bytes(), contract.organization, signer_name=actor.name
+        )
+    except SigningUnavailable as problem:
+        raise ContractError(_signing_problem(problem)) from None
     version = documents.record_version(
         issued,
         pdf,
