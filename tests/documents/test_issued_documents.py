@@ -86,3 +86,28 @@ def test_tender_award_notice_is_issued_with_a_code(make, monkeypatch, tmp_path):
     pdf = tender.award_notice.path.read_bytes()
     assert verify_pdf(pdf).status == VALID
     assert _qr(pdf, tmp_path) == f"http://localhost/verify/{issued.code}"
+
+
+def test_final_report_is_issued_when_the_project_closes(make, client, login, tmp_path):
+    from tests.delivery.test_closing import evaluated, pay
+    from venture.delivery import operations as delivery
+
+    project, member, staff = evaluated(make)
+    finance = make.user(Role.FINANCE)
+    for installment in project.contract.installments:
+        pay(installment, staff, finance)
+    delivery.close_project(project, actor=staff)
+    db.session.commit()
+    issued = db.session.scalar(
+        select(IssuedDocument).where(IssuedDocument.kind == DocumentKind.FINAL_REPORT)
+    )
+    assert (issued.subject_type, issued.subject_id, issued.reference) == (
+        "Project",
+        project.id,
+        project.contract.number,
+    )
+    stored = issued.current.file.path.read_bytes()
+    assert verify_pdf(stored).status == VALID
+    assert _qr(stored, tmp_path) == f"http://localhost/verify/{issued.code}"
+    login(member)
+    assert client.get(f"/reports/projects/{project.id}/final-report.pdf").data == stored
