@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 packages=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$purpose" = "test" ]; then
-  packages+=(poppler-utils chromium)
+  packages+=(poppler-utils chromium zbar-tools libnss3-tools)
 fi
 
 missing=()

@@ -105,8 +105,12 @@ WEB_TABLE = {
     "contracts.mine":                         "L  +  +  F  F  F  F  F  F  F  F  F  F",
     "contracts.preview":                      "L  F  F  +  +  F  F  F  F  F  F  F  F",
     "contracts.show":                         "L  +  N  +  +  F  F  F  F  F  F  F  F",
+    "contracts.sign":                         "L  +  N  F  F  F  F  F  F  F  F  F  F",
     "contracts.signed_scan":                  "L  +  N  +  +  F  F  F  F  F  F  F  F",
     "contracts.upload_scan":                  "L  +  N  F  F  F  F  F  F  F  F  F  F",
+    # documents                              an A  B  st fi rv rx rc ev ex cm cx ad
+    "documents.show":                         "+  +  +  +  +  +  +  +  +  +  +  +  +   code=issued_code",
+    "documents.verify":                       "+  +  +  +  +  +  +  +  +  +  +  +  +",
     # delivery                               an A  B  st fi rv rx rc ev ex cm cx ad
     "delivery.add_document":                  "L  +  N  +  F  F  F  F  F  F  F  F  F",
     "delivery.archive":                       "L  +  N  +  +  N  N  N  N  N  N  N  N",

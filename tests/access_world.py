@@ -76,6 +76,9 @@ def build():
         installment=contract.installments[0].id,
         project_call=project.call_id,
     )
+    from venture.documents.operations import current_document
+
+    ids["issued_code"] = current_document(contract).code  # its verification page
     report = write_report(project, member_a, submit=False)
     delivery.add_report_files(report, photos=[], documents=[pdf("台账.pdf")], actor=member_a)
     change = delivery.request_change(

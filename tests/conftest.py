@@ -73,6 +73,7 @@ def app(tmp_path_factory):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_FOLDER": str(folder / "mail"),
+            "SIGNING_FOLDER": str(folder / "pki"),
         }
     )
     app.test_client_class = FreshClient

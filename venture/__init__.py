@@ -83,6 +83,7 @@ BLUEPRINT_MODULES = (
     "roadshow",
     "guide",
     "imports",
+    "documents",
 )
 
 

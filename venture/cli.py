@@ -12,6 +12,9 @@ def register(app):
         type=click.DateTime(formats=["%Y-%m-%d"]),
         help="Build for this date (YYYY-MM-DD) instead of the real one.",
     )
+    from venture.documents.cli import register as register_documents
+
+    register_documents(app)
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no accounts.")

@@ -54,6 +54,11 @@ ENV_KEYS = (
     "MAIL_FOLDER",
     "OCDS_OCID_PREFIX",
     "JOB_RUNNER",
+    # signed documents (venture/documents/pki.py)
+    "SIGNING_FOLDER",
+    "SIGNING_OFFICE_P12",
+    "SIGNING_OFFICE_PASSWORD",
+    "VERIFY_BASE_URL",
 )
 
 

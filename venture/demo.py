@@ -1240,7 +1240,10 @@ def _contract_and_first_payment(award, people, start, final_day, n):
     issued_on = _working_day(final_day + timedelta(days=4 + n % 2))
     signed_on = _working_day(issued_on + timedelta(days=3 + n))
     contracts.upload_signed_scan(
-        contract, _signed_scan(contract, signed_on), actor=_first_member(award.organization)
+        contract,
+        _signed_scan(contract, signed_on),
+        actor=_first_member(award.organization),
+        reason="机构公章在外地年检，无法在线签署，提交纸质盖章扫描件",
     )
     contracts.confirm_signature(contract, actor=staff, signed_on=signed_on)
     contracts.decide_contract(contract, "put_in_force", actor=staff)

@@ -68,7 +68,9 @@ def tender_through_payment(monkeypatch, *, prices=("90000.00", "100000.00", "120
     contract = contracts.draft_contract(award, actor=staff)
     db.session.commit()
     contracts.issue_contract(contract, actor=staff)
-    contracts.upload_signed_scan(contract, procurement.pdf("signed.pdf"), actor=bids[0].member)
+    contracts.upload_signed_scan(
+        contract, procurement.pdf("signed.pdf"), actor=bids[0].member, reason="纸质签署"
+    )
     contracts.confirm_signature(contract, actor=staff)
     db.session.commit()
     first = contract.installments[0]

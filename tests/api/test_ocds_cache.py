@@ -86,7 +86,9 @@ def test_ocds_package_shows_each_change_in_the_next_response(api, monkeypatch, b
     db.session.commit()
     issued = _release(api, call)
     assert [(c["status"], "dateSigned" in c) for c in issued["contracts"]] == [("pending", False)]
-    contracts.upload_signed_scan(contract, procurement.pdf("signed.pdf"), actor=bids[0].member)
+    contracts.upload_signed_scan(
+        contract, procurement.pdf("signed.pdf"), actor=bids[0].member, reason="纸质签署"
+    )
     contracts.confirm_signature(contract, actor=staff)
     db.session.commit()
     signed = _release(api, call)

@@ -36,6 +36,9 @@ def test_contract_from_issue_to_first_payment(page, browser_login, make, tmp_pat
     assert page.locator("a:has-text('合同 PDF')").get_attribute("href") == (
         f"/contracts/{contract.id}/document.pdf"
     )
+    # the scan is the exception to signing online: opened on purpose, with a reason
+    page.click("#scan-exception summary")
+    page.fill("#reason", "法定代表人出差，线下盖章")
     page.set_input_files("#scan", str(scan))
     page.click("button:has-text('上传签章合同')")
     page.wait_for_selector(".alert-success:has-text('已上传')")

@@ -47,6 +47,8 @@ def test_every_transition_is_refused_from_states_outside_its_sources(make, trans
 
 @pytest.mark.parametrize("transition", CONTRACT_WORKFLOW.transitions, ids=lambda t: t.action)
 def test_only_staff_take_contract_transitions(make, transition):
+    if transition.action == "sign_online":
+        pytest.skip("Party B signs online: tests/documents/test_signed_contract.py")
     contract = make.contract("1000.00")
     contract.state = transition.sources[0]
     for role in (Role.FINANCE, Role.APPLICANT, Role.REVIEWER, Role.ADMIN):
@@ -65,7 +67,9 @@ def test_full_path_draft_to_completed(make):
     operations.issue_contract(contract, actor=staff)
     assert contract.state == ContractState.ISSUED
     member = make.member(contract.organization)
-    operations.upload_signed_scan(contract, Upload(MINIMAL_PDF, "盖章合同.pdf"), actor=member)
+    operations.upload_signed_scan(
+        contract, Upload(MINIMAL_PDF, "盖章合同.pdf"), actor=member, reason="纸质签署"
+    )
     operations.confirm_signature(contract, actor=staff, signed_on=date.today())
     assert contract.state == ContractState.SIGNED
     (installment,) = contract.installments
@@ -213,12 +217,18 @@ def test_scan_upload_only_by_the_party_while_issued(make):
     contract = make.contract("1000.00", state="issued")
     other = make.member()
     with pytest.raises(operations.ContractError, match="您无权进行此操作"):
-        operations.upload_signed_scan(contract, Upload(MINIMAL_PDF, "a.pdf"), actor=other)
+        operations.upload_signed_scan(
+            contract, Upload(MINIMAL_PDF, "a.pdf"), actor=other, reason="纸质签署"
+        )
     member = make.member(contract.organization)
     with pytest.raises(operations.ContractError) as refused:
-        operations.upload_signed_scan(contract, Upload(b"<html>", "a.pdf"), actor=member)
+        operations.upload_signed_scan(
+            contract, Upload(b"<html>", "a.pdf"), actor=member, reason="纸质签署"
+        )
     assert refused.value.field == "scan"
-    operations.upload_signed_scan(contract, Upload(MINIMAL_PDF, "a.pdf"), actor=member)
+    operations.upload_signed_scan(
+        contract, Upload(MINIMAL_PDF, "a.pdf"), actor=member, reason="纸质签署"
+    )
     assert contract.signed_scan.original_name == "a.pdf"
 
 
@@ -233,7 +243,10 @@ def test_recall_clears_scan_and_allows_edits(make):
     staff = make.user(Role.STAFF)
     contract = make.contract("1000.00", state="issued", staff=staff)
     operations.upload_signed_scan(
-        contract, Upload(MINIMAL_PDF, "a.pdf"), actor=make.member(contract.organization)
+        contract,
+        Upload(MINIMAL_PDF, "a.pdf"),
+        actor=make.member(contract.organization),
+        reason="纸质签署",
     )
     with pytest.raises(TransitionRefused, match="请填写理由"):
         operations.decide_contract(contract, "recall", actor=staff, reason=" ")

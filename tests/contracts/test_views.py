@@ -148,10 +148,19 @@ def test_organization_uploads_scan_and_staff_confirm(client, login, make):
     assert bad.status_code == 302
     db.session.expire_all()
     assert contract.signed_scan_id is None
-    client.post(
+    no_reason = client.post(
         f"/contracts/{contract.id}/signed-scan/upload",
         data={"scan": (io.BytesIO(MINIMAL_PDF), "盖章合同.pdf")},
     )
+    assert no_reason.status_code == 302
+    db.session.expire_all()
+    assert contract.signed_scan_id is None
+    client.post(
+        f"/contracts/{contract.id}/signed-scan/upload",
+        data={"scan": (io.BytesIO(MINIMAL_PDF), "盖章合同.pdf"), "reason": "法定代表人出差"},
+    )
+    db.session.expire_all()
+    assert contract.scan_reason == "法定代表人出差"
     client.post("/logout")
     login(staff)
     future = client.post(

@@ -19,7 +19,13 @@ from flask import current_app
 
 from venture.community.pricing import contract_service_prices
 from venture.core.money import uppercase_yuan
-from venture.core.pdf import render_pdf, render_pdf_checked
+from venture.core.pdf import (
+    GlyphWatch,
+    MissingGlyphs,
+    render_pdf,
+    render_pdf_checked,
+    render_pdf_with_boxes,
+)
 from venture.core.timeutil import local_today
 
 CONTRACT_TEMPLATE_VERSION = "2026.1"
@@ -218,7 +224,21 @@ def render_contract(data, *, version=CONTRACT_TEMPLATE_VERSION, draft=False, che
     checked: refuse (MissingGlyphs) when a character would be drawn as an empty box.
     """
     render = render_pdf_checked if checked else render_pdf
-    return render(TEMPLATES[version], data=data, draft=draft)
+    return render(TEMPLATES[version], data=data, draft=draft, verify=data.get("verify"))
+
+
+def render_contract_for_signing(data, *, version=CONTRACT_TEMPLATE_VERSION):
+    """The issued contract's PDF and where its two signature slots are (venture/documents);
+    refuses (MissingGlyphs) a character drawn as an empty box."""
+    from venture.documents.signing import SLOTS
+
+    with GlyphWatch() as watch:
+        pdf, boxes = render_pdf_with_boxes(
+            TEMPLATES[version], SLOTS, data=data, draft=False, verify=data.get("verify")
+        )
+    if watch.characters:
+        raise MissingGlyphs(watch.characters)
+    return pdf, boxes
 
 
 def contract_pdf(contract):

@@ -9,6 +9,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -53,6 +54,15 @@ class InstallmentPlanForm(FlaskForm):
 
 class ScanForm(FlaskForm):
     scan = FileField(_l("Signed and sealed contract (PDF or image)"))
+    reason = TextAreaField(
+        _l("Why the organization cannot sign online"), validators=[Length(max=2000)]
+    )
+
+
+class SignForm(FlaskForm):
+    """Step-up: the member re-enters their password to sign for the organization."""
+
+    password = PasswordField(_l("Your password"), validators=[Length(max=200)])
 
 
 class ConfirmSignatureForm(FlaskForm):

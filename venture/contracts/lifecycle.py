@@ -1,8 +1,10 @@
 """The contract's states as a transition table.
 
-draft → issued (staff send it to the organization) → signed (the organization uploads the signed
-and sealed scan, staff confirm it) → in force → completed; terminated from any open state with a
-reason. An issued contract can be recalled to a draft (with a reason) to correct it.
+draft → issued (staff send it to the organization, certified by Party A's signature) → signed
+(a member of the organization signs online, venture/documents; or, as an exception with a
+reason, uploads the signed and sealed scan and staff confirm it) → in force → completed;
+terminated from any open state with a reason. An issued contract can be recalled to a draft
+(with a reason) to correct it.
 
 In force: staff put a signed contract in force once its start date has come (a contract
 signed after its start date is put in force straight away). It is an explicit staff action, not
@@ -14,7 +16,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from venture.contracts.enums import ContractState
-from venture.contracts.permissions import can_manage_contracts
+from venture.contracts.permissions import can_manage_contracts, can_sign_contract
 from venture.core.lifecycle import Transition, Workflow
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
@@ -49,6 +51,12 @@ def _ready_to_issue(contract, _actor):
     if contract.organization.status != OrgStatus.VERIFIED:
         return _l("The organization is not verified.")
     return installment_problem(contract)
+
+
+def _signable_online(contract, _actor):
+    if contract.document is None:
+        return _l("The contract has no issued document to sign.")
+    return None
 
 
 def _scan_uploaded(contract, _actor):
@@ -107,6 +115,14 @@ CONTRACT_WORKFLOW = Workflow(
             allowed=_staff,
             label=_l("Confirm the signed contract"),
             guard=_scan_uploaded,
+        ),
+        Transition(
+            "sign_online",
+            (ContractState.ISSUED,),
+            ContractState.SIGNED,
+            allowed=can_sign_contract,
+            label=_l("Sign online"),
+            guard=_signable_online,
         ),
         Transition(
             "put_in_force",

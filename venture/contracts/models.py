@@ -73,6 +73,12 @@ class Contract(TimestampMixin, db.Model):
     signed_on: Mapped[date | None] = mapped_column()
     signature_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signature_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # why the organization returned a scan instead of signing online (the exception's reason)
+    scan_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # signed online by a member of the organization (电子签署): who, when, from which address
+    signed_online_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_online_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    signed_online_address: Mapped[str | None] = mapped_column(sa.String(45))
     in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -89,6 +95,7 @@ class Contract(TimestampMixin, db.Model):
     signed_scan = relationship("StoredFile", foreign_keys=[signed_scan_id])
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     signature_confirmed_by = relationship("User", foreign_keys=[signature_confirmed_by_id])
+    signed_online_by = relationship("User", foreign_keys=[signed_online_by_id])
     installments = relationship(
         "Installment",
         cascade="all, delete-orphan",
@@ -110,6 +117,10 @@ class Contract(TimestampMixin, db.Model):
     @property
     def is_draft(self):
         return self.state == ContractState.DRAFT
+
+    @property
+    def signed_online(self):
+        return self.signed_online_at is not None
 
     @property
     def is_active(self):

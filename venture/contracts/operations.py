@@ -13,11 +13,15 @@ from venture.contracts.lifecycle import CONTRACT_WORKFLOW
 from venture.contracts.models import Contract, ContractCounter
 from venture.contracts.permissions import can_manage_contracts, can_upload_scan
 from venture.core import audit
-from venture.core.files import PDF_OR_IMAGE, UploadRefused, store_bytes, store_upload
+from venture.core.files import PDF_OR_IMAGE, UploadRefused, store_upload
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import split_by_percentages
 from venture.core.pdf import MissingGlyphs
 from venture.core.timeutil import local_today, now
+from venture.documents import operations as documents
+from venture.documents import signing
+from venture.documents.enums import DocumentKind
+from venture.documents.pki import SigningUnavailable
 from venture.extensions import db
 from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
@@ -196,8 +200,18 @@ def issue_contract(contract, *, actor):
     if refusal:
         raise TransitionRefused(refusal)
     data = document.document_data(contract)
+    issued = documents.register_document(
+        DocumentKind.CONTRACT,
+        contract,
+        reference=contract.number,
+        title=contract.title,
+        parties=[data["party_a"]["name"], data["party_b"]["name"]],
+        amount=contract.amount,
+        actor=actor,
+    )
+    data["verify"] = documents.verification_mark(issued)
     try:
-        pdf = document.render_contract(data, checked=True)
+        pdf, boxes = document.render_contract_for_signing(data)
     except MissingGlyphs as missing:
         raise TransitionRefused(
             _(
@@ -206,9 +220,23 @@ def issue_contract(contract, *, actor):
                 chars=" ".join(missing.characters),
             )
         ) from None
-    contract.document = store_bytes(
-        pdf, name=document.file_name(contract), content_type="application/pdf", actor=actor
+    # Party A certifies the document at issue; Party B's field waits for the organization
+    signed_at = now()
+    try:
+        pdf = signing.certify_contract(
+            pdf, boxes, party_a_name=data["party_a"]["name"], signer_name=actor.name
+        )
+    except SigningUnavailable as problem:
+        raise TransitionRefused(_signing_problem(problem)) from None
+    version = documents.record_version(
+        issued,
+        pdf,
+        label="issued",
+        signatures=[_signature("party_a", data["party_a"]["name"], actor.name, signed_at)],
+        name=document.file_name(contract),
+        actor=actor,
     )
+    contract.document = version.file
     contract.document_data = data
     contract.template_version = document.CONTRACT_TEMPLATE_VERSION
     contract.issued_at = now()
@@ -222,14 +250,88 @@ def issue_contract(contract, *, actor):
             "template_version": contract.template_version,
             "sha256": contract.document.sha256,
             "amount": contract.amount,
+            "verification_code": issued.code,
         },
     )
 
 
-def upload_signed_scan(contract, storage, *, actor):
-    """The organization returns the contract signed and sealed (PDF or image)."""
+def _signing_problem(problem):
+    return _(
+        "The platform's signing certificate cannot be used (%(problem)s); please tell the "
+        "administrator.",
+        problem=str(problem),
+    )
+
+
+def _signature(role, organization, signer, at):
+    return {"role": role, "organization": organization, "signer": signer, "at": at.isoformat()}
+
+
+def sign_contract_online(contract, *, actor, password, address):
+    """Party B signs in the browser: the member re-enters their password (step-up), then the
+    platform signs with the organization's event certificate as an incremental update."""
+    from venture.payments.operations import contract_signed
+
+    refusal = CONTRACT_WORKFLOW.refusal(contract, "sign_online", actor)
+    if refusal:
+        raise TransitionRefused(refusal)
+    if not password or not actor.check_password(password):
+        raise ContractError(
+            _("The password is not correct; the contract was not signed."), "password"
+        )
+    issued = documents.current_document(contract)
+    if issued is None or issued.current is None:
+        raise ContractError(
+            _("This contract was issued without an electronic signature; upload the scan.")
+        )
+    signed_at = now()
+    try:
+        pdf = signing.sign_party_b(
+            issued.current.file.path.read_bytes(), contract.organization, signer_name=actor.name
+        )
+    except SigningUnavailable as problem:
+        raise ContractError(_signing_problem(problem)) from None
+    version = documents.record_version(
+        issued,
+        pdf,
+        label="signed",
+        signatures=[
+            *issued.current.signatures,
+            _signature("party_b", contract.organization.name, actor.name, signed_at),
+        ],
+        name=document.file_name(contract, "-signed"),
+        actor=actor,
+    )
+    contract.document = version.file
+    contract.signed_online_at = signed_at
+    contract.signed_online_by_id = actor.id
+    contract.signed_online_address = (address or "")[:45] or None
+    transition(CONTRACT_WORKFLOW, contract, "sign_online", actor=actor)
+    contract.signed_on = local_today()
+    audit.record(
+        "contract.signed_online",
+        contract,
+        actor=actor,
+        after={
+            "signer": actor.name,
+            "address": contract.signed_online_address,
+            "sha256": version.sha256,
+            "signed_at": signed_at,
+        },
+    )
+    contract_signed(contract)
+
+
+def upload_signed_scan(contract, storage, *, actor, reason):
+    """The exception to signing online: the organization returns the contract signed and
+    sealed on paper (PDF or image scan), saying why it cannot sign online."""
     if not can_upload_scan(actor, contract):
         raise ContractError(_("You are not allowed to do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ContractError(
+            _("Say why the organization cannot sign online before uploading a scan."), "reason"
+        )
     if contract.state != ContractState.ISSUED:
         raise ContractError(
             _(
@@ -241,9 +343,10 @@ def upload_signed_scan(contract, storage, *, actor):
         scan = store_upload(storage, allowed=PDF_OR_IMAGE, actor=actor)
     except UploadRefused as refused:
         raise ContractError(str(refused), "scan") from None
-    before = {"signed_scan_id": contract.signed_scan_id}
+    before = {"signed_scan_id": contract.signed_scan_id, "scan_reason": contract.scan_reason}
     contract.signed_scan = scan
     contract.scan_uploaded_at = now()
+    contract.scan_reason = reason[:2000]
     db.session.flush()
     audit.record(
         "contract.signed_scan",
@@ -251,6 +354,7 @@ def upload_signed_scan(contract, storage, *, actor):
         actor=actor,
         before=before,
         after={"signed_scan_id": scan.id, "sha256": scan.sha256},
+        reason=contract.scan_reason,
     )
 
 
@@ -284,9 +388,12 @@ def decide_contract(contract, action, *, actor, reason=None):
         # the organization signs the corrected version, not the recalled one
         contract.signed_scan = None
         contract.scan_uploaded_at = None
+        contract.scan_reason = None
+        documents.supersede_documents(contract, actor=actor, reason=reason)
     elif action == "put_in_force":
         contract.in_force_at = now()
     elif action == "complete":
         contract.completed_at = now()
     elif action == "terminate":
         contract.terminated_at = now()
+        documents.terminate_documents(contract, actor=actor, reason=reason)

@@ -26,3 +26,8 @@ def can_see_draft(user, contract):
 
 def can_upload_scan(user, contract):
     return is_party(user, contract) and user.has_role(Role.APPLICANT)
+
+
+def can_sign_contract(user, contract):
+    """Sign online as Party B (乙方): an applicant member of the contracted organization."""
+    return is_party(user, contract) and user.has_role(Role.APPLICANT)

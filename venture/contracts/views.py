@@ -19,12 +19,14 @@ from venture.contracts.forms import (
     DecisionForm,
     InstallmentPlanForm,
     ScanForm,
+    SignForm,
 )
 from venture.contracts.lifecycle import CONTRACT_WORKFLOW, installment_problem
 from venture.contracts.models import Contract
 from venture.contracts.permissions import (
     can_manage_contracts,
     can_see_draft,
+    can_sign_contract,
     can_upload_scan,
     can_view_contract,
 )
@@ -36,6 +38,7 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.money import uppercase_yuan
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
+from venture.documents.operations import current_document
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.orgs.models import Organization
@@ -58,6 +61,8 @@ HISTORY_LABELS = {
     "contract.issue": _l("Issued to the organization"),
     "contract.document": _l("Document stored"),
     "contract.signed_scan": _l("Signed scan uploaded"),
+    "contract.sign_online": _l("Signed online by the organization"),
+    "contract.signed_online": _l("Electronic signature applied"),
     "contract.confirm_signature": _l("Signature confirmed"),
     "contract.recall": _l("Recalled to draft"),
     "contract.put_in_force": _l("Put in force"),
@@ -210,6 +215,7 @@ def _history(contract):
 def show(contract_id):
     contract = get_contract_or_404(contract_id)
     staff = can_manage_contracts(current_user)
+    issued_document = current_document(contract) if not contract.is_draft else None
     return render_template(
         "contracts/show.html",
         contract=contract,
@@ -217,13 +223,18 @@ def show(contract_id):
         actions=[
             t
             for t in CONTRACT_WORKFLOW.available(contract, current_user)
-            if t.action not in ("issue", "confirm_signature")
+            if t.action not in ("issue", "confirm_signature", "sign_online")
         ],
         can_issue=staff and contract.is_draft,
         plan_problem=installment_problem(contract),
         can_upload=can_upload_scan(current_user, contract)
         and contract.state == ContractState.ISSUED,
+        can_sign=can_sign_contract(current_user, contract)
+        and contract.state == ContractState.ISSUED
+        and issued_document is not None,
+        issued_document=issued_document,
         scan_form=ScanForm(),
+        sign_form=SignForm(),
         confirm_form=ConfirmSignatureForm(signed_on=local_today()),
         decision_form=DecisionForm(),
         condition_form=ConditionForm(),
@@ -376,12 +387,35 @@ def upload_scan(contract_id):
         flash(_("Choose the scanned file first."), "danger")
         return redirect(url_for("contracts.show", contract_id=contract.id))
     try:
-        operations.upload_signed_scan(contract, form.scan.data, actor=current_user)
+        operations.upload_signed_scan(
+            contract, form.scan.data, actor=current_user, reason=form.reason.data
+        )
     except operations.ContractError as error:
         db.session.rollback()
         flash(str(error), "danger")
     else:
         _save(_("Thank you: staff will check the signed contract and confirm it."))
+    return redirect(url_for("contracts.show", contract_id=contract.id))
+
+
+@bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
+@roles_required(Role.APPLICANT)
+def sign(contract_id):
+    """Party B signs online after re-entering the password (step-up)."""
+    contract = get_contract_or_404(contract_id)
+    deny_unless(can_sign_contract(current_user, contract), 404)
+    form = SignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.sign_contract_online(
+            contract, actor=current_user, password=form.password.data, address=request.remote_addr
+        )
+    except (TransitionRefused, operations.ContractError) as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        _save(_("The contract is signed by both parties."))
     return redirect(url_for("contracts.show", contract_id=contract.id))
 
 

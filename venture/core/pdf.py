@@ -136,3 +136,30 @@ class GlyphWatch(logging.Handler):
 
     def __exit__(self, *exc):
         logging.getLogger("weasyprint").removeHandler(self)
+
+
+PT_PER_PX = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
+
+
+def render_pdf_with_boxes(template, ids, **context):
+    """render_pdf, and where the elements with these ids landed.
+
+    Returns the PDF and {id: (page index, (x1, y1, x2, y2) in PDF points from the bottom
+    left)} for the ids found, so a signature field can be laid exactly over its place.
+    """
+    html = render_html(template, **context)
+    rendered = HTML(string=html, url_fetcher=url_fetcher, base_url=STATIC_PREFIX).render(
+        font_config=font_config()
+    )
+    found = {}
+    for index, page in enumerate(rendered.pages):
+        for name in ids:
+            if name in found or name not in page.anchors:
+                continue
+            x1, y1, x2, y2 = page.anchors[name]
+            height = page.height
+            found[name] = (
+                index,
+                tuple(round(v * PT_PER_PX) for v in (x1, height - y2, x2, height - y1)),
+            )
+    return rendered.write_pdf(), found

@@ -66,6 +66,7 @@ def build_archive(project):
     from venture.evaluation.models import Evaluation
     from venture.evaluation.operations import criteria_of
     from venture.reports.documents import (
+        issued_or_rendered,
         render_evaluation_report,
         render_progress_report,
         render_project_final_report,
@@ -99,7 +100,10 @@ def build_archive(project):
             criteria = criteria_of(project.call_id, evaluation.kind)
             archive.add(
                 f"{base}/{report_name}.pdf",
-                render_evaluation_report(evaluation, criteria),
+                issued_or_rendered(
+                    evaluation,
+                    lambda e=evaluation, c=criteria: render_evaluation_report(e, c),
+                ),
             )
 
     documents = db.session.scalars(
@@ -109,7 +113,10 @@ def build_archive(project):
         archive.add_stored(_safe(_("Documents")), document.file, prefix=_safe(document.label) + "-")
 
     final_name = _safe(_("Final report"))
-    archive.add(f"{final_name}.pdf", render_project_final_report(project.id))
+    archive.add(
+        f"{final_name}.pdf",
+        issued_or_rendered(project, lambda: render_project_final_report(project.id)),
+    )
     messages = db.session.scalars(
         select(ProjectMessage)
         .where(ProjectMessage.project_id == project.id)

@@ -276,6 +276,9 @@ def close_project(project, *, actor):
     refusal = PROJECT_WORKFLOW.refusal(project, "close", actor)
     if refusal:
         raise TransitionRefused(refusal)
+    from venture.reports.documents import issue_final_report
+
+    issue_final_report(project, actor=actor)  # verification code, QR, signature
     data = build_archive(project)
     project.archive = store_bytes(
         data, name=archive_name(project), content_type="application/zip", actor=actor

@@ -598,6 +598,10 @@ def finalise_evaluation_result(announcement, actor):
     evaluation.passed = evaluation.grade.passed
     evaluation.finalised_at = now()
     project = evaluation.project
+    from venture.reports.documents import issue_evaluation_report
+
+    # the report as it takes effect, with its verification code and signature
+    issue_evaluation_report(evaluation, criteria_of(project.call_id, evaluation.kind), actor=actor)
     if evaluation.passed:
         action = "pass_midterm" if evaluation.kind == EvaluationKind.MIDTERM else "pass_final"
         db.session.flush()

@@ -34,6 +34,8 @@ from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import format_yuan
 from venture.core.pdf import render_pdf
 from venture.core.timeutil import now
+from venture.documents.enums import DocumentKind
+from venture.documents.operations import issue_pdf
 from venture.extensions import db
 from venture.notifications.operations import notify, staff_users
 from venture.procurement import rules, scoring
@@ -1259,10 +1261,14 @@ def publish_tender_result(tender, *, title, introduction, period_days, actor):
     return announcement
 
 
-def render_award_notice(tender, award):
+def render_award_notice(tender, award, verify=None):
     with force_locale("zh_CN"):
         return render_pdf(
-            "pdf/tender_award_notice.html", tender=tender, call=tender.call, award=award
+            "pdf/tender_award_notice.html",
+            tender=tender,
+            call=tender.call,
+            award=award,
+            verify=verify,
         )
 
 
@@ -1283,12 +1289,18 @@ def finalise_tender_result(announcement, actor):
         if bid.state == BidState.SCORED:
             transition(BID_WORKFLOW, bid, "win" if bid.id == award.bid_id else "lose", actor=actor)
     db.session.flush()
-    tender.award_notice = store_bytes(
-        render_award_notice(tender, award),
+    # issued with a verification code and the office's signature (venture/documents)
+    tender.award_notice = issue_pdf(
+        DocumentKind.AWARD_NOTICE,
+        award,
+        lambda mark: render_award_notice(tender, award, mark),
+        reference=tender.call.title[:60],
+        title=f"中标通知书：{tender.call.title}",
+        parties=[award.organization.name],
+        amount=award.amount,
         name=f"中标通知书-{award.organization.name}.pdf",
-        content_type="application/pdf",
         actor=actor,
-    )
+    ).file
     for bid in opened_bids(tender):
         won = bid.id == award.bid_id
         _notify(

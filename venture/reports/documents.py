@@ -69,23 +69,71 @@ def render_call_summary(call):
     )
 
 
-def render_project_final_report(project_id):
+def render_project_final_report(project_id, verify=None):
     report = figures.project_report(project_id)
     return render_pdf(
         "pdf/report_project_final.html",
         report=report,
         chart=budget_chart(report.progress),
         printed_at=now(),
+        verify=verify,
     )
 
 
-def render_evaluation_report(evaluation, criteria):
+def render_evaluation_report(evaluation, criteria, verify=None):
     return render_pdf(
         "pdf/evaluation_report.html",
         evaluation=evaluation,
         criteria=criteria,
         printed_at=now(),
+        verify=verify,
     )
+
+
+def issue_evaluation_report(evaluation, criteria, *, actor):
+    """The final evaluation report as an issued document: verification code, QR, signature."""
+    from venture.documents.enums import DocumentKind
+    from venture.documents.operations import issue_pdf
+
+    project = evaluation.project
+    return issue_pdf(
+        DocumentKind.EVALUATION_REPORT,
+        evaluation,
+        lambda mark: render_evaluation_report(evaluation, criteria, mark),
+        reference=project.contract.number,
+        title=f"评估报告：{project.title}",
+        parties=[project.organization.name],
+        name=f"evaluation-{evaluation.id}.pdf",
+        actor=actor,
+    )
+
+
+def issue_final_report(project, *, actor):
+    """The final report (结项报告) as an issued document, when the project closes."""
+    from venture.documents.enums import DocumentKind
+    from venture.documents.operations import issue_pdf
+
+    return issue_pdf(
+        DocumentKind.FINAL_REPORT,
+        project,
+        lambda mark: render_project_final_report(project.id, mark),
+        reference=project.contract.number,
+        title=f"结项报告：{project.title}",
+        parties=[project.organization.name],
+        amount=project.contract.amount,
+        name=f"{project.contract.number}-final-report.pdf",
+        actor=actor,
+    )
+
+
+def issued_or_rendered(subject, render):
+    """The subject's issued PDF when there is one (as issued, signed), else render()."""
+    from venture.documents.operations import current_document
+
+    issued = current_document(subject)
+    if issued is not None and issued.current is not None:
+        return issued.current.file.path.read_bytes()
+    return render()
 
 
 def render_progress_report(report, totals):

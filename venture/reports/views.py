@@ -81,7 +81,9 @@ def project_report_pdf(project_id):
         404,
     )
     return _pdf(
-        documents.render_project_final_report(project.id),
+        documents.issued_or_rendered(
+            project, lambda: documents.render_project_final_report(project.id)
+        ),
         f"{project.contract.number}-final-report.pdf",
     )
 
@@ -95,6 +97,8 @@ def evaluation_report_pdf(evaluation_id):
     deny_unless(evaluation.scored_at is not None and can_see_scores(current_user, evaluation), 404)
     criteria = criteria_of(evaluation.project.call_id, evaluation.kind)
     return _pdf(
-        documents.render_evaluation_report(evaluation, criteria),
+        documents.issued_or_rendered(
+            evaluation, lambda: documents.render_evaluation_report(evaluation, criteria)
+        ),
         f"evaluation-{evaluation.id}.pdf",
     )
