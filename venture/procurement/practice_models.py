@@ -122,9 +122,7 @@ class TenderFailure(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
-    tender = relationship(
-        "Tender", backref=sa.orm.backref("failure", uselist=False, lazy="select")
-    )
+    tender = relationship("Tender", backref=sa.orm.backref("failure", uselist=False, lazy="select"))
     announcement = relationship("Announcement")
     successor_call = relationship("Call")
     approval = relationship("StoredFile")
