@@ -130,7 +130,7 @@ def respond_to_opening(tender, *, answer, reason, actor):
         answer=answer,
         reason=reason if answer == OpeningAnswer.OBJECTED else None,
         responded_at=now(),
-        responded_by_id=actor.id,
+        responded_by=actor,
     )
     db.session.add(response)
     audit.record(
@@ -171,7 +171,7 @@ def answer_objection(response, *, reply, actor):
         raise OpeningError(
             _("The text is longer than %(max)d characters.", max=REASON_MAX), "reply"
         )
-    response.reply, response.replied_at, response.replied_by_id = reply, now(), actor.id
+    response.reply, response.replied_at, response.replied_by = reply, now(), actor
     audit.record(
         "opening.answer",
         response,
