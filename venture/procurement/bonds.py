@@ -27,7 +27,7 @@ from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today, now, to_local
-from venture.core.workdays import add_working_days
+from venture.core.workdays import _all_overrides, _nth_working_day, add_working_days
 from venture.extensions import db
 from venture.procurement.enums import AwardState
 from venture.procurement.permissions import UNOPENED, is_bidder_member
@@ -226,18 +226,61 @@ def refund_due_after(day):
     return add_working_days(day, REFUND_WORKING_DAYS)
 
 
-def _tender_award(tender):
-    from venture.procurement.models import Award
-
-    return db.session.scalar(
-        select(Award).where(Award.call_id == tender.call_id, Award.state == AwardState.FINAL)
-    )
-
-
-def _contract_signed_on(award):
+def refund_bases(bonds):
+    """{bond.id: RefundBasis or None} for many bonds in three queries (failures, final
+    awards, the winners' contracts), whatever their number."""
     from venture.contracts.models import Contract
+    from venture.procurement.models import Award
+    from venture.procurement.practice_models import TenderFailure
 
-    contract = db.session.scalar(select(Contract).where(Contract.award_id == award.id))
+    bonds = list(bonds)
+    if not bonds:
+        return {}
+    tender_ids = {b.bid.tender_id for b in bonds}
+    call_ids = {b.bid.tender.call_id for b in bonds}
+    failures = {
+        f.tender_id: f
+        for f in db.session.scalars(
+            select(TenderFailure).where(TenderFailure.tender_id.in_(tender_ids))
+        )
+    }
+    awards = {
+        a.call_id: a
+        for a in db.session.scalars(
+            select(Award).where(Award.call_id.in_(call_ids), Award.state == AwardState.FINAL)
+        )
+    }
+    contracts = (
+        {
+            c.award_id: c
+            for c in db.session.scalars(
+                select(Contract).where(Contract.award_id.in_([a.id for a in awards.values()]))
+            )
+        }
+        if awards
+        else {}
+    )
+    bases = {}
+    for bond in bonds:
+        bid = bond.bid
+        failure = failures.get(bid.tender_id)
+        award = awards.get(bid.tender.call_id)
+        if failure is not None:
+            basis = RefundBasis(to_local(failure.declared_at).date(), str(_l("the tender failed")))
+        elif award is None or award.final_at is None:
+            basis = None
+        elif award.bid_id == bid.id:
+            signed = _signed_on(contracts.get(award.id))
+            basis = RefundBasis(signed, str(_l("the contract was signed"))) if signed else None
+        else:
+            basis = RefundBasis(
+                to_local(award.final_at).date(), str(_l("the award notice was issued"))
+            )
+        bases[bond.id] = basis
+    return bases
+
+
+def _signed_on(contract):
     if contract is None:
         return None
     if contract.signed_on is not None:
@@ -249,24 +292,23 @@ def _contract_signed_on(award):
 
 def refund_basis(bond):
     """From which event the refund is counted, or None while the bond is still held."""
-    bid = bond.bid
-    tender = bid.tender
-    failure = tender.failure
-    if failure is not None:
-        return RefundBasis(to_local(failure.declared_at).date(), str(_l("the tender failed")))
-    award = _tender_award(tender)
-    if award is None or award.final_at is None:
-        return None
-    if award.bid_id == bid.id:
-        signed = _contract_signed_on(award)
-        return RefundBasis(signed, str(_l("the contract was signed"))) if signed else None
-    return RefundBasis(to_local(award.final_at).date(), str(_l("the award notice was issued")))
+    return refund_bases([bond])[bond.id]
 
 
 def refund_due(bond):
     """The last day to refund the bond, or None while it is still held."""
     basis = refund_basis(bond)
     return refund_due_after(basis.day) if basis else None
+
+
+def refund_dues(bonds):
+    """{bond.id: last refund day or None} for many bonds (a fixed number of queries: admin's
+    working-day corrections are read once, not once per bond)."""
+    overrides = _all_overrides()
+    return {
+        bond_id: _nth_working_day(basis.day, REFUND_WORKING_DAYS, overrides) if basis else None
+        for bond_id, basis in refund_bases(bonds).items()
+    }
 
 
 def bonds_to_refund():
@@ -279,7 +321,8 @@ def bonds_to_refund():
         .options(selectinload(BidBond.bid).selectinload(Bid.tender))
         .order_by(BidBond.id)
     ).all()
-    return [(bond, refund_due(bond)) for bond in bonds]
+    dues = refund_dues(bonds)
+    return [(bond, dues[bond.id]) for bond in bonds]
 
 
 def overdue_refunds(today=None):
@@ -316,9 +359,10 @@ def ledger_rows():
         .options(selectinload(BidBond.bid).selectinload(Bid.tender))
         .order_by(BidBond.recorded_at, BidBond.id)
     ).all()
+    dues = refund_dues(b for b in bonds if b.state in (BondState.CONFIRMED, BondState.REFUNDED))
     rows = []
     for bond in bonds:
-        due = refund_due(bond) if bond.state in (BondState.CONFIRMED, BondState.REFUNDED) else None
+        due = dues.get(bond.id)
         rows.append(
             [
                 bond.bid.tender.call.title,

@@ -9,12 +9,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
+from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
@@ -126,13 +128,15 @@ def bid_receipt(bid_id):
 @roles_required(Role.FINANCE)
 def bonds_ledger():
     """保证金台账: bonds to confirm, bonds held and their refund days, refunds made."""
-    rows = db.session.scalars(
-        select(BidBond).order_by(BidBond.recorded_at.desc(), BidBond.id.desc())
-    ).all()
-    dues = {b.id: bonds.refund_due(b) for b in rows if b.state == BondState.CONFIRMED}
+    page = paginate(
+        select(BidBond)
+        .options(selectinload(BidBond.bid).selectinload(Bid.tender))
+        .order_by(BidBond.recorded_at.desc(), BidBond.id.desc())
+    )
+    dues = bonds.refund_dues(b for b in page.items if b.state == BondState.CONFIRMED)
     return render_template(
         "procurement/bonds_ledger.html",
-        bonds=rows,
+        page=page,
         dues=dues,
         today=local_today(),
         reason_form=ReasonForm(formdata=None),
@@ -180,6 +184,9 @@ def bond_action(bid_id, action):
     return redirect(url_for("procurement.bonds_ledger"))
 
 
+HOME_OVERDUE_SHOWN = 5
+
+
 @home_panel(Role.FINANCE, "procurement/panel_finance_bonds.html")
 def _bonds_waiting(_user):
     from sqlalchemy import func
@@ -187,7 +194,12 @@ def _bonds_waiting(_user):
     to_confirm = db.session.scalar(
         select(func.count()).select_from(BidBond).where(BidBond.state == BondState.RECORDED)
     )
-    return {"bonds_to_confirm": to_confirm, "overdue_refunds": bonds.overdue_refunds()}
+    overdue = bonds.overdue_refunds()
+    return {
+        "bonds_to_confirm": to_confirm,
+        "overdue_count": len(overdue),
+        "overdue_refunds": overdue[:HOME_OVERDUE_SHOWN],
+    }
 
 
 @bp.cli.command("remind-bonds")
