@@ -153,3 +153,22 @@ def test_bond_ledger_xlsx_lists_each_bond_with_its_refund_due_day():
     assert len(rows) == 4
     assert rows[2][1] == made[1].organization.name
     assert (rows[2][4], rows[2][6], rows[2][9]) == (2000, "已确认收到", "2026年10月13日")
+
+
+def test_overdue_refunds_are_reported_by_the_command_and_on_finance_home(app, client, login):
+    import time_machine
+
+    from venture.notifications.models import Notification
+
+    _tender, made, finance = _awarded_tender()
+    with time_machine.travel(datetime(2026, 10, 14, 2, 0, tzinfo=UTC), tick=False):
+        result = app.test_cli_runner().invoke(args=["procurement", "remind-bonds"])
+        assert result.exit_code == 0, result.output
+        lines = result.output.strip().splitlines()
+        assert lines[-1] == "2 bid bond refunds overdue."
+        assert lines[0].split("\t")[1:] == [made[1].organization.name, "2000.00", "2026-10-13"]
+        notice = db.session.query(Notification).filter_by(user_id=finance.id).one()
+        assert notice.subject == "逾期未退还的投标保证金：2笔"
+        login(finance)
+        home = client.get("/").get_data(as_text=True)
+        assert "逾期未退还：2笔" in home and "应于2026年10月13日前退还" in home

@@ -62,3 +62,14 @@ def test_saving_a_tender_with_a_holiday_opening_shows_the_warning(client, login)
         assert response.status_code == 200
         assert "开标时间在2027年1月1日，即元旦：法定节假日，不是工作日。" in page
         assert "投标截止时间在" not in page
+
+
+def test_the_tender_page_keeps_the_holiday_warning_for_staff(client, login):
+    with time_machine.travel(DECEMBER, tick=False):
+        staff = factories.user(Role.STAFF)
+        tender = helpers.tender_call(staff=staff, deadline_days=30)
+        tender.opening_at = from_local(datetime(2027, 1, 1, 9, 30))
+        db.session.commit()
+        login(staff)
+        page = client.get(f"/tenders/{tender.id}").get_data(as_text=True)
+        assert "开标时间在2027年1月1日，即元旦：法定节假日，不是工作日。" in page

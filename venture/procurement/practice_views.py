@@ -21,6 +21,7 @@ from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.procurement import bonds, conflicts, failure, opening, operations
+from venture.procurement.dates import tender_date_warnings
 from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Tender
 from venture.procurement.permissions import can_oversee_procurement, is_bidder_member
@@ -44,6 +45,11 @@ def _is_bidder_member(user, bid):
 def _opening_blocker(tender):
     """Why the evaluation cannot start (an unanswered objection, a failure), for pages."""
     return opening.evaluation_blocker(tender) if tender.is_opened else None
+
+
+@bp.app_template_global("tender_date_warnings")
+def _tender_date_warnings(tender):
+    return tender_date_warnings(tender)
 
 
 @bp.app_template_global("tender_failure_condition")
