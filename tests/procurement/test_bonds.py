@@ -172,3 +172,42 @@ def test_overdue_refunds_are_reported_by_the_command_and_on_finance_home(app, cl
         login(finance)
         home = client.get("/").get_data(as_text=True)
         assert "逾期未退还：2笔" in home and "应于2026年10月13日前退还" in home
+
+
+def test_bidder_records_the_bond_and_finance_confirms_it_through_the_pages(client, login):
+    from tests.pdf_bytes import MINIMAL_PDF
+
+    tender = bonded_tender()
+    bid = helpers.bid(tender, "95000.00")
+    login(bid.member)
+    response = client.post(
+        f"/bids/{bid.id}/bond",
+        data={
+            "form": "guarantee",
+            "amount": "2000.00",
+            "reference": "BH-2026-0098",
+            "proof": (io.BytesIO(MINIMAL_PDF), "保函.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (bid.bond.state, bid.bond.amount, bid.bond.proof.original_name) == (
+        BondState.RECORDED,
+        Decimal("2000.00"),
+        "保函.pdf",
+    )
+    missing = client.post(
+        f"/bids/{bid.id}/bond",
+        data={"form": "transfer", "amount": "2000.00", "reference": "HX-1"},
+        content_type="multipart/form-data",
+    )
+    assert missing.status_code == 400
+    assert "请上传银行转账回单或保函。" in missing.get_data(as_text=True)
+    client.post("/logout")
+    finance = login(factories.user(Role.FINANCE))
+    ledger = client.get("/finance/bonds").get_data(as_text=True)
+    assert bid.organization.name in ledger and "BH-2026-0098" in ledger
+    assert client.post(f"/finance/bids/{bid.id}/bond/confirm").status_code == 302
+    db.session.expire_all()
+    assert (bid.bond.state, bid.bond.confirmed_by_id) == (BondState.CONFIRMED, finance.id)
