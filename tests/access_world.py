@@ -37,6 +37,8 @@ from venture.payments.models import ExportJob
 from venture.procurement import operations as tenders
 from venture.procurement.enums import AwardState, DesignationReason
 from venture.procurement.models import Award
+from venture.procurement.practice_enums import BondForm
+from venture.procurement.practice_models import BidBond
 from venture.review import operations as panels
 from venture.review.enums import AffiliationKind
 
@@ -217,6 +219,18 @@ def build():
     tender = procurement.published_tender(staff=staff)
     bid_a = procurement.bid(tender, "100000.00", organization=org_a)
     procurement.bid(tender, "105000.00", organization=org_b)
+    # A's bid bond, recorded and waiting for finance (its proof: A and finance only)
+    db.session.add(
+        BidBond(
+            bid=bid_a,
+            form=BondForm.TRANSFER,
+            amount=Decimal("2000.00"),
+            reference="HX2026093000017",
+            proof=store_bytes(MINIMAL_PDF, name="转账回单.pdf", content_type="application/pdf"),
+            recorded_at=now(),
+            recorded_by_id=bid_a.member.id,
+        )
+    )
     procurement.opened(tender, staff)
     tenders.check_compliance(tender, actor=staff)
     others = [review.expert(staff=staff) for _ in range(3)]

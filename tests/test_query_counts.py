@@ -535,3 +535,60 @@ def test_notifications_inbox_is_bounded_and_paginated(client, login, make, page_
             )
 
     bounded(client, "notifications inbox", "/inbox", grow, listed=page_size)
+
+
+def _bonds_grower(make):
+    """A finalised tender whose unsuccessful bidders' confirmed bonds are overdue for refund;
+    grow(n) adds n more such bonds (each with its own organization and bid)."""
+    from tests.procurement import helpers as tenders
+    from tests.procurement.practice_helpers import bonded_tender, pay_bond
+    from venture.orgs.models import Organization
+    from venture.procurement.enums import AwardState
+    from venture.procurement.models import Award
+
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    tender = bonded_tender(staff=staff)
+    seed = tenders.bid(tender, "95000.00")
+    bond = pay_bond(seed, finance=finance)
+    bond.reference = "QC0"
+    winner = tenders.bid(tender, "90000.00")
+    db.session.add(
+        Award(
+            call_id=tender.call_id,
+            organization_id=winner.organization_id,
+            bid_id=winner.id,
+            route=tender.call.route,
+            amount=winner.price,
+            state=AwardState.FINAL,
+            final_at=now() - timedelta(days=30),
+            created_by_id=staff.id,
+        )
+    )
+    db.session.commit()
+    org = db.session.get(Organization, seed.organization_id)
+
+    def grow(n):
+        for _ in range(n):
+            k = next(_n)
+            other = clone(org, name=f"投标组织QC{k}", credit_code=f"QZ{k:016d}")
+            bid = clone(seed, organization=other)
+            clone(bond, bid=bid, reference=f"QC{k}")
+
+    return finance, grow
+
+
+def test_bid_bond_ledger_is_bounded_and_paginated(client, login, make, page_size):
+    """The bond ledger (保证金台账): refund days in a fixed number of statements."""
+    finance, grow = _bonds_grower(make)
+    login(finance)
+    bounded(client, "bond ledger", "/finance/bonds", grow, listed=page_size, start=1)
+
+
+def test_finance_home_with_overdue_refunds_is_bounded(client, login, make):
+    """Finance's home lists the first overdue refunds and counts the others."""
+    finance, grow = _bonds_grower(make)
+    login(finance)
+    bounded(client, "finance home (overdue refunds)", "/", grow, start=1)
+    page = client.get("/").get_data(as_text=True)
+    assert marked(page, "投标组织QC") == 4  # and the first bidder's, made before growing
+    assert "逾期未退还：500笔" in page

@@ -57,6 +57,12 @@ from venture.procurement.models import (  # noqa: F401
     Tender,
     TenderQuestion,
 )
+from venture.procurement.practice_models import (  # noqa: F401
+    BidBond,
+    BidConflictDeclaration,
+    OpeningResponse,
+    TenderFailure,
+)
 from venture.reference.models import Community, ServiceCategory, Street  # noqa: F401
 from venture.review.models import (  # noqa: F401
     Panel,

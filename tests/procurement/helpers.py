@@ -12,6 +12,7 @@ from venture.auth.enums import Role
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.procurement import operations
+from venture.procurement.conflicts import declare_no_tie
 from venture.procurement.enums import EvaluationMethod, TenderMethod
 from venture.review import operations as review
 
@@ -151,6 +152,7 @@ def evaluated(tender, bids_scores, staff=None):
             if made.state.value != "compliant":
                 continue
             for e in experts:
+                declare_no_tie(made, reviewer=e, actor=e.user)
                 sheet = operations.sheet_for(made, e)
                 entries = {c.id: (str(s), "") for c, s in zip(criteria, scores, strict=True)}
                 operations.submit_bid_sheet(

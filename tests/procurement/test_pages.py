@@ -97,6 +97,7 @@ def test_a_whole_tender_page_by_page(client, login, make):
     criteria = criteria_of(tender.call_id)
     sheet_url = f"/review/tenders/bids/{bids[0].id}"
     assert bids[0].organization.name in _text(client, sheet_url)
+    client.post(f"{sheet_url}/no-conflict")  # 回避声明 before the sheet opens
     response = client.post(
         sheet_url,
         data={f"score-{criteria[0].id}": "45", f"score-{criteria[1].id}": "20", "action": "submit"},
@@ -108,6 +109,7 @@ def test_a_whole_tender_page_by_page(client, login, make):
     for e in experts:
         _as(client, login, e.user)
         for made in bids[:2]:
+            client.post(f"/review/tenders/bids/{made.id}/no-conflict")
             response = client.post(
                 f"/review/tenders/bids/{made.id}",
                 data={

@@ -82,9 +82,11 @@ def test_a_member_with_submitted_sheets_cannot_step_back():
     operations.form_tender_panel(
         tender, member_ids=[e.id for e in members], reserve_ids=[], actor=staff
     )
+    from venture.procurement.conflicts import declare_no_tie
     from venture.review.operations import criteria_of
 
     criteria = criteria_of(tender.call_id)
+    declare_no_tie(bids[0], reviewer=members[0], actor=members[0].user)
     sheet = operations.sheet_for(bids[0], members[0])
     operations.submit_bid_sheet(
         sheet,

@@ -12,6 +12,7 @@ class AnnouncementKind(StrEnum):
     REVIEW_RESULT = "review_result"  # 评审结果公示
     DESIGNATION = "designation"  # 定向购买公示
     TENDER_RESULT = "tender_result"  # 中标结果公示
+    TENDER_FAILED = "tender_failed"  # 废标公告
     EVALUATION_RESULT = "evaluation_result"  # 评估结果公示
 
     @property
@@ -21,6 +22,7 @@ class AnnouncementKind(StrEnum):
             AnnouncementKind.REVIEW_RESULT: _l("Review result"),
             AnnouncementKind.DESIGNATION: _l("Targeted purchase designation"),
             AnnouncementKind.TENDER_RESULT: _l("Tender result"),
+            AnnouncementKind.TENDER_FAILED: _l("Failed tender (废标)"),
             AnnouncementKind.EVALUATION_RESULT: _l("Evaluation result"),
         }[self]
 

@@ -69,6 +69,7 @@ DOCUMENT_TYPES = {
     AnnouncementKind.REVIEW_RESULT: "awardNotice",
     AnnouncementKind.DESIGNATION: "awardNotice",
     AnnouncementKind.TENDER_RESULT: "awardNotice",
+    AnnouncementKind.TENDER_FAILED: "cancellationDetails",
     AnnouncementKind.EVALUATION_RESULT: "evaluationReports",
 }
 MILESTONE_STATUS = {"done": "met", "delayed": "notMet"}  # the others are still scheduled

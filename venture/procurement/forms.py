@@ -106,6 +106,9 @@ class TenderForm(FlaskForm):
         _l("Opening time (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     opening_place = StringField(_l("Opening place"), validators=[Length(max=200)])
+    bond_amount = StringField(
+        _l("Bid bond (¥, empty for none)"), validators=[Optional(), positive_amount]
+    )
 
     def validate_price_weight(self, field):
         if self.evaluation.data == EvaluationMethod.COMPREHENSIVE.value:

@@ -146,6 +146,8 @@ class Tender(TimestampMixin, db.Model):
     required_documents: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     opening_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     opening_place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    # 投标保证金: at most 2% of the budget (实施条例 第三十三条); None when none is required
+    bond_amount: Mapped[Decimal | None] = mapped_column(Money())
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     opening_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
@@ -170,6 +172,7 @@ class Tender(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("budget_ceiling > 0", name="ceiling_positive"),
         sa.CheckConstraint("price_weight >= 0 AND price_weight <= 100", name="weight_range"),
+        sa.CheckConstraint("bond_amount IS NULL OR bond_amount > 0", name="bond_positive"),
     )
 
     @property
@@ -364,3 +367,7 @@ class BidScore(db.Model):
         sa.UniqueConstraint("sheet_id", "criterion_id", name="uq_bid_score_sheet_id_criterion_id"),
         sa.CheckConstraint("score IS NULL OR score >= 0", name="score_not_negative"),
     )
+
+
+# the tender-practice records (bonds, opening answers, failures) add backrefs to Bid and Tender
+from venture.procurement import practice_models  # noqa: E402, F401

@@ -38,7 +38,7 @@ from venture.documents.enums import DocumentKind
 from venture.documents.operations import issue_pdf
 from venture.extensions import db
 from venture.notifications.operations import notify, staff_users
-from venture.procurement import rules, scoring
+from venture.procurement import bonds, rules, scoring
 from venture.procurement.enums import (
     AwardState,
     BidSheetState,
@@ -379,6 +379,7 @@ TENDER_FIELDS = (
     "required_documents",
     "opening_at",
     "opening_place",
+    "bond_amount",
 )
 
 
@@ -402,6 +403,9 @@ def _check_tender(call, values):
         )
     if values["opening_at"] < values["bid_deadline"]:
         errors["opening_at"] = _("The bids are opened at or after the bid deadline.")
+    bond = bonds.bond_amount_refusal(values.get("bond_amount"), call.total_budget)
+    if bond:
+        errors["bond_amount"] = bond
     if values["evaluation"] == EvaluationMethod.COMPREHENSIVE and not (
         0 < values["price_weight"] <= 100
     ):
@@ -417,6 +421,7 @@ def save_tender(call, values, *, actor):
         raise ProcurementError(_("You are not allowed to do this."))
     if call.stage != CallStage.DRAFT:
         raise ProcurementError(_("A published tender cannot be changed; publish a clarification."))
+    values = {"bond_amount": None, **values}
     _check_tender(call, values)
     if values["evaluation"] == EvaluationMethod.LOWEST_PRICE:
         values = {**values, "price_weight": Decimal("0")}
@@ -716,8 +721,17 @@ def submitted_count(tender):
 
 
 def render_opening_record(tender, bids):
+    from venture.procurement.opening import responses_of
+
     with force_locale("zh_CN"):
-        return render_pdf("pdf/tender_opening.html", tender=tender, call=tender.call, bids=bids)
+        return render_pdf(
+            "pdf/tender_opening.html",
+            tender=tender,
+            call=tender.call,
+            bids=bids,
+            responses=responses_of(tender) if tender.is_opened else [],
+            bond_amount=tender.bond_amount,
+        )
 
 
 def open_tender(tender, *, actor):
@@ -784,10 +798,15 @@ def open_tender(tender, *, actor):
 
 
 def _require_evaluating(tender):
+    from venture.procurement.opening import evaluation_blocker
+
     if not tender.is_opened:
         raise ProcurementError(_("Open the bids first."))
     if tender.scored_at is not None:
         raise ProcurementError(_("The bids are scored; the evaluation is closed."))
+    blocker = evaluation_blocker(tender)
+    if blocker:
+        raise ProcurementError(blocker)
 
 
 def check_compliance(tender, *, actor):
@@ -1045,6 +1064,11 @@ def _check_sheet(sheet, actor):
         raise ProcurementError(_("Only compliant bids are scored."))
     if sheet.state != BidSheetState.DRAFT:
         raise ProcurementError(_("This sheet is submitted and final."))
+    from venture.procurement.conflicts import undeclared_refusal
+
+    undeclared = undeclared_refusal(sheet.bid, sheet.reviewer)
+    if undeclared:
+        raise ProcurementError(undeclared)
 
 
 def save_bid_sheet(sheet, *, entries, overall_comment, actor):

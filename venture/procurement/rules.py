@@ -179,6 +179,11 @@ def compliance_reasons(bid):
     for label in tender.document_names:
         if bid.attachment_for(label) is None:
             reasons.append(_("Required document missing: %(label)s.", label=label))
+    from venture.procurement.bonds import bond_compliance_reason
+
+    bond = bond_compliance_reason(bid)
+    if bond:
+        reasons.append(bond)
     return reasons
 
 

@@ -38,6 +38,8 @@ from venture.home.views import home_panel
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
 from venture.procurement import operations, rules
+from venture.procurement.conflicts import has_declared
+from venture.procurement.dates import tender_date_warnings
 from venture.procurement.enums import (
     BidSheetState,
     BidState,
@@ -413,6 +415,7 @@ def tender_edit(call_id):
                 "bid_deadline": _local_naive(call.closes_at),
                 "opening_at": _local_naive(tender.opening_at),
                 "opening_place": tender.opening_place,
+                "bond_amount": str(tender.bond_amount) if tender.bond_amount else "",
             }
         form = TenderForm(formdata=None, data=data)
     else:
@@ -432,6 +435,7 @@ def tender_edit(call_id):
             "bid_deadline": from_local(form.bid_deadline.data),
             "opening_at": from_local(form.opening_at.data),
             "opening_place": (form.opening_place.data or "").strip(),
+            "bond_amount": to_amount(form.bond_amount.data) if form.bond_amount.data else None,
         }
         try:
             tender = operations.save_tender(call, values, actor=current_user)
@@ -441,6 +445,8 @@ def tender_edit(call_id):
         else:
             db.session.commit()
             flash(_("The tender details are saved."), "success")
+            for warning in tender_date_warnings(tender):
+                flash(warning, "warning")
             return redirect(url_for("procurement.tender", tender_id=tender.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -839,12 +845,16 @@ def opening(tender_id):
     """开标记录: bidders, prices, submission and opening times, seal digests."""
     tender = _get(Tender, tender_id)
     deny_unless(can_view_opening_record(current_user, tender), 404)
+    from venture.procurement.practice_views import opening_context
+
+    bids = operations.opened_bids(tender)
     return render_template(
         "procurement/opening.html",
         tender=tender,
         call=tender.call,
-        bids=operations.opened_bids(tender),
-        digests={b.id: operations.seal_digest(b) for b in operations.opened_bids(tender)},
+        bids=bids,
+        digests={b.id: operations.seal_digest(b) for b in bids},
+        **opening_context(tender, current_user),
     )
 
 
@@ -1119,6 +1129,20 @@ def _bid_rows(tender):
     ]
 
 
+def localised_bid_rows(tender):
+    """The rows of the bid exports people read: Beijing times and the states in the page's
+    language (the JSON API keeps ISO UTC times and the state codes)."""
+    by_id = {b.id: b for b in operations.opened_bids(tender)}
+    return [
+        {
+            **row,
+            "submitted_at": to_local(by_id[row["id"]].submitted_at).strftime("%Y-%m-%d %H:%M:%S"),
+            "state": str(by_id[row["id"]].state.label),
+        }
+        for row in _bid_rows(tender)
+    ]
+
+
 @bp.route("/staff/tenders/<int:tender_id>/bids.csv")
 @roles_required(Role.STAFF, Role.ADMIN)
 def bids_export(tender_id):
@@ -1134,7 +1158,7 @@ def bids_export(tender_id):
             _("Bidder"),
             _("Credit code"),
             _("Price"),
-            _("Submitted at"),
+            _("Submitted at (Beijing time)"),
             _("State"),
             _("Technical score"),
             _("Price score"),
@@ -1142,7 +1166,7 @@ def bids_export(tender_id):
             _("Rank"),
         ]
     )
-    for row in _bid_rows(tender):
+    for row in localised_bid_rows(tender):
         writer.writerow([row[c] for c in EXPORT_COLUMNS])
     return send_file(
         io.BytesIO(("\ufeff" + out.getvalue()).encode()),
@@ -1248,6 +1272,15 @@ def bid_sheet(bid_id):
     deny_unless(panel is not None and operations.is_member_of(panel, current_user), 404)
     deny_unless(bid.state in SCORABLE, 404)
     profile = profile_for(current_user)
+    if not has_declared(bid, profile):
+        # 回避声明 first, as in venture-grant review: the sheet opens after it
+        return render_template(
+            "procurement/bid_declare.html",
+            bid=bid,
+            tender=tender,
+            confirm_form=ConfirmForm(),
+            reason_form=ReasonForm(formdata=None),
+        ), (400 if request.method == "POST" else 200)
     sheet = operations.existing_sheet(bid, profile)
     criteria = criteria_of(tender.call_id)
     errors = {}
@@ -1342,3 +1375,7 @@ def _procurement_work(_user):
 @home_panel(Role.REVIEWER, "procurement/panel_reviewer.html")
 def _tenders_to_score(user):
     return {"tenders": [t for t in _my_panels(user) if t.is_opened and t.scored_at is None]}
+
+
+# tender practice (bonds, receipts, the opening online, failed tenders) registers its pages here
+from venture.procurement import practice_views  # noqa: E402, F401
