@@ -1,7 +1,7 @@
 """tender practice: bid bonds, opening answers, failed tenders, bid conflict declarations
 
 Revision ID: i24_practice
-Revises: cc03caac64a8
+Revises: i20_signed_documents
 Create Date: 2026-12-07 06:31:15.994938
 
 """
@@ -13,7 +13,7 @@ import venture.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'i24_practice'
-down_revision = 'cc03caac64a8'
+down_revision = 'i20_signed_documents'
 branch_labels = None
 depends_on = None
 
