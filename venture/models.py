@@ -40,6 +40,7 @@ from venture.delivery.models import (  # noqa: F401
     ReportingPlan,
     ReportReminder,
 )
+from venture.delivery.settlement import SurplusSettlement  # noqa: F401
 from venture.evaluation.models import Evaluation, EvaluationCriterion, EvaluationScore  # noqa: F401
 from venture.notifications.models import Notification  # noqa: F401
 from venture.orgs.models import Invitation, Organization  # noqa: F401
