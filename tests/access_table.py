@@ -177,6 +177,8 @@ WEB_TABLE = {
     "payments.ledger_csv":                    "L  F  F  +  +  F  F  F  F  F  F  F  F",
     "payments.ledger_xlsx":                   "L  F  F  +  +  F  F  F  F  F  F  F  F",
     "payments.meet_condition":                "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "payments.request_override":              "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "payments.confirm_override":              "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "payments.pay":                           "L  F  F  F  +  F  F  F  F  F  F  F  F",
     # procurement                            an A  B  st fi rv rx rc ev ex cm cx ad
     "procurement.api_bids":                   "L  F  F  +  F  F  F  F  F  F  F  F  +",

@@ -1,6 +1,6 @@
 """Phases gate the work: nothing of a call's panel work happens before its deadline."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from venture.review import results
 from venture.review.enums import Aggregation
 from venture.roadshow import operations as roadshow_ops
 
-DEADLINE = datetime(2026, 12, 20, 9, 0, tzinfo=timezone.utc)  # 17:00 in Asia/Shanghai
+DEADLINE = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)  # 17:00 in Asia/Shanghai
 MESSAGE = (
     "“{title}”的申报截止时间为 2026年12月20日 17:00；评审工作（评分、排名、拟资助方案、"
     "结果公示、路演）须在申报截止后开始。"
@@ -24,7 +24,7 @@ MESSAGE = (
 
 @pytest.fixture
 def before_deadline():
-    with time_machine.travel(datetime(2026, 12, 7, 2, 0, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 7, 2, 0, tzinfo=UTC), tick=False):
         yield
 
 
@@ -92,8 +92,8 @@ def test_the_public_call_page_shows_the_phase(make, client, before_deadline):
     assert call_phase(scene.call).key == "applications"
     page = client.get(f"/calls/{scene.call.id}").get_data(as_text=True)
     assert (
-        '<span class="badge text-bg-light border" id="call-phase" data-phase="applications">征集中</span>'
-        in page
+        '<span class="badge text-bg-light border" id="call-phase" '
+        'data-phase="applications">征集中</span>' in page
     )
     with time_machine.travel(DEADLINE + timedelta(days=1), tick=False):
         assert call_phase(scene.call).key == "review"
