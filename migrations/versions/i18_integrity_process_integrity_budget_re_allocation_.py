@@ -38,7 +38,7 @@ def upgrade():
     sa.CheckConstraint("kind != 'none' OR surplus = 0", name=op.f('ck_surplus_settlement_none_without_surplus')),
     sa.CheckConstraint("kind != 'returned' OR receipt_id IS NOT NULL", name=op.f('ck_surplus_settlement_returned_receipt')),
     sa.CheckConstraint("kind = 'none' OR surplus > 0", name=op.f('ck_surplus_settlement_kind_with_surplus')),
-    sa.CheckConstraint('surplus = paid - spent AND surplus >= 0', name=op.f('ck_surplus_settlement_surplus_reconciled')),
+    sa.CheckConstraint('ROUND((paid - spent - surplus) * 100) = 0 AND surplus >= 0', name=op.f('ck_surplus_settlement_surplus_reconciled')),
     sa.ForeignKeyConstraint(['document_id'], ['stored_file.id'], name=op.f('fk_surplus_settlement_document_id_stored_file')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_surplus_settlement_project_id_project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['receipt_id'], ['stored_file.id'], name=op.f('fk_surplus_settlement_receipt_id_stored_file')),

@@ -65,7 +65,10 @@ class SurplusSettlement(TimestampMixin, db.Model):
     recorded_by = relationship("User")
 
     __table_args__ = (
-        sa.CheckConstraint("surplus = paid - spent AND surplus >= 0", name="surplus_reconciled"),
+        # in cents: SQLite keeps NUMERIC as floating point
+        sa.CheckConstraint(
+            "ROUND((paid - spent - surplus) * 100) = 0 AND surplus >= 0", name="surplus_reconciled"
+        ),
         sa.CheckConstraint("kind != 'none' OR surplus = 0", name="none_without_surplus"),
         sa.CheckConstraint("kind = 'none' OR surplus > 0", name="kind_with_surplus"),
         sa.CheckConstraint("kind != 'returned' OR receipt_id IS NOT NULL", name="returned_receipt"),
