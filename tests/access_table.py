@@ -94,6 +94,8 @@ WEB_TABLE = {
     "community.supervise":                    "L  F  F  F  F  F  F  F  F  F  +  N  F",
     "community.survey":                       "+  +  +  +  +  +  +  +  +  +  +  +  +",
     # contracts                              an A  B  st fi rv rx rc ev ex cm cx ad
+    "contracts.budget_table":                 "L  +  N  +  +  N  N  N  N  N  N  N  N",
+    "contracts.confirm_budget":               "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.confirm_signature":            "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.decide":                       "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.document_pdf":                 "L  +  N  +  +  F  F  F  F  F  F  F  F",

@@ -139,3 +139,36 @@ def test_contract_issue_is_refused_outside_demo_mode_with_placeholder_party_a(ap
     finally:
         app.config["DEMO_MODE"] = True
         app.config.pop("CONTRACT_PARTY_A", None)
+
+
+def test_the_organization_reallocates_on_the_budget_page_and_staff_confirm(make, client, login):
+    contract, staff, member = cut_contract(make)
+    login(member)
+    page = client.get(f"/contracts/{contract.id}/budget").get_data(as_text=True)
+    assert "申报书中的申请金额（历史记录）" in page
+    response = client.post(
+        f"/contracts/{contract.id}/budget",
+        data={"amount-personnel": "60000.00", "amount-activities": "56200.01"},
+    )
+    assert response.status_code == 400
+    assert "各科目合计为 ¥116,200.01，须等于资助金额 ¥116,200.00。" in response.get_data(
+        as_text=True
+    )
+    response = client.post(
+        f"/contracts/{contract.id}/budget",
+        data={"amount-personnel": "60000.00", "amount-activities": "56200.00"},
+    )
+    assert response.status_code == 302
+    assert client.post(f"/contracts/{contract.id}/budget/confirm").status_code == 403
+    client.post("/logout")
+    login(staff)
+    assert client.post(f"/contracts/{contract.id}/budget/confirm").status_code == 302
+    db.session.refresh(contract)
+    assert contract.budget_allocation == [
+        {"category": "personnel", "amount": "60000.00"},
+        {"category": "activities", "amount": "56200.00"},
+    ]
+    assert (contract.budget_proposed_by_id, contract.budget_confirmed_by_id) == (
+        member.id,
+        staff.id,
+    )

@@ -505,3 +505,6 @@ def _applicant_figures(user):
         )
     ).all()
     return {"contracts": contracts, "to_sign": to_sign}
+
+
+from venture.contracts import budget_views  # noqa: E402, F401  (its routes on this blueprint)

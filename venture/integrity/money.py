@@ -68,17 +68,6 @@ def budget_refusal(contract):
     )
 
 
-def installments_refusal(contract):
-    total = sum((i.amount for i in contract.installments), ZERO)
-    if contract.installments and total != contract.amount:
-        return _l(
-            "The installments add up to %(total)s, not the contract amount %(amount)s.",
-            total=format_yuan(total),
-            amount=format_yuan(contract.amount),
-        )
-    return None
-
-
 # ── the whole-database checks ──────────────────────────────────────────────────────────────
 
 
