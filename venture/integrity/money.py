@@ -89,27 +89,28 @@ def check_award_equals_contract():
         )
 
 
+def _cents(value):
+    """A SUM read back as Decimal to the cent (SQLite sums NUMERIC as floating point)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 @register_check("money.installments_equal_contract")
 def check_installments_equal_contract():
     from venture.contracts.models import Contract
     from venture.payments.models import Installment
 
-    total = (
-        sa.select(sa.func.coalesce(sa.func.sum(Installment.amount), 0))
-        .where(Installment.contract_id == Contract.id)
-        .scalar_subquery()
-    )
     rows = db.session.execute(
-        sa.select(Contract.id, Contract.amount, total).where(
-            sa.exists().where(Installment.contract_id == Contract.id), total != Contract.amount
-        )
+        sa.select(Contract.id, Contract.amount, sa.func.sum(Installment.amount))
+        .join(Installment, Installment.contract_id == Contract.id)
+        .group_by(Contract.id, Contract.amount)
     ).all()
     for contract_id, amount, installments in rows:
-        yield Finding(
-            "money.installments_equal_contract",
-            f"contract {contract_id}",
-            f"installments add up to {installments}, the contract amount is {amount}",
-        )
+        if _cents(installments) != _cents(amount):
+            yield Finding(
+                "money.installments_equal_contract",
+                f"contract {contract_id}",
+                f"installments add up to {_cents(installments)}, the contract amount is {amount}",
+            )
 
 
 @register_check("money.budget_table_equals_contract")
@@ -139,16 +140,15 @@ def check_budget_table():
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment
 
-    paid = sa.func.sum(Payment.amount)
     rows = db.session.execute(
-        sa.select(Installment.id, Installment.amount, paid)
+        sa.select(Installment.id, Installment.amount, sa.func.sum(Payment.amount))
         .join(Payment, Payment.installment_id == Installment.id)
         .group_by(Installment.id, Installment.amount)
-        .having(paid > Installment.amount)
     ).all()
     for installment_id, amount, total in rows:
-        yield Finding(
-            "money.payments_within_installment",
-            f"installment {installment_id}",
-            f"paid {total}, more than its amount {amount}",
-        )
+        if _cents(total) > _cents(amount):
+            yield Finding(
+                "money.payments_within_installment",
+                f"installment {installment_id}",
+                f"paid {_cents(total)}, more than its amount {amount}",
+            )

@@ -48,7 +48,7 @@ def set_condition_met(installment, *, actor, reason):
     from venture.integrity.conditions import condition_refusal
 
     refusal = condition_refusal(installment)
-    if refusal:
+    if refusal and installment.contract.is_active:
         raise PaymentRefused(refusal)
     _meet(installment, actor=actor, reason=reason)
 
