@@ -113,6 +113,7 @@ WEB_TABLE = {
     "delivery.add_document":                  "L  +  N  +  F  F  F  F  F  F  F  F  F",
     "delivery.archive":                       "L  +  N  +  +  N  N  N  N  N  N  N  N",
     "delivery.close":                         "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "delivery.settle":                        "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "delivery.decide_change":                 "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "delivery.decide_report":                 "L  F  F  +  F  F  F  F  F  F  F  F  F   report_id=submitted_report",
     "delivery.report#submitted":              "L  +  N  +  +  N  N  N  +  N  N  N  N   report_id=submitted_report",

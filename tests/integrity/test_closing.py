@@ -138,3 +138,17 @@ def test_closing_after_settling_the_surplus_keeps_the_settlement_in_the_archive(
     )
     assert "已拨付资金¥100,000.00经审核的支出¥50,805.00结余资金¥49,195.00" in text
     assert "处理方式结余退回（附银行回单）" in text
+
+
+def test_staff_see_the_checklist_and_record_the_settlement_on_the_project_page(make, client, login):
+    project, _member, staff, _first = evaluated(make)
+    login(staff)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert '<ul class="small text-danger" id="closing-checklist">' in page
+    assert "<li>第 1 期（¥50,000.00）尚未支付</li>" in page
+    response = client.post(
+        f"/projects/{project.id}/settlement", data={"kind": "carried_over", "reason": ""}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "经审核的支出 ¥20,000.00 超过已拨付资金 ¥0.00" in page

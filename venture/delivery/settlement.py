@@ -135,7 +135,10 @@ def settle_surplus(project, *, kind, reason="", receipt=None, actor):
         raise SettlementRefused(_("The surplus is settled after the passed final evaluation."))
     if settlement_of(project) is not None:
         raise SettlementRefused(_("The surplus of this project is settled already."))
-    kind = SettlementKind(kind)
+    try:
+        kind = SettlementKind(kind)
+    except ValueError:
+        raise SettlementRefused(_("Choose what becomes of the surplus."), "kind") from None
     reason = (reason or "").strip()
     paid, spent = paid_on(project), spent_on(project)
     surplus = paid - spent
