@@ -209,8 +209,10 @@ class Lifecycle(RuleBasedStateMachine):
 
     @rule()
     def deadline_passes(self):
-        """Time moves on: the tender's deadline and opening time pass."""
-        tenders.pass_deadline(self.tender)
+        """Time moves on: the tender's deadline and opening time pass (once: an opening that
+        happened keeps its time)."""
+        if not self.tender.is_opened:
+            tenders.pass_deadline(self.tender)
 
     @precondition(lambda self: self.drafts)
     @rule(
