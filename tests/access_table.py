@@ -94,6 +94,8 @@ WEB_TABLE = {
     "community.supervise":                    "L  F  F  F  F  F  F  F  F  F  +  N  F",
     "community.survey":                       "+  +  +  +  +  +  +  +  +  +  +  +  +",
     # contracts                              an A  B  st fi rv rx rc ev ex cm cx ad
+    "contracts.budget_table":                 "L  +  N  +  +  N  N  N  N  N  N  N  N",
+    "contracts.confirm_budget":               "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.confirm_signature":            "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.decide":                       "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "contracts.document_pdf":                 "L  +  N  +  +  F  F  F  F  F  F  F  F",
@@ -115,6 +117,7 @@ WEB_TABLE = {
     "delivery.add_document":                  "L  +  N  +  F  F  F  F  F  F  F  F  F",
     "delivery.archive":                       "L  +  N  +  +  N  N  N  N  N  N  N  N",
     "delivery.close":                         "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "delivery.settle":                        "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "delivery.decide_change":                 "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "delivery.decide_report":                 "L  F  F  +  F  F  F  F  F  F  F  F  F   report_id=submitted_report",
     "delivery.report#submitted":              "L  +  N  +  +  N  N  N  +  N  N  N  N   report_id=submitted_report",
@@ -192,6 +195,8 @@ WEB_TABLE = {
     "payments.ledger_csv":                    "L  F  F  +  +  F  F  F  F  F  F  F  F",
     "payments.ledger_xlsx":                   "L  F  F  +  +  F  F  F  F  F  F  F  F",
     "payments.meet_condition":                "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "payments.request_override":              "L  F  F  +  F  F  F  F  F  F  F  F  F",
+    "payments.confirm_override":              "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "payments.pay":                           "L  F  F  F  +  F  F  F  F  F  F  F  F",
     # procurement                            an A  B  st fi rv rx rc ev ex cm cx ad
     "procurement.api_bids":                   "L  F  F  +  F  F  F  F  F  F  F  F  +",

@@ -4,15 +4,20 @@ with the platform's promises checked after every step.
 Invariants: the awards of a call stay within its budget; installments add up to their
 contract's amount; payments never exceed their installment nor their contract; no sealed bid is
 readable (predicate and staff pages) before the opening; every state change has its audit rows,
-one per transition and in order, and the audit chain verifies.
+one per transition and in order, and the audit chain verifies; every rule registered with
+`flask integrity check` (venture.integrity) finds nothing.
+
+The clock moves: it starts on a fixed day and rules move it on by calendar days and by Chinese
+working days (across weekends and holidays), so deadlines pass while the machine runs.
 """
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import g
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -37,7 +42,9 @@ from venture.core import audit
 from venture.core.files import store_bytes
 from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import local_today, now
+from venture.core.workdays import add_working_days
 from venture.extensions import db
+from venture.integrity.registry import run_checks
 from venture.payments import operations as payments
 from venture.payments.models import Installment, Payment
 from venture.procurement import operations as procurement
@@ -55,7 +62,10 @@ REFUSALS = (
     payments.PaymentRefused,
 )
 BID_PRICE = "87654.32"
-ROLES = ["staff", "finance", "admin", "reviewer", "member", "other_member"]
+ROLES = ["staff", "second_staff", "finance", "admin", "reviewer", "member", "other_member"]
+# Tuesday 2026-09-29, 10:00 in Asia/Shanghai: the National Day holidays and the 10-10 make-up
+# working day lie ahead, so moving by working days crosses them
+START = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)
 
 
 def role(right):
@@ -121,6 +131,8 @@ class Lifecycle(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
+        self.clock = time_machine.travel(START, tick=True)
+        self.moved = self.clock.start()
         _empty_tables()
         self.client = self._app.test_client()
         self.seq = 0
@@ -134,6 +146,7 @@ class Lifecycle(RuleBasedStateMachine):
     def setup(self, budget):
         self.people = {
             "staff": factories.user(Role.STAFF),
+            "second_staff": factories.user(Role.STAFF),
             "finance": factories.user(Role.FINANCE),
             "admin": factories.user(Role.ADMIN),
         }
@@ -183,10 +196,23 @@ class Lifecycle(RuleBasedStateMachine):
         actor = factories.member(app.organization) if role == "owner" else self._who(role)
         self._do(lambda: applications.submit_application(app, actor=actor))
 
+    @rule(days=st.integers(1, 20))
+    def days_pass(self, days):
+        """Calendar days go by."""
+        self.moved.shift(timedelta(days=days))
+
+    @rule(n=st.integers(1, 8))
+    def working_days_pass(self, n):
+        """Chinese working days go by (weekends, holidays and make-up days counted)."""
+        today = local_today()
+        self.moved.shift(add_working_days(today, n) - today)
+
     @rule()
     def deadline_passes(self):
-        """Time moves on: the tender's deadline and opening time pass."""
-        tenders.pass_deadline(self.tender)
+        """Time moves on: the tender's deadline and opening time pass (once: an opening that
+        happened keeps its time)."""
+        if not self.tender.is_opened:
+            tenders.pass_deadline(self.tender)
 
     @precondition(lambda self: self.drafts)
     @rule(
@@ -302,6 +328,32 @@ class Lifecycle(RuleBasedStateMachine):
             return
         installment = data.draw(st.sampled_from(installments))
         self._do(lambda: payments.approve_release(installment, actor=self._who(role)))
+
+    @precondition(lambda self: self.contracts)
+    @rule(data=st.data(), role=role("staff"))
+    def record_condition(self, data, role):
+        """Staff say a condition holds: refused unless its event happened."""
+        installment = data.draw(st.sampled_from(self._installments() or [None]))
+        if installment is not None:
+            self._do(
+                lambda: payments.set_condition_met(
+                    installment, actor=self._who(role), reason="中期评估合格后"
+                )
+            )
+
+    @precondition(lambda self: self.contracts)
+    @rule(data=st.data(), role=role("staff"), confirm=role("second_staff"))
+    def condition_exception(self, data, role, confirm):
+        """One staff member asks for an exception, another (or anyone at random) confirms."""
+        installment = data.draw(st.sampled_from(self._installments() or [None]))
+        if installment is None:
+            return
+        self._do(
+            lambda: payments.request_condition_override(
+                installment, reason="评估机构延期", actor=self._who(role)
+            )
+        )
+        self._do(lambda: payments.confirm_condition_override(installment, actor=self._who(confirm)))
 
     @precondition(lambda self: self.contracts)
     @rule(
@@ -429,9 +481,15 @@ class Lifecycle(RuleBasedStateMachine):
         _checked, broken = audit.verify_chain()
         assert broken is None, broken.seq
 
+    @invariant()
+    def integrity_check_finds_nothing(self):
+        """Every rule of `flask integrity check` holds after every step."""
+        assert [str(f) for f in run_checks()] == []
+
     def teardown(self):
         g.__dict__.clear()
         _empty_tables()
+        self.clock.stop()
 
 
 @pytest.mark.filterwarnings("ignore")

@@ -29,8 +29,10 @@ def create_app(test_config=None):
     app.after_request(_security_headers)
 
     from venture import cli
+    from venture.integrity import cli as integrity_cli
 
     cli.register(app)
+    integrity_cli.register(app)
     return app
 
 

@@ -121,6 +121,12 @@ LOGINS = {
 }
 
 # the phase a call has reached today; venture-grant calls cycle through this pattern
+BENCH_SETTLEMENT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 CLOSED, DELIVERING, STARTED, REVIEWING, OPEN = (
     "closed",
     "delivering",
@@ -1762,7 +1768,7 @@ class Generator:
                 completed_on=due if finished else None,
             )
         member = self.members[award.organization]
-        self.reports(plan, project, plan_lines, staff, member)
+        spent = self.reports(plan, project, plan_lines, staff, member)
         kinds = {
             CLOSED: [EvaluationKind.MIDTERM, EvaluationKind.FINAL],
             DELIVERING: [EvaluationKind.MIDTERM],
@@ -1794,6 +1800,7 @@ class Generator:
                 actor=staff,
                 at=at,
             )
+            self.settle_surplus(project, award.amount, spent, staff, closed - timedelta(days=1))
             self.w.transition(
                 "project",
                 "close",
@@ -1804,6 +1811,43 @@ class Generator:
                 actor=staff,
                 at=closed,
             )
+
+    def settle_surplus(self, project, paid, spent, staff, at):
+        """结余资金处理 before closing: the surplus returned (venture.integrity.closing). The
+        generated settlements share one stored confirmation file: bench data renders no PDFs."""
+        from venture.core.files import store_bytes
+        from venture.delivery.settlement import DOCUMENT_LABEL, SettlementKind, SurplusSettlement
+
+        if getattr(self, "settlement_file", None) is None:
+            self.settlement_file = store_bytes(
+                BENCH_SETTLEMENT_PDF, name=f"{DOCUMENT_LABEL}.pdf", content_type="application/pdf"
+            )
+            db.session.flush()
+        surplus = paid - spent
+        kind = SettlementKind.RETURNED if surplus else SettlementKind.NONE
+        self.w.add(
+            SurplusSettlement,
+            project_id=project,
+            paid=paid,
+            spent=spent,
+            surplus=surplus,
+            kind=kind,
+            reason="",
+            receipt_id=self.settlement_file.id if surplus else None,
+            document_id=self.settlement_file.id,
+            recorded_by_id=staff,
+            recorded_at=at,
+            created_at=at,
+            updated_at=at,
+        )
+        self.w.audit(
+            "project.settle_surplus",
+            "Project",
+            project,
+            actor=staff,
+            at=at,
+            after={"paid": paid, "spent": spent, "surplus": surplus, "kind": kind},
+        )
 
     def periods(self, plan):
         months = 1 if plan.frequency == ReportFrequency.MONTHLY else 3
@@ -1816,8 +1860,10 @@ class Generator:
             start = end + timedelta(days=1)
 
     def reports(self, plan, project, plan_lines, staff, member):
+        """The project's progress reports; returns the spending of the accepted ones."""
         rng = self.rng
         periods = self.periods(plan)
+        spent = Decimal("0.00")
         for n, (start, end) in enumerate(periods):
             last = n == len(periods) - 1 and plan.phase != CLOSED
             state = RS.SUBMITTED if last and project % 4 == 0 else RS.ACCEPTED
@@ -1887,14 +1933,18 @@ class Generator:
                 )
             for line, amount in plan_lines:
                 share = amount / max(len(periods), 4)
+                spending = _money(share * Decimal(rng.uniform(0.7, 1.0)))
+                if state == RS.ACCEPTED:
+                    spent += spending
                 self.w.add(
                     Expenditure,
                     report_id=report,
                     plan_line_id=line,
-                    amount=_money(share * Decimal(rng.uniform(0.7, 1.0))),
+                    amount=spending,
                     note="",
                     explanation="",
                 )
+        return spent
 
     def evaluation(self, plan, project, kind, member, staff):
         rng = self.rng

@@ -92,6 +92,9 @@ def load_config(app, test_config=None):
         # cookies only over HTTPS in production
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    # demo mode: everywhere but production (VENTURE_ENV=production); contracts may then be
+    # issued while Party A's details are the demo placeholders (venture/contracts/document.py)
+    app.config.setdefault("DEMO_MODE", os.environ.get("VENTURE_ENV") != "production")
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'venture.sqlite'}")
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     app.config.setdefault("MAIL_FOLDER", str(instance / "mail"))

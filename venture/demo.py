@@ -1038,7 +1038,10 @@ def _past_call(orgs, streets, communities, start, staff, rng):
         for label in call.attachment_names:
             applications.attach_file(application, label, _demo_file(label), actor=member)
         applications.submit_application(application, actor=member)
-        submitted_on = _working_day(opens_on + timedelta(days=6 + 3 * n))
+        # every application goes in before the deadline (venture.integrity.phases)
+        submitted_on = min(
+            _working_day(opens_on + timedelta(days=6 + 3 * n)), closes_on - timedelta(days=1)
+        )
         _backdate(application, submitted_at=_local(submitted_on, 9 + n % 8, 5 * n))
         qualities[application.id] = quality
         submitted.append(application)
@@ -1226,6 +1229,21 @@ def _signed_scan(contract, day):
     return FileStorage(stream=io.BytesIO(pdf), filename=f"{contract.number} 签字盖章.pdf")
 
 
+def _reallocate_after_cut(contract, staff):
+    """After a cut (核减) the organization re-allocates its budget table to the awarded amount,
+    in proportion to its request, and staff confirm (venture.integrity.money)."""
+    from venture.contracts.budget import confirm_budget_allocation, propose_budget_allocation
+    from venture.delivery.operations import _scaled
+    from venture.integrity.money import budget_refusal, requested_budget
+
+    if budget_refusal(contract) is None:
+        return
+    requested = requested_budget(contract.application)
+    amounts = dict(zip(requested, _scaled(list(requested.values()), contract.amount), strict=True))
+    propose_budget_allocation(contract, amounts, actor=_first_member(contract.organization))
+    confirm_budget_allocation(contract, actor=staff)
+
+
 def _contract_and_first_payment(award, people, start, final_day, n):
     """Draft, issue, signed scan, confirmation, in force on the term's first day; the first
     installment released by staff and paid by finance. Returns the project."""
@@ -1236,6 +1254,7 @@ def _contract_and_first_payment(award, people, start, final_day, n):
     staff, finance = people["staff"], people["finance"]
     contract = contracts.draft_contract(award, actor=staff)
     db.session.flush()
+    _reallocate_after_cut(contract, staff)
     contracts.issue_contract(contract, actor=staff)
     issued_on = _working_day(final_day + timedelta(days=4 + n % 2))
     signed_on = _working_day(issued_on + timedelta(days=3 + n))

@@ -40,6 +40,7 @@ from venture.delivery.models import (  # noqa: F401
     ReportingPlan,
     ReportReminder,
 )
+from venture.delivery.settlement import SurplusSettlement  # noqa: F401
 from venture.documents.models import DocumentVersion, IssuedDocument  # noqa: F401
 from venture.evaluation.models import Evaluation, EvaluationCriterion, EvaluationScore  # noqa: F401
 from venture.imports.models import ClaimCode, ImportBatch, ImportRecord, PastProject  # noqa: F401

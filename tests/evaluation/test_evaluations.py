@@ -248,8 +248,13 @@ def test_failed_midterm_blocks_the_next_installment_until_a_passed_reevaluation(
     assert str(evaluation_blocks_release(installment(project, 3))) == reason
     assert evaluation_blocks_release(installment(project, 1)) is None
 
-    # even with the condition recorded by hand, the release is refused with the reason
-    payments.set_condition_met(second, actor=staff, reason="中期评估报告")
+    # a typed note does not meet the condition (venture.integrity.conditions); even with a
+    # two-person exception, the release is refused with the reason
+    with pytest.raises(payments.PaymentRefused):
+        payments.set_condition_met(second, actor=staff, reason="中期评估报告")
+    db.session.rollback()
+    payments.request_condition_override(second, reason="局务会同意先行拨付", actor=staff)
+    payments.confirm_condition_override(second, actor=make.user(Role.STAFF))
     db.session.commit()
     login(staff)
     page = client.post(f"/installments/{second.id}/approve", follow_redirects=True)

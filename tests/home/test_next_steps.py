@@ -181,6 +181,11 @@ def test_admin_next_steps_show_organizations_and_accounts(client, login, make):
     assert next_steps(page, "admin") == [
         ("1 个组织等待项目主管认证", "/staff/orgs?status=pending"),
         ("1 个有效账户从未登录", "/admin/users"),
+        (
+            "3 项合同甲方信息（代表人、电话、银行账号）仍是演示占位内容：请在 instance/config.py "
+            "中设置 CONTRACT_PARTY_A",
+            "/guide/admin",
+        ),
     ]
 
 

@@ -110,6 +110,7 @@ def test_filtered_ledger_job_gives_exactly_the_filtered_rows_and_totals(
         "最近支付日期",
         "凭证号",
         "银行流水号",
+        "拨付条件例外",
     )
     assert rows[1:] == [
         (
@@ -129,6 +130,7 @@ def test_filtered_ledger_job_gives_exactly_the_filtered_rows_and_totals(
             rows[1][13],
             f"记-{january.sequence:03d}",
             f"BR{january.sequence:05d}",
+            None,
         ),
         (
             march.number,
@@ -147,6 +149,7 @@ def test_filtered_ledger_job_gives_exactly_the_filtered_rows_and_totals(
             rows[2][13],
             f"记-{march.sequence:03d}",
             f"BR{march.sequence:05d}",
+            None,
         ),
         (
             "合计",
@@ -161,6 +164,7 @@ def test_filtered_ledger_job_gives_exactly_the_filtered_rows_and_totals(
             2000.01,
             2000.01,
             0,
+            None,
             None,
             None,
             None,

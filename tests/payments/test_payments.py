@@ -174,24 +174,19 @@ def test_payment_is_audited_with_before_and_after(make):
     assert entry.after_data["voucher_no"] == "记-001"
 
 
-def test_staff_record_an_evaluation_condition_with_a_reason(make):
+def test_staff_cannot_record_an_evaluation_condition_before_the_evaluation(make):
+    """Conditions are events (venture.integrity.conditions): a typed note does not meet one."""
     staff = make.user(Role.STAFF)
     contract = make.contract("1000.00", state="in_force", staff=staff)
     midterm = contract.installments[1]
-    with pytest.raises(TransitionRefused, match="请填写理由"):
-        operations.set_condition_met(midterm, actor=staff, reason="")
-    operations.set_condition_met(midterm, actor=staff, reason="中期评估报告（2026-06-15）合格")
-    db.session.commit()
-    assert (midterm.state, midterm.condition_note) == (
-        InstallmentState.CONDITION_MET,
-        "中期评估报告（2026-06-15）合格",
+    with pytest.raises(operations.PaymentRefused) as refused:
+        operations.set_condition_met(midterm, actor=staff, reason="中期评估报告（2026-06-15）合格")
+    assert str(refused.value) == (
+        "第 2 期的拨付条件（中期评估合格后）尚未达成。条件达成前拨付须作为例外处理：由一名工作人员"
+        "说明理由，另一名工作人员确认。"
     )
-    entry = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.action == "installment.meet_condition")
-        .order_by(AuditEntry.id)
-    ).all()[-1]
-    assert (entry.actor_id, entry.reason) == (staff.id, "中期评估报告（2026-06-15）合格")
+    db.session.rollback()
+    assert (midterm.state, midterm.condition_note) == (InstallmentState.PENDING, None)
 
 
 def test_condition_cannot_be_met_before_signing(make):

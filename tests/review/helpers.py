@@ -41,7 +41,8 @@ def call(*, budget="300000.00", cap="100000.00", route=Route.VENTURE_GRANT, staf
 
 
 def application(call_, *, organization=None, requested="80000.00", title=None, minutes_ago=None):
-    """An eligible application of call_; earlier numbers were submitted earlier."""
+    """An eligible application of call_, submitted before its deadline; earlier numbers were
+    submitted earlier (minutes_ago: before the deadline, or now if it is still open)."""
     n = next(_n)
     organization = organization or factories.org()
     made = Application(
@@ -56,7 +57,8 @@ def application(call_, *, organization=None, requested="80000.00", title=None, m
         activity_plan="活动计划正文",
         team="团队介绍正文",
         requested_amount=Decimal(requested),
-        submitted_at=now()
+        # before the call's deadline (venture.integrity.phases), earlier numbers earlier
+        submitted_at=min(now(), call_.closes_at)
         - timedelta(minutes=minutes_ago if minutes_ago is not None else 10000 - n),
         created_by_id=call_.created_by_id,
     )

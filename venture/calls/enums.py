@@ -66,15 +66,19 @@ class InstallmentCondition(StrEnum):
     """拨付条件"""
 
     ON_SIGNING = "on_signing"  # 签约后
+    REPORT_ACCEPTED = "report_accepted"  # 进度报告通过后
     MIDTERM_PASSED = "midterm_passed"  # 中期评估合格后
     FINAL_PASSED = "final_passed"  # 结项评估合格后
+    PROJECT_CLOSED = "project_closed"  # 结项后
 
     @property
     def label(self):
         return {
             InstallmentCondition.ON_SIGNING: _l("On signing"),
+            InstallmentCondition.REPORT_ACCEPTED: _l("After an accepted progress report"),
             InstallmentCondition.MIDTERM_PASSED: _l("After a passed mid-term evaluation"),
             InstallmentCondition.FINAL_PASSED: _l("After a passed final evaluation"),
+            InstallmentCondition.PROJECT_CLOSED: _l("After the project is closed"),
         }[self]
 
 

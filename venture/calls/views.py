@@ -25,6 +25,7 @@ from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.home.views import home_panel, landing_block
+from venture.integrity.phases import call_phase
 from venture.reference.models import Community, ServiceCategory, Street
 
 bp = Blueprint("calls", __name__)
@@ -98,6 +99,7 @@ def show(call_id):
         publish_problems=publish_problems(call) if manage and call.stage == CallStage.DRAFT else [],
         cancel_form=CancelForm(),
         streets=_by_street(call.communities),
+        phase=call_phase(call),
     )
 
 

@@ -49,22 +49,27 @@ PARTY_A_DEFAULTS = {
 ROUTE_NAMES = {"venture_grant": "公益创投", "targeted": "定向购买", "tender": "招投标"}
 LEGAL_BASIS = {
     "venture_grant": (
-        "《中华人民共和国民法典》《政府购买服务管理办法》（财政部令第102号）及“{call}”"
-        "征集公告、专家评审结果和立项公示"
+        "《中华人民共和国民法典》《政府购买服务管理办法》（财政部令第102号）及{call}、"
+        "专家评审结果和立项公示"
     ),
     "targeted": (
-        "《中华人民共和国民法典》《政府购买服务管理办法》（财政部令第102号）及“{call}”"
+        "《中华人民共和国民法典》《政府购买服务管理办法》（财政部令第102号）及{call}"
         "定向委托公示（公示期满无异议或异议已答复）"
     ),
     "tender": (
         "《中华人民共和国政府采购法》《中华人民共和国民法典》《政府购买服务管理办法》"
-        "（财政部令第102号）及“{call}”采购文件、响应文件和中标（成交）公告"
+        "（财政部令第102号）及{call}采购文件、响应文件和中标（成交）公告"
     ),
 }
+# the document a route's basis names after the call's title, unless the title already ends
+# with it ("…项目征集公告" is not followed by a second 征集公告)
+BASIS_DOCUMENT = {"venture_grant": "征集公告", "targeted": "", "tender": ""}
 CONDITION_TEXT = {
     "on_signing": "本合同签订后",
+    "report_accepted": "乙方进度报告经甲方审核通过后",
     "midterm_passed": "项目中期评估合格后",
     "final_passed": "项目结项评估合格后",
+    "project_closed": "项目结项后",
 }
 BUDGET_CATEGORY_TEXT = {
     "personnel": "人员费",
@@ -85,7 +90,34 @@ def party_a():
 
 
 def legal_basis_for(route, call_title):
-    return LEGAL_BASIS[str(route)].format(call=call_title)
+    """The contract's basis clause, composed without doubled words."""
+    noun = BASIS_DOCUMENT[str(route)]
+    title = call_title.strip()
+    named = f"“{title}”" if not noun or title.endswith(noun) else f"“{title}”{noun}"
+    return LEGAL_BASIS[str(route)].format(call=named)
+
+
+PARTY_A_PLACEHOLDER_KEYS = ("representative", "phone", "bank_account")
+
+
+def party_a_placeholders():
+    """The Party A details still at their demo placeholder values (empty once configured)."""
+    details = party_a()
+    return [key for key in PARTY_A_PLACEHOLDER_KEYS if details[key] == PARTY_A_DEFAULTS[key]]
+
+
+def party_a_placeholder_refusal():
+    """Outside demo mode, a contract is not issued with placeholder Party A details."""
+    from flask_babel import lazy_gettext as _l
+
+    if current_app.config.get("DEMO_MODE"):
+        return None
+    if party_a_placeholders():
+        return _l(
+            "Party A's details (representative, bank account, phone) are still the demo "
+            "placeholders: set CONTRACT_PARTY_A in the configuration before issuing contracts."
+        )
+    return None
 
 
 def plain_text(html):
@@ -155,16 +187,21 @@ def default_terms(award):
     }
 
 
-def _budget(application):
-    if application is None:
-        return []
-    totals = OrderedDict()
-    for line in application.budget_lines:
-        if not line.requested:
-            continue
-        key = BUDGET_CATEGORY_TEXT.get(str(line.category), "其他")
-        totals[key] = totals.get(key, Decimal("0.00")) + line.requested
-    return [{"category": k, "amount": figures(v)} for k, v in totals.items() if v]
+def _budget(contract):
+    """The budget table: the confirmed re-allocation after a cut, else the request."""
+    from venture.integrity.money import allocated_budget
+
+    return [
+        {"category": BUDGET_CATEGORY_TEXT.get(code, "其他"), "amount": figures(amount)}
+        for code, amount in allocated_budget(contract).items()
+    ]
+
+
+def _budget_total(contract):
+    from venture.integrity.money import allocated_budget, budget_total
+
+    rows = allocated_budget(contract)
+    return figures(budget_total(rows)) if rows else ""
 
 
 def document_data(contract):
@@ -199,7 +236,8 @@ def document_data(contract):
         "end_date": chinese_date(contract.end_date),
         "quantity_targets": [x for x in contract.quantity_targets.splitlines() if x.strip()],
         "quality_targets": contract.quality_targets,
-        "budget": _budget(application),
+        "budget": _budget(contract),
+        "budget_total": _budget_total(contract),
         "amount": str(contract.amount),
         "amount_figures": figures(contract.amount),
         "amount_uppercase": uppercase_yuan(contract.amount),
@@ -214,6 +252,7 @@ def document_data(contract):
             }
             for i in contract.installments
         ],
+        "installments_total": figures(sum((i.amount for i in contract.installments), Decimal(0))),
         "dated": chinese_date(local_today()),
     }
 

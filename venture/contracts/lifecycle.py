@@ -50,7 +50,12 @@ def _ready_to_issue(contract, _actor):
         return _l("Describe the service content before issuing the contract.")
     if contract.organization.status != OrgStatus.VERIFIED:
         return _l("The organization is not verified.")
-    return installment_problem(contract)
+    from venture.contracts.document import party_a_placeholder_refusal
+    from venture.integrity.money import budget_refusal
+
+    return (
+        installment_problem(contract) or budget_refusal(contract) or party_a_placeholder_refusal()
+    )
 
 
 def _signable_online(contract, _actor):

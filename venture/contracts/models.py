@@ -84,6 +84,14 @@ class Contract(TimestampMixin, db.Model):
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     termination_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    # 预算调整 after a cut (核减): the organization re-allocates its budget table to the awarded
+    # amount, [{"category": code, "amount": "1234.00"}], and staff confirm it; the application's
+    # budget lines stay as the request (history)
+    budget_allocation: Mapped[list | None] = mapped_column(sa.JSON)
+    budget_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    budget_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    budget_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    budget_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # optimistic locking: two staff editing one draft cannot overwrite each other
     version: Mapped[int] = mapped_column(default=1, nullable=False)
 
@@ -96,6 +104,8 @@ class Contract(TimestampMixin, db.Model):
     issued_by = relationship("User", foreign_keys=[issued_by_id])
     signature_confirmed_by = relationship("User", foreign_keys=[signature_confirmed_by_id])
     signed_online_by = relationship("User", foreign_keys=[signed_online_by_id])
+    budget_proposed_by = relationship("User", foreign_keys=[budget_proposed_by_id])
+    budget_confirmed_by = relationship("User", foreign_keys=[budget_confirmed_by_id])
     installments = relationship(
         "Installment",
         cascade="all, delete-orphan",

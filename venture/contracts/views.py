@@ -41,6 +41,8 @@ from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.integrity.conditions import condition_event_happened
+from venture.integrity.money import budget_refusal
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
 from venture.payments.forms import ConditionForm
@@ -244,6 +246,12 @@ def show(contract_id):
         },
         InstallmentState=InstallmentState,
         InstallmentCondition=InstallmentCondition,
+        condition_happened={
+            i.id: condition_event_happened(i)
+            for i in contract.installments
+            if staff and i.state == InstallmentState.PENDING
+        },
+        budget_refusal=budget_refusal(contract) if contract.is_draft else None,
         history=_history(contract) if staff or current_user.has_role(Role.FINANCE) else [],
         history_labels=HISTORY_LABELS,
     )
@@ -531,3 +539,6 @@ def _applicant_figures(user):
         )
     ).all()
     return {"contracts": contracts, "to_sign": to_sign}
+
+
+from venture.contracts import budget_views  # noqa: E402, F401  (its routes on this blueprint)

@@ -68,24 +68,16 @@ def _failed_and_not_reevaluating(project, _actor):
     return None
 
 
-def _ready_to_close(project, _actor):
-    from venture.evaluation.rules import latest_final_evaluation
-    from venture.payments.enums import InstallmentState
+def closing_refusal(problems):
+    """One message listing what closing still needs."""
+    return _l("The project cannot close yet: %(problems)s", problems="；".join(map(str, problems)))
 
-    final = latest_final_evaluation(project, "final")
-    if final is None or not final.passed:
-        return _l("The project closes after a passed final evaluation.")
-    unpaid = [i for i in project.contract.installments if i.state != InstallmentState.PAID]
-    if unpaid:
-        return _l(
-            "Installment %(n)d (%(amount)s) is not paid yet; the project closes after the final "
-            "payment.",
-            n=unpaid[0].position,
-            amount=format_yuan(unpaid[0].amount),
-        )
-    if any(r.state == ReportState.SUBMITTED for r in project.reports):
-        return _l("A progress report is waiting for a decision.")
-    return None
+
+def _ready_to_close(project, _actor):
+    from venture.integrity.closing import closing_problems
+
+    problems = closing_problems(project)
+    return closing_refusal(problems) if problems else None
 
 
 PROJECT_WORKFLOW = Workflow(

@@ -266,16 +266,27 @@ def terminate_project(project, *, reason, actor):
     )
 
 
+class ClosingRefused(TransitionRefused):
+    """Closing refused; problems lists every loose end (venture.integrity.closing)."""
+
+    def __init__(self, message, problems):
+        super().__init__(message)
+        self.problems = [str(p) for p in problems]
+
+
 def close_project(project, *, actor):
     """结项: after the passed final evaluation and the final payment, archive every document
     as a ZIP; the project is read-only from then on and its contract completed."""
     from venture.contracts.enums import ContractState
     from venture.contracts.operations import decide_contract
     from venture.delivery.archive import archive_name, build_archive
+    from venture.integrity.closing import closing_problems
+    from venture.payments.enums import InstallmentState
+    from venture.payments.operations import project_closed
 
     refusal = PROJECT_WORKFLOW.refusal(project, "close", actor)
     if refusal:
-        raise TransitionRefused(refusal)
+        raise ClosingRefused(refusal, closing_problems(project))
     from venture.reports.documents import issue_final_report
 
     issue_final_report(project, actor=actor)  # verification code, QR, signature
@@ -285,6 +296,7 @@ def close_project(project, *, actor):
     )
     transition(PROJECT_WORKFLOW, project, "close", actor=actor)
     project.closed_at = now()
+    project_closed(project)
     db.session.flush()
     audit.record(
         "project.archive",
@@ -292,7 +304,9 @@ def close_project(project, *, actor):
         actor=actor,
         after={"sha256": project.archive.sha256, "size": project.archive.size},
     )
-    if project.contract.state == ContractState.IN_FORCE:
+    # an installment paid on closing keeps the contract in force until finance pays it
+    unpaid = [i for i in project.contract.installments if i.state != InstallmentState.PAID]
+    if project.contract.state == ContractState.IN_FORCE and not unpaid:
         decide_contract(project.contract, "complete", actor=actor)
     notify(
         org_members(project.organization_id),
@@ -577,6 +591,9 @@ def decide_report(report, action, *, comment, actor):
     report.decided_by_id = actor.id
     report.staff_comment = comment or None
     if action == "accept":
+        from venture.payments.operations import report_accepted
+
+        report_accepted(report.project)
         for update in report.milestone_updates:
             milestone = update.milestone
             milestone.status = update.status

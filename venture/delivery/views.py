@@ -66,8 +66,10 @@ from venture.delivery.permissions import (
 )
 from venture.delivery.progress import line_totals, project_progress
 from venture.delivery.schedule import STATUS_BADGES, STATUS_LABELS
+from venture.delivery.settlement import SettlementKind, settlement_of
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.integrity.closing import closing_problems
 from venture.orgs.models import Organization
 from venture.reference.models import Community
 from venture.reports.figures import project_options
@@ -327,6 +329,11 @@ def show(project_id):
         can_archive=project.archive is not None
         and (member or staff or current_user.has_role(Role.FINANCE)),
         close_refusal=PROJECT_WORKFLOW.refusal(project, "close", current_user) if staff else None,
+        closing=closing_problems(project)
+        if staff and project.state == ProjectState.FINAL_EVALUATED
+        else [],
+        settlement=settlement_of(project),
+        settlement_kinds=[(k.value, k.label) for k in SettlementKind],
         actions={t.action for t in PROJECT_WORKFLOW.available(project, current_user)},
         start_form=StartReportForm(),
         officer_form=officer_form,
@@ -934,3 +941,6 @@ def sync_command():
             made += 1
         db.session.commit()
     click.echo(f"Created {made} projects.")
+
+
+from venture.delivery import settlement_views  # noqa: E402, F401  (its route on this blueprint)

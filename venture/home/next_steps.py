@@ -7,11 +7,11 @@ shows only when its count is above zero, and links to the page where the work is
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select
 
-from venture.announcements.enums import AnnouncementState, ObjectionState
+from venture.announcements.enums import ObjectionState
 from venture.announcements.models import Announcement, Objection
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -29,6 +29,10 @@ from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Pro
 from venture.evaluation.enums import EvaluationState
 from venture.evaluation.models import Evaluation
 from venture.extensions import db
+from venture.integrity.waiting import (
+    announcement_awaiting_confirmation,
+    announcement_ending_soon,
+)
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
@@ -40,7 +44,6 @@ from venture.review.models import Panel
 
 # contracts whose installments can be released and paid
 PAYABLE_CONTRACTS = (ContractState.SIGNED, ContractState.IN_FORCE)
-ANNOUNCEMENT_ENDING_SOON = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -260,8 +263,8 @@ def staff_steps(_user):
         ~exists().where(Panel.call_id == Call.id),
     )
     today = local_today()
-    announcing = Announcement.state == AnnouncementState.PUBLISHED
-    ending = and_(announcing, Announcement.ends_on <= today + ANNOUNCEMENT_ENDING_SOON)
+    ending = announcement_ending_soon(today)
+    expired = announcement_awaiting_confirmation(today)
     pending_objection = Objection.state == ObjectionState.PENDING
     awaiting_contract = and_(
         Award.state == AwardState.FINAL,
@@ -285,6 +288,9 @@ def staff_steps(_user):
         ending=_count(Announcement, ending),
         ending_on=_earliest(Announcement.ends_on, ending),
         ending_id=_earliest(Announcement.id, ending),
+        expired=_count(Announcement, expired),
+        expired_on=_earliest(Announcement.ends_on, expired),
+        expired_id=_earliest(Announcement.id, expired),
         objections=_count(Objection, pending_objection),
         objection_since=_earliest(Objection.submitted_at, pending_objection),
         objection_announcement=_earliest(Objection.announcement_id, pending_objection),
@@ -321,6 +327,19 @@ def staff_steps(_user):
             url_for("review.panel", call_id=f["panel_call"])
             if f["panels"] == 1
             else url_for("review.calls"),
+        ),
+        Step(
+            f["expired"],
+            _(
+                "announcements (公示) past their period, waiting for confirmation (期满待确认); "
+                "the first ended %(date)s",
+                date=when(f["expired_on"]),
+            )
+            if f["expired_on"]
+            else "",
+            url_for("announcements.manage", announcement_id=f["expired_id"])
+            if f["expired"] == 1
+            else url_for("announcements.staff_index", state="published"),
         ),
         Step(
             f["ending"],
@@ -553,4 +572,22 @@ def admin_steps(_user):
             _("refused page requests in the last 7 days"),
             url_for("auth.access_denied_log"),
         ),
+        _party_a_step(),
+    )
+
+
+def _party_a_step():
+    """While Party A's contract details are the demo placeholders, contracts cannot be issued
+    outside demo mode (venture/contracts/document.py)."""
+    from venture.contracts.document import party_a_placeholders
+
+    placeholders = party_a_placeholders()
+    return Step(
+        len(placeholders),
+        _(
+            "details of Party A on contracts (representative, phone, bank account) are still "
+            "the demo placeholders: set CONTRACT_PARTY_A in instance/config.py"
+        ),
+        url_for("guide.show", role="admin"),
+        late=not current_app.config.get("DEMO_MODE"),
     )

@@ -33,6 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from venture.auth.models import User
 from venture.calls.enums import Route
 from venture.calls.models import Call
 from venture.contracts.enums import ContractState
@@ -163,6 +164,18 @@ def ledger_totals(filters):
     return Decimal(due).quantize(Decimal("0.01")), Decimal(paid).quantize(Decimal("0.01"))
 
 
+def override_text(reason, confirmed_at, asked_by, confirmed_by):
+    """The two-person exception of an installment's condition, as the ledger shows it."""
+    if confirmed_at is None:
+        return ""
+    return _(
+        "%(reason)s (asked by %(asked)s, confirmed by %(confirmed)s)",
+        reason=reason,
+        asked=asked_by,
+        confirmed=confirmed_by,
+    )
+
+
 def ledger_columns():
     return [
         _("Contract number"),
@@ -181,6 +194,7 @@ def ledger_columns():
         _("Last payment date"),
         _("Voucher numbers"),
         _("Bank references"),
+        _("Condition exception"),
     ]
 
 
@@ -202,6 +216,7 @@ def ledger_count(filters, connection=None):
 def _ledger_lines(filters):
     """One line per payment of each installment (one with empty payment columns when there is
     none), in ledger order: a single statement, columns only, so it can be streamed."""
+    asked_by, confirmed_by = aliased(User), aliased(User)  # the condition exception's people
     query = (
         sa.select(
             Installment.id,
@@ -220,11 +235,17 @@ def _ledger_lines(filters):
             Payment.paid_on,
             Payment.voucher_no,
             Payment.bank_reference,
+            Installment.override_reason,
+            Installment.override_confirmed_at,
+            asked_by.name,
+            confirmed_by.name,
         )
         .join(Installment.contract)
         .join(Contract.organization)
         .join(Contract.call)
         .outerjoin(Installment.payments)
+        .outerjoin(asked_by, asked_by.id == Installment.override_requested_by_id)
+        .outerjoin(confirmed_by, confirmed_by.id == Installment.override_confirmed_by_id)
         .order_by(Contract.number, Installment.position, Installment.id, Payment.id)
     )
     return _where(query, filters)
@@ -263,6 +284,7 @@ def ledger_records(connection, filters):
             max((line[13] for line in payments), default=None),
             " ".join(line[14] for line in payments),
             " ".join(line[15] for line in payments),
+            override_text(first[16], first[17], first[18], first[19]),
         ]
 
 

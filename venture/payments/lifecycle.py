@@ -48,6 +48,11 @@ def _release_allowed(installment, actor):
     message = _contract_active(installment, actor)
     if message:
         return message
+    from venture.integrity.conditions import condition_refusal
+
+    message = condition_refusal(installment)
+    if message:
+        return message
     # integration (issue 7, evaluation): a failed evaluation blocks the later installments
     from venture.evaluation.rules import evaluation_blocks_release
 

@@ -41,9 +41,18 @@ class Installment(TimestampMixin, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 条件例外: a condition held by exception, not by its event; one staff member asks with a
+    # reason, another confirms (venture.integrity.conditions)
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    override_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    override_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    override_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    override_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
+    override_requested_by = relationship("User", foreign_keys=[override_requested_by_id])
+    override_confirmed_by = relationship("User", foreign_keys=[override_confirmed_by_id])
     payments = relationship(
         "Payment",
         cascade="all, delete-orphan",
@@ -55,7 +64,17 @@ class Installment(TimestampMixin, db.Model):
         sa.UniqueConstraint("contract_id", "position", name="uq_installment_contract_id_position"),
         sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
         sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
+        sa.CheckConstraint(
+            "override_confirmed_by_id IS NULL OR (override_reason IS NOT NULL "
+            "AND override_requested_by_id IS NOT NULL "
+            "AND override_confirmed_by_id != override_requested_by_id)",
+            name="override_two_people",
+        ),
     )
+
+    @property
+    def is_overridden(self):
+        return self.override_confirmed_at is not None
 
     @property
     def paid_amount(self):

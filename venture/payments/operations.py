@@ -14,7 +14,11 @@ from venture.extensions import db
 from venture.payments.enums import InstallmentState
 from venture.payments.lifecycle import INSTALLMENT_WORKFLOW, SYSTEM
 from venture.payments.models import Installment, Payment
-from venture.payments.permissions import can_record_payment, is_second_person
+from venture.payments.permissions import (
+    can_approve_release,
+    can_record_payment,
+    is_second_person,
+)
 
 EVALUATION_CONDITIONS = {
     "midterm": InstallmentCondition.MIDTERM_PASSED,
@@ -39,8 +43,94 @@ def _meet(installment, *, actor, reason):
 
 
 def set_condition_met(installment, *, actor, reason):
-    """Staff record that an installment's condition holds, saying why (audited)."""
+    """Staff record that an installment's condition holds: only when its event has happened
+    (venture.integrity.conditions); otherwise an exception needs two people."""
+    from venture.integrity.conditions import condition_refusal
+
+    refusal = condition_refusal(installment)
+    if refusal and installment.contract.is_active:
+        raise PaymentRefused(refusal)
     _meet(installment, actor=actor, reason=reason)
+
+
+def request_condition_override(installment, *, reason, actor):
+    """条件例外, first person: staff ask to treat the condition as met although its event has
+    not happened, with a reason; another staff member must confirm."""
+    from venture.integrity.conditions import condition_event_happened
+
+    if not can_approve_release(actor):
+        raise PaymentRefused(_("You are not allowed to do this."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentRefused(_("Give the reason for the exception."), "reason")
+    if installment.state != InstallmentState.PENDING:
+        raise PaymentRefused(_("This installment's condition is already met."))
+    if condition_event_happened(installment):
+        raise PaymentRefused(_("The condition has happened: record it as met, no exception."))
+    installment.override_reason = reason
+    installment.override_requested_by_id = actor.id
+    installment.override_requested_at = now()
+    installment.override_confirmed_by_id = installment.override_confirmed_at = None
+    audit.record(
+        "installment.override_request",
+        installment,
+        actor=actor,
+        before={"condition": installment.condition},
+        after={"override_reason": reason},
+        reason=reason,
+    )
+
+
+def confirm_condition_override(installment, *, actor):
+    """条件例外, second person: another staff member confirms; the condition is then met."""
+    if not can_approve_release(actor):
+        raise PaymentRefused(_("You are not allowed to do this."))
+    if installment.override_requested_at is None or installment.override_confirmed_at:
+        raise PaymentRefused(_("No exception waits for confirmation on this installment."))
+    if installment.override_requested_by_id == actor.id:
+        raise PaymentRefused(
+            _("You asked for this exception; another staff member must confirm it.")
+        )
+    installment.override_confirmed_by_id = actor.id
+    installment.override_confirmed_at = now()
+    _meet(
+        installment,
+        actor=actor,
+        reason=_("Exception: %(reason)s", reason=installment.override_reason),
+    )
+    audit.record(
+        "installment.override_confirm",
+        installment,
+        actor=actor,
+        before={"state": InstallmentState.PENDING},
+        after={
+            "override_reason": installment.override_reason,
+            "requested_by_id": installment.override_requested_by_id,
+            "confirmed_by_id": actor.id,
+        },
+    )
+
+
+def _meet_by_event(contract, condition, reason):
+    for installment in contract.installments:
+        if installment.condition == condition and installment.state == InstallmentState.PENDING:
+            _meet(installment, actor=SYSTEM, reason=reason)
+
+
+def report_accepted(project):
+    """Hook for delivery: an accepted progress report meets 'report accepted' conditions."""
+    _meet_by_event(
+        project.contract,
+        InstallmentCondition.REPORT_ACCEPTED,
+        _("A progress report was accepted."),
+    )
+
+
+def project_closed(project):
+    """Hook for delivery: closing the project meets 'project closed' conditions."""
+    _meet_by_event(
+        project.contract, InstallmentCondition.PROJECT_CLOSED, _("The project was closed.")
+    )
 
 
 def contract_signed(contract):

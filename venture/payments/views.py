@@ -64,12 +64,54 @@ def meet_condition(installment_id):
         return _back(installment)
     try:
         operations.set_condition_met(installment, actor=current_user, reason=form.reason.data)
-    except TransitionRefused as refused:
+    except (TransitionRefused, operations.PaymentRefused) as refused:
         db.session.rollback()
-        flash(refused.message, "danger")
+        flash(str(refused), "danger")
     else:
         db.session.commit()
         flash(_("Installment %(n)d: condition recorded as met.", n=installment.position), "success")
+    return _back(installment)
+
+
+@bp.route("/installments/<int:installment_id>/override", methods=["POST"])
+@roles_required(Role.STAFF)
+def request_override(installment_id):
+    """First person of a condition exception: the reason."""
+    installment = get_installment_or_404(installment_id)
+    form = ConditionForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return _back(installment)
+    try:
+        operations.request_condition_override(
+            installment, reason=form.reason.data, actor=current_user
+        )
+    except operations.PaymentRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        db.session.commit()
+        flash(_("Exception asked for; a second staff member must confirm it."), "success")
+    return _back(installment)
+
+
+@bp.route("/installments/<int:installment_id>/override/confirm", methods=["POST"])
+@roles_required(Role.STAFF)
+def confirm_override(installment_id):
+    """Second person of a condition exception."""
+    installment = get_installment_or_404(installment_id)
+    if not ApproveForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.confirm_condition_override(installment, actor=current_user)
+    except (TransitionRefused, operations.PaymentRefused) as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+    else:
+        db.session.commit()
+        flash(_("Exception confirmed: the condition counts as met."), "success")
     return _back(installment)
 
 

@@ -23,6 +23,7 @@ from venture.core.formatting import local_date, yuan
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
+from venture.integrity.phases import panel_work_refusal
 from venture.notifications.operations import notify
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
@@ -811,6 +812,7 @@ def _check_sheet_open(sheet, actor):
         )
     if sheet.state != SheetState.DRAFT:
         raise ReviewError(_("This sheet is submitted and final; staff can reopen it."))
+    _refuse_before_deadline(sheet.assignment.panel)
     _refuse_after_proposal(sheet.assignment.panel)
     locked = sheet_lock(sheet)
     if locked:
@@ -948,7 +950,16 @@ def _tell_reviewers_of_new_work(panel, assignments):
         )
 
 
+def _refuse_before_deadline(panel):
+    """The panel's work waits for the call's application deadline (venture.integrity)."""
+    refusal = panel_work_refusal(panel.call)
+    if refusal:
+        raise ReviewError(refusal)
+
+
 def choose_aggregation(panel, aggregation, *, actor):
+    """Ranking: the aggregation that orders the applications."""
+    _refuse_before_deadline(panel)
     _refuse_after_proposal(panel)
     before = audit.snapshot(panel, ("aggregation",))
     panel.aggregation = aggregation
@@ -970,6 +981,7 @@ def propose_awards(panel, ranking, decisions, *, actor):
     """
     from venture.applications.lifecycle import APPLICATION_WORKFLOW
 
+    _refuse_before_deadline(panel)
     _refuse_after_proposal(panel)
     call = panel.call
     open_sheets = sum(1 for a in _assignments_of(panel) if a.is_active and not a.is_submitted)
@@ -1177,6 +1189,7 @@ def publish_result(panel, ranking, *, title, introduction, period_days, actor):
     from venture.announcements.enums import AnnouncementState
     from venture.announcements.operations import publish_announcement
 
+    _refuse_before_deadline(panel)
     if panel.proposed_at is None:
         raise ReviewError(_("Propose the awards before publishing the result."))
     current = result_announcement(panel)

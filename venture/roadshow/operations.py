@@ -164,6 +164,11 @@ def move_item(item, direction, *, actor):
 
 def start_roadshow(roadshow, *, actor):
     """The session opens and the first project in the running order takes the stage."""
+    from venture.integrity.phases import panel_work_refusal
+
+    refusal = panel_work_refusal(roadshow.call)
+    if refusal:
+        raise RoadshowError(refusal)
     transition(ROADSHOW_WORKFLOW, roadshow, "start", actor=actor)
     roadshow.started_at = now()
     present_item(roadshow.items[0], actor=actor)

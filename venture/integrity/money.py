@@ -1,0 +1,154 @@
+"""One money chain: award = contract amount = Σ installments = the contract's budget table;
+payments never exceed their installment.
+
+After a cut (核减: an award below the request) the organization re-allocates its budget table to
+the awarded amount and staff confirm it; the application's budget lines stay as the request.
+"""
+
+from collections import OrderedDict
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from venture.core.money import format_yuan
+from venture.extensions import db
+from venture.integrity.registry import Finding, register_check
+
+ZERO = Decimal("0.00")
+
+
+def requested_budget(application):
+    """{category code: requested amount} of the application's budget lines (the request)."""
+    totals = OrderedDict()
+    if application is None:
+        return totals
+    for line in application.budget_lines:
+        if line.requested:
+            key = str(line.category or "other")
+            totals[key] = totals.get(key, ZERO) + line.requested
+    return OrderedDict((k, v) for k, v in totals.items() if v)
+
+
+def allocated_budget(contract):
+    """{category code: amount} the contract prints: the confirmed re-allocation after a cut,
+    otherwise the application's request."""
+    if contract.budget_allocation is not None and contract.budget_confirmed_at is not None:
+        return OrderedDict(
+            (row["category"], Decimal(row["amount"])) for row in contract.budget_allocation
+        )
+    return requested_budget(contract.application)
+
+
+def budget_total(rows):
+    return sum(rows.values(), ZERO)
+
+
+def budget_refusal(contract):
+    """Why the contract's budget table does not match its amount, or None (a contract without
+    an application, a tender's, prints no budget table)."""
+    rows = allocated_budget(contract)
+    if not rows:
+        return None
+    total = budget_total(rows)
+    if total == contract.amount:
+        return None
+    if contract.budget_allocation is not None and contract.budget_confirmed_at is None:
+        return _l(
+            "The organization re-allocated its budget to %(amount)s; staff must confirm it "
+            "before the contract is issued.",
+            amount=format_yuan(contract.amount),
+        )
+    return _l(
+        "The budget table adds up to %(total)s but the contract amount is %(amount)s: the "
+        "organization must re-allocate its budget lines to the awarded amount, and staff "
+        "confirm it.",
+        total=format_yuan(total),
+        amount=format_yuan(contract.amount),
+    )
+
+
+# ── the whole-database checks ──────────────────────────────────────────────────────────────
+
+
+@register_check("money.award_equals_contract")
+def check_award_equals_contract():
+    from venture.contracts.models import Contract
+    from venture.procurement.models import Award
+
+    rows = db.session.execute(
+        sa.select(Contract.id, Contract.amount, Award.id, Award.amount)
+        .join(Award, Award.id == Contract.award_id)
+        .where(Contract.amount != Award.amount)
+    ).all()
+    for contract_id, amount, award_id, award_amount in rows:
+        yield Finding(
+            "money.award_equals_contract",
+            f"contract {contract_id}",
+            f"amount {amount} but award {award_id} is {award_amount}",
+        )
+
+
+def _cents(value):
+    """A SUM read back as Decimal to the cent (SQLite sums NUMERIC as floating point)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+@register_check("money.installments_equal_contract")
+def check_installments_equal_contract():
+    from venture.contracts.models import Contract
+    from venture.payments.models import Installment
+
+    rows = db.session.execute(
+        sa.select(Contract.id, Contract.amount, sa.func.sum(Installment.amount))
+        .join(Installment, Installment.contract_id == Contract.id)
+        .group_by(Contract.id, Contract.amount)
+    ).all()
+    for contract_id, amount, installments in rows:
+        if _cents(installments) != _cents(amount):
+            yield Finding(
+                "money.installments_equal_contract",
+                f"contract {contract_id}",
+                f"installments add up to {_cents(installments)}, the contract amount is {amount}",
+            )
+
+
+@register_check("money.budget_table_equals_contract")
+def check_budget_table():
+    """Issued contracts print a budget table that adds up to their amount."""
+    from sqlalchemy.orm import selectinload
+
+    from venture.applications.models import Application
+    from venture.contracts.models import Contract
+
+    contracts = db.session.scalars(
+        sa.select(Contract)
+        .where(Contract.application_id.is_not(None), Contract.state != "draft")
+        .options(selectinload(Contract.application).selectinload(Application.budget_lines))
+    ).all()
+    for contract in contracts:
+        rows = allocated_budget(contract)
+        if rows and budget_total(rows) != contract.amount:
+            yield Finding(
+                "money.budget_table_equals_contract",
+                f"contract {contract.id}",
+                f"budget table adds up to {budget_total(rows)}, the amount is {contract.amount}",
+            )
+
+
+@register_check("money.payments_within_installment")
+def check_payments_within_installment():
+    from venture.payments.models import Installment, Payment
+
+    rows = db.session.execute(
+        sa.select(Installment.id, Installment.amount, sa.func.sum(Payment.amount))
+        .join(Payment, Payment.installment_id == Installment.id)
+        .group_by(Installment.id, Installment.amount)
+    ).all()
+    for installment_id, amount, total in rows:
+        if _cents(total) > _cents(amount):
+            yield Finding(
+                "money.payments_within_installment",
+                f"installment {installment_id}",
+                f"paid {_cents(total)}, more than its amount {amount}",
+            )
