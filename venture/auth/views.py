@@ -26,9 +26,10 @@ from venture.auth.forms import (
     ResetPasswordForm,
 )
 from venture.auth.models import AccessDenied
-from venture.core.access import is_safe_next, public, roles_required, signed_in
+from venture.core.access import public, roles_required, signed_in
 from venture.core.formatting import local_datetime
 from venture.core.pagination import paginate
+from venture.core.redirects import safe_redirect
 from venture.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -70,8 +71,7 @@ def login():
             operations.note_login(user)
             operations.record_login_attempt(email, ip=request.remote_addr, success=True)
             db.session.commit()
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("home.index"))
+            return safe_redirect(request.args.get("next"), url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -94,8 +94,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("home.index"))
+    return safe_redirect(request.form.get("next"), url_for("home.index"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from venture.core.formatting import local_date, yuan
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
+from venture.core.redirects import referrer_path, safe_redirect
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.orgs.models import Organization
@@ -276,7 +277,7 @@ def declare_conflict(assignment_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Please give the reason for the conflict of interest."), "danger")
-        return redirect(request.referrer or url_for("review.queue"))
+        return safe_redirect(referrer_path(), url_for("review.queue"))
     try:
         operations.declare_conflict(assignment, reason=form.reason.data, actor=current_user)
     except TransitionRefused as refused:
