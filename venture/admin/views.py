@@ -17,6 +17,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core.access import roles_required
 from venture.core.audit import AuditEntry
+from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -190,14 +191,14 @@ def audit_log():
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     action = request.args.get("action", "").strip()[:80]
     object_type = request.args.get("type", "").strip()[:60]
-    object_id = request.args.get("id", "").strip()
+    object_id = optional_id(request.args.get("id"))
     actor = request.args.get("actor", "").strip()[:100]
     if action:
         query = query.where(AuditEntry.action.startswith(action))
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
-    if object_id.isdigit():
-        query = query.where(AuditEntry.object_id == int(object_id))
+    if object_id is not None:
+        query = query.where(AuditEntry.object_id == object_id)
     if actor:
         query = query.where(
             AuditEntry.actor_id.in_(

@@ -37,6 +37,7 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local
@@ -183,8 +184,8 @@ def _store_uploads(application):
         except operations.ApplicationError as error:
             errors[label] = str(error)
     remove = request.form.get("remove_attachment", "")
-    if remove.isdigit():
-        attachment = db.session.get(ApplicationAttachment, int(remove))
+    if optional_id(remove) is not None:
+        attachment = db.session.get(ApplicationAttachment, optional_id(remove))
         if attachment is not None and attachment.application_id == application.id:
             operations.remove_attachment(application, attachment, actor=current_user)
     return errors

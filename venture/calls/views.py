@@ -19,6 +19,7 @@ from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
 from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
 from venture.core.files import send_stored
+from venture.core.integers import ids_in
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
@@ -214,9 +215,7 @@ def create():
                 "closes_at": datetime.combine(today, time(17, 0)),
                 "installments": DEFAULT_INSTALLMENT_PLAN,
                 # a call made from needs chosen on the needs board (venture/community)
-                **call_defaults_from_needs(
-                    [int(n) for n in request.args.getlist("need") if n.isdigit()]
-                ),
+                **call_defaults_from_needs(ids_in(request.args.getlist("need"))),
             },
         )
         _with_empty_rows(form)

@@ -32,6 +32,7 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.audit import AuditEntry
 from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.files import send_stored
+from venture.core.integers import record_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import uppercase_yuan
 from venture.core.pagination import paginate
@@ -115,7 +116,7 @@ def _awards_awaiting_contract():
 def index():
     """All contracts, filtered by state, call and a search text; awards waiting for one."""
     state = request.args.get("state", "")
-    call_id = request.args.get("call", type=int)
+    call_id = request.args.get("call", type=record_id)
     text = request.args.get("q", "").strip()[:100]
     query = select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc())
     if state in {s.value for s in ContractState}:

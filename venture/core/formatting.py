@@ -73,7 +73,10 @@ def url_with(**changes):
     """The current URL with some query arguments changed (pagination, filters)."""
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    path_args = request.view_args or {}
+    # a query argument named like a path argument (?call_id=…) must not replace it
+    args = {k: v for k, v in args.items() if k not in path_args and not k.startswith("_")}
+    return url_for(request.endpoint, **path_args, **args)
 
 
 def filtered():

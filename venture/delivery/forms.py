@@ -9,7 +9,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +22,7 @@ from venture.applications.values import (
     parse_date,
     problem_message,
 )
+from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.delivery.enums import (
     BeneficiaryGroup,
     ChangeKind,
@@ -175,7 +175,7 @@ class ReportForm(FlaskForm):
                 row.held_on.errors = [_l("The date is outside the project's term.")]
                 ok = False
             community = row.community_id.data or ""
-            if not community.isdigit() or int(community) not in community_ids:
+            if optional_id(community) not in community_ids:
                 row.community_id.errors = [_l("Choose the community.")]
                 ok = False
             title = text(row.title, 200)
@@ -186,7 +186,7 @@ class ReportForm(FlaskForm):
             values["activities"].append(
                 {
                     "held_on": held_on,
-                    "community_id": int(community) if community.isdigit() else None,
+                    "community_id": optional_id(community),
                     "title": title,
                     "participants": participants,
                     "description": text(row.description, 2000),
@@ -254,7 +254,7 @@ class ReasonForm(FlaskForm):
 
 
 class OfficerForm(FlaskForm):
-    officer_id = SelectField(_l("Staff officer"), coerce=int)
+    officer_id = SelectField(_l("Staff officer"), coerce=choice_id)
 
 
 class RectificationForm(FlaskForm):
@@ -291,7 +291,7 @@ class ChangeRequestForm(FlaskForm):
             if not amount:
                 self.amount.errors = [_l("Give the amount to move.")]
                 return None
-            if not (self.from_line.data or "").isdigit() or not (self.to_line.data or "").isdigit():
+            if optional_id(self.from_line.data) is None or optional_id(self.to_line.data) is None:
                 self.from_line.errors = [_l("Choose two budget lines of the project.")]
                 return None
             return kind, {
@@ -331,7 +331,7 @@ class ReportingPlanForm(FlaskForm):
     frequency = SelectField(
         _l("Progress reports"), choices=[(f.value, f.label) for f in ReportFrequency]
     )
-    grace_days = IntegerField(
+    grace_days = WholeNumberField(
         _l("Days after the end of a period to submit the report"),
         validators=[InputRequired(), NumberRange(min=0, max=60)],
     )

@@ -14,6 +14,7 @@ from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.concurrency import EditConflict, stale_message
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
@@ -319,8 +320,8 @@ def _sheet_entries():
     """{criterion_id: (raw, comment)} from the posted score sheet."""
     entries = {}
     for key, value in request.form.items():
-        if key.startswith("score-") and key[6:].isdigit():
-            criterion_id = int(key[6:])
+        criterion_id = optional_id(key[6:]) if key.startswith("score-") else None
+        if criterion_id is not None:
             entries[criterion_id] = (value, request.form.get(f"comment-{criterion_id}", ""))
     return entries
 

@@ -39,6 +39,7 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
 from venture.core.files import StoredFile
+from venture.core.integers import optional_id
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -76,7 +77,7 @@ class LedgerFilters:
 
         def number(name):
             value = str(args.get(name, ""))
-            return int(value) if value.isdigit() else None
+            return optional_id(value)
 
         def day(name):
             try:

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from venture.core.integers import choice_id
 from venture.core.money import InvalidAmount, to_amount
 
 
@@ -41,4 +42,4 @@ class ApproveForm(FlaskForm):
 
 
 class ContractsExportForm(FlaskForm):
-    call_id = SelectField(_l("Call"), coerce=int)
+    call_id = SelectField(_l("Call"), coerce=choice_id)

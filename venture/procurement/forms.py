@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.forms import positive_amount
+from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
 from venture.review.scoring import parse_score
@@ -28,7 +28,7 @@ class CheckboxList(SelectMultipleField):
 
 class DesignationForm(FlaskForm):
     organization_id = SelectField(
-        _l("Designated organization"), coerce=int, validators=[DataRequired()]
+        _l("Designated organization"), coerce=choice_id, validators=[DataRequired()]
     )
     service = StringField(_l("Service purchased"), validators=[DataRequired(), Length(max=200)])
     service_content = TextAreaField(
@@ -61,7 +61,7 @@ class DesignationForm(FlaskForm):
 
 class AnnounceForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=1, max=60)],
         default=5,
@@ -126,7 +126,7 @@ class ClarificationForm(FlaskForm):
         _l("Clarification (published to every bidder)"),
         validators=[DataRequired(), Length(max=5000)],
     )
-    question_ids = CheckboxList(_l("Answers these questions"), coerce=int)
+    question_ids = CheckboxList(_l("Answers these questions"), coerce=choice_id)
 
 
 def _price(_form, field):
@@ -164,16 +164,16 @@ class BidForm(FlaskForm):
 
 
 class ManualPanelForm(FlaskForm):
-    member_ids = CheckboxList(_l("Members"), coerce=int)
-    reserve_ids = CheckboxList(_l("Reserves"), coerce=int)
+    member_ids = CheckboxList(_l("Members"), coerce=choice_id)
+    reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
 
 class DrawPanelForm(FlaskForm):
-    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=int)
-    size = IntegerField(
+    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
+    size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
     )
-    reserves = IntegerField(
+    reserves = WholeNumberField(
         _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
     )
     seed = StringField(
@@ -185,7 +185,7 @@ class DrawPanelForm(FlaskForm):
 class ResultForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=1, max=60)],
         default=5,

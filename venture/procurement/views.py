@@ -30,6 +30,7 @@ from venture.calls.enums import CallStage
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required, signed_in
 from venture.core.files import send_stored
+from venture.core.integers import ids_in, optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, local_today, now, to_local
@@ -564,9 +565,7 @@ def ask(tender_id):
 def clarify(tender_id):
     tender = _get(Tender, tender_id)
     form = ClarificationForm()
-    form.question_ids.choices = [
-        (int(v), v) for v in request.form.getlist("question_ids") if v.isdigit()
-    ]
+    form.question_ids.choices = [(v, str(v)) for v in ids_in(request.form.getlist("question_ids"))]
     if not form.validate_on_submit():
         flash(_("Please write the clarification."), "danger")
         return redirect(url_for("procurement.tender", tender_id=tender.id))
@@ -697,8 +696,8 @@ def _store_bid_uploads(bid):
         except operations.ProcurementError as error:
             errors[label] = str(error)
     remove = request.form.get("remove_attachment", "")
-    if remove.isdigit():
-        attachment = db.session.get(BidAttachment, int(remove))
+    if optional_id(remove) is not None:
+        attachment = db.session.get(BidAttachment, optional_id(remove))
         if attachment is not None and attachment.bid_id == bid.id:
             operations.remove_bid_file(bid, attachment, actor=current_user)
     return errors
@@ -958,10 +957,10 @@ def panel_form(tender_id, method):
     tender = _get(Tender, tender_id)
     form = DrawPanelForm() if method == "draw" else ManualPanelForm()
     typed = request.form.getlist("member_ids") + request.form.getlist("reserve_ids")
-    ids = [int(v) for v in typed if v.isdigit()]
+    ids = ids_in(typed)
     if method == "draw":
         form.category_ids.choices = [
-            (int(v), v) for v in request.form.getlist("category_ids") if v.isdigit()
+            (v, str(v)) for v in ids_in(request.form.getlist("category_ids"))
         ]
     else:
         form.member_ids.choices = form.reserve_ids.choices = [(i, str(i)) for i in ids]

@@ -9,6 +9,7 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.integers import record_id
 from venture.delivery.models import Project
 from venture.delivery.operations import outstanding_reports
 from venture.delivery.permissions import can_view_project, is_project_member
@@ -39,7 +40,7 @@ def _calls_with_contracts():
 def dashboard():
     """Projects, money and evaluations across calls, then one call's summary with its charts."""
     calls = _calls_with_contracts()
-    call_id = request.args.get("call", type=int)
+    call_id = request.args.get("call", type=record_id)
     call = next((c for c in calls if c.id == call_id), calls[0] if calls else None)
     summary = figures.call_summary(call) if call else None
     overview = figures.overview()

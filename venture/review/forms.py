@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     Form,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.forms import AccountFields, PasswordFields
+from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.review.enums import AffiliationKind, Aggregation
 from venture.review.scoring import parse_max_score, parse_score
 
@@ -35,7 +35,7 @@ class ExpertFields:
     title = StringField(_l("Professional title (职称)"), validators=[Length(max=60)])
     employer = StringField(_l("Employer"), validators=[Length(max=200)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
-    expertise = CheckboxList(_l("Fields of expertise"), coerce=int)
+    expertise = CheckboxList(_l("Fields of expertise"), coerce=choice_id)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
     active = BooleanField(_l("In the pool (can be drawn)"), default=True)
 
@@ -45,7 +45,7 @@ class NewExpertForm(ExpertFields, AccountFields, PasswordFields, FlaskForm):
 
 
 class ExistingExpertForm(ExpertFields, FlaskForm):
-    user_id = SelectField(_l("Account"), coerce=int, validators=[DataRequired()])
+    user_id = SelectField(_l("Account"), coerce=choice_id, validators=[DataRequired()])
 
 
 class ExpertForm(ExpertFields, FlaskForm):
@@ -53,7 +53,7 @@ class ExpertForm(ExpertFields, FlaskForm):
 
 
 class AffiliationForm(FlaskForm):
-    organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
+    organization_id = SelectField(_l("Organization"), coerce=choice_id, validators=[DataRequired()])
     kind = SelectField(
         _l("Tie"),
         choices=[(k.value, k.label) for k in AffiliationKind],
@@ -131,7 +131,7 @@ class RubricForm(FlaskForm):
             criterion_id = (form.criterion_id.data or "").strip()
             result.append(
                 {
-                    "id": int(criterion_id) if criterion_id.isdigit() else None,
+                    "id": optional_id(criterion_id),
                     "name": form.name.data.strip(),
                     "description": (form.description.data or "").strip(),
                     "max_score": parse_max_score(form.max_score.data)[0],
@@ -141,7 +141,7 @@ class RubricForm(FlaskForm):
 
 
 class PanelSettingsFields:
-    reviewers_per_application = IntegerField(
+    reviewers_per_application = WholeNumberField(
         _l("Reviewers per application"),
         validators=[DataRequired(), NumberRange(min=1, max=99)],
         default=5,
@@ -167,16 +167,16 @@ class PanelSettingsFields:
 
 
 class ManualPanelForm(PanelSettingsFields, FlaskForm):
-    member_ids = CheckboxList(_l("Members"), coerce=int)
-    reserve_ids = CheckboxList(_l("Reserves"), coerce=int)
+    member_ids = CheckboxList(_l("Members"), coerce=choice_id)
+    reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
 
 class DrawPanelForm(PanelSettingsFields, FlaskForm):
-    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=int)
-    size = IntegerField(
+    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
+    size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
     )
-    reserves = IntegerField(
+    reserves = WholeNumberField(
         _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
     )
     seed = StringField(
@@ -198,7 +198,7 @@ class ReasonForm(FlaskForm):
 
 
 class ReplaceForm(FlaskForm):
-    reviewer_id = SelectField(_l("Replacement"), coerce=int, validators=[DataRequired()])
+    reviewer_id = SelectField(_l("Replacement"), coerce=choice_id, validators=[DataRequired()])
 
 
 class AggregationForm(FlaskForm):
@@ -208,7 +208,7 @@ class AggregationForm(FlaskForm):
 class PublishForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=5, max=60)],
         default=5,

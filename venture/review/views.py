@@ -18,6 +18,7 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.formatting import local_date, yuan
+from venture.core.integers import ids_in, record_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
@@ -371,7 +372,7 @@ def _add_affiliation(profile, form):
 def experts():
     """专家库: the pool, searchable, filtered by field of expertise."""
     text = request.args.get("q", "").strip()[:100]
-    category = request.args.get("category", type=int)
+    category = request.args.get("category", type=record_id)
     status = request.args.get("status", "active")
     query = (
         select(ReviewerProfile)
@@ -1102,7 +1103,7 @@ def _posted_ids(text):
     """The application ids of the posted page ("1 2 3"), or None for a form without the list."""
     if text is None:
         return None
-    return {int(part) for part in text.split() if part.isdigit()}
+    return set(ids_in(text.split()))
 
 
 @bp.route("/staff/review/calls/<int:call_id>/publish", methods=["GET", "POST"])

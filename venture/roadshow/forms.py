@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from venture.core.integers import WholeNumberField, choice_id
 from venture.roadshow.operations import MAX_MINUTES
 
 
@@ -32,7 +32,7 @@ class DetailsForm(FlaskForm):
         _l("Place"),
         validators=[DataRequired(message=_l("Enter the place.")), Length(max=200)],
     )
-    minutes_per_item = IntegerField(
+    minutes_per_item = WholeNumberField(
         _l("Minutes per presentation"),
         default=8,
         validators=[
@@ -49,7 +49,7 @@ class DetailsForm(FlaskForm):
 class NewRoadshowForm(DetailsForm):
     application_ids = CheckboxList(
         _l("Applications presenting, in running order"),
-        coerce=int,
+        coerce=choice_id,
         validators=[DataRequired(message=_l("Choose at least one application to present."))],
     )
 
