@@ -5,7 +5,6 @@ Bid content and prices are shown only where can_read_bid allows: before the open
 bidding organization alone.
 """
 
-import csv
 import io
 from datetime import datetime, time, timedelta
 
@@ -33,6 +32,7 @@ from venture.core.files import send_stored
 from venture.core.integers import ids_in, optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
+from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.home.views import home_panel
@@ -1126,9 +1126,7 @@ def bids_export(tender_id):
     if not tender.is_opened:
         flash(_("The bids are sealed until the opening."), "warning")
         return redirect(url_for("procurement.tender", tender_id=tender.id))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows = [
         [
             _("Bidder"),
             _("Credit code"),
@@ -1140,11 +1138,10 @@ def bids_export(tender_id):
             _("Total"),
             _("Rank"),
         ]
-    )
-    for row in _bid_rows(tender):
-        writer.writerow([row[c] for c in EXPORT_COLUMNS])
+    ]
+    rows += [[row[c] for c in EXPORT_COLUMNS] for row in _bid_rows(tender)]
     return send_file(
-        io.BytesIO(("\ufeff" + out.getvalue()).encode()),
+        io.BytesIO(csv_bytes(rows)),
         mimetype="text/csv",
         as_attachment=True,
         download_name=f"bids-{tender.id}.csv",
