@@ -31,6 +31,7 @@ from venture.contracts.permissions import (
 from venture.core.access import deny_unless, roles_required
 from venture.core.audit import AuditEntry
 from venture.core.concurrency import changed_since, stale_message, version_token
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import record_id
 from venture.core.lifecycle import TransitionRefused
@@ -338,13 +339,8 @@ def preview(contract_id):
     """The contract as it would be issued now, watermarked 草稿 while a draft."""
     contract = get_contract_or_404(contract_id)
     pdf = document.contract_pdf(contract)
-    return (
-        pdf,
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f"inline; filename={contract.number}-draft.pdf",
-        },
+    return send_download(
+        pdf, filename=f"{contract.number}-draft.pdf", mimetype="application/pdf", inline=True
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import filetype
 import sqlalchemy as sa
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -112,9 +112,8 @@ def store_bytes(data, *, name, content_type, actor=None):
 
 def send_stored(stored, *, inline=False):
     """A download response for a stored file (the caller has checked access)."""
-    return send_file(
-        stored.path,
-        mimetype=stored.content_type,
-        as_attachment=not inline,
-        download_name=stored.original_name,
+    from venture.core.downloads import send_download
+
+    return send_download(
+        stored.path, filename=stored.original_name, mimetype=stored.content_type, inline=inline
     )

@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,6 +22,7 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -194,12 +194,7 @@ def _ledger_export(kind):
             export_args=filters.as_args(),
         )
     out, content_type = exports.ledger_file(kind, filters)
-    return send_file(
-        out,
-        mimetype=content_type,
-        as_attachment=True,
-        download_name=exports.ledger_file_name(kind),
-    )
+    return send_download(out, filename=exports.ledger_file_name(kind), mimetype=content_type)
 
 
 @bp.route("/finance/contract-exports", methods=["POST"])

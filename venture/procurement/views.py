@@ -5,7 +5,6 @@ Bid content and prices are shown only where can_read_bid allows: before the open
 bidding organization alone.
 """
 
-import io
 from datetime import datetime, time, timedelta
 
 from flask import (
@@ -15,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,6 +26,7 @@ from venture.auth.enums import Role
 from venture.calls.enums import CallStage
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required, signed_in
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in, optional_id
 from venture.core.lifecycle import TransitionRefused
@@ -1140,12 +1139,7 @@ def bids_export(tender_id):
         ]
     ]
     rows += [[row[c] for c in EXPORT_COLUMNS] for row in _bid_rows(tender)]
-    return send_file(
-        io.BytesIO(csv_bytes(rows)),
-        mimetype="text/csv",
-        as_attachment=True,
-        download_name=f"bids-{tender.id}.csv",
-    )
+    return send_download(csv_bytes(rows), filename=f"bids-{tender.id}.csv", mimetype="text/csv")
 
 
 @bp.route("/api/procurement/tenders/<int:tender_id>/bids")

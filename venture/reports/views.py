@@ -1,6 +1,6 @@
 """统计报表: the staff dashboard (figures and SVG charts) and the PDF reports."""
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.downloads import send_download
 from venture.core.integers import record_id
 from venture.delivery.models import Project
 from venture.delivery.operations import outstanding_reports
@@ -24,9 +25,7 @@ bp = Blueprint("reports", __name__)
 
 
 def _pdf(data, name):
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    return send_download(data, filename=name, mimetype="application/pdf", inline=True)
 
 
 def _calls_with_contracts():

@@ -2,12 +2,12 @@
 
 from io import BytesIO
 
-from flask import Response
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from venture.core.downloads import send_download
 from venture.core.pdf import render_pdf
 from venture.core.spreadsheet import append_row
 from venture.core.timeutil import now, to_local
@@ -32,9 +32,7 @@ def response(panel, what, fmt, aggregation):
     else:
         body = sheets_xlsx(panel) if what == "sheets" else ranking_xlsx(panel, aggregation)
         mimetype = XLSX
-    result = Response(body, mimetype=mimetype)
-    result.headers.set("Content-Disposition", "attachment", filename=filename)
-    return result
+    return send_download(body, filename=filename, mimetype=mimetype)
 
 
 def _sheet_context(panel):
