@@ -16,7 +16,7 @@ from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core.access import roles_required
-from venture.core.audit import AuditEntry
+from venture.core.audit import AuditEntry, sealed_condition, sealed_view
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -200,7 +200,8 @@ def audit_log():
     if object_id is not None:
         query = query.where(AuditEntry.object_id == object_id)
     if actor:
-        query = query.where(
+        # a sealed row never answers "did this person act?"
+        query = query.where(~sealed_condition()).where(
             AuditEntry.actor_id.in_(
                 select(User.id).where(func.lower(User.email).contains(actor.lower()))
             )
@@ -208,9 +209,11 @@ def audit_log():
     types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     )
+    page = paginate(query)
+    page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",
-        page=paginate(query),
+        page=page,
         types=list(types),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )

@@ -37,7 +37,11 @@ from venture.extensions import db
 from venture.home.views import home_panel
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
-from venture.procurement import operations, rules
+from venture.procurement import (
+    operations,
+    rules,
+    sealing,  # noqa: F401  (registers the audit seal)
+)
 from venture.procurement.enums import (
     BidSheetState,
     BidState,
