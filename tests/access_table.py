@@ -68,6 +68,7 @@ WEB_TABLE = {
     "auth.profile":                           "L  +  +  +  +  +  +  +  +  +  +  +  +",
     "auth.reset_password":                    "+  +  +  +  +  +  +  +  +  +  +  +  +   token=reset",
     "auth.set_language":                      "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "auth.sign_out_everywhere":               "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # calls                                  an A  B  st fi rv rx rc ev ex cm cx ad
     "calls.cancel":                           "L  F  F  +  F  F  F  F  F  F  F  F  F   call_id=open_call",
     "calls.create":                           "L  F  F  +  F  F  F  F  F  F  F  F  F",

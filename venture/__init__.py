@@ -125,6 +125,12 @@ def _init_login(app):
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_version != int(version):
             return None
+        # the cookie's session must still be live on the server (ended by logout, password
+        # change, deactivation or "sign out everywhere": a kept cookie is refused)
+        from venture.auth.operations import session_is_live
+
+        if not session_is_live(user.id, session.get("sid")):
+            return None
         return user
 
 

@@ -43,6 +43,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data
+        address_locked = operations.address_locked_until(request.remote_addr)
+        if address_locked is not None:
+            flash(
+                _(
+                    "Too many failed sign-ins from this network address. Please try again "
+                    "after %(time)s.",
+                    time=local_datetime(address_locked),
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form), 429
         locked_until = operations.login_locked_until(email)
         if locked_until is not None:
             flash(
@@ -53,8 +64,8 @@ def login():
                 "danger",
             )
             return render_template("auth/login.html", form=form), 429
-        user = operations.find_user_by_email(email)
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        user = operations.authenticate(email, form.password.data)
+        if user is None:
             operations.record_login_attempt(email, ip=request.remote_addr, success=False)
             db.session.commit()
             flash(
@@ -78,6 +89,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    operations.end_session(session.get("sid"), because="logout")
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -134,15 +147,34 @@ def change_password():
             password_form.current.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; older ones end
+            # this browser gets a new session; every other one ended with the change
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, password_form=password_form), 400
 
 
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    """End every session of this account, on every device, this one included."""
+    operations.sign_out_everywhere(current_user, actor=current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You were signed out on every device."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @user_logged_in.connect
-def _start_session_clock(_app, **_extra):
-    """Every sign-in (here, after registration, after a password change) starts the clock."""
+def _start_session(_app, user, **_extra):
+    """Every sign-in (here, after registration, after a password change) starts a server-side
+    session and its clock; the sign-in is its own transaction, so the session row exists
+    before the cookie that names it is sent."""
+    session["sid"] = operations.start_session(
+        user, ip=request.remote_addr, user_agent=request.headers.get("User-Agent")
+    )
+    db.session.commit()
     session["signed_in_at"] = session["seen_at"] = int(time.time())
 
 
@@ -159,6 +191,8 @@ def end_stale_session():
     idle = moment - seen_at > config["SESSION_IDLE_TIMEOUT"].total_seconds()
     too_old = moment - signed_in_at > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
     if idle or too_old:
+        operations.end_session(session.get("sid"), because="timeout")
+        db.session.commit()
         logout_user()
         session.clear()
         flash(

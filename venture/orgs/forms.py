@@ -42,6 +42,9 @@ class RegistrationForm(OrganizationFields, AccountFields, PasswordFields, FlaskF
 
 class OrganizationForm(OrganizationFields, FlaskForm):
     certificate = FileField(_l("Replace the registration certificate (PDF or image)"))
+    bank_proof = FileField(
+        _l("Proof of a new bank account (bank letter or account licence, PDF or image)")
+    )
 
 
 class InviteForm(FlaskForm):

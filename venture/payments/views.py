@@ -29,6 +29,7 @@ from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.orgs.operations import pending_bank_change
 from venture.payments import exports, jobs, operations
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 from venture.payments.forms import ApproveForm, ConditionForm, ContractsExportForm, PaymentForm
@@ -126,8 +127,13 @@ def pay(installment_id):
             return _back(installment)
     status = 400 if request.method == "POST" else 200
     installment = get_installment_or_404(installment_id)
+    bank_change = pending_bank_change(installment.contract.organization)
     return render_template(
-        "payments/pay.html", form=form, installment=installment, error=error
+        "payments/pay.html",
+        form=form,
+        installment=installment,
+        error=error,
+        bank_change=bank_change,
     ), status
 
 
