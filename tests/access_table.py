@@ -160,7 +160,9 @@ WEB_TABLE = {
     "notifications.read_all":                 "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # orgs                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "orgs.accept_invitation":                 "+  +  +  +  +  +  +  +  +  +  +  +  +   token=invitation",
+    "orgs.bank_change_proof":                 "L  +  N  +  +  N  N  N  N  N  N  N  +",
     "orgs.certificate":                       "L  +  N  +  +  N  N  N  N  N  N  N  +",
+    "orgs.decide_bank_change":                "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "orgs.decide":                            "L  +  N  +  F  F  F  F  F  F  F  F  F",
     "orgs.edit":                              "L  +  N  F  F  F  F  F  F  F  F  F  F",
     "orgs.index":                             "L  F  F  +  +  F  F  F  F  F  F  F  +",

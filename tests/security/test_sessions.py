@@ -73,7 +73,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, make):
     user = make.user(Role.STAFF)
     phone, laptop = _kept_cookie(app, user), _kept_cookie(app, user)
     response = laptop.post("/profile/sign-out-everywhere")
-    assert (response.status_code, response.headers["Location"]) == (302, "/login")
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
     assert (phone.get("/staff/orgs").status_code, laptop.get("/staff/orgs").status_code) == (
         302,
         302,

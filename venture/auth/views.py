@@ -163,7 +163,7 @@ def sign_out_everywhere():
     logout_user()
     session.clear()
     flash(_("You were signed out on every device."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("home.index"))
 
 
 @user_logged_in.connect
