@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from venture.announcements.operations import PERIOD_MAX, TEXT_MAX, TITLE_MAX
+from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id
 
 WHOLE_DAYS = _l("Enter a whole number of working days.")
@@ -70,7 +70,7 @@ class ConfirmForm(FlaskForm):
 
 
 class WorkdayOverrideForm(FlaskForm):
-    day = DateField(
+    day = BoundedDateField(
         _l("Date"),
         validators=[InputRequired(message=DATE_FORMAT)],
         invalid_value_message=DATE_FORMAT,
@@ -87,7 +87,7 @@ class PeriodCheckForm(FlaskForm):
     class Meta:
         csrf = False  # a read-only calculation sent by GET
 
-    start = DateField(
+    start = BoundedDateField(
         _l("Published on"), validators=[Optional()], invalid_value_message=DATE_FORMAT
     )
     days = WholeNumberField(

@@ -3,8 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -17,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.enums import InstallmentCondition, Route
+from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
 from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 
@@ -78,12 +77,14 @@ class CallForm(FlaskForm):
         default=1,
         validators=[DataRequired(), NumberRange(1, 20, message=_l("Between 1 and 20."))],
     )
-    project_start = DateField(_l("Projects start no earlier than"), validators=[DataRequired()])
-    project_end = DateField(_l("Projects end no later than"), validators=[DataRequired()])
-    opens_at = DateTimeLocalField(
+    project_start = BoundedDateField(
+        _l("Projects start no earlier than"), validators=[DataRequired()]
+    )
+    project_end = BoundedDateField(_l("Projects end no later than"), validators=[DataRequired()])
+    opens_at = BoundedDateTimeLocalField(
         _l("Opens at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
-    closes_at = DateTimeLocalField(
+    closes_at = BoundedDateTimeLocalField(
         _l("Closes at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     eligibility = TextAreaField(

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -22,6 +21,7 @@ from venture.applications.values import (
     parse_date,
     problem_message,
 )
+from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.delivery.enums import (
     BeneficiaryGroup,
@@ -258,7 +258,7 @@ class OfficerForm(FlaskForm):
 
 
 class RectificationForm(FlaskForm):
-    due = DateField(_l("Rectification deadline"), validators=[InputRequired()])
+    due = BoundedDateField(_l("Rectification deadline"), validators=[InputRequired()])
     requirements = TextAreaField(
         _l("What must be put right"), validators=[DataRequired(), Length(max=4000)]
     )
@@ -272,7 +272,7 @@ class ChangeRequestForm(FlaskForm):
     from_line = SelectField(_l("Move money from"), validate_choice=False)
     to_line = SelectField(_l("to"), validate_choice=False)
     amount = StringField(_l("Amount (¥)"), render_kw={"inputmode": "decimal"})
-    end_date = DateField(_l("New end date"), validators=[Optional()])
+    end_date = BoundedDateField(_l("New end date"), validators=[Optional()])
     text = TextAreaField(_l("The plan as it would be after the change"))
 
     def read(self):

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id
 from venture.evaluation.enums import EvaluationKind
 
@@ -26,7 +26,7 @@ class AssignForm(FlaskForm):
         validate_choice=False,
     )
     evaluator_id = SelectField(_l("Evaluator"), coerce=choice_id, validate_choice=False)
-    due = DateField(_l("Self-assessment due by"), validators=[InputRequired()])
+    due = BoundedDateField(_l("Self-assessment due by"), validators=[InputRequired()])
 
 
 class EvaluatorForm(FlaskForm):

@@ -350,6 +350,15 @@ def score(evaluation_id):
     if visit_on is not None and visit_on > local_today():
         form.site_visit_on.errors = [_("The site visit cannot be in the future.")]
         return _show_page(evaluation, site_form=form, status=400)
+    started = evaluation.project.start_date
+    if visit_on is not None and started is not None and visit_on < started:
+        form.site_visit_on.errors = [
+            _(
+                "The site visit cannot be before the project started (%(day)s).",
+                day=started.isoformat(),
+            )
+        ]
+        return _show_page(evaluation, site_form=form, status=400)
     if form.version.data and form.version.data != str(evaluation.version):
         return _stale_sheet(evaluation, form)
     try:

@@ -4,8 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.forms import positive_amount
+from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
 from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
@@ -35,8 +34,8 @@ class DesignationForm(FlaskForm):
         _l("Service content and targets"), validators=[Length(max=5000)]
     )
     amount = StringField(_l("Budget (¥)"), validators=[DataRequired(), positive_amount])
-    term_start = DateField(_l("Term starts"), validators=[DataRequired()])
-    term_end = DateField(_l("Term ends"), validators=[DataRequired()])
+    term_start = BoundedDateField(_l("Term starts"), validators=[DataRequired()])
+    term_end = BoundedDateField(_l("Term ends"), validators=[DataRequired()])
     reason = SelectField(
         _l("Reason for designating"),
         choices=[(r.value, r.label) for r in DesignationReason],
@@ -99,10 +98,10 @@ class TenderForm(FlaskForm):
     required_documents = TextAreaField(
         _l("Required documents, one per line"), validators=[Length(max=2000)]
     )
-    bid_deadline = DateTimeLocalField(
+    bid_deadline = BoundedDateTimeLocalField(
         _l("Bid deadline (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
-    opening_at = DateTimeLocalField(
+    opening_at = BoundedDateTimeLocalField(
         _l("Opening time (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     opening_place = StringField(_l("Opening place"), validators=[Length(max=200)])

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     Form,
     HiddenField,
     SelectField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.forms import AccountFields, PasswordFields
+from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.review.enums import AffiliationKind, Aggregation
 from venture.review.scoring import parse_max_score, parse_score
@@ -60,8 +60,8 @@ class AffiliationForm(FlaskForm):
         validators=[DataRequired()],
     )
     role = StringField(_l("Position or relation"), validators=[Length(max=100)])
-    started_on = DateField(_l("From"), validators=[Optional()])
-    ended_on = DateField(_l("Until (empty if it still holds)"), validators=[Optional()])
+    started_on = BoundedDateField(_l("From"), validators=[Optional()])
+    ended_on = BoundedDateField(_l("Until (empty if it still holds)"), validators=[Optional()])
 
 
 def _points(_form, field):
@@ -147,7 +147,7 @@ class PanelSettingsFields:
         default=5,
     )
     blind = BooleanField(_l("Blind review: hide the applicant from reviewers"))
-    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    deadline = BoundedDateField(_l("Scoring deadline"), validators=[Optional()])
     spread_threshold = StringField(
         _l("Flag a spread of reviewer totals above (points)"), default="20"
     )
@@ -186,7 +186,7 @@ class DrawPanelForm(PanelSettingsFields, FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    deadline = BoundedDateField(_l("Scoring deadline"), validators=[Optional()])
     spread_threshold = StringField(_l("Flag a spread of reviewer totals above (points)"))
 
     def validate_spread_threshold(self, field):

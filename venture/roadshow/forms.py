@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id
 from venture.roadshow.operations import MAX_MINUTES
 
@@ -22,7 +22,7 @@ class CheckboxList(SelectMultipleField):
 
 
 class DetailsForm(FlaskForm):
-    held_on = DateField(
+    held_on = BoundedDateField(
         _l("Date"), validators=[InputRequired(message=_l("Enter the date and time."))]
     )
     start_time = TimeField(
