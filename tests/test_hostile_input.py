@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from flask import Blueprint, request
 from flask_wtf import FlaskForm
 from werkzeug.routing import AnyConverter, IntegerConverter
 
@@ -27,7 +28,9 @@ from tests.test_access_matrix import (
     signed_in_cookies,
     uncommitted,
 )
+from venture import create_app
 from venture.api.views import api as api_registry
+from venture.core.access import public
 from venture.core.integers import RecordIdConverter, WholeNumberField
 
 INTEGER_CONVERTERS = (RecordIdConverter, IntegerConverter)
@@ -95,16 +98,28 @@ def build_url(rule, args, ids, hostile=None):
 
 
 def test_hostile_integers_never_answer_5xx(app):
+    failures, asked, routes = hostile_failures(app)
+    assert sorted(set(failures)) == []
+    assert asked >= routes * len(HOSTILE)
+
+
+def hostile_failures(app, web_table=WEB_TABLE, only=None):
+    """(failures, requests made, routes asked) for every route of app's URL map (or the
+    endpoints in only)."""
     query_names = names_read_by_the_code()
     form_names = integer_form_fields() | query_names
-    rules = {r.endpoint: r for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    rules = {
+        r.endpoint: r
+        for r in app.url_map.iter_rules()
+        if r.endpoint != "static" and (only is None or r.endpoint in only)
+    }
     failures, asked = [], 0
     with uncommitted(app) as connection:
         people, ids = build()
         cookies = {case: signed_in_cookies(app, p) if p else None for case, p in people.items()}
         for endpoint, rule in sorted(rules.items()):
             api = is_api(rule)
-            table, cases = (API_TABLE, API_CASES) if api else (WEB_TABLE, WEB_CASES)
+            table, cases = (API_TABLE, API_CASES) if api else (web_table, WEB_CASES)
             rows = [text for key, text in table.items() if endpoint_of(key) == endpoint]
             assert rows, f"{endpoint}: not in the access table"
             allowed, args = allowed_cases(rows[0], cases)
@@ -133,8 +148,29 @@ def test_hostile_integers_never_answer_5xx(app):
                         continue
                     if response.status_code >= 500:
                         failures.append(f"{method} {url[:90]!r} as {case}: {response.status_code}")
-    assert sorted(set(failures)) == []
-    assert asked >= len(rules) * len(HOSTILE)
+    return failures, asked, len(rules)
+
+
+def test_a_route_added_later_is_covered_without_a_new_line(app):
+    """A new route that reads ?page= with int() is caught: nothing here names it."""
+    fresh = create_app({**app.config, "TESTING": True})
+    probe = Blueprint("probe", __name__)
+
+    @probe.route("/probe/<int:project_id>")
+    @public
+    def peek(project_id):
+        return f"project {project_id} page {int(request.args.get('page', '1'))}"
+
+    fresh.register_blueprint(probe)
+    fresh.test_client_class = app.test_client_class
+    row = "+  +  +  +  +  +  +  +  +  +  +  +  +"
+    with fresh.app_context(), fresh.test_request_context():
+        failures, asked, routes = hostile_failures(
+            fresh, web_table={**WEB_TABLE, "probe.peek": row}, only={"probe.peek"}
+        )
+    assert (routes, asked) == (1, 2 * len(HOSTILE))
+    # ², --1 and CR/LF in ?page= reach int(): each answer a 500, each found
+    assert ["ValueError(" in failure for failure in failures] == [True] * 3, failures
 
 
 def ask_with(app, connection, jar, method, url, headers, form):
