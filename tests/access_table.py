@@ -68,6 +68,7 @@ WEB_TABLE = {
     "auth.profile":                           "L  +  +  +  +  +  +  +  +  +  +  +  +",
     "auth.reset_password":                    "+  +  +  +  +  +  +  +  +  +  +  +  +   token=reset",
     "auth.set_language":                      "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "auth.sign_out_everywhere":               "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # calls                                  an A  B  st fi rv rx rc ev ex cm cx ad
     "calls.cancel":                           "L  F  F  +  F  F  F  F  F  F  F  F  F   call_id=open_call",
     "calls.create":                           "L  F  F  +  F  F  F  F  F  F  F  F  F",
@@ -177,7 +178,9 @@ WEB_TABLE = {
     "notifications.read_all":                 "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # orgs                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "orgs.accept_invitation":                 "+  +  +  +  +  +  +  +  +  +  +  +  +   token=invitation",
+    "orgs.bank_change_proof":                 "L  +  N  +  +  N  N  N  N  N  N  N  +",
     "orgs.certificate":                       "L  +  N  +  +  N  N  N  N  N  N  N  +",
+    "orgs.decide_bank_change":                "L  F  F  +  F  F  F  F  F  F  F  F  F",
     "orgs.decide":                            "L  +  N  +  F  F  F  F  F  F  F  F  F",
     "orgs.edit":                              "L  +  N  F  F  F  F  F  F  F  F  F  F",
     "orgs.index":                             "L  F  F  +  +  F  F  F  F  F  F  F  +",

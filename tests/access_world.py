@@ -112,6 +112,18 @@ def build():
     org_a.certificate = store_bytes(MINIMAL_PDF, name="证书.pdf", content_type="application/pdf")
     org_a.bank_account = ids["bank_account"] = "6222777788889999000"  # found nowhere else
     db.session.commit()
+    # a new bank account of A waits for staff, with its proof
+    orgs.request_bank_change(
+        org_a,
+        {
+            "bank_name": "中国银行",
+            "bank_account_name": org_a.name,
+            "bank_account": "6222555566667777",
+        },
+        proof=pdf("开户许可证.pdf"),
+        actor=member_a,
+    )
+    db.session.commit()
 
     # evaluations: ev evaluates A's project, ex evaluates B's
     people["ev"] = make.user(Role.EVALUATOR)

@@ -54,6 +54,7 @@ def org(status=OrgStatus.VERIFIED, name=None, **fields):
         bank_account="6222000000000000",
         status=status,
         verified_at=now() if status == OrgStatus.VERIFIED else None,
+        bank_verified_at=now() if status == OrgStatus.VERIFIED else None,
         **fields,
     )
     db.session.add(organization)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from venture.config import load_config
+from venture.core.integers import RecordIdConverter
 from venture.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -13,6 +14,8 @@ def create_app(test_config=None):
     """Build the application; test_config overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     load_config(app, test_config)
+    # <int:…> in every route: ASCII digits within a column's range (venture.core.integers)
+    app.url_map.converters["int"] = RecordIdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
@@ -125,6 +128,12 @@ def _init_login(app):
             return None
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_version != int(version):
+            return None
+        # the cookie's session must still be live on the server (ended by logout, password
+        # change, deactivation or "sign out everywhere": a kept cookie is refused)
+        from venture.auth.operations import session_is_live
+
+        if not session_is_live(user.id, session.get("sid")):
             return None
         return user
 

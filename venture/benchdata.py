@@ -506,6 +506,7 @@ class Generator:
                 status=OrgStatus.VERIFIED,
                 status_reason=None,
                 verified_at=at,
+                bank_verified_at=at,
                 created_at=at,
                 updated_at=at,
             )

@@ -177,6 +177,7 @@ def load_organizations(rng, streets):
                 bank_account="3500" + "".join(str(rng.randint(0, 9)) for _ in range(15)),
                 status=status,
                 verified_at=now() if status == OrgStatus.VERIFIED else None,
+                bank_verified_at=now() if status == OrgStatus.VERIFIED else None,
             )
         )
     db.session.add_all(orgs)

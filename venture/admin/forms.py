@@ -8,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.enums import ROLE_LABELS
 from venture.auth.forms import AccountFields, PasswordFields
+from venture.core.integers import choice_id
 
 
 class RoleChoices(SelectMultipleField):
@@ -23,13 +24,13 @@ def role_field():
 
 class UserCreateForm(AccountFields, PasswordFields, FlaskForm):
     roles = role_field()
-    organization_id = SelectField(_l("Organization"), coerce=int, validators=[Optional()])
-    community_id = SelectField(_l("Community"), coerce=int, validators=[Optional()])
+    organization_id = SelectField(_l("Organization"), coerce=choice_id, validators=[Optional()])
+    community_id = SelectField(_l("Community"), coerce=choice_id, validators=[Optional()])
 
 
 class UserRolesForm(FlaskForm):
     roles = role_field()
-    community_id = SelectField(_l("Community"), coerce=int, validators=[Optional()])
+    community_id = SelectField(_l("Community"), coerce=choice_id, validators=[Optional()])
 
 
 class StreetForm(FlaskForm):
@@ -39,7 +40,7 @@ class StreetForm(FlaskForm):
 
 class CommunityForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
-    street_id = SelectField(_l("Street / town"), coerce=int)
+    street_id = SelectField(_l("Street / town"), coerce=choice_id)
 
 
 class CategoryForm(FlaskForm):

@@ -16,7 +16,8 @@ from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core.access import roles_required
-from venture.core.audit import AuditEntry
+from venture.core.audit import AuditEntry, sealed_condition, sealed_view
+from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -190,16 +191,17 @@ def audit_log():
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     action = request.args.get("action", "").strip()[:80]
     object_type = request.args.get("type", "").strip()[:60]
-    object_id = request.args.get("id", "").strip()
+    object_id = optional_id(request.args.get("id"))
     actor = request.args.get("actor", "").strip()[:100]
     if action:
         query = query.where(AuditEntry.action.startswith(action))
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
-    if object_id.isdigit():
-        query = query.where(AuditEntry.object_id == int(object_id))
+    if object_id is not None:
+        query = query.where(AuditEntry.object_id == object_id)
     if actor:
-        query = query.where(
+        # a sealed row never answers "did this person act?"
+        query = query.where(~sealed_condition()).where(
             AuditEntry.actor_id.in_(
                 select(User.id).where(func.lower(User.email).contains(actor.lower()))
             )
@@ -207,9 +209,11 @@ def audit_log():
     types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     )
+    page = paginate(query)
+    page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",
-        page=paginate(query),
+        page=page,
         types=list(types),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )

@@ -5,8 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -15,6 +13,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from venture.announcements.operations import PERIOD_MAX, TEXT_MAX, TITLE_MAX
+from venture.core.dates import BoundedDateField
+from venture.core.integers import WholeNumberField, choice_id
 
 WHOLE_DAYS = _l("Enter a whole number of working days.")
 DATE_FORMAT = _l("Enter a date as YYYY-MM-DD.")
@@ -24,8 +24,8 @@ class PublishForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=50000)])
-    call_id = SelectField(_l("Call (optional)"), coerce=int, validators=[Optional()])
-    period_days = IntegerField(
+    call_id = SelectField(_l("Call (optional)"), coerce=choice_id, validators=[Optional()])
+    period_days = WholeNumberField(
         _l("Period in working days"),
         default=5,
         validators=[
@@ -70,7 +70,7 @@ class ConfirmForm(FlaskForm):
 
 
 class WorkdayOverrideForm(FlaskForm):
-    day = DateField(
+    day = BoundedDateField(
         _l("Date"),
         validators=[InputRequired(message=DATE_FORMAT)],
         invalid_value_message=DATE_FORMAT,
@@ -87,10 +87,10 @@ class PeriodCheckForm(FlaskForm):
     class Meta:
         csrf = False  # a read-only calculation sent by GET
 
-    start = DateField(
+    start = BoundedDateField(
         _l("Published on"), validators=[Optional()], invalid_value_message=DATE_FORMAT
     )
-    days = IntegerField(
+    days = WholeNumberField(
         _l("Working days"),
         default=5,
         validators=[Optional(), NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS)],

@@ -29,6 +29,7 @@ from venture.core import timeutil, workdays
 from venture.core.access import public, roles_required, signed_in
 from venture.core.files import send_stored
 from venture.core.formatting import local_date
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -401,10 +402,7 @@ def workdays_page():
         flash(_("Saved: %(day)s.", day=form.day.data.isoformat()), "success")
         return redirect(url_for("announcements.workdays_page", year=form.day.data.year))
     today = timeutil.local_today()
-    try:
-        year = int(request.args.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = optional_id(request.args.get("year")) or today.year
     year = min(max(year, 2001), today.year + 5)
     overrides = paginate(
         select(workdays.WorkdayOverride).order_by(workdays.WorkdayOverride.day.desc())

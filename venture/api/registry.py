@@ -19,10 +19,11 @@ from jsonschema.exceptions import best_match
 
 from venture.api.errors import ApiError
 from venture.core import timeutil
+from venture.core.integers import ID_MAX, InvalidInteger, parse_int
 
 PUBLIC = ("public",)
 TOKEN = "token"
-MAX_ID = 2**31 - 1  # the largest id the database columns hold
+MAX_ID = ID_MAX  # the largest id the database columns hold
 MAX_BODY = 1024 * 1024  # a JSON body larger than this is refused (413)
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -64,12 +65,10 @@ class Param:
         if self.kind == "integer":
             low = self.minimum if self.minimum is not None else 1
             high = self.maximum if self.maximum is not None else MAX_ID
-            text = raw.strip()
-            if not text.lstrip("-").isdigit() or len(text) > 12 or not low <= int(text) <= high:
-                raise self._refused(
-                    _("Give a whole number from %(low)d to %(high)d.", low=low, high=high)
-                )
-            return int(text)
+            try:
+                return parse_int(raw, low=low, high=high)
+            except InvalidInteger as error:
+                raise self._refused(str(error)) from None
         if self.kind == "date":
             try:
                 day = date.fromisoformat(raw.strip())

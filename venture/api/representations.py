@@ -8,7 +8,7 @@ from flask import url_for
 
 from venture.applications.rules import submission_problems
 from venture.applications.values import field_label, problem_message
-from venture.core.audit import AuditEntry
+from venture.core.audit import AuditEntry, sealed_view
 
 
 def money(value):
@@ -139,6 +139,7 @@ def history(record_type, record_id):
         .where(AuditEntry.object_type == record_type, AuditEntry.object_id == record_id)
         .order_by(AuditEntry.seq)
     ).all()
+    rows = sealed_view(rows)
     entries = []
     for row in rows:
         before, after = row.before_data or {}, row.after_data or {}

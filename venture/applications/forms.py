@@ -27,6 +27,7 @@ from venture.applications.values import (
 )
 from venture.community.forms import ServicePriceRow
 from venture.community.pricing import form_rows, read_service_prices
+from venture.core.integers import ids_in, optional_id
 
 EXTRA_BUDGET_ROWS = 2  # empty rows offered without JavaScript
 EXTRA_MILESTONE_ROWS = 1
@@ -119,9 +120,7 @@ class ApplicationForm(FlaskForm):
         for name in TEXT_FIELDS:
             values[name] = (getattr(self, name).data or "").strip()
         values["category_id"] = _int_or_none(self.category_id.data)
-        values["community_ids"] = [
-            int(v) for v in (self.community_ids.raw_data or []) if str(v).isdigit()
-        ]
+        values["community_ids"] = [*ids_in(self.community_ids.raw_data)]
         values["beneficiaries"] = read("beneficiaries", self.beneficiaries.data, parse_count)
         values["project_start"] = read("project_start", self.project_start.data, parse_date)
         values["project_end"] = read("project_end", self.project_end.data, parse_date)
@@ -154,7 +153,7 @@ class ApplicationForm(FlaskForm):
                 }
             )
         # community needs answered and service pricing (venture/community)
-        values["need_ids"] = [int(v) for v in (self.need_ids.raw_data or []) if str(v).isdigit()]
+        values["need_ids"] = ids_in(self.need_ids.raw_data)
         values["service_prices"] = read_service_prices(self.service_prices, read, short)
         values["typed_input"] = typed
         return values, errors
@@ -180,8 +179,7 @@ class ApplicationForm(FlaskForm):
 
 
 def _int_or_none(text):
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return optional_id(text)
 
 
 def form_data(application):

@@ -59,7 +59,7 @@ def problem_message(kind, value=""):
 def field_label(key):
     """A person's name for a form field key, e.g. budget_lines-1-unit_price → line 2, price."""
     parts = key.split("-")
-    if len(parts) == 3 and parts[1].isdigit():
+    if len(parts) == 3 and re.fullmatch(r"[0-9]{1,4}", parts[1]):
         row = int(parts[1]) + 1
         field = str(ROW_LABELS.get(parts[2], parts[2]))
         if parts[0] == "budget_lines":

@@ -1,6 +1,5 @@
 """Application pages: the organization's drafts and submissions, and staff screening."""
 
-import io
 from datetime import datetime
 
 from flask import (
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -36,7 +34,9 @@ from venture.applications.rules import content_problems, submission_problems
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local
@@ -183,8 +183,8 @@ def _store_uploads(application):
         except operations.ApplicationError as error:
             errors[label] = str(error)
     remove = request.form.get("remove_attachment", "")
-    if remove.isdigit():
-        attachment = db.session.get(ApplicationAttachment, int(remove))
+    if optional_id(remove) is not None:
+        attachment = db.session.get(ApplicationAttachment, optional_id(remove))
         if attachment is not None and attachment.application_id == application.id:
             operations.remove_attachment(application, attachment, actor=current_user)
     return errors
@@ -277,12 +277,7 @@ def pdf(application_id):
     deny_unless(can_view_application(current_user, application), 404)
     data = render_application_pdf(application)
     name = application.number or _("draft")
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{name}.pdf",
-    )
+    return send_download(data, filename=f"{name}.pdf", mimetype="application/pdf")
 
 
 @bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")

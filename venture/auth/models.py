@@ -104,7 +104,10 @@ class LoginAttempt(db.Model):
     success: Mapped[bool] = mapped_column(nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
-    __table_args__ = (sa.Index("ix_login_attempt_email_at", "email", "at"),)
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_at", "email", "at"),
+        sa.Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
 
 
 class AccessDenied(db.Model):
@@ -120,3 +123,30 @@ class AccessDenied(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
 
     user = relationship("User", lazy="joined")
+
+
+class UserSession(db.Model):
+    """A sign-in, held on the server: the session cookie carries a random key whose SHA-256 is
+    kept here. Logout, a password change, deactivation and "sign out everywhere" end the row;
+    a cookie whose row has ended is refused, even if it was kept from before."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_because: Mapped[str | None] = mapped_column(sa.String(20))
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "ended_because IS NULL OR ended_because IN ('logout', 'password', 'deactivated', "
+            "'everywhere', 'timeout', 'reset')",
+            name="known_end",
+        ),
+    )

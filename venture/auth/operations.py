@@ -1,14 +1,17 @@
 """Account operations: create, change roles, deactivate, passwords."""
 
 import hashlib
+import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from venture.auth.models import AccessDenied, LoginAttempt, User
+from venture.auth.models import AccessDenied, LoginAttempt, User, UserSession
 from venture.core import audit
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -62,6 +65,8 @@ def set_user_active(user, active, *, actor):
         return
     user.active = active
     user.session_version += 1
+    if not active:
+        end_sessions(user, because="deactivated")
     audit.record(
         "user.activate" if active else "user.deactivate",
         user,
@@ -76,6 +81,7 @@ def change_password(user, current, new, *, actor):
         raise AccountError(_("The current password is wrong."))
     user.set_password(new)
     user.session_version += 1
+    end_sessions(user, because="password")
     audit.record("user.password", user, actor=actor)
 
 
@@ -95,22 +101,54 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 
 
-def login_locked_until(email):
-    """When an e-mail with MAX_FAILURES recent failed sign-ins may try again, else None."""
-    since = now() - LOCKOUT
+MAX_ADDRESS_FAILURES = 20  # from one address, across every account, within LOCKOUT
+
+
+def _locked_until(condition, limit):
+    """When the LOCKOUT window of the last `limit` failures matching condition ends, if there
+    were that many within it, else None."""
     failures = db.session.scalars(
         select(LoginAttempt.at)
-        .where(
-            LoginAttempt.email == email.strip().lower(),
-            LoginAttempt.at >= since,
-            LoginAttempt.success.is_(False),
-        )
+        .where(condition, LoginAttempt.at >= now() - LOCKOUT, LoginAttempt.success.is_(False))
         .order_by(LoginAttempt.at.desc())
-        .limit(MAX_FAILURES)
+        .limit(limit)
     ).all()
-    if len(failures) < MAX_FAILURES:
+    if len(failures) < limit:
         return None
     return failures[0] + LOCKOUT
+
+
+def login_locked_until(email):
+    """When an e-mail with MAX_FAILURES recent failed sign-ins may try again, else None."""
+    return _locked_until(LoginAttempt.email == email.strip().lower(), MAX_FAILURES)
+
+
+def address_locked_until(ip):
+    """When an address with MAX_ADDRESS_FAILURES recent failed sign-ins (whatever the
+    accounts) may try again, else None."""
+    if not ip:
+        return None
+    return _locked_until(LoginAttempt.ip == ip, MAX_ADDRESS_FAILURES)
+
+
+@cache
+def _stand_in_hash(method):
+    """A hash of a random password, made with the configured method: checked when the account
+    does not exist, so an unknown e-mail costs the same time as a real one."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def authenticate(email, password):
+    """The active account whose password this is, or None; always exactly one hash check,
+    whether or not the account exists or is active."""
+    user = find_user_by_email(email)
+    if user is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        check_password_hash(_stand_in_hash(method), password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
 
 
 def record_login_attempt(email, *, ip, success):
@@ -174,6 +212,7 @@ def reset_password(user, new):
     """Set a new password from a reset link; every other session of the account ends."""
     user.set_password(new)
     user.session_version += 1
+    end_sessions(user, because="reset")
     audit.record("user.password_reset", user, actor=user)
 
 
@@ -187,3 +226,65 @@ def record_access_denied(user, *, method, path, ip):
             at=now(),
         )
     )
+
+
+# ── server-side sessions ────────────────────────────────────────────────────────────────────
+
+
+def _key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(user, *, ip, user_agent):
+    """A new server-side session for user; returns the key for the session cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            key_hash=_key_hash(key),
+            started_at=now(),
+            ip=ip,
+            user_agent=(user_agent or "")[:200] or None,
+        )
+    )
+    return key
+
+
+def session_is_live(user_id, key):
+    """Whether key names a session of user_id that has not ended."""
+    if not isinstance(key, str) or not key:
+        return False
+    found = db.session.scalar(
+        select(UserSession.id).where(
+            UserSession.key_hash == _key_hash(key),
+            UserSession.user_id == user_id,
+            UserSession.ended_at.is_(None),
+        )
+    )
+    return found is not None
+
+
+def end_session(key, *, because):
+    """End the session named by key (logout, timeout); nothing when it is unknown."""
+    if not isinstance(key, str) or not key:
+        return
+    db.session.execute(
+        UserSession.__table__.update()
+        .where(UserSession.key_hash == _key_hash(key), UserSession.ended_at.is_(None))
+        .values(ended_at=now(), ended_because=because)
+    )
+
+
+def end_sessions(user, *, because):
+    """End every session of user (password change, deactivation, sign out everywhere)."""
+    db.session.execute(
+        UserSession.__table__.update()
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=now(), ended_because=because)
+    )
+
+
+def sign_out_everywhere(user, *, actor):
+    """End every session of the account, this one included, and say so in the audit log."""
+    end_sessions(user, because="everywhere")
+    audit.record("user.sign_out_everywhere", user, actor=actor)

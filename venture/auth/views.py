@@ -26,9 +26,10 @@ from venture.auth.forms import (
     ResetPasswordForm,
 )
 from venture.auth.models import AccessDenied
-from venture.core.access import is_safe_next, public, roles_required, signed_in
+from venture.core.access import public, roles_required, signed_in
 from venture.core.formatting import local_datetime
 from venture.core.pagination import paginate
+from venture.core.redirects import safe_redirect
 from venture.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -42,6 +43,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data
+        address_locked = operations.address_locked_until(request.remote_addr)
+        if address_locked is not None:
+            flash(
+                _(
+                    "Too many failed sign-ins from this network address. Please try again "
+                    "after %(time)s.",
+                    time=local_datetime(address_locked),
+                ),
+                "danger",
+            )
+            return render_template("auth/login.html", form=form), 429
         locked_until = operations.login_locked_until(email)
         if locked_until is not None:
             flash(
@@ -52,8 +64,8 @@ def login():
                 "danger",
             )
             return render_template("auth/login.html", form=form), 429
-        user = operations.find_user_by_email(email)
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        user = operations.authenticate(email, form.password.data)
+        if user is None:
             operations.record_login_attempt(email, ip=request.remote_addr, success=False)
             db.session.commit()
             flash(
@@ -70,14 +82,15 @@ def login():
             operations.note_login(user)
             operations.record_login_attempt(email, ip=request.remote_addr, success=True)
             db.session.commit()
-            target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("home.index"))
+            return safe_redirect(request.args.get("next"), url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    operations.end_session(session.get("sid"), because="logout")
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -94,8 +107,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = locale
             db.session.commit()
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("home.index"))
+    return safe_redirect(request.form.get("next"), url_for("home.index"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -135,15 +147,34 @@ def change_password():
             password_form.current.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; older ones end
+            # this browser gets a new session; every other one ended with the change
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form, password_form=password_form), 400
 
 
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_everywhere():
+    """End every session of this account, on every device, this one included."""
+    operations.sign_out_everywhere(current_user, actor=current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You were signed out on every device."), "info")
+    return redirect(url_for("home.index"))
+
+
 @user_logged_in.connect
-def _start_session_clock(_app, **_extra):
-    """Every sign-in (here, after registration, after a password change) starts the clock."""
+def _start_session(_app, user, **_extra):
+    """Every sign-in (here, after registration, after a password change) starts a server-side
+    session and its clock; the sign-in is its own transaction, so the session row exists
+    before the cookie that names it is sent."""
+    session["sid"] = operations.start_session(
+        user, ip=request.remote_addr, user_agent=request.headers.get("User-Agent")
+    )
+    db.session.commit()
     session["signed_in_at"] = session["seen_at"] = int(time.time())
 
 
@@ -160,6 +191,8 @@ def end_stale_session():
     idle = moment - seen_at > config["SESSION_IDLE_TIMEOUT"].total_seconds()
     too_old = moment - signed_in_at > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
     if idle or too_old:
+        operations.end_session(session.get("sid"), because="timeout")
+        db.session.commit()
         logout_user()
         session.clear()
         flash(

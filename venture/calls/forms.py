@@ -3,12 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.enums import InstallmentCondition, Route
+from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
+from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 
 EXTRA_INSTALLMENT_ROWS = 1  # an empty row, so a row can be added without JavaScript
@@ -38,7 +37,7 @@ class Checkboxes(SelectMultipleField):
 
 
 class InstallmentForm(Form):
-    percent = IntegerField(
+    percent = WholeNumberField(
         _l("Percent"),
         validators=[Optional(), NumberRange(1, 100, message=_l("Between 1 and 100."))],
     )
@@ -54,34 +53,38 @@ class InstallmentForm(Form):
 
 class CallForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    year = IntegerField(
+    year = WholeNumberField(
         _l("Year"), validators=[DataRequired(), NumberRange(2000, 2100, message=_l("A year."))]
     )
     route = SelectField(
         _l("Procurement route"), choices=lambda: [(r.value, r.label) for r in Route]
     )
-    category_ids = Checkboxes(_l("Service categories"), coerce=int)
-    street_ids = Checkboxes(_l("Whole streets and towns (all their communities)"), coerce=int)
+    category_ids = Checkboxes(_l("Service categories"), coerce=choice_id)
+    street_ids = Checkboxes(_l("Whole streets and towns (all their communities)"), coerce=choice_id)
     community_ids = SelectMultipleField(
-        _l("Single communities"), coerce=int, render_kw={"size": 12}
+        _l("Single communities"), coerce=choice_id, render_kw={"size": 12}
     )
     # community needs the call answers (venture/community; choices set by the view)
-    need_ids = Checkboxes(_l("Community needs the call answers"), coerce=int, validate_choice=False)
+    need_ids = Checkboxes(
+        _l("Community needs the call answers"), coerce=choice_id, validate_choice=False
+    )
     total_budget = StringField(_l("Total budget (¥)"), validators=[DataRequired(), positive_amount])
     cap_per_project = StringField(
         _l("Cap per project (¥)"), validators=[DataRequired(), positive_amount]
     )
-    max_applications_per_org = IntegerField(
+    max_applications_per_org = WholeNumberField(
         _l("Applications per organization, at most"),
         default=1,
         validators=[DataRequired(), NumberRange(1, 20, message=_l("Between 1 and 20."))],
     )
-    project_start = DateField(_l("Projects start no earlier than"), validators=[DataRequired()])
-    project_end = DateField(_l("Projects end no later than"), validators=[DataRequired()])
-    opens_at = DateTimeLocalField(
+    project_start = BoundedDateField(
+        _l("Projects start no earlier than"), validators=[DataRequired()]
+    )
+    project_end = BoundedDateField(_l("Projects end no later than"), validators=[DataRequired()])
+    opens_at = BoundedDateTimeLocalField(
         _l("Opens at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
-    closes_at = DateTimeLocalField(
+    closes_at = BoundedDateTimeLocalField(
         _l("Closes at (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     eligibility = TextAreaField(

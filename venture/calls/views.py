@@ -1,9 +1,8 @@
 """Call pages: the public list and notice, and staff create, edit, publish and cancel."""
 
-import io
 from datetime import datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -18,7 +17,9 @@ from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
 from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.integers import ids_in
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
@@ -118,11 +119,8 @@ def notice(call_id):
     deny_unless(call.is_public, 404)
     if call.notice is not None:
         return send_stored(call.notice)
-    return send_file(
-        io.BytesIO(operations.render_notice(call)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{call.title}.pdf",
+    return send_download(
+        operations.render_notice(call), filename=f"{call.title}.pdf", mimetype="application/pdf"
     )
 
 
@@ -216,9 +214,7 @@ def create():
                 "closes_at": datetime.combine(today, time(17, 0)),
                 "installments": DEFAULT_INSTALLMENT_PLAN,
                 # a call made from needs chosen on the needs board (venture/community)
-                **call_defaults_from_needs(
-                    [int(n) for n in request.args.getlist("need") if n.isdigit()]
-                ),
+                **call_defaults_from_needs(ids_in(request.args.getlist("need"))),
             },
         )
         _with_empty_rows(form)

@@ -8,13 +8,14 @@ from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from venture.community.enums import SCALE, Pricing, SurveyQuestion, Urgency
+from venture.core.integers import choice_id, optional_id
 
 MAX_RESIDENTS = 1_000_000
 
 
 def _residents(_form, field):
     text = (field.data or "").strip().replace(",", "").replace("，", "").replace("人", "")
-    if not text.isdigit() or not 0 < int(text) <= MAX_RESIDENTS:
+    if optional_id(text) is None or not 0 < int(text) <= MAX_RESIDENTS:
         raise ValidationError(_l("Enter a whole number of residents, e.g. 120."))
 
 
@@ -29,7 +30,7 @@ class NeedForm(FlaskForm):
     )
     category_id = SelectField(
         _l("Service category"),
-        coerce=int,
+        coerce=choice_id,
         validators=[InputRequired(message=_l("Choose a service category."))],
     )
     target_group = StringField(
@@ -76,7 +77,7 @@ class ReasonForm(FlaskForm):
 class MergeForm(FlaskForm):
     into = SelectField(
         _l("Duplicate of"),
-        coerce=int,
+        coerce=choice_id,
         validators=[InputRequired(message=_l("Choose the need this one duplicates."))],
     )
     reason = TextAreaField(
@@ -94,7 +95,7 @@ def _question_field(question):
     return RadioField(
         question.label,
         choices=[(value, label) for value, label in SCALE],
-        coerce=int,
+        coerce=choice_id,
         validators=[InputRequired(message=_l("Please choose an answer."))],
     )
 

@@ -42,6 +42,7 @@ from venture.community.permissions import (
 )
 from venture.core.access import deny_unless, public, roles_required, signed_in
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.delivery.enums import ProjectState
@@ -279,7 +280,7 @@ def _board_filters():
 
     def number(name):
         value = args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return optional_id(value)
 
     status = args.get("status", "")
     return {

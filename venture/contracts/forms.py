@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from venture.calls.enums import InstallmentCondition
+from venture.core.dates import BoundedDateField
 
 DATE_MESSAGE = _l("Enter a date such as 2026-03-01.")
 
@@ -28,8 +28,12 @@ class ContractTermsForm(FlaskForm):
         _l("Service content"), validators=[DataRequired(), Length(max=20000)]
     )
     places = TextAreaField(_l("Places (streets and communities)"), validators=[Length(max=2000)])
-    start_date = DateField(_l("Start of the term"), validators=[DataRequired(message=DATE_MESSAGE)])
-    end_date = DateField(_l("End of the term"), validators=[DataRequired(message=DATE_MESSAGE)])
+    start_date = BoundedDateField(
+        _l("Start of the term"), validators=[DataRequired(message=DATE_MESSAGE)]
+    )
+    end_date = BoundedDateField(
+        _l("End of the term"), validators=[DataRequired(message=DATE_MESSAGE)]
+    )
     quantity_targets = TextAreaField(
         _l("Quantity targets (one per line)"), validators=[Length(max=10000)]
     )
@@ -66,7 +70,7 @@ class SignForm(FlaskForm):
 
 
 class ConfirmSignatureForm(FlaskForm):
-    signed_on = DateField(_l("Signed on"), validators=[DataRequired(message=DATE_MESSAGE)])
+    signed_on = BoundedDateField(_l("Signed on"), validators=[DataRequired(message=DATE_MESSAGE)])
 
 
 class DecisionForm(FlaskForm):

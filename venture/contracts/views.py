@@ -33,7 +33,9 @@ from venture.contracts.permissions import (
 from venture.core.access import deny_unless, roles_required
 from venture.core.audit import AuditEntry
 from venture.core.concurrency import changed_since, stale_message, version_token
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.integers import record_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import uppercase_yuan
 from venture.core.pagination import paginate
@@ -122,7 +124,7 @@ def _awards_awaiting_contract():
 def index():
     """All contracts, filtered by state, call and a search text; awards waiting for one."""
     state = request.args.get("state", "")
-    call_id = request.args.get("call", type=int)
+    call_id = request.args.get("call", type=record_id)
     text = request.args.get("q", "").strip()[:100]
     query = select(Contract).order_by(Contract.created_at.desc(), Contract.id.desc())
     if state in {s.value for s in ContractState}:
@@ -356,13 +358,8 @@ def preview(contract_id):
     """The contract as it would be issued now, watermarked 草稿 while a draft."""
     contract = get_contract_or_404(contract_id)
     pdf = document.contract_pdf(contract)
-    return (
-        pdf,
-        200,
-        {
-            "Content-Type": "application/pdf",
-            "Content-Disposition": f"inline; filename={contract.number}-draft.pdf",
-        },
+    return send_download(
+        pdf, filename=f"{contract.number}-draft.pdf", mimetype="application/pdf", inline=True
     )
 
 

@@ -8,7 +8,7 @@ predicates in each module's permissions.py, called once by the view.
 
 from functools import wraps
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 
 from venture.extensions import login_manager
@@ -60,11 +60,7 @@ def deny_unless(condition, status=403):
 
 
 def is_safe_next(target):
-    """Only same-site relative redirect targets."""
-    return (
-        bool(target)
-        and target.startswith("/")
-        and not target.startswith("//")
-        and ("\\" not in target)
-        and request is not None
-    )
+    """Only same-site relative redirect targets (see venture.core.redirects)."""
+    from venture.core.redirects import is_same_origin_path
+
+    return is_same_origin_path(target)

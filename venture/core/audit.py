@@ -181,3 +181,49 @@ def record_changes(action, obj, *, actor, before, fields):
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
+
+
+# ── sealed entries ─────────────────────────────────────────────────────────────────────────
+# Some rows may not say who acted until an event (a bid's rows until its tender's opening):
+# a domain module registers a function returning a SQL condition over AuditEntry, true for
+# the rows sealed now. Readers of the log ask `sealed_condition()` in their query, or
+# `unseal_view()` for a page of rows already loaded.
+
+SEAL_CONDITIONS = []
+SEALED_KEYS = ("digest", "seal_digest", "organization", "price")
+
+
+def register_seal(condition):
+    """condition() → a SQL expression over AuditEntry, true for rows sealed now."""
+    SEAL_CONDITIONS.append(condition)
+    return condition
+
+
+def sealed_condition():
+    """True for rows that must not show who acted, their address or their digests."""
+    if not SEAL_CONDITIONS:
+        return sa.false()
+    return sa.or_(*(condition() for condition in SEAL_CONDITIONS))
+
+
+def sealed_view(entries):
+    """The entries as a reader may see them: the sealed ones detached from the session (so
+    nothing is ever written back) with actor, address and sealed values removed."""
+    ids = [e.id for e in entries]
+    if not ids:
+        return entries
+    sealed = set(
+        db.session.scalars(
+            sa.select(AuditEntry.id).where(AuditEntry.id.in_(ids), sealed_condition())
+        )
+    )
+    for entry in entries:
+        if entry.id in sealed:
+            db.session.expunge(entry)
+            entry.actor, entry.actor_id, entry.ip = None, None, None
+            for name in ("before", "after"):
+                data = json.loads(getattr(entry, name)) if getattr(entry, name) else None
+                if isinstance(data, dict):
+                    kept = {k: v for k, v in data.items() if k not in SEALED_KEYS}
+                    setattr(entry, name, _dump(kept))
+    return entries

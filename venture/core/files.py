@@ -7,7 +7,7 @@ from pathlib import Path
 
 import filetype
 import sqlalchemy as sa
-from flask import current_app, send_file
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -56,6 +56,22 @@ def _clean_name(name):
     return name[:200] or "file"
 
 
+_MARKUP = (b"<html", b"<script", b"<!doctype", b"<body", b"<svg", b"<iframe", b"javascript:")
+
+
+def looks_like_pdf(data):
+    """A PDF's structure, not only its first bytes: objects, an end-of-file marker near the
+    end, and no web page markup (a file that starts with %PDF and goes on as HTML is
+    refused, so no browser or viewer ever treats it as a page)."""
+    lowered = data.lower()
+    return (
+        data.startswith(b"%PDF-")
+        and b" obj" in data
+        and b"%%EOF" in data[-2048:]
+        and not any(marker in lowered for marker in _MARKUP)
+    )
+
+
 def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
     """Check and keep an uploaded file; raise UploadRefused with a message when refused."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -71,6 +87,8 @@ def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
             )
         )
     kind = filetype.guess(data)
+    if kind is not None and kind.mime == "application/pdf" and not looks_like_pdf(data):
+        kind = None  # "%PDF" followed by a web page is not a PDF
     if kind is None or kind.mime not in allowed:
         raise UploadRefused(
             _(
@@ -112,9 +130,8 @@ def store_bytes(data, *, name, content_type, actor=None):
 
 def send_stored(stored, *, inline=False):
     """A download response for a stored file (the caller has checked access)."""
-    return send_file(
-        stored.path,
-        mimetype=stored.content_type,
-        as_attachment=not inline,
-        download_name=stored.original_name,
+    from venture.core.downloads import send_download
+
+    return send_download(
+        stored.path, filename=stored.original_name, mimetype=stored.content_type, inline=inline
     )

@@ -71,9 +71,17 @@ def yuan(value):
 
 def url_with(**changes):
     """The current URL with some query arguments changed (pagination, filters)."""
-    args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items() if v is not None})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    path_args = dict(request.view_args or {})
+    # a query argument named like a path argument (?call_id=…) must not replace it
+    args = {
+        k: v
+        for k, v in request.args.to_dict().items()
+        if k not in path_args and not k.startswith("_")
+    }
+    for key, value in changes.items():
+        if value is not None:
+            (path_args if key in path_args else args)[key] = value
+    return url_for(request.endpoint, **path_args, **args)
 
 
 def filtered():

@@ -6,6 +6,7 @@ from math import ceil
 import sqlalchemy as sa
 from flask import current_app, request
 
+from venture.core.integers import optional_id
 from venture.extensions import db
 
 
@@ -31,10 +32,7 @@ class Page:
 
 def requested_page():
     """The ?page= number, 1 for anything that is not a positive whole number."""
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return optional_id(request.args.get("page")) or 1
 
 
 def paginate(select, *, per_page=None, scalars=True):

@@ -4,12 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +21,8 @@ from venture.applications.values import (
     parse_date,
     problem_message,
 )
+from venture.core.dates import BoundedDateField
+from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.delivery.enums import (
     BeneficiaryGroup,
     ChangeKind,
@@ -175,7 +175,7 @@ class ReportForm(FlaskForm):
                 row.held_on.errors = [_l("The date is outside the project's term.")]
                 ok = False
             community = row.community_id.data or ""
-            if not community.isdigit() or int(community) not in community_ids:
+            if optional_id(community) not in community_ids:
                 row.community_id.errors = [_l("Choose the community.")]
                 ok = False
             title = text(row.title, 200)
@@ -186,7 +186,7 @@ class ReportForm(FlaskForm):
             values["activities"].append(
                 {
                     "held_on": held_on,
-                    "community_id": int(community) if community.isdigit() else None,
+                    "community_id": optional_id(community),
                     "title": title,
                     "participants": participants,
                     "description": text(row.description, 2000),
@@ -254,11 +254,11 @@ class ReasonForm(FlaskForm):
 
 
 class OfficerForm(FlaskForm):
-    officer_id = SelectField(_l("Staff officer"), coerce=int)
+    officer_id = SelectField(_l("Staff officer"), coerce=choice_id)
 
 
 class RectificationForm(FlaskForm):
-    due = DateField(_l("Rectification deadline"), validators=[InputRequired()])
+    due = BoundedDateField(_l("Rectification deadline"), validators=[InputRequired()])
     requirements = TextAreaField(
         _l("What must be put right"), validators=[DataRequired(), Length(max=4000)]
     )
@@ -272,7 +272,7 @@ class ChangeRequestForm(FlaskForm):
     from_line = SelectField(_l("Move money from"), validate_choice=False)
     to_line = SelectField(_l("to"), validate_choice=False)
     amount = StringField(_l("Amount (¥)"), render_kw={"inputmode": "decimal"})
-    end_date = DateField(_l("New end date"), validators=[Optional()])
+    end_date = BoundedDateField(_l("New end date"), validators=[Optional()])
     text = TextAreaField(_l("The plan as it would be after the change"))
 
     def read(self):
@@ -291,7 +291,7 @@ class ChangeRequestForm(FlaskForm):
             if not amount:
                 self.amount.errors = [_l("Give the amount to move.")]
                 return None
-            if not (self.from_line.data or "").isdigit() or not (self.to_line.data or "").isdigit():
+            if optional_id(self.from_line.data) is None or optional_id(self.to_line.data) is None:
                 self.from_line.errors = [_l("Choose two budget lines of the project.")]
                 return None
             return kind, {
@@ -331,7 +331,7 @@ class ReportingPlanForm(FlaskForm):
     frequency = SelectField(
         _l("Progress reports"), choices=[(f.value, f.label) for f in ReportFrequency]
     )
-    grace_days = IntegerField(
+    grace_days = WholeNumberField(
         _l("Days after the end of a period to submit the report"),
         validators=[InputRequired(), NumberRange(min=0, max=60)],
     )

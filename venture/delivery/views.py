@@ -19,6 +19,7 @@ from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
+from venture.core.integers import optional_id, record_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import Page, paginate, requested_page
 from venture.core.timeutil import local_today
@@ -134,7 +135,7 @@ def mine():
 def index():
     """项目管理: every project, filtered by state, call, officer and a search text."""
     state = request.args.get("state", "")
-    call_id = request.args.get("call", type=int)
+    call_id = request.args.get("call", type=record_id)
     mine_only = request.args.get("mine") == "1"
     attention = request.args.get("attention") == "1"
     text = request.args.get("q", "").strip()[:100]
@@ -607,7 +608,7 @@ def _typed_amounts(form):
     amounts = {}
     for entry in form.expenditures:
         row = entry.form
-        if not (row.line_id.data or "").isdigit():
+        if optional_id(row.line_id.data) is None:
             continue
         try:
             amounts[int(row.line_id.data)] = parse_amount(row.amount.data) or 0

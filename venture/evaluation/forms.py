@@ -4,18 +4,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from venture.core.dates import BoundedDateField
+from venture.core.integers import WholeNumberField, choice_id
 from venture.evaluation.enums import EvaluationKind
 
 
@@ -25,12 +25,12 @@ class AssignForm(FlaskForm):
         choices=[(k.value, k.label) for k in EvaluationKind],
         validate_choice=False,
     )
-    evaluator_id = SelectField(_l("Evaluator"), coerce=int, validate_choice=False)
-    due = DateField(_l("Self-assessment due by"), validators=[InputRequired()])
+    evaluator_id = SelectField(_l("Evaluator"), coerce=choice_id, validate_choice=False)
+    due = BoundedDateField(_l("Self-assessment due by"), validators=[InputRequired()])
 
 
 class EvaluatorForm(FlaskForm):
-    evaluator_id = SelectField(_l("Evaluator"), coerce=int, validate_choice=False)
+    evaluator_id = SelectField(_l("Evaluator"), coerce=choice_id, validate_choice=False)
 
 
 class SelfAssessmentForm(FlaskForm):
@@ -52,7 +52,7 @@ class SiteVisitForm(FlaskForm):
 
 
 class AnnounceForm(FlaskForm):
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Announcement period (working days)"),
         default=5,
         validators=[InputRequired(), NumberRange(min=1, max=60)],

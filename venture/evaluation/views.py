@@ -14,6 +14,7 @@ from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.concurrency import EditConflict, stale_message
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
@@ -319,8 +320,8 @@ def _sheet_entries():
     """{criterion_id: (raw, comment)} from the posted score sheet."""
     entries = {}
     for key, value in request.form.items():
-        if key.startswith("score-") and key[6:].isdigit():
-            criterion_id = int(key[6:])
+        criterion_id = optional_id(key[6:]) if key.startswith("score-") else None
+        if criterion_id is not None:
             entries[criterion_id] = (value, request.form.get(f"comment-{criterion_id}", ""))
     return entries
 
@@ -348,6 +349,15 @@ def score(evaluation_id):
         return _show_page(evaluation, site_form=form, status=400)
     if visit_on is not None and visit_on > local_today():
         form.site_visit_on.errors = [_("The site visit cannot be in the future.")]
+        return _show_page(evaluation, site_form=form, status=400)
+    started = evaluation.project.start_date
+    if visit_on is not None and started is not None and visit_on < started:
+        form.site_visit_on.errors = [
+            _(
+                "The site visit cannot be before the project started (%(day)s).",
+                day=started.isoformat(),
+            )
+        ]
         return _show_page(evaluation, site_form=form, status=400)
     if form.version.data and form.version.data != str(evaluation.version):
         return _stale_sheet(evaluation, form)

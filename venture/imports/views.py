@@ -1,18 +1,18 @@
 """Import pages: upload, preview, confirm, result, undo, templates; organizations claiming
 their accounts; and `flask import` for operators."""
 
-import io
 import time
 from pathlib import Path
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
@@ -182,11 +182,10 @@ def template(kind):
     from venture.imports.workbooks import template_workbook
 
     kind = ImportKind(kind)
-    return send_file(
-        io.BytesIO(template_workbook(kind)),
+    return send_download(
+        template_workbook(kind),
         mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{_('Import template')} - {kind.label}.xlsx",
+        filename=f"{_('Import template')} - {kind.label}.xlsx",
     )
 
 
@@ -196,11 +195,10 @@ def export_organizations():
     """The organization list in the import's columns: importing it back changes nothing."""
     from venture.imports.workbooks import organizations_workbook
 
-    return send_file(
-        io.BytesIO(organizations_workbook()),
+    return send_download(
+        organizations_workbook(),
         mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{_('Organizations')} {local_today().isoformat()}.xlsx",
+        filename=f"{_('Organizations')} {local_today().isoformat()}.xlsx",
     )
 
 

@@ -37,3 +37,19 @@ class OrgStatus(StrEnum):
             OrgStatus.VERIFIED: _l("Verified"),
             OrgStatus.REJECTED: _l("Rejected"),
         }[self]
+
+
+class BankChangeState(StrEnum):
+    """银行账户变更审核: a new account waits for staff to check it against the proof."""
+
+    PENDING = "pending"  # 待核实
+    CONFIRMED = "confirmed"  # 已核实，生效
+    REJECTED = "rejected"  # 未通过
+
+    @property
+    def label(self):
+        return {
+            BankChangeState.PENDING: _l("Awaiting verification"),
+            BankChangeState.CONFIRMED: _l("Verified, in effect"),
+            BankChangeState.REJECTED: _l("Refused"),
+        }[self]

@@ -7,6 +7,7 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from venture.auth.forms import AccountFields, PasswordFields
+from venture.core.integers import choice_id
 
 PHONE = Regexp(r"^[0-9+\-() ]{5,40}$", message=_l("Use digits, spaces, +, - and brackets only."))
 BANK_ACCOUNT = Regexp(r"^[0-9 ]{8,40}$", message=_l("A bank account number has 8 to 40 digits."))
@@ -18,7 +19,7 @@ class OrganizationFields:
         _l("Legal representative"), validators=[DataRequired(), Length(max=60)]
     )
     address = StringField(_l("Registered address"), validators=[DataRequired(), Length(max=300)])
-    street_id = SelectField(_l("Street / town"), coerce=int, validators=[Optional()])
+    street_id = SelectField(_l("Street / town"), coerce=choice_id, validators=[Optional()])
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(), PHONE])
     contact_email = EmailField(
@@ -41,6 +42,9 @@ class RegistrationForm(OrganizationFields, AccountFields, PasswordFields, FlaskF
 
 class OrganizationForm(OrganizationFields, FlaskForm):
     certificate = FileField(_l("Replace the registration certificate (PDF or image)"))
+    bank_proof = FileField(
+        _l("Proof of a new bank account (bank letter or account licence, PDF or image)")
+    )
 
 
 class InviteForm(FlaskForm):

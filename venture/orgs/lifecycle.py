@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from venture.core.lifecycle import Transition, Workflow
-from venture.orgs.enums import OrgStatus
-from venture.orgs.permissions import can_verify_org, is_member
+from venture.orgs.enums import BankChangeState, OrgStatus
+from venture.orgs.permissions import can_verify_bank_details, can_verify_org, is_member
 
 
 def _has_certificate(org, _actor):
@@ -39,6 +39,29 @@ ORG_WORKFLOW = Workflow(
             OrgStatus.PENDING,
             allowed=is_member,
             label=_l("Ask for verification again"),
+        ),
+    ),
+)
+
+
+# 银行账户变更审核: staff confirm a new account against the uploaded proof, or refuse it
+BANK_CHANGE_WORKFLOW = Workflow(
+    name="bank details change",
+    transitions=(
+        Transition(
+            "confirm",
+            (BankChangeState.PENDING,),
+            BankChangeState.CONFIRMED,
+            allowed=lambda user, change: can_verify_bank_details(user),
+            label=_l("Confirm the new account"),
+        ),
+        Transition(
+            "reject",
+            (BankChangeState.PENDING,),
+            BankChangeState.REJECTED,
+            allowed=lambda user, change: can_verify_bank_details(user),
+            label=_l("Refuse the change"),
+            needs_reason=True,
         ),
     ),
 )

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.core.db import TimestampMixin, UTCDateTime, enum_type
 from venture.extensions import db
-from venture.orgs.enums import OrgStatus, OrgType
+from venture.orgs.enums import BankChangeState, OrgStatus, OrgType
 
 
 class Organization(TimestampMixin, db.Model):
@@ -40,6 +40,9 @@ class Organization(TimestampMixin, db.Model):
     )
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # since when bank_name / bank_account_name / bank_account were checked by staff; None:
+    # no verified account, so no payment can be recorded (a change waits in BankDetailsChange)
+    bank_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     street = relationship("Street", lazy="joined")
     certificate = relationship("StoredFile")
@@ -50,6 +53,10 @@ class Organization(TimestampMixin, db.Model):
     @property
     def is_verified(self):
         return self.status == OrgStatus.VERIFIED
+
+    @property
+    def has_verified_bank_account(self):
+        return self.bank_verified_at is not None
 
 
 class Invitation(TimestampMixin, db.Model):
@@ -68,3 +75,42 @@ class Invitation(TimestampMixin, db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization = relationship("Organization", lazy="joined")
+
+
+class BankDetailsChange(TimestampMixin, db.Model):
+    """银行账户变更: new bank details an organization asked for, with the proof (a bank letter
+    or account licence); they take effect only when staff confirm them against the proof.
+    Until then payments go to the verified account still on the organization."""
+
+    __tablename__ = "bank_details_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id"), nullable=False, index=True
+    )
+    bank_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    bank_account_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    bank_account: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    proof_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    state: Mapped[BankChangeState] = mapped_column(
+        enum_type(BankChangeState, 20), default=BankChangeState.PENDING, nullable=False
+    )
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    organization = relationship("Organization")
+    proof = relationship("StoredFile", lazy="joined")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+
+    __table_args__ = (
+        # one change waits at a time; a new request replaces the pending one
+        sa.Index(
+            "uq_bank_details_change_one_pending",
+            "organization_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'pending'"),
+            postgresql_where=sa.text("state = 'pending'"),
+        ),
+    )

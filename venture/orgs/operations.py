@@ -17,8 +17,9 @@ from venture.core.mail import send_mail
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.orgs.credit_code import normalise_credit_code, org_type_for
-from venture.orgs.lifecycle import ORG_WORKFLOW
-from venture.orgs.models import Invitation, Organization
+from venture.orgs.enums import BankChangeState
+from venture.orgs.lifecycle import BANK_CHANGE_WORKFLOW, ORG_WORKFLOW
+from venture.orgs.models import BankDetailsChange, Invitation, Organization
 
 PROFILE_FIELDS = (
     "name",
@@ -90,7 +91,18 @@ def _attach_certificate(org, storage, actor):
         raise OrganizationError(str(error), "certificate") from error
 
 
-def update_organization(org, *, profile, certificate=None, actor):
+BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account")
+
+
+def update_organization(org, *, profile, certificate=None, bank_proof=None, actor):
+    """Save the profile. New bank details of an organization with a verified account do not
+    take effect: they wait, with their proof, for staff (request_bank_change)."""
+    profile = dict(profile)
+    wanted = {key: profile.pop(key) for key in BANK_FIELDS if key in profile}
+    if org.has_verified_bank_account and any(wanted[k] != getattr(org, k) for k in wanted):
+        request_bank_change(org, wanted, proof=bank_proof, actor=actor)
+    else:
+        profile.update(wanted)
     before = audit.snapshot(org, PROFILE_FIELDS)
     for key, value in profile.items():
         setattr(org, key, value)
@@ -106,6 +118,9 @@ def decide_organization(org, action, *, actor, reason=None):
     transition(ORG_WORKFLOW, org, action, actor=actor, reason=reason)
     org.status_reason = reason if action == "reject" else None
     org.verified_at = now() if action == "verify" else org.verified_at
+    if action == "verify" and org.bank_verified_at is None:
+        # verifying the organization checks the bank details it registered with
+        org.bank_verified_at = org.verified_at
 
 
 def _token_hash(token):
@@ -166,3 +181,138 @@ def accept_invitation(invitation, *, account):
         "organization.join", invitation.organization, actor=user, after={"member": user.email}
     )
     return user
+
+
+# ── bank details under re-verification (银行账户变更核实) ─────────────────────────────────────
+
+
+def pending_bank_change(org):
+    return db.session.scalar(
+        select(BankDetailsChange).where(
+            BankDetailsChange.organization_id == org.id,
+            BankDetailsChange.state == BankChangeState.PENDING,
+        )
+    )
+
+
+def _bank_audiences(org):
+    """Who hears of a bank change: every member of the organization, finance and staff."""
+    from venture.auth.models import User, UserRole
+
+    desks = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_((Role.FINANCE.value, Role.STAFF.value)), User.active)
+    ).all()
+    return [*org.members, *desks]
+
+
+def _notify_bank(org, subject, body):
+    from venture.notifications.operations import notify
+
+    notify(_bank_audiences(org), subject, body, link=url_for("orgs.show", org_id=org.id))
+
+
+def _masked(account):
+    return f"…{account[-4:]}" if account else "—"
+
+
+def request_bank_change(org, values, *, proof, actor):
+    """Keep new bank details with their proof until staff confirm them; the verified account
+    stays in force for payments. A new request replaces one still waiting."""
+    from flask_babel import lazy_gettext as _l
+
+    if not proof:
+        raise OrganizationError(
+            _(
+                "Attach proof of the new bank account (a letter from the bank or the account "
+                "licence): the change takes effect after staff check it."
+            ),
+            "bank_proof",
+        )
+    try:
+        stored = store_upload(proof, allowed=PDF_OR_IMAGE, actor=actor)
+    except ValueError as error:
+        raise OrganizationError(str(error), "bank_proof") from error
+    earlier = pending_bank_change(org)
+    if earlier is not None:
+        earlier.state = BankChangeState.REJECTED
+        earlier.reason = _("Replaced by a newer request.")
+        earlier.decided_at = now()
+        audit.record(
+            "bank_change.replaced",
+            earlier,
+            actor=actor,
+            before={"state": BankChangeState.PENDING},
+            after={"state": BankChangeState.REJECTED},
+        )
+        db.session.flush()
+    change = BankDetailsChange(
+        organization_id=org.id, proof=stored, requested_by_id=actor.id, **values
+    )
+    db.session.add(change)
+    audit.record(
+        "bank_change.request",
+        change,
+        actor=actor,
+        before=audit.snapshot(org, BANK_FIELDS),
+        after={**values, "proof": stored.original_name},
+    )
+    _notify_bank(
+        org,
+        _l("Bank account change requested: %(org)s", org=org.name),
+        _l(
+            "%(person)s asked to change the bank account of %(org)s to %(bank)s, account "
+            "ending %(account)s. It takes effect only after staff check it against the proof; "
+            "until then payments go to the verified account ending %(current)s. If you did "
+            "not expect this change, tell the programme staff at once.",
+            person=actor.name,
+            org=org.name,
+            bank=values["bank_name"],
+            account=_masked(values["bank_account"]),
+            current=_masked(org.bank_account),
+        ),
+    )
+    return change
+
+
+def decide_bank_change(change, action, *, actor, reason=None):
+    """confirm: the new details become the verified account from now; reject: they never
+    take effect. Either way the organization, finance and staff are told."""
+    from flask_babel import lazy_gettext as _l
+
+    org = change.organization
+    before = audit.snapshot(org, (*BANK_FIELDS, "bank_verified_at"))
+    transition(BANK_CHANGE_WORKFLOW, change, action, actor=actor, reason=reason)
+    change.decided_by_id, change.decided_at = actor.id, now()
+    change.reason = reason
+    if action == "confirm":
+        for key in BANK_FIELDS:
+            setattr(org, key, getattr(change, key))
+        org.bank_verified_at = change.decided_at
+        audit.record(
+            "organization.bank_verified",
+            org,
+            actor=actor,
+            before=before,
+            after=audit.snapshot(org, (*BANK_FIELDS, "bank_verified_at")),
+        )
+        subject = _l("New bank account verified: %(org)s", org=org.name)
+        body = _l(
+            "Staff checked the new bank account of %(org)s (account ending %(account)s) "
+            "against the proof. Payments from now on go to this account.",
+            org=org.name,
+            account=_masked(change.bank_account),
+        )
+    else:
+        subject = _l("Bank account change refused: %(org)s", org=org.name)
+        body = _l(
+            "Staff did not accept the new bank account of %(org)s (account ending "
+            "%(account)s): %(reason)s Payments still go to the verified account ending "
+            "%(current)s.",
+            org=org.name,
+            account=_masked(change.bank_account),
+            reason=reason,
+            current=_masked(org.bank_account),
+        )
+    _notify_bank(org, subject, body)

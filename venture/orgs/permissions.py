@@ -17,3 +17,12 @@ def can_edit_org(user, org):
 
 def can_verify_org(user):
     return user.has_role(Role.STAFF)
+
+
+def can_verify_bank_details(user):
+    """Staff check a new bank account against its proof (the desk that verifies orgs)."""
+    return user.has_role(Role.STAFF)
+
+
+def can_view_bank_proof(user, org):
+    return is_member(user, org) or user.has_any_role(Role.STAFF, Role.FINANCE, Role.ADMIN)

@@ -20,9 +20,14 @@ from venture.orgs.forms import (
     OrganizationForm,
     RegistrationForm,
 )
-from venture.orgs.lifecycle import ORG_WORKFLOW
+from venture.orgs.lifecycle import BANK_CHANGE_WORKFLOW, ORG_WORKFLOW
 from venture.orgs.models import Organization
-from venture.orgs.permissions import can_edit_org, can_view_org
+from venture.orgs.permissions import (
+    can_edit_org,
+    can_verify_bank_details,
+    can_view_bank_proof,
+    can_view_org,
+)
 from venture.reference.models import Street
 
 bp = Blueprint("orgs", __name__)
@@ -125,7 +130,48 @@ def show(org_id):
         invite_form=InviteForm(),
         decision_form=DecisionForm(),
         actions=ORG_WORKFLOW.available(org, current_user),
+        bank_change=operations.pending_bank_change(org),
+        bank_actions=BANK_CHANGE_WORKFLOW.transitions
+        if can_verify_bank_details(current_user)
+        else (),
     )
+
+
+@bp.route("/orgs/<int:org_id>/bank-change/<any(confirm, reject):action>", methods=["POST"])
+@roles_required(Role.STAFF)
+def decide_bank_change(org_id, action):
+    """Confirm the waiting bank account against its proof, or refuse it with a reason."""
+    org = get_org_or_404(org_id)
+    change = operations.pending_bank_change(org)
+    deny_unless(change is not None, 404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.decide_bank_change(change, action, actor=current_user, reason=form.reason.data)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            _("The new bank account is verified and in effect.")
+            if action == "confirm"
+            else _("The bank account change was refused; the organization was told."),
+            "success",
+        )
+    return redirect(url_for("orgs.show", org_id=org.id))
+
+
+@bp.route("/orgs/<int:org_id>/bank-change/proof")
+@signed_in
+def bank_change_proof(org_id):
+    """The proof attached to the bank account change waiting for staff."""
+    org = get_org_or_404(org_id)
+    deny_unless(can_view_bank_proof(current_user, org), 404)
+    change = operations.pending_bank_change(org)
+    deny_unless(change is not None, 404)
+    return send_stored(change.proof)
 
 
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
@@ -144,6 +190,7 @@ def edit(org_id):
                 org,
                 profile=_profile(form),
                 certificate=form.certificate.data or None,
+                bank_proof=form.bank_proof.data or None,
                 actor=current_user,
             )
         except operations.OrganizationError as error:
@@ -152,6 +199,14 @@ def edit(org_id):
         else:
             db.session.commit()
             flash(_("The organization profile was saved."), "success")
+            if operations.pending_bank_change(org) is not None:
+                flash(
+                    _(
+                        "The new bank account takes effect after staff check it against the "
+                        "proof; until then payments go to the verified account."
+                    ),
+                    "info",
+                )
             return redirect(url_for("orgs.show", org_id=org.id))
     return render_template("orgs/edit.html", form=form, org=org)
 

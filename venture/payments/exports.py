@@ -8,9 +8,7 @@ renders draft contracts in worker processes (ProcessPoolExecutor, each worker bu
 app) while issued ones are taken as stored, the documents of record.
 """
 
-import csv
 import hashlib
-import io
 import multiprocessing
 import os
 import tempfile
@@ -29,7 +27,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
@@ -40,6 +37,8 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
 from venture.core.files import StoredFile
+from venture.core.integers import optional_id
+from venture.core.spreadsheet import CsvWriter, append_row, xlsx_cell
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -77,7 +76,7 @@ class LedgerFilters:
 
         def number(name):
             value = str(args.get(name, ""))
-            return int(value) if value.isdigit() else None
+            return optional_id(value)
 
         def day(name):
             try:
@@ -310,14 +309,9 @@ def write_ledger_xlsx(records, out):
     bold = Font(bold=True)
 
     def cell(value, number_format=None, font=None):
-        made = WriteOnlyCell(sheet, value)
-        if number_format:
-            made.number_format = number_format
-        if font:
-            made.font = font
-        return made
+        return xlsx_cell(sheet, value, number_format, font)
 
-    sheet.append([cell(title, font=bold) for title in ledger_columns()])
+    append_row(sheet, [cell(title, font=bold) for title in ledger_columns()])
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
     try:
         for row in records:
@@ -326,7 +320,7 @@ def write_ledger_xlsx(records, out):
                 row[col] = cell(row[col], MONEY_FORMAT)
             if row[DATE_COLUMN] is not None:
                 row[DATE_COLUMN] = cell(row[DATE_COLUMN], DATE_FORMAT)
-            sheet.append(row)
+            append_row(sheet, row)
     except BaseException:
         # a job stopped half-way: end the sheet's own temporary file and remove it now, not
         # when the (long-running) worker process exits
@@ -337,29 +331,25 @@ def write_ledger_xlsx(records, out):
     last[0] = cell(_("Total"), font=bold)
     for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):
         last[col] = cell(value, MONEY_FORMAT, bold)
-    sheet.append(last)
+    append_row(sheet, last)
     book.save(out)
 
 
 def write_ledger_csv(records, out):
     """Write the ledger as CSV to the binary file out, in UTF-8 with a BOM so that Excel opens
     the Chinese text correctly; a totals row at the end."""
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
+    writer = CsvWriter(out)
     writer.writerow(ledger_columns())
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
     for row in records:
         _add_totals(totals, row)
-        writer.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row]
-        )
+        writer.writerow(row)
     last = [""] * len(ledger_columns())
     last[0] = _("Total")
     for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):
         last[col] = value
     writer.writerow(last)
-    text.flush()
-    text.detach()  # out stays open for the caller
+    writer.close()  # out stays open for the caller
 
 
 LEDGER_WRITERS = {

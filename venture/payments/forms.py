@@ -2,9 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from venture.core.dates import BoundedDateField
+from venture.core.integers import choice_id
 from venture.core.money import InvalidAmount, to_amount
 
 
@@ -25,7 +27,7 @@ def _amount(_form, field):
 
 
 class PaymentForm(FlaskForm):
-    paid_on = DateField(
+    paid_on = BoundedDateField(
         _l("Payment date"),
         validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
     )
@@ -41,4 +43,4 @@ class ApproveForm(FlaskForm):
 
 
 class ContractsExportForm(FlaskForm):
-    call_id = SelectField(_l("Call"), coerce=int)
+    call_id = SelectField(_l("Call"), coerce=choice_id)

@@ -203,6 +203,15 @@ def _paid_on_contract(contract_id):
     )
 
 
+PAYMENT_DATE_YEARS = 10  # a payment recorded now was made within the last ten years
+
+
+def earliest_payment_date():
+    """The earliest payment date accepted: PAYMENT_DATE_YEARS before today (Beijing)."""
+    today = local_today()
+    return today.replace(year=today.year - PAYMENT_DATE_YEARS, day=min(today.day, 28))
+
+
 def record_payment(installment, *, amount, paid_on, voucher_no, bank_reference, actor):
     """Finance record money paid on an approved installment; never beyond what remains."""
     if not can_record_payment(actor):
@@ -222,6 +231,14 @@ def record_payment(installment, *, amount, paid_on, voucher_no, bank_reference, 
                 "Installment %(n)d is %(state)s: staff must approve its release first.",
                 n=installment.position,
                 state=installment.state.label,
+            )
+        )
+    if not contract.organization.has_verified_bank_account:
+        raise PaymentRefused(
+            _(
+                "%(org)s has no verified bank account: staff must check its bank details "
+                "against the proof before any payment.",
+                org=contract.organization.name,
             )
         )
     if not is_second_person(actor, installment):
@@ -265,6 +282,15 @@ def record_payment(installment, *, amount, paid_on, voucher_no, bank_reference, 
         )
     if paid_on > local_today():
         raise PaymentRefused(_("The payment date cannot be in the future."), "paid_on")
+    earliest = earliest_payment_date()
+    if paid_on < earliest:
+        raise PaymentRefused(
+            _(
+                "The payment date cannot be before %(day)s: check the year.",
+                day=earliest.isoformat(),
+            ),
+            "paid_on",
+        )
     payment = Payment(
         installment=installment,
         paid_on=paid_on,

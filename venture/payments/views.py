@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -23,12 +22,14 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.orgs.operations import pending_bank_change
 from venture.payments import exports, jobs, operations
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 from venture.payments.forms import ApproveForm, ConditionForm, ContractsExportForm, PaymentForm
@@ -168,8 +169,13 @@ def pay(installment_id):
             return _back(installment)
     status = 400 if request.method == "POST" else 200
     installment = get_installment_or_404(installment_id)
+    bank_change = pending_bank_change(installment.contract.organization)
     return render_template(
-        "payments/pay.html", form=form, installment=installment, error=error
+        "payments/pay.html",
+        form=form,
+        installment=installment,
+        error=error,
+        bank_change=bank_change,
     ), status
 
 
@@ -236,12 +242,7 @@ def _ledger_export(kind):
             export_args=filters.as_args(),
         )
     out, content_type = exports.ledger_file(kind, filters)
-    return send_file(
-        out,
-        mimetype=content_type,
-        as_attachment=True,
-        download_name=exports.ledger_file_name(kind),
-    )
+    return send_download(out, filename=exports.ledger_file_name(kind), mimetype=content_type)
 
 
 @bp.route("/finance/contract-exports", methods=["POST"])

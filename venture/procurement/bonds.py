@@ -398,29 +398,20 @@ def ledger_headers():
 
 
 def write_xlsx(title, headers, rows):
-    """The one place the bond ledger's XLSX is written.
-
-    Issue 19 brings a shared formula-injection-safe writer (venture/core/spreadsheet.py); at
-    merge this function is re-pointed at it. Until then text cells that a spreadsheet would
-    read as a formula are written with a leading apostrophe, as that writer does.
-    """
+    """The bond ledger as XLSX, written through the shared formula-safe writer."""
     from openpyxl import Workbook
+
+    from venture.core.spreadsheet import append_row
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
+    append_row(sheet, [str(h) for h in headers])
     for row in rows:
-        sheet.append([_safe_cell(value) for value in row])
+        append_row(sheet, row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _safe_cell(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def ledger_xlsx():

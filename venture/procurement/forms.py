@@ -4,9 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +13,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.forms import positive_amount
+from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
+from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
 from venture.review.scoring import parse_score
@@ -28,15 +27,15 @@ class CheckboxList(SelectMultipleField):
 
 class DesignationForm(FlaskForm):
     organization_id = SelectField(
-        _l("Designated organization"), coerce=int, validators=[DataRequired()]
+        _l("Designated organization"), coerce=choice_id, validators=[DataRequired()]
     )
     service = StringField(_l("Service purchased"), validators=[DataRequired(), Length(max=200)])
     service_content = TextAreaField(
         _l("Service content and targets"), validators=[Length(max=5000)]
     )
     amount = StringField(_l("Budget (¥)"), validators=[DataRequired(), positive_amount])
-    term_start = DateField(_l("Term starts"), validators=[DataRequired()])
-    term_end = DateField(_l("Term ends"), validators=[DataRequired()])
+    term_start = BoundedDateField(_l("Term starts"), validators=[DataRequired()])
+    term_end = BoundedDateField(_l("Term ends"), validators=[DataRequired()])
     reason = SelectField(
         _l("Reason for designating"),
         choices=[(r.value, r.label) for r in DesignationReason],
@@ -61,7 +60,7 @@ class DesignationForm(FlaskForm):
 
 class AnnounceForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=1, max=60)],
         default=5,
@@ -99,10 +98,10 @@ class TenderForm(FlaskForm):
     required_documents = TextAreaField(
         _l("Required documents, one per line"), validators=[Length(max=2000)]
     )
-    bid_deadline = DateTimeLocalField(
+    bid_deadline = BoundedDateTimeLocalField(
         _l("Bid deadline (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
-    opening_at = DateTimeLocalField(
+    opening_at = BoundedDateTimeLocalField(
         _l("Opening time (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     opening_place = StringField(_l("Opening place"), validators=[Length(max=200)])
@@ -129,7 +128,7 @@ class ClarificationForm(FlaskForm):
         _l("Clarification (published to every bidder)"),
         validators=[DataRequired(), Length(max=5000)],
     )
-    question_ids = CheckboxList(_l("Answers these questions"), coerce=int)
+    question_ids = CheckboxList(_l("Answers these questions"), coerce=choice_id)
 
 
 def _price(_form, field):
@@ -167,16 +166,16 @@ class BidForm(FlaskForm):
 
 
 class ManualPanelForm(FlaskForm):
-    member_ids = CheckboxList(_l("Members"), coerce=int)
-    reserve_ids = CheckboxList(_l("Reserves"), coerce=int)
+    member_ids = CheckboxList(_l("Members"), coerce=choice_id)
+    reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
 
 class DrawPanelForm(FlaskForm):
-    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=int)
-    size = IntegerField(
+    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
+    size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
     )
-    reserves = IntegerField(
+    reserves = WholeNumberField(
         _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
     )
     seed = StringField(
@@ -188,7 +187,7 @@ class DrawPanelForm(FlaskForm):
 class ResultForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=1, max=60)],
         default=5,

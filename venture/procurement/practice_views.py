@@ -2,10 +2,8 @@
 receipts, bidders' answers to the opening record and staff's replies, failed tenders, the
 panel members' declaration before a bid's sheet, and the overdue-refund reminder command."""
 
-import io
-
 import click
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
@@ -119,11 +118,10 @@ def bid_receipt(bid_id):
     bid = _get(Bid, bid_id)
     deny_unless(is_bidder_member(current_user, bid), 404)
     deny_unless(opening.receipt_refusal(bid) is None, 404)
-    return send_file(
-        io.BytesIO(opening.render_bid_receipt(bid)),
+    return send_download(
+        opening.render_bid_receipt(bid),
         mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"投标回执-{bid.tender.call.title}-v{bid.version}.pdf",
+        filename=f"投标回执-{bid.tender.call.title}-v{bid.version}.pdf",
     )
 
 
@@ -152,11 +150,10 @@ def bonds_ledger():
 @bp.route("/finance/bonds.xlsx")
 @roles_required(Role.FINANCE)
 def bonds_xlsx():
-    return send_file(
-        io.BytesIO(bonds.ledger_xlsx()),
+    return send_download(
+        bonds.ledger_xlsx(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"保证金台账-{local_today():%Y%m%d}.xlsx",
+        filename=f"保证金台账-{local_today():%Y%m%d}.xlsx",
     )
 
 

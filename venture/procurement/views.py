@@ -5,8 +5,6 @@ Bid content and prices are shown only where can_read_bid allows: before the open
 bidding organization alone.
 """
 
-import csv
-import io
 from datetime import datetime, time, timedelta
 
 from flask import (
@@ -16,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,15 +26,22 @@ from venture.auth.enums import Role
 from venture.calls.enums import CallStage
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required, signed_in
+from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.integers import ids_in, optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
+from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
-from venture.procurement import operations, rules
+from venture.procurement import (
+    operations,
+    rules,
+    sealing,  # noqa: F401  (registers the audit seal)
+)
 from venture.procurement.conflicts import has_declared
 from venture.procurement.dates import tender_date_warnings
 from venture.procurement.enums import (
@@ -570,9 +574,7 @@ def ask(tender_id):
 def clarify(tender_id):
     tender = _get(Tender, tender_id)
     form = ClarificationForm()
-    form.question_ids.choices = [
-        (int(v), v) for v in request.form.getlist("question_ids") if v.isdigit()
-    ]
+    form.question_ids.choices = [(v, str(v)) for v in ids_in(request.form.getlist("question_ids"))]
     if not form.validate_on_submit():
         flash(_("Please write the clarification."), "danger")
         return redirect(url_for("procurement.tender", tender_id=tender.id))
@@ -703,8 +705,8 @@ def _store_bid_uploads(bid):
         except operations.ProcurementError as error:
             errors[label] = str(error)
     remove = request.form.get("remove_attachment", "")
-    if remove.isdigit():
-        attachment = db.session.get(BidAttachment, int(remove))
+    if optional_id(remove) is not None:
+        attachment = db.session.get(BidAttachment, optional_id(remove))
         if attachment is not None and attachment.bid_id == bid.id:
             operations.remove_bid_file(bid, attachment, actor=current_user)
     return errors
@@ -968,10 +970,10 @@ def panel_form(tender_id, method):
     tender = _get(Tender, tender_id)
     form = DrawPanelForm() if method == "draw" else ManualPanelForm()
     typed = request.form.getlist("member_ids") + request.form.getlist("reserve_ids")
-    ids = [int(v) for v in typed if v.isdigit()]
+    ids = ids_in(typed)
     if method == "draw":
         form.category_ids.choices = [
-            (int(v), v) for v in request.form.getlist("category_ids") if v.isdigit()
+            (v, str(v)) for v in ids_in(request.form.getlist("category_ids"))
         ]
     else:
         form.member_ids.choices = form.reserve_ids.choices = [(i, str(i)) for i in ids]
@@ -1151,9 +1153,7 @@ def bids_export(tender_id):
     if not tender.is_opened:
         flash(_("The bids are sealed until the opening."), "warning")
         return redirect(url_for("procurement.tender", tender_id=tender.id))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    rows = [
         [
             _("Bidder"),
             _("Credit code"),
@@ -1165,15 +1165,9 @@ def bids_export(tender_id):
             _("Total"),
             _("Rank"),
         ]
-    )
-    for row in localised_bid_rows(tender):
-        writer.writerow([row[c] for c in EXPORT_COLUMNS])
-    return send_file(
-        io.BytesIO(("\ufeff" + out.getvalue()).encode()),
-        mimetype="text/csv",
-        as_attachment=True,
-        download_name=f"bids-{tender.id}.csv",
-    )
+    ]
+    rows += [[row[c] for c in EXPORT_COLUMNS] for row in localised_bid_rows(tender)]
+    return send_download(csv_bytes(rows), filename=f"bids-{tender.id}.csv", mimetype="text/csv")
 
 
 @bp.route("/api/procurement/tenders/<int:tender_id>/bids")

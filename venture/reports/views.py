@@ -1,6 +1,6 @@
 """统计报表: the staff dashboard (figures and SVG charts) and the PDF reports."""
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,8 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.downloads import send_download
+from venture.core.integers import record_id
 from venture.delivery.models import Project
 from venture.delivery.operations import outstanding_reports
 from venture.delivery.permissions import can_view_project, is_project_member
@@ -23,9 +25,7 @@ bp = Blueprint("reports", __name__)
 
 
 def _pdf(data, name):
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{name}"
-    return response
+    return send_download(data, filename=name, mimetype="application/pdf", inline=True)
 
 
 def _calls_with_contracts():
@@ -39,7 +39,7 @@ def _calls_with_contracts():
 def dashboard():
     """Projects, money and evaluations across calls, then one call's summary with its charts."""
     calls = _calls_with_contracts()
-    call_id = request.args.get("call", type=int)
+    call_id = request.args.get("call", type=record_id)
     call = next((c for c in calls if c.id == call_id), calls[0] if calls else None)
     summary = figures.call_summary(call) if call else None
     overview = figures.overview()

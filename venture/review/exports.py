@@ -2,13 +2,14 @@
 
 from io import BytesIO
 
-from flask import Response
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from venture.core.downloads import send_download
 from venture.core.pdf import render_pdf
+from venture.core.spreadsheet import append_row
 from venture.core.timeutil import now, to_local
 from venture.review import operations, results
 from venture.review.scoring import TIE_BREAK_RULE, round2
@@ -31,9 +32,7 @@ def response(panel, what, fmt, aggregation):
     else:
         body = sheets_xlsx(panel) if what == "sheets" else ranking_xlsx(panel, aggregation)
         mimetype = XLSX
-    result = Response(body, mimetype=mimetype)
-    result.headers.set("Content-Disposition", "attachment", filename=filename)
-    return result
+    return send_download(body, filename=filename, mimetype=mimetype)
 
 
 def _sheet_context(panel):
@@ -66,7 +65,7 @@ def ranking_pdf(panel, aggregation):
 
 
 def _header(sheet, titles):
-    sheet.append([str(t) for t in titles])
+    append_row(sheet, [str(t) for t in titles])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -111,7 +110,7 @@ def sheets_xlsx(panel):
             score = item.score_for(c.id)
             row.append(score.score if score is not None else None)
         row += [item.total, to_local(item.submitted_at).replace(tzinfo=None), item.overall_comment]
-        sheet.append(row)
+        append_row(sheet, row)
         last = sheet.max_row
         for column in range(5, 6 + len(criteria)):
             sheet.cell(last, column).number_format = POINTS_FORMAT
@@ -146,7 +145,8 @@ def ranking_xlsx(panel, aggregation):
     )
     for row in ranked.rows:
         score = row.score
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rank,
                 row.application.number,
@@ -161,16 +161,16 @@ def ranking_xlsx(panel, aggregation):
                 row.running_sum,
                 _("yes") if row.within_budget else _("no"),
                 row.award.amount if row.award else None,
-            ]
+            ],
         )
         last = sheet.max_row
         for column in (6, 7, 8, 9):
             sheet.cell(last, column).number_format = SCORE_FORMAT
         for column in (10, 11, 13):
             sheet.cell(last, column).number_format = YUAN_FORMAT
-    sheet.append([])
-    sheet.append([_("Aggregation"), str(aggregation.label)])
-    sheet.append([_("Call budget (yuan)"), ranked.budget])
+    append_row(sheet, [])
+    append_row(sheet, [_("Aggregation"), str(aggregation.label)])
+    append_row(sheet, [_("Call budget (yuan)"), ranked.budget])
     sheet.cell(sheet.max_row, 2).number_format = YUAN_FORMAT
     _widths(sheet, [6, 16, 28, 32, 8, 10, 10, 12, 10, 16, 16, 10, 18])
     return _save(book)

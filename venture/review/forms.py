@@ -8,10 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     Form,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,6 +20,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.forms import AccountFields, PasswordFields
+from venture.core.dates import BoundedDateField
+from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.review.enums import AffiliationKind, Aggregation
 from venture.review.scoring import parse_max_score, parse_score
 
@@ -35,7 +35,7 @@ class ExpertFields:
     title = StringField(_l("Professional title (职称)"), validators=[Length(max=60)])
     employer = StringField(_l("Employer"), validators=[Length(max=200)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
-    expertise = CheckboxList(_l("Fields of expertise"), coerce=int)
+    expertise = CheckboxList(_l("Fields of expertise"), coerce=choice_id)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
     active = BooleanField(_l("In the pool (can be drawn)"), default=True)
 
@@ -45,7 +45,7 @@ class NewExpertForm(ExpertFields, AccountFields, PasswordFields, FlaskForm):
 
 
 class ExistingExpertForm(ExpertFields, FlaskForm):
-    user_id = SelectField(_l("Account"), coerce=int, validators=[DataRequired()])
+    user_id = SelectField(_l("Account"), coerce=choice_id, validators=[DataRequired()])
 
 
 class ExpertForm(ExpertFields, FlaskForm):
@@ -53,15 +53,15 @@ class ExpertForm(ExpertFields, FlaskForm):
 
 
 class AffiliationForm(FlaskForm):
-    organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
+    organization_id = SelectField(_l("Organization"), coerce=choice_id, validators=[DataRequired()])
     kind = SelectField(
         _l("Tie"),
         choices=[(k.value, k.label) for k in AffiliationKind],
         validators=[DataRequired()],
     )
     role = StringField(_l("Position or relation"), validators=[Length(max=100)])
-    started_on = DateField(_l("From"), validators=[Optional()])
-    ended_on = DateField(_l("Until (empty if it still holds)"), validators=[Optional()])
+    started_on = BoundedDateField(_l("From"), validators=[Optional()])
+    ended_on = BoundedDateField(_l("Until (empty if it still holds)"), validators=[Optional()])
 
 
 def _points(_form, field):
@@ -131,7 +131,7 @@ class RubricForm(FlaskForm):
             criterion_id = (form.criterion_id.data or "").strip()
             result.append(
                 {
-                    "id": int(criterion_id) if criterion_id.isdigit() else None,
+                    "id": optional_id(criterion_id),
                     "name": form.name.data.strip(),
                     "description": (form.description.data or "").strip(),
                     "max_score": parse_max_score(form.max_score.data)[0],
@@ -141,13 +141,13 @@ class RubricForm(FlaskForm):
 
 
 class PanelSettingsFields:
-    reviewers_per_application = IntegerField(
+    reviewers_per_application = WholeNumberField(
         _l("Reviewers per application"),
         validators=[DataRequired(), NumberRange(min=1, max=99)],
         default=5,
     )
     blind = BooleanField(_l("Blind review: hide the applicant from reviewers"))
-    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    deadline = BoundedDateField(_l("Scoring deadline"), validators=[Optional()])
     spread_threshold = StringField(
         _l("Flag a spread of reviewer totals above (points)"), default="20"
     )
@@ -167,16 +167,16 @@ class PanelSettingsFields:
 
 
 class ManualPanelForm(PanelSettingsFields, FlaskForm):
-    member_ids = CheckboxList(_l("Members"), coerce=int)
-    reserve_ids = CheckboxList(_l("Reserves"), coerce=int)
+    member_ids = CheckboxList(_l("Members"), coerce=choice_id)
+    reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
 
 class DrawPanelForm(PanelSettingsFields, FlaskForm):
-    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=int)
-    size = IntegerField(
+    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
+    size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
     )
-    reserves = IntegerField(
+    reserves = WholeNumberField(
         _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
     )
     seed = StringField(
@@ -186,7 +186,7 @@ class DrawPanelForm(PanelSettingsFields, FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    deadline = DateField(_l("Scoring deadline"), validators=[Optional()])
+    deadline = BoundedDateField(_l("Scoring deadline"), validators=[Optional()])
     spread_threshold = StringField(_l("Flag a spread of reviewer totals above (points)"))
 
     def validate_spread_threshold(self, field):
@@ -198,7 +198,7 @@ class ReasonForm(FlaskForm):
 
 
 class ReplaceForm(FlaskForm):
-    reviewer_id = SelectField(_l("Replacement"), coerce=int, validators=[DataRequired()])
+    reviewer_id = SelectField(_l("Replacement"), coerce=choice_id, validators=[DataRequired()])
 
 
 class AggregationForm(FlaskForm):
@@ -208,7 +208,7 @@ class AggregationForm(FlaskForm):
 class PublishForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = IntegerField(
+    period_days = WholeNumberField(
         _l("Period (working days)"),
         validators=[DataRequired(), NumberRange(min=5, max=60)],
         default=5,

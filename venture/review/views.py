@@ -18,9 +18,11 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.formatting import local_date, yuan
+from venture.core.integers import ids_in, record_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
+from venture.core.redirects import referrer_path, safe_redirect
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.orgs.models import Organization
@@ -276,7 +278,7 @@ def declare_conflict(assignment_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Please give the reason for the conflict of interest."), "danger")
-        return redirect(request.referrer or url_for("review.queue"))
+        return safe_redirect(referrer_path(), url_for("review.queue"))
     try:
         operations.declare_conflict(assignment, reason=form.reason.data, actor=current_user)
     except TransitionRefused as refused:
@@ -370,7 +372,7 @@ def _add_affiliation(profile, form):
 def experts():
     """专家库: the pool, searchable, filtered by field of expertise."""
     text = request.args.get("q", "").strip()[:100]
-    category = request.args.get("category", type=int)
+    category = request.args.get("category", type=record_id)
     status = request.args.get("status", "active")
     query = (
         select(ReviewerProfile)
@@ -1101,7 +1103,7 @@ def _posted_ids(text):
     """The application ids of the posted page ("1 2 3"), or None for a form without the list."""
     if text is None:
         return None
-    return {int(part) for part in text.split() if part.isdigit()}
+    return set(ids_in(text.split()))
 
 
 @bp.route("/staff/review/calls/<int:call_id>/publish", methods=["GET", "POST"])

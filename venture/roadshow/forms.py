@@ -3,8 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
-    IntegerField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -13,6 +11,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from venture.core.dates import BoundedDateField
+from venture.core.integers import WholeNumberField, choice_id
 from venture.roadshow.operations import MAX_MINUTES
 
 
@@ -22,7 +22,7 @@ class CheckboxList(SelectMultipleField):
 
 
 class DetailsForm(FlaskForm):
-    held_on = DateField(
+    held_on = BoundedDateField(
         _l("Date"), validators=[InputRequired(message=_l("Enter the date and time."))]
     )
     start_time = TimeField(
@@ -32,7 +32,7 @@ class DetailsForm(FlaskForm):
         _l("Place"),
         validators=[DataRequired(message=_l("Enter the place.")), Length(max=200)],
     )
-    minutes_per_item = IntegerField(
+    minutes_per_item = WholeNumberField(
         _l("Minutes per presentation"),
         default=8,
         validators=[
@@ -49,7 +49,7 @@ class DetailsForm(FlaskForm):
 class NewRoadshowForm(DetailsForm):
     application_ids = CheckboxList(
         _l("Applications presenting, in running order"),
-        coerce=int,
+        coerce=choice_id,
         validators=[DataRequired(message=_l("Choose at least one application to present."))],
     )
 
