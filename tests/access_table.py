@@ -152,6 +152,8 @@ WEB_TABLE = {
     "guide.image":                            "N  N  N  N  N  N  N  N  N  N  N  N  N   name=missing.png",
     # home                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "home.health":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "home.favicon":                           "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "home.web_manifest":                      "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "home.index":                             "+  +  +  +  +  +  +  +  +  +  +  +  +",
     # notifications                          an A  B  st fi rv rx rc ev ex cm cx ad
     "notifications.inbox":                    "L  +  +  +  +  +  +  +  +  +  +  +  +",

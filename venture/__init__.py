@@ -282,11 +282,17 @@ def _register_template_helpers(app):
         near_date=formatting.near_date,
         yuan=formatting.yuan,
     )
-    from venture.core.nav import nav_items
+    from venture.core.nav import nav_items, nav_menu
 
     app.jinja_env.globals.update(
-        url_with=formatting.url_with, filtered=formatting.filtered, nav_items=nav_items
+        url_with=formatting.url_with,
+        filtered=formatting.filtered,
+        nav_items=nav_items,
+        nav_menu=nav_menu,
     )
+    from venture.core import audit_labels
+
+    audit_labels.register(app)
 
     @app.context_processor
     def inject():

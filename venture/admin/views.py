@@ -15,6 +15,7 @@ from venture.admin.forms import (
 from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
+from venture.core import audit_labels
 from venture.core.access import roles_required
 from venture.core.audit import AuditEntry
 from venture.core.pagination import paginate
@@ -211,5 +212,6 @@ def audit_log():
         "admin/audit.html",
         page=paginate(query),
         types=list(types),
+        action_codes=audit_labels.known_actions(),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )
