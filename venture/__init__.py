@@ -282,13 +282,14 @@ def _register_template_helpers(app):
         near_date=formatting.near_date,
         yuan=formatting.yuan,
     )
-    from venture.core.nav import nav_items, nav_menu
+    from venture.core.nav import nav_items, nav_menu, nav_sections
 
     app.jinja_env.globals.update(
         url_with=formatting.url_with,
         filtered=formatting.filtered,
         nav_items=nav_items,
         nav_menu=nav_menu,
+        nav_sections=nav_sections,
     )
     from venture.core import audit_labels
 

@@ -57,6 +57,7 @@ def test_contract_from_issue_to_first_payment(page, browser_login, make, tmp_pat
     page.fill("#voucher_no", "记-2026-0311")
     page.fill("#bank_reference", "HX20260311001")
     page.click("button:has-text('登记支付')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("#installment-1 .badge:has-text('已支付')")
     db.session.expire_all()
     first = contract.installments[0]

@@ -85,3 +85,17 @@ def nav_menu():
                 {"group": group.key, "label": group.label, "items": members, "current": current}
             )
     return menu
+
+
+def nav_sections():
+    """The phone menu: every entry the current user sees under its job's heading
+    ({group, label, items}; the first section, home, has no heading)."""
+    visible = [item for item in sorted(NAV_ITEMS, key=lambda i: i.order) if _visible(item)]
+    sections = [
+        {"group": None, "label": None, "items": [_entry(i) for i in visible if not i.group]}
+    ]
+    for group in GROUPS:
+        members = [_entry(item) for item in visible if item.group == group.key]
+        if members:
+            sections.append({"group": group.key, "label": group.label, "items": members})
+    return [section for section in sections if section["items"]]

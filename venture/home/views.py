@@ -111,7 +111,7 @@ def web_manifest():
     manifest = {
         "name": _("Venture · public-interest venture fund"),
         "short_name": _("Venture"),
-        "lang": "zh-CN" if str(get_locale()) == "zh_CN" else "en",
+        "lang": "zh-CN" if get_locale().language == "zh" else "en",
         "start_url": url_for("home.index"),
         "scope": "/",
         "display": "standalone",
