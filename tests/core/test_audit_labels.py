@@ -56,7 +56,9 @@ def _written_codes():
                 continue
             text = ast.unparse(first)
             relative = path.relative_to(SOURCE).as_posix()
-            matches = [v for (p, part), v in DYNAMIC_CODES.items() if p == relative and part in text]
+            matches = [
+                v for (p, part), v in DYNAMIC_CODES.items() if p == relative and part in text
+            ]
             if matches:
                 codes.update(matches[0])
             else:
@@ -76,9 +78,13 @@ def test_every_action_code_has_a_label_in_chinese_and_english():
             chinese = audit_labels.action_label(code)
         with force_locale("en"):
             english = audit_labels.action_label(code)
-        if chinese is None or english is None or not CJK.search(chinese) or CJK.search(
-            english.replace("公示", "").replace("回避", "").replace("撤回", "")
-        ) or chinese == english:
+        if (
+            chinese is None
+            or english is None
+            or not CJK.search(chinese)
+            or CJK.search(english.replace("公示", "").replace("回避", "").replace("撤回", ""))
+            or chinese == english
+        ):
             missing[code] = (chinese, english)
     assert missing == {}
 
