@@ -150,6 +150,7 @@ WEB_TABLE = {
     "guide.index":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "guide.show":                             "+  +  +  +  +  +  +  +  +  +  +  +  +   role=applicant",
     "guide.image":                            "N  N  N  N  N  N  N  N  N  N  N  N  N   name=missing.png",
+    "guide.try_step":                         "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # home                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "home.health":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "home.favicon":                           "+  +  +  +  +  +  +  +  +  +  +  +  +",
