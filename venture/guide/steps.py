@@ -2,41 +2,23 @@
 waiting at it, so a tester (README, “Try each step”) reaches the page whose button takes the
 step. The demo (venture/demo_steps.py) holds one record at each."""
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
 
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    label: Any
-    login: str  # the demo account that takes the step
-    button: Any  # the label of the button that takes it
-
-
-STEPS = (
-    Step("open_bids", _l("Open the bids of a tender past its opening"), "staff",
-         _l("Open the bids (开标)")),
-    Step("finalise_announcement", _l("Make an announcement final after its period"), "staff",
-         _l("Make final")),
-    Step("draft_contract", _l("Draft the contract of a final award"), "staff",
-         _l("Draft the contract")),
-    Step("sign_contract", _l("Upload the signed contract"), "applicant",
-         _l("Upload the signed contract")),
-    Step("approve_installment", _l("Approve the release of an installment"), "staff",
-         _l("Approve the release")),
-    Step("review_report", _l("Accept a progress report"), "staff", _l("Accept")),
-    Step("score_evaluation", _l("Score an evaluation"), "evaluator", _l("Submit the scores")),
-    Step("close_project", _l("Close a project"), "staff", _l("Close the project")),
-)  # fmt: skip
-STEP_KEYS = tuple(step.key for step in STEPS)
+# in the order of the lifecycle; the README's table lists them with the login and the button
+STEP_KEYS = (
+    "open_bids",  # staff: a tender past its opening (开标)
+    "finalise_announcement",  # staff: a 公示 past its period
+    "draft_contract",  # staff: a final award without a contract
+    "sign_contract",  # applicant: an issued contract
+    "approve_installment",  # staff: an installment whose condition is met
+    "review_report",  # staff: a submitted progress report
+    "score_evaluation",  # evaluator: a self-assessment submitted
+    "close_project",  # staff: a project whose final evaluation passed, all paid
+)
 
 
 def _first(query):
