@@ -291,9 +291,14 @@ def _register_template_helpers(app):
         nav_menu=nav_menu,
         nav_sections=nav_sections,
     )
+    from venture.announcements.contact import objection_contact
     from venture.core import audit_labels
 
     audit_labels.register(app)
+    app.jinja_env.globals["objection_contact"] = objection_contact
+    from venture.orgs.credit_code import enterprise_codes_allowed
+
+    app.jinja_env.globals["enterprise_codes_allowed"] = enterprise_codes_allowed
 
     @app.context_processor
     def inject():
