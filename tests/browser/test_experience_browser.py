@@ -315,3 +315,18 @@ def test_audit_log_shows_no_raw_code(browser, live_server, demo_site):
         assert re.findall(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", text) != []
     finally:
         context.close()
+
+
+def test_deep_pages_show_where_the_user_is(browser, live_server, demo_site):
+    context = browser.new_context(base_url=live_server, locale="zh-CN", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        sign_in(page, demo_site, "staff")
+        page.goto(f"/contracts/{demo_site.ids['contract']}")
+        crumbs = page.eval_on_selector_all(
+            "nav[aria-label='当前位置'] .breadcrumb-item", "items => items.map(i => i.innerText)"
+        )
+        assert crumbs[0] == "合同管理"
+        assert len(crumbs) == 2
+    finally:
+        context.close()
