@@ -220,6 +220,7 @@ def test_final_submit_asks_for_confirmation(browser, live_server, demo_site):
         assert page.evaluate("document.activeElement.dataset.answer") == "no"
         save_screenshot(page, "experience-confirm-submit")
         page.keyboard.press("Escape")
+        page.wait_for_selector("dialog.confirm-dialog", state="detached")
         assert page.locator("dialog.confirm-dialog").count() == 0
         db.session.expire_all()
         assignment = db.session.get(ReviewAssignment, demo_site.ids["assignment"])
