@@ -63,6 +63,7 @@ def test_report_evaluation_and_dashboard(page, browser_login, make):
 
     # staff read the dashboard with its charts
     browser_login(staff)
+    page.click("#nav-group-system")  # the menu groups staff entries by job: 系统
     page.click("nav a:has-text('统计报表')")
     page.wait_for_selector("svg#chart-category")
     assert page.locator("#contract-total").inner_text() == "1 · ¥100,000.00"
