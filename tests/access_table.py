@@ -158,8 +158,11 @@ WEB_TABLE = {
     "guide.index":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "guide.show":                             "+  +  +  +  +  +  +  +  +  +  +  +  +   role=applicant",
     "guide.image":                            "N  N  N  N  N  N  N  N  N  N  N  N  N   name=missing.png",
+    "guide.try_step":                         "L  +  +  +  +  +  +  +  +  +  +  +  +",
     # home                                   an A  B  st fi rv rx rc ev ex cm cx ad
     "home.health":                            "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "home.favicon":                           "+  +  +  +  +  +  +  +  +  +  +  +  +",
+    "home.web_manifest":                      "+  +  +  +  +  +  +  +  +  +  +  +  +",
     "home.index":                             "+  +  +  +  +  +  +  +  +  +  +  +  +",
     # imports                                an A  B  st fi rv rx rc ev ex cm cx ad
     "imports.batch_file":                     "L  F  F  +  F  F  F  F  F  F  F  F  +   batch_id=import_batch",

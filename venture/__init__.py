@@ -295,11 +295,23 @@ def _register_template_helpers(app):
         near_date=formatting.near_date,
         yuan=formatting.yuan,
     )
-    from venture.core.nav import nav_items
+    from venture.core.nav import nav_items, nav_menu, nav_sections
 
     app.jinja_env.globals.update(
-        url_with=formatting.url_with, filtered=formatting.filtered, nav_items=nav_items
+        url_with=formatting.url_with,
+        filtered=formatting.filtered,
+        nav_items=nav_items,
+        nav_menu=nav_menu,
+        nav_sections=nav_sections,
     )
+    from venture.announcements.contact import objection_contact
+    from venture.core import audit_labels
+
+    audit_labels.register(app)
+    app.jinja_env.globals["objection_contact"] = objection_contact
+    from venture.orgs.credit_code import enterprise_codes_allowed
+
+    app.jinja_env.globals["enterprise_codes_allowed"] = enterprise_codes_allowed
 
     @app.context_processor
     def inject():

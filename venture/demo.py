@@ -231,6 +231,9 @@ def _load_demo():
     load_procurement(orgs, streets)
     load_community(communities)
     load_past_cycle(orgs, streets, communities)
+    from venture.demo_steps import load_steps
+
+    load_steps()  # records waiting at every step (venture/demo_steps.py)
     return [(role.value, email) for role, email, _name, _extra in logins]
 
 

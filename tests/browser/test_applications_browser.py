@@ -63,6 +63,7 @@ def test_applicant_submits_and_staff_mark_it_eligible(page, browser, live_server
     page.set_input_files("#file-0", str(certificate))
     page.check("#declaration")
     page.click("button:has-text('提交申报书')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("#application-number")
 
     db.session.expire_all()

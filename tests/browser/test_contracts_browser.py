@@ -41,12 +41,14 @@ def test_contract_from_issue_to_first_payment(page, browser_login, make, tmp_pat
     page.fill("#reason", "法定代表人出差，线下盖章")
     page.set_input_files("#scan", str(scan))
     page.click("button:has-text('上传签章合同')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector(".alert-success:has-text('已上传')")
     sign_out(page)
 
     browser_login(staff)
     page.goto(f"/contracts/{contract.id}")
     page.click("button:has-text('确认合同已签订')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("#contract-state:has-text('已签订')")
     assert page.locator("#installment-1 .badge").inner_text() == "条件已满足"
     page.click("#installment-1 button:has-text('批准拨付')")
@@ -60,6 +62,7 @@ def test_contract_from_issue_to_first_payment(page, browser_login, make, tmp_pat
     page.fill("#voucher_no", "记-2026-0311")
     page.fill("#bank_reference", "HX20260311001")
     page.click("button:has-text('登记支付')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("#installment-1 .badge:has-text('已支付')")
     db.session.expire_all()
     first = contract.installments[0]

@@ -56,12 +56,14 @@ def test_report_evaluation_and_dashboard(page, browser_login, make):
     page.fill("#site_visit_notes", "查阅服务台账，走访 5 位老人，满意度高。")
     page.fill("#overall_comment", "项目执行规范，成效明显。")
     page.click("button:has-text('提交评分')")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("#evaluation-state:has-text('已评分')")
     assert page.locator("#evaluation-grade").inner_text() == "良好"
     sign_out(page)
 
     # staff read the dashboard with its charts
     browser_login(staff)
+    page.click("#nav-group-system")  # the menu groups staff entries by job: 系统
     page.click("nav a:has-text('统计报表')")
     page.wait_for_selector("svg#chart-category")
     assert page.locator("#contract-total").inner_text() == "1 · ¥100,000.00"

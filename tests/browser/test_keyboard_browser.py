@@ -140,6 +140,9 @@ def test_applicant_saves_and_submits_an_application_by_keyboard(page, make, tmp_
     chooser.value.set_files(str(certificate))
     keys.press_on("#declaration", "Space")
     keys.press_on("button[name=action][value=submit]")
+    # the confirmation opens on Cancel: Tab to Confirm
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     page.wait_for_selector("#application-number")
     db.session.expire_all()
     application = db.session.scalars(select(Application)).one()
@@ -172,6 +175,8 @@ def test_reviewer_scores_a_sheet_by_keyboard(page, make):
     keys.type_into("#overall_comment", "预算略高。")
     assert page.locator("#live-total").inner_text() == "85.5"
     keys.press_on("#score-form button[value=submit]")
+    page.keyboard.press("Tab")  # the confirmation opens on Cancel
+    page.keyboard.press("Enter")
     page.wait_for_selector("text=评分表已提交，谢谢。")
 
     db.session.expire_all()

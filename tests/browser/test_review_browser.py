@@ -40,6 +40,7 @@ def test_reviewer_scores_and_submits_then_staff_see_the_aggregate(page, browser_
     page.fill("#overall_comment", "需求调研扎实，预算略高。")
     assert page.locator("#live-total").inner_text() == "85.5"
     page.click("button[value=submit]")
+    page.click("dialog[open] [data-answer=yes]")  # the confirmation
     page.wait_for_selector("text=评分表已提交，谢谢。")
     assert page.locator("#review-progress").inner_text().strip() == "已提交 1 / 1"
 

@@ -76,6 +76,7 @@ def test_roadshow_with_three_phones_and_a_display(browser, live_server):
             expect(phone.locator("#live-total")).to_have_text(str(sum(scores)))
             assert _no_sideways_scroll(phone)
             phone.click("#submit-sheet")
+            phone.click("dialog[open] [data-answer=yes]")  # the confirmation
             expect(phone.locator("#my-sheet-submitted")).to_be_visible()
             assert _no_sideways_scroll(phone)
             seat_box = hall.locator(f'[data-seats] li[data-seat="{seat}"]')

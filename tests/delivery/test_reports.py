@@ -73,9 +73,9 @@ def test_exactly_ten_percent_over_needs_no_explanation(make):
 def test_a_period_cannot_be_submitted_before_it_ends(make):
     project, member, _staff = delivering(make)
     report = write_report(project, member, {}, submit=False)
-    report.period_end = local_today() + timedelta(days=1)
+    report.period_end = day = local_today() + timedelta(days=1)
     assert str(REPORT_WORKFLOW.refusal(report, "submit", member)) == (
-        f"本期截止于 {report.period_end.isoformat()}，当天起可以提交报告。"
+        f"本期截止于 {day.year}年{day.month}月{day.day}日，当天起可以提交报告。"
     )
     report.period_end = local_today()
     assert REPORT_WORKFLOW.refusal(report, "submit", member) is None

@@ -15,6 +15,7 @@ from venture.admin.forms import (
 from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
+from venture.core import audit_labels
 from venture.core.access import roles_required
 from venture.core.audit import AuditEntry, sealed_condition, sealed_view
 from venture.core.integers import optional_id
@@ -215,5 +216,6 @@ def audit_log():
         "admin/audit.html",
         page=page,
         types=list(types),
+        action_codes=audit_labels.known_actions(),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )

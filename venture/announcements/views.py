@@ -399,7 +399,7 @@ def workdays_page():
             actor=current_user,
         )
         db.session.commit()
-        flash(_("Saved: %(day)s.", day=form.day.data.isoformat()), "success")
+        flash(_("Saved: %(day)s.", day=local_date(form.day.data)), "success")
         return redirect(url_for("announcements.workdays_page", year=form.day.data.year))
     today = timeutil.local_today()
     year = optional_id(request.args.get("year")) or today.year
@@ -450,5 +450,5 @@ def remove_workday(override_id):
     day: date = override.day
     workdays.remove_workday_override(override, actor=current_user)
     db.session.commit()
-    flash(_("Removed: %(day)s follows the calendar again.", day=day.isoformat()), "success")
+    flash(_("Removed: %(day)s follows the calendar again.", day=local_date(day)), "success")
     return redirect(url_for("announcements.workdays_page", year=day.year))

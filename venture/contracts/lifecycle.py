@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from venture.contracts.enums import ContractState
 from venture.contracts.permissions import can_manage_contracts, can_sign_contract
+from venture.core.formatting import local_date
 from venture.core.lifecycle import Transition, Workflow
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
@@ -74,7 +75,7 @@ def _start_date_reached(contract, _actor):
     if contract.start_date > local_today():
         return _l(
             "The contract term starts on %(date)s; it can be put in force from that day.",
-            date=contract.start_date.isoformat(),
+            date=local_date(contract.start_date),
         )
     return None
 

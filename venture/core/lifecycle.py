@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 from venture.core import audit
 from venture.extensions import db
 
+# every workflow by name (the prefix of its audit action codes), filled as modules load
+WORKFLOWS = {}
+
 
 class TransitionRefused(Exception):
     """A transition that may not happen now; str() is a message for a person."""
@@ -41,6 +44,9 @@ class Workflow:
     transitions: tuple
     state_attr: str = "state"
     after_hooks: list = field(default_factory=list)
+
+    def __post_init__(self):
+        WORKFLOWS[self.name] = self
 
     def get(self, action):
         for t in self.transitions:

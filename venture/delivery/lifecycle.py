@@ -12,6 +12,7 @@ change request: pending → approved / rejected (staff, with a reason) or withdr
 
 from flask_babel import lazy_gettext as _l
 
+from venture.core.formatting import local_date
 from venture.core.lifecycle import Transition, Workflow
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
@@ -168,7 +169,7 @@ def submission_problems(report):
         problems.append(
             _l(
                 "The period runs until %(date)s; the report can be submitted from that day.",
-                date=report.period_end.isoformat(),
+                date=local_date(report.period_end),
             )
         )
     return problems + over_budget_problems(report)

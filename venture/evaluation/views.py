@@ -14,6 +14,7 @@ from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.concurrency import EditConflict, stale_message
 from venture.core.files import send_stored
+from venture.core.formatting import local_date
 from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -220,7 +221,7 @@ def announce(evaluation_id):
             _(
                 "The result is announced until %(date)s; make it final on the announcement "
                 "page when the period is over.",
-                date=announcement.ends_on.isoformat(),
+                date=local_date(announcement.ends_on),
             ),
             "success",
         )

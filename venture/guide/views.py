@@ -3,14 +3,24 @@
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from venture.core.access import public
+from venture.core.access import public, signed_in
+from venture.guide.steps import STEP_KEYS, step_url
 
 bp = Blueprint("guide", __name__)
 
@@ -92,3 +102,14 @@ def image(name):
     if not IMAGE_NAME.match(name) or not (IMAGES_FOLDER / name).is_file():
         abort(404)
     return send_from_directory(IMAGES_FOLDER, name, max_age=3600)
+
+
+@bp.route("/try/<any(" + ", ".join(STEP_KEYS) + "):step>")
+@signed_in
+def try_step(step):
+    """The page of the first record waiting at a step (README, “Try each step”)."""
+    url = step_url(step)
+    if url is None:
+        flash(_("No record waits at this step now."), "info")
+        return redirect(url_for("guide.index"))
+    return redirect(url)

@@ -1,6 +1,15 @@
 """The landing page and each role's home page."""
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
@@ -82,3 +91,50 @@ def health():
     """For load balancers and the benchmarks' baseline: the app answers and reaches the database."""
     db.session.execute(text("SELECT 1"))
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """The icon browsers ask for at the site's root."""
+    response = send_from_directory(
+        current_app.static_folder, "icons/favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
+    response.cache_control.max_age = 7 * 86400
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def web_manifest():
+    """The web app manifest: the app's name, colours and icons, in the user's language."""
+    manifest = {
+        "name": _("Venture · public-interest venture fund"),
+        "short_name": _("Venture"),
+        "lang": "zh-CN" if get_locale().language == "zh" else "en",
+        "start_url": url_for("home.index"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#9b1c1c",
+        "icons": [
+            {
+                "src": url_for("static", filename="icons/icon-192.png"),
+                "sizes": "192x192",
+                "type": "image/png",
+            },
+            {
+                "src": url_for("static", filename="icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+            },
+            {
+                "src": url_for("static", filename="icons/favicon.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+            },
+        ],
+    }
+    response = jsonify(manifest)
+    response.mimetype = "application/manifest+json"
+    return response

@@ -44,5 +44,20 @@ def normalise_credit_code(raw):
         ) from exc
 
 
+def is_enterprise_code(code):
+    """Codes registered by market regulation (工商) start with 9: companies, not social
+    organizations (registered by civil affairs, codes starting with 5)."""
+    return code[:1] == "9"
+
+
+def enterprise_codes_allowed():
+    """ENTERPRISE_CREDIT_CODES = "refuse" in instance/config.py keeps enterprises
+    out; the default "allow" accepts them as type 其他 (some districts buy services from
+    social enterprises)."""
+    from flask import current_app
+
+    return current_app.config.get("ENTERPRISE_CREDIT_CODES", "allow") != "refuse"
+
+
 def org_type_for(code):
     return TYPE_BY_PREFIX.get(code[:2], OrgType.OTHER)

@@ -16,7 +16,12 @@ from venture.core.lifecycle import transition
 from venture.core.mail import send_mail
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.orgs.credit_code import normalise_credit_code, org_type_for
+from venture.orgs.credit_code import (
+    enterprise_codes_allowed,
+    is_enterprise_code,
+    normalise_credit_code,
+    org_type_for,
+)
 from venture.orgs.enums import BankChangeState
 from venture.orgs.lifecycle import BANK_CHANGE_WORKFLOW, ORG_WORKFLOW
 from venture.orgs.models import BankDetailsChange, Invitation, Organization
@@ -55,6 +60,16 @@ def register_organization(*, credit_code, profile, account, certificate=None):
         code = normalise_credit_code(credit_code)
     except ValueError as error:
         raise OrganizationError(str(error), "credit_code") from error
+    if is_enterprise_code(code) and not enterprise_codes_allowed():
+        raise OrganizationError(
+            _(
+                "A code starting with 9 belongs to an enterprise registered with market "
+                "regulation (工商). This platform is for social organizations registered with "
+                "civil affairs, whose codes start with 51 (社会团体), 52 (民办非企业单位) or "
+                "53 (基金会)."
+            ),
+            "credit_code",
+        )
     if find_by_credit_code(code) is not None:
         raise OrganizationError(
             _("An organization with this credit code is already registered."), "credit_code"

@@ -37,6 +37,7 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
 from venture.core.files import StoredFile
+from venture.core.formatting import local_date
 from venture.core.integers import optional_id
 from venture.core.spreadsheet import CsvWriter, append_row, xlsx_cell
 from venture.core.timeutil import local_today
@@ -422,9 +423,9 @@ def describe_filters(filters):
     if filters.state:
         parts.append((_("Status"), str(filters.state.label)))
     if filters.paid_from:
-        parts.append((_("Paid from"), filters.paid_from.isoformat()))
+        parts.append((_("Paid from"), local_date(filters.paid_from)))
     if filters.paid_to:
-        parts.append((_("Paid until"), filters.paid_to.isoformat()))
+        parts.append((_("Paid until"), local_date(filters.paid_to)))
     return parts
 
 

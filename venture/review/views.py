@@ -52,6 +52,7 @@ from venture.review.models import (
     ReviewSheet,
     reviewer_expertise,
 )
+from venture.review.panel_shape import default_panel_shape
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.scoring import TIE_BREAK_RULE, display_points, parse_score, round2
 
@@ -688,6 +689,9 @@ def _panel_forms(call):
     drawn.category_ids.choices = _category_choices()
     if request.method == "GET":
         drawn.category_ids.data = [c.id for c in call.categories]
+        shape = default_panel_shape(len(operations.draw_candidates(drawn.category_ids.data)))
+        drawn.size.data, drawn.reserves.data = shape.members, shape.reserves
+        drawn.reviewers_per_application.data = shape.reviewers_per_application
     return manual, drawn
 
 
