@@ -34,6 +34,7 @@ DYNAMIC_CODES = {
         "roadshow_item.timer_pause",
         "roadshow_item.timer_reset",
     ],
+    ("procurement/opening.py", "opening.object"): ["opening.object", "opening.confirm"],
     ("core/lifecycle.py", "workflow.name"): [],  # the workflows, walked below
     ("core/audit.py", "action"): [],  # record_changes passes its caller's code on
 }

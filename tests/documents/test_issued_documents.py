@@ -89,13 +89,18 @@ def test_tender_award_notice_is_issued_with_a_code(make, monkeypatch, tmp_path):
 
 
 def test_final_report_is_issued_when_the_project_closes(make, client, login, tmp_path):
-    from tests.delivery.test_closing import evaluated, pay
+    from tests.delivery.test_closing import evaluated, pay, report_every_period
     from venture.delivery import operations as delivery
+    from venture.delivery.settlement import settle_surplus
 
     project, member, staff = evaluated(make)
+    report_every_period(project, member, staff)  # the closing checklist's rules
     finance = make.user(Role.FINANCE)
     for installment in project.contract.installments:
         pay(installment, staff, finance)
+    settle_surplus(
+        project, kind="carried_over", reason="经局务会批准结转至下一年度项目", actor=staff
+    )
     delivery.close_project(project, actor=staff)
     db.session.commit()
     issued = db.session.scalar(

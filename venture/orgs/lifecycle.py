@@ -46,7 +46,7 @@ ORG_WORKFLOW = Workflow(
 
 # 银行账户变更审核: staff confirm a new account against the uploaded proof, or refuse it
 BANK_CHANGE_WORKFLOW = Workflow(
-    name="bank details change",
+    name="bank_change",
     transitions=(
         Transition(
             "confirm",
