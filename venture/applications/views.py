@@ -42,6 +42,7 @@ from venture.core.pagination import paginate
 from venture.core.timeutil import from_local
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.integrity import waiting
 from venture.orgs.models import Organization
 
 bp = Blueprint("applications", __name__)
@@ -420,7 +421,14 @@ def _my_applications(user):
         .order_by(Application.updated_at.desc(), Application.id.desc())
         .limit(10)
     ).all()
-    return {"applications": applications}
+    # past the award, the next step comes from the award → contract → project chain
+    chain = waiting.award_chain_steps(
+        [a.id for a in applications if a.state in waiting.AWARD_CHAIN_STATES]
+    )
+    return {
+        "applications": applications,
+        "next_steps": {a.id: chain.get(a.id, a.state.next_step) for a in applications},
+    }
 
 
 @home_panel(Role.STAFF, "applications/panel_staff.html")
