@@ -2,12 +2,14 @@
 project chain, and review lines follow the call's phase and the panel's scoring deadline."""
 
 import html
+import itertools
 import re
 from datetime import date, timedelta
 
 from tests.conftest import travel_to
 from tests.factories import PASSWORD
 from tests.home.test_next_steps import next_steps
+from tests.querycount import counted_get
 from tests.review import helpers
 from venture.auth.enums import Role
 from venture.core.files import store_bytes
@@ -200,3 +202,32 @@ def test_reviewer_home_drops_a_panel_once_its_awards_are_proposed(app, make):
         page = _home(app, experts[0].user)
         assert _reviewer_tasks(page) == "目前没有待评分的申报书。"
         assert "home-review-panels" not in _home(app, staff)
+
+
+def test_applicant_and_staff_homes_make_as_many_statements_for_eight_records_as_for_two(
+    client, login, make
+):
+    """The chain's next steps are read in one statement, the panels' stages from one grouped
+    count: no statement per application or per panel."""
+    with travel_to(BEFORE):
+        org = make.org()
+        staff = make.user(Role.STAFF)
+        states = itertools.cycle(("draft", "issued", "signed", "in_force"))
+
+        def grow(n):
+            for _ in range(n):
+                make.contract(state=next(states), organization=org)
+                _panel, made, criteria, _experts = _panel_with_one_sheet_in(staff, None)
+                helpers.submit(made[0], [30, 20, 20], criteria)
+
+        counts = []
+        member = make.member(org)
+        for n in (2, 6):
+            grow(n)
+            login(member)
+            applicant, response = counted_get(client, "/")
+            assert len(_my_applications(response.get_data(as_text=True))) == 2 + 6 * (n == 6)
+            login(staff)
+            staff_home, response = counted_get(client, "/")
+            counts.append((len(applicant), len(staff_home)))
+    assert counts[0] == counts[1]
