@@ -20,11 +20,11 @@ BEFORE = date(2026, 12, 7)  # a Monday
 AFTER = date(2027, 4, 6)  # the day of the report: months after every date below
 
 
-def _home(app, user):
+def _home(app, user, password=PASSWORD):
     """The user's home page, signed in afresh (a new client: no session carried over the
     clock's jumps)."""
     client = app.test_client()
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302
     return client.get("/").get_data(as_text=True)
 
@@ -231,3 +231,29 @@ def test_applicant_and_staff_homes_make_as_many_statements_for_eight_records_as_
             staff_home, response = counted_get(client, "/")
             counts.append((len(applicant), len(staff_home)))
     assert counts[0] == counts[1]
+
+
+def test_demo_applicant_home_months_later_reads_the_contract_in_force(app, on_demo_day):
+    """The report's case: the demo's own project, its contract 履行中, seen on 2027-04-06."""
+    from sqlalchemy import select
+
+    from venture.auth.models import User
+    from venture.delivery.models import Project
+    from venture.demo import DEMO_PASSWORD, load_demo
+
+    load_demo()
+    db.session.commit()
+    applicant = db.session.scalars(
+        select(User).where(User.email == "applicant@venture.example.com")
+    ).one()
+    own = db.session.scalars(
+        select(Project).where(Project.organization_id == applicant.organization_id)
+    ).one()
+    contract = own.contract
+    assert (contract.state, own.state) == ("in_force", "midterm_evaluated")
+    with travel_to(AFTER):
+        page = _home(app, applicant, DEMO_PASSWORD)
+    assert _my_applications(page)[own.application.title] == (
+        f"合同 {contract.number} 履行中，至 {_chinese_date(contract.end_date)}；"
+        "项目状态：中期评估合格。"
+    )
