@@ -3,7 +3,7 @@ home pages' next steps and counts (venture/home/next_steps.py)."""
 
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, select
 
 from venture.applications.enums import ApplicationState
 
@@ -137,14 +137,6 @@ def _panel_open():
     )
 
 
-def panel_waiting_for_deadline(at):
-    """A panel formed while its call still takes applications: scoring starts after the
-    call's deadline (venture.integrity.phases)."""
-    from venture.calls.models import Call
-
-    return and_(_panel_open(), Call.closes_at > at)
-
-
 def _sheets_outstanding():
     """The panel has a standing assignment whose sheet is not submitted."""
     from venture.review.enums import AssignmentState, SheetState
@@ -166,19 +158,6 @@ def _sheets_standing():
 
     return exists().where(
         ReviewAssignment.panel_id == Panel.id, ReviewAssignment.state == AssignmentState.ACTIVE
-    )
-
-
-def panel_scoring(at, today):
-    """A panel at work: the call has closed and the scoring deadline (if any) has not passed."""
-    from venture.calls.models import Call
-    from venture.review.models import Panel
-
-    return and_(
-        _panel_open(),
-        Call.closes_at <= at,
-        or_(Panel.deadline.is_(None), Panel.deadline >= today),
-        _sheets_outstanding(),
     )
 
 
