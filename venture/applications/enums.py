@@ -62,7 +62,8 @@ NEXT_STEPS = {
     ApplicationState.UNDER_REVIEW: _l("Being scored by the expert panel."),
     ApplicationState.PROPOSED: _l("Proposed for award: the result is being announced (公示)."),
     ApplicationState.NOT_SELECTED: _l("Not selected in the review."),
-    ApplicationState.AWARDED: _l("Awarded: a contract will be prepared."),
+    # what comes after the award is read from the contract and the project (integrity.waiting)
+    ApplicationState.AWARDED: _l("Awarded: the contract and the project show what comes next."),
     ApplicationState.NOT_AWARDED: _l("Not awarded."),
     ApplicationState.WITHDRAWN: _l("Withdrawn by your organization."),
 }

@@ -415,7 +415,17 @@ def _my_applications(user):
         .order_by(Application.updated_at.desc(), Application.id.desc())
         .limit(10)
     ).all()
-    return {"applications": applications}
+    # past the award, the next step comes from the award → contract → project chain (imported
+    # here so the flash messages above keep their line numbers, tests/test_catalogues.py)
+    from venture.integrity import waiting
+
+    chain = waiting.award_chain_steps(
+        [a.id for a in applications if a.state in waiting.AWARD_CHAIN_STATES]
+    )
+    return {
+        "applications": applications,
+        "next_steps": {a.id: chain.get(a.id, a.state.next_step) for a in applications},
+    }
 
 
 @home_panel(Role.STAFF, "applications/panel_staff.html")

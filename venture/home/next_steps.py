@@ -32,6 +32,8 @@ from venture.extensions import db
 from venture.integrity.waiting import (
     announcement_awaiting_confirmation,
     announcement_ending_soon,
+    panel_scoring_overdue,
+    panel_sheets_in,
 )
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
@@ -265,6 +267,8 @@ def staff_steps(_user):
     today = local_today()
     ending = announcement_ending_soon(today)
     expired = announcement_awaiting_confirmation(today)
+    reviews_late = panel_scoring_overdue(now(), today)
+    reviews_in = panel_sheets_in(now())
     pending_objection = Objection.state == ObjectionState.PENDING
     awaiting_contract = and_(
         Award.state == AwardState.FINAL,
@@ -285,6 +289,11 @@ def staff_steps(_user):
         screening_since=_earliest(Application.submitted_at, submitted),
         panels=_count(Call, eligible_without_panel),
         panel_call=_earliest(Call.id, eligible_without_panel),
+        reviews_late=select(func.count(Panel.id)).where(reviews_late).scalar_subquery(),
+        reviews_late_since=select(func.min(Panel.deadline)).where(reviews_late).scalar_subquery(),
+        reviews_late_call=select(func.min(Panel.call_id)).where(reviews_late).scalar_subquery(),
+        reviews_in=select(func.count(Panel.id)).where(reviews_in).scalar_subquery(),
+        reviews_in_call=select(func.min(Panel.call_id)).where(reviews_in).scalar_subquery(),
         ending=_count(Announcement, ending),
         ending_on=_earliest(Announcement.ends_on, ending),
         ending_id=_earliest(Announcement.id, ending),
@@ -326,6 +335,27 @@ def staff_steps(_user):
             _("calls with eligible applications and no review panel yet: draw the panel"),
             url_for("review.panel", call_id=f["panel_call"])
             if f["panels"] == 1
+            else url_for("review.calls"),
+        ),
+        Step(
+            f["reviews_late"],
+            _(
+                "review panels past their scoring deadline without an award proposal, the "
+                "first due %(date)s",
+                date=when(f["reviews_late_since"]),
+            )
+            if f["reviews_late_since"]
+            else "",
+            url_for("review.panel", call_id=f["reviews_late_call"])
+            if f["reviews_late"] == 1
+            else url_for("review.calls"),
+            late=True,
+        ),
+        Step(
+            f["reviews_in"],
+            _("review panels with every score sheet in: rank and propose the awards"),
+            url_for("review.panel", call_id=f["reviews_in_call"])
+            if f["reviews_in"] == 1
             else url_for("review.calls"),
         ),
         Step(

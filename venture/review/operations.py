@@ -4,7 +4,6 @@ Every function checks, changes and audits; the view commits once.
 """
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from flask import url_for
@@ -1096,28 +1095,6 @@ def propose_awards(panel, ranking, decisions, *, actor):
 def _notify(users, subject, body, endpoint, **values):
     """Inbox and e-mail through venture.notifications (lazy texts: the recipient's language)."""
     notify(users, subject, body, url_for(endpoint, **values))
-
-
-def reviewer_queue_summary(user):
-    """(open sheets, earliest deadline) for the reviewer's home panel; two small queries."""
-    rows = db.session.execute(
-        select(ReviewAssignment.id, Panel.deadline, ReviewSheet.state)
-        .join(ReviewerProfile, ReviewerProfile.id == ReviewAssignment.reviewer_id)
-        .join(Panel, Panel.id == ReviewAssignment.panel_id)
-        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
-        .where(
-            ReviewerProfile.user_id == user.id,
-            ReviewAssignment.state == AssignmentState.ACTIVE,
-            Panel.proposed_at.is_(None),
-        )
-    ).all()
-    open_rows = [r for r in rows if r.state != SheetState.SUBMITTED]
-    deadlines = [r.deadline for r in open_rows if r.deadline is not None]
-    return len(open_rows), len(rows), (min(deadlines) if deadlines else None)
-
-
-def is_overdue(deadline: date | None):
-    return deadline is not None and deadline < local_today()
 
 
 def panel_progress(panel_ids):

@@ -23,8 +23,10 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
 from venture.core.redirects import referrer_path, safe_redirect
+from venture.core.timeutil import local_today, now
 from venture.extensions import db
 from venture.home.views import home_panel
+from venture.integrity import waiting
 from venture.orgs.models import Organization
 from venture.procurement.routes import route_for, routes_reviewing_applications
 from venture.reference.models import ServiceCategory
@@ -1169,21 +1171,14 @@ def export(call_id, what, fmt):
 
 @home_panel(Role.REVIEWER, "review/home_reviewer.html")
 def _reviewer_figures(user):
-    open_count, total, deadline = operations.reviewer_queue_summary(user)
-    return {
-        "open": open_count,
-        "total": total,
-        "deadline": deadline,
-        "overdue": operations.is_overdue(deadline),
-    }
+    """The reviewer's sheets, by the call's phase and the panel's deadline (integrity.waiting)."""
+    return waiting.reviewer_sheets_waiting(user.id, now(), local_today())
 
 
 @home_panel(Role.STAFF, "review/home_staff.html")
 def _staff_figures(_user):
-    panels = db.session.scalars(
-        select(Panel)
-        .join(Call, Call.id == Panel.call_id)
-        .where(Panel.proposed_at.is_(None), Call.route.in_(routes_reviewing_applications()))
-        .order_by(Panel.deadline, Panel.id)
-    ).all()
-    return {"panels": panels, "progress": operations.panel_progress([p.id for p in panels])}
+    at, today = now(), local_today()
+    panels = waiting.open_panels(at)
+    progress = operations.panel_progress([p.id for p in panels])
+    stages = {p.id: waiting.panel_stage(p, *progress.get(p.id, (0, 0)), at, today) for p in panels}
+    return {"panels": panels, "progress": progress, "stages": stages}
