@@ -24,18 +24,25 @@ class InvalidInteger(ValueError):
 def parse_int(text, *, low=1, high=ID_MAX):
     """The whole number written in text (ASCII digits, surrounding spaces allowed) within
     [low, high]; raises InvalidInteger otherwise."""
-    if isinstance(text, bool):
+    value = whole_number(text, low=low, high=high)
+    if value is None:
         raise InvalidInteger(_message(low, high))
+    return value
+
+
+def whole_number(text, *, low=1, high=ID_MAX):
+    """The whole number written in text within [low, high], or None (no message is made, so
+    it works outside a request too, e.g. in an export job)."""
+    if isinstance(text, bool):
+        return None
     if isinstance(text, int):
         value = text
     else:
         text = str(text if text is not None else "").strip()
         if not _WHOLE.fullmatch(text):
-            raise InvalidInteger(_message(low, high))
+            return None
         value = int(text)
-    if not low <= value <= high:
-        raise InvalidInteger(_message(low, high))
-    return value
+    return value if low <= value <= high else None
 
 
 def _message(low, high):
@@ -51,10 +58,7 @@ def record_id(text):
 
 def optional_id(text):
     """A record id, or None for anything that is not one (filters that ignore bad values)."""
-    try:
-        return parse_int(text)
-    except InvalidInteger:
-        return None
+    return whole_number(text)
 
 
 def ids_in(values):
