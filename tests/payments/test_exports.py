@@ -110,8 +110,8 @@ def test_ledger_filters_and_totals(client, login, make):
     )
     login(finance)
     page = client.get("/finance/ledger?route=venture_grant").get_data(as_text=True)
-    assert '<div class="fs-5" id="total-due">¥4,000.00</div>' in page
-    assert '<div class="fs-5" id="total-paid">¥2,000.00</div>' in page
+    assert '<div class="fs-5 num text-start" id="total-due">¥4,000.00</div>' in page
+    assert '<div class="fs-5 num text-start" id="total-paid">¥2,000.00</div>' in page
     assert tender.number not in page
 
 
