@@ -53,6 +53,7 @@ def test_public_reads_user_objects_staff_answer(page, browser, live_server, make
     staff_page.fill("#password", "Secret12345")
     staff_page.click("button:has-text('登录')")
     staff_page.wait_for_url("**/")
+    staff_page.click("#nav-group-calls")  # the menu groups staff entries by job: 征集与评审
     staff_page.click("nav >> text=公示管理")
     staff_page.click(f"text={announcement.title}")
     assert staff_page.locator("#finalise-refusal").inner_text().startswith("公示期至")

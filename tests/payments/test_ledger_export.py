@@ -1,7 +1,9 @@
 """Ledger exports: small ones at once, large ones as background jobs on the export queue,
 both written row by row (write-only workbook, CSV) from one streamed SELECT."""
 
+import csv
 import io
+import re
 import threading
 from datetime import date
 
@@ -13,7 +15,7 @@ from tests.payments.test_exports import paid_contract
 from venture.auth.enums import Role
 from venture.extensions import db
 from venture.payments import jobs
-from venture.payments.enums import JobState
+from venture.payments.enums import InstallmentState, JobState
 from venture.payments.models import ExportJob
 
 FILTERED = "route=venture_grant&state=paid&from=2026-01-01&to=2026-03-31"
@@ -179,7 +181,7 @@ def test_filtered_ledger_job_gives_exactly_the_filtered_rows_and_totals(
         "#,##0.00",
         "#,##0.00",
         "#,##0.00",
-        "yyyy-mm-dd",
+        'yyyy"年"m"月"d"日"',
     ]
     assert [sheet.cell(row=4, column=c).number_format for c in (10, 11, 12)] == ["#,##0.00"] * 3
     assert [sheet.cell(row=4, column=c).font.b for c in (1, 10, 11, 12)] == [True] * 4
@@ -204,10 +206,36 @@ def test_ledger_csv_job_starts_with_a_bom_and_holds_the_filtered_rows(
     january, march = ledger["january"], ledger["march"]
     assert [line.split(",")[:1] + line.split(",")[9:14] for line in lines] == [
         ["合同编号", "应付金额", "已付金额", "未付金额", "状态", "最近支付日期"],
-        [january.number, "500.01", "500.01", "0.00", "已支付", "2026-01-15"],
-        [march.number, "1500.00", "1500.00", "0.00", "已支付", "2026-03-31"],
+        [january.number, "500.01", "500.01", "0.00", "已支付", "2026年1月15日"],
+        [march.number, "1500.00", "1500.00", "0.00", "已支付", "2026年3月31日"],
         ["合计", "2000.01", "2000.01", "0.00", "", ""],
     ]
+
+
+def test_english_ledger_csv_has_english_dates_and_states(client, login, ledger):
+    finance = ledger["finance"]
+    finance.locale = "en"
+    db.session.commit()
+    login(finance)
+    lines = client.get(f"/finance/ledger.csv?{FILTERED}").data.decode("utf-8-sig").splitlines()
+    january, march = ledger["january"], ledger["march"]
+    assert [line.split(",")[:1] + line.split(",")[9:14] for line in lines] == [
+        ["Contract number", "Amount due", "Amount paid", "Remaining", "Status"]
+        + ["Last payment date"],
+        [january.number, "500.01", "500.01", "0.00", "Paid", "15 Jan 2026"],
+        [march.number, "1500.00", "1500.00", "0.00", "Paid", "31 Mar 2026"],
+        ["Total", "2000.01", "2000.01", "0.00", "", ""],
+    ]
+
+
+def test_chinese_ledger_csv_has_no_iso_date_or_state_code(client, login, ledger):
+    login(ledger["finance"])
+    text = client.get(f"/finance/ledger.csv?{FILTERED}").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert [c for c in cells if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", c)] == []
+    assert [c for c in cells if c in {s.value for s in InstallmentState}] == []
+    assert [row[12] for row in rows[1:]] == ["已支付", "已支付", ""]
 
 
 def test_small_ledger_export_is_sent_at_once_without_a_job(client, login, ledger):

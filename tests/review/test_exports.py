@@ -9,7 +9,8 @@ from tests.pdf_checks import cjk_problems, pdf_text
 from tests.review import helpers
 from venture.auth.enums import Role
 from venture.core.pdf import GlyphWatch
-from venture.review import exports
+from venture.core.timeutil import to_local
+from venture.review import exports, results
 from venture.review.enums import Aggregation
 
 
@@ -88,3 +89,25 @@ def test_export_routes_send_files_to_staff_only(client, login, make):
     client.post("/logout")
     login(helpers.expert().user)
     assert client.get(f"/staff/review/calls/{call.id}/sheets.pdf").status_code == 403
+
+
+def test_sheets_xlsx_submitted_time_is_beijing_time_in_chinese_format(make):
+    _staff, _call, panel = _reviewed(make)
+    sheet = load_workbook(BytesIO(exports.sheets_xlsx(panel))).active
+    assert sheet.cell(1, 9).value == "提交时间"
+    submitted = sorted(a.sheet.submitted_at for a in results.submitted_sheets(panel))
+    shown = sorted(sheet.cell(r, 9).value for r in range(2, sheet.max_row + 1))
+    # to the minute, as the cell shows it (the file keeps milliseconds)
+    assert [moment.replace(second=0, microsecond=0) for moment in shown] == [
+        to_local(moment).replace(tzinfo=None, second=0, microsecond=0) for moment in submitted
+    ]
+    assert {sheet.cell(r, 9).number_format for r in range(2, sheet.max_row + 1)} == {
+        'yyyy"年"m"月"d"日" hh:mm'
+    }
+
+
+def test_ranking_xlsx_says_within_budget_in_chinese(make):
+    _staff, _call, panel = _reviewed(make)
+    sheet = load_workbook(BytesIO(exports.ranking_xlsx(panel, Aggregation.MEAN))).active
+    assert sheet.cell(1, 12).value == "预算内"
+    assert [sheet.cell(r, 12).value for r in (2, 3)] == ["是", "是"]

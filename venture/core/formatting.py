@@ -91,3 +91,14 @@ def filtered():
         for key, value in request.args.items(multi=True)
         if key not in ("page", "sort")
     )
+
+
+def xlsx_date_format():
+    """The Excel number format of a date cell in the export's language (the cell stays a
+    date, so it sorts and filters): 2026年11月25日, or 25 Nov 2026."""
+    return 'yyyy"年"m"月"d"日"' if _chinese() else "d mmm yyyy"
+
+
+def xlsx_datetime_format():
+    """The Excel number format of a Beijing time: 2026年11月25日 18:05, or 25 Nov 2026 18:05."""
+    return f"{xlsx_date_format()} hh:mm"

@@ -37,7 +37,7 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
 from venture.core.files import StoredFile
-from venture.core.formatting import local_date
+from venture.core.formatting import local_date, xlsx_date_format
 from venture.core.integers import optional_id
 from venture.core.spreadsheet import CsvWriter, append_row, xlsx_cell
 from venture.core.timeutil import local_today
@@ -202,7 +202,6 @@ AMOUNT_COLUMNS = (9, 10, 11)  # zero-based positions of the money columns
 DATE_COLUMN = 13
 COLUMN_WIDTHS = (20, 28, 22, 30, 30, 16)
 MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
 FETCH_ROWS = 1000  # rows a cursor hands over at a time: memory stays flat at any size
 DEFAULT_IMMEDIATE_ROWS = 2000  # up to this many rows a ledger export is sent at once
 
@@ -308,6 +307,7 @@ def write_ledger_xlsx(records, out):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    date_format = xlsx_date_format()  # in the export's language, as its labels
 
     def cell(value, number_format=None, font=None):
         return xlsx_cell(sheet, value, number_format, font)
@@ -320,7 +320,7 @@ def write_ledger_xlsx(records, out):
             for col in AMOUNT_COLUMNS:
                 row[col] = cell(row[col], MONEY_FORMAT)
             if row[DATE_COLUMN] is not None:
-                row[DATE_COLUMN] = cell(row[DATE_COLUMN], DATE_FORMAT)
+                row[DATE_COLUMN] = cell(row[DATE_COLUMN], date_format)
             append_row(sheet, row)
     except BaseException:
         # a job stopped half-way: end the sheet's own temporary file and remove it now, not
@@ -344,6 +344,7 @@ def write_ledger_csv(records, out):
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
     for row in records:
         _add_totals(totals, row)
+        row[DATE_COLUMN] = local_date(row[DATE_COLUMN])  # 2026年11月25日, as on the pages
         writer.writerow(row)
     last = [""] * len(ledger_columns())
     last[0] = _("Total")

@@ -29,7 +29,15 @@ def _number(value):
 
 
 def bar_chart(
-    title, rows, *, series=None, formatter=str, chart_id=None, responsive=False, label=None
+    title,
+    rows,
+    *,
+    series=None,
+    formatter=str,
+    chart_id=None,
+    responsive=False,
+    label=None,
+    description=None,
 ):
     """An SVG horizontal bar chart.
 
@@ -37,7 +45,8 @@ def bar_chart(
     formatter turns a value into the text printed after its bar. responsive charts shrink to
     the width of a page (HTML); PDFs draw them at their own size, which fits an A4 page.
     label names the chart for screen readers when the page's heading shows it instead of the
-    title (an image needs a name: WCAG 1.1.1).
+    title (an image needs a name: WCAG 1.1.1); description, the figures in words, becomes the
+    SVG's <desc>.
     """
     name = label or title
     series = list(series or [])
@@ -57,6 +66,8 @@ def bar_chart(
         f'aria-label="{escape(name)}" font-family="{FONT}" font-size="12">',
         f"<title>{escape(name)}</title>",
     ]
+    if description:
+        parts.append(f"<desc>{escape(description)}</desc>")
     if title:
         parts.append(
             f'<text x="0" y="16" font-size="14" font-weight="bold" fill="#222">'

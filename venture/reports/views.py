@@ -18,7 +18,7 @@ from venture.evaluation.models import Evaluation
 from venture.evaluation.operations import criteria_of
 from venture.evaluation.permissions import can_see_scores, can_view_evaluation
 from venture.extensions import db
-from venture.reports import documents, figures
+from venture.reports import documents, figures, money
 from venture.reports.charts import bar_chart
 
 bp = Blueprint("reports", __name__)
@@ -43,6 +43,7 @@ def dashboard():
     call = next((c for c in calls if c.id == call_id), calls[0] if calls else None)
     summary = figures.call_summary(call) if call else None
     overview = figures.overview()
+    call_money = money.money_by_call()
     return render_template(
         "reports/dashboard.html",
         calls=calls,
@@ -56,7 +57,13 @@ def dashboard():
             chart_id="chart-states",
             responsive=True,
             label=_("Projects by status"),
+            description=" ".join(
+                _("%(state)s: %(count)s.", state=state.label, count=count)
+                for state, count in overview.projects_by_state
+            ),
         ),
+        call_money=call_money,
+        call_money_chart=money.call_money_chart(call_money),
         overdue=len(outstanding_reports()),
     )
 

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from venture.core.downloads import send_download
+from venture.core.formatting import xlsx_datetime_format
 from venture.core.pdf import render_pdf
 from venture.core.spreadsheet import append_row
 from venture.core.timeutil import now, to_local
@@ -87,6 +88,7 @@ def sheets_xlsx(panel):
     """Every submitted sheet: one row per reviewer and application, one column per criterion;
     scores are numbers."""
     criteria = operations.criteria_of(panel.call_id)
+    datetime_format = xlsx_datetime_format()  # Beijing time, in the export's language
     book = Workbook()
     sheet = book.active
     sheet.title = _("Score sheets")[:31]
@@ -99,7 +101,7 @@ def sheets_xlsx(panel):
             _("Reviewer"),
             *[f"{c.name} ({operations.display_points(c.max_score)})" for c in criteria],
             _("Total"),
-            _("Submitted"),
+            _("Time submitted"),
             _("Overall comment"),
         ],
     )
@@ -114,7 +116,7 @@ def sheets_xlsx(panel):
         last = sheet.max_row
         for column in range(5, 6 + len(criteria)):
             sheet.cell(last, column).number_format = POINTS_FORMAT
-        sheet.cell(last, 6 + len(criteria)).number_format = "yyyy-mm-dd hh:mm"
+        sheet.cell(last, 6 + len(criteria)).number_format = datetime_format
     _widths(sheet, [16, 28, 32, 12, *[12] * len(criteria), 10, 18, 40])
     return _save(book)
 
