@@ -858,6 +858,8 @@ ACTIVITY_TITLES = {
     "disability": ["上门康复指导", "照护者培训", "康复知识讲座", "残疾人联谊活动"],
     "mediation": ["楼院议事会", "邻里纠纷调解", "普法宣传进楼院", "调解员培训"],
     "counselling": ["青少年团体辅导", "家长课堂", "个案心理咨询", "心理健康讲座"],
+    "co_building": ["志愿者招募培训", "共建单位联席会", "社区志愿服务日", "志愿服务表彰会"],
+    "self_governance": ["居民议事会", "楼栋长培训", "邻里互助活动", "自治公约讨论会"],
 }
 BENEFICIARY_GROUPS = {
     "children": ("children", "families"),
@@ -865,6 +867,8 @@ BENEFICIARY_GROUPS = {
     "disability": ("disabled", "families"),
     "mediation": ("residents", "families"),
     "counselling": ("children", "families"),
+    "co_building": ("residents", "families"),
+    "self_governance": ("residents", "families"),
 }
 
 

@@ -423,11 +423,19 @@ def _pay(installment, people, day, n):
 
 
 def _ready_to_close(project, people, today):
-    """Mid-term and final evaluations passed and final, every installment paid: staff can
-    close the project."""
-    from venture.demo import _working_day
+    """Every report accepted, mid-term and final evaluations passed and final, every
+    installment paid and the surplus settled: the closing checklist holds, staff can close."""
+    from venture.delivery.settlement import settle_surplus
+    from venture.demo import _deliver, _working_day
 
+    _deliver(project, people["staff"], today, random.Random(SEED + 1))
     _midterm(project, people, today, finalise=True, days_ago=40)
     _pay(project.contract.installments[1], people, _working_day(today - timedelta(days=20)), 1)
     _midterm(project, people, today, finalise=True, kind="final", days_ago=14)
     _pay(project.contract.installments[2], people, today, 2)
+    settle_surplus(
+        project,
+        kind="carried_over",
+        reason="经区民政局局务会批准，结余资金结转用于本社区下一年度同类服务",
+        actor=people["staff"],
+    )

@@ -28,6 +28,7 @@ def test_staff_upload_preview_confirm_and_see_the_result(page, browser_login, ma
         )
     )
     browser_login(make.user(Role.STAFF))
+    page.click("#nav-group-system")  # the menu groups staff entries by job: 系统
     page.click("nav a:has-text('批量导入')")
     with page.expect_download() as download:
         page.click("#template-organizations")

@@ -31,11 +31,13 @@ def test_member_signs_online_after_a_refused_wrong_password(page, browser_login,
     assert page.locator("#scan-exception").get_attribute("open") is None
     page.fill("#sign-form #password", "not-my-password")
     page.click("#sign-button")
+    page.click("dialog.confirm-dialog[open] [data-answer=yes]")  # signing asks first
     page.wait_for_selector(".alert-danger:has-text('密码不正确，合同未签署。')")
     assert page.inner_text("#contract-state") == "待签订"
 
     page.fill("#sign-form #password", SIGNER_PASSWORD)
     page.click("#sign-button")
+    page.click("dialog.confirm-dialog[open] [data-answer=yes]")  # signing asks first
     page.wait_for_selector(".alert-success:has-text('合同已由双方签署。')")
     assert page.inner_text("#contract-state") == "已签订"
     assert page.locator("#signed-online").count() == 1

@@ -15,6 +15,7 @@ from venture.core.access import deny_unless, public, roles_required
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
+from venture.core.redirects import safe_redirect
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.imports import operations
@@ -219,10 +220,7 @@ def invite_claim(org_id):
     else:
         db.session.commit()
         flash(_("An invitation was sent to %(email)s.", email=invitation.email), "success")
-    back = request.form.get("back", "")
-    if back.startswith("/imports/") and back[9:].isdigit():
-        return redirect(back)
-    return redirect(url_for("orgs.show", org_id=org.id))
+    return safe_redirect(request.form.get("back", ""), url_for("orgs.show", org_id=org.id))
 
 
 # --- claiming an imported organization (认领账号) -----------------------------------------

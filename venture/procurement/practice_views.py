@@ -13,6 +13,7 @@ from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
@@ -276,7 +277,8 @@ def opening_reply(tender_id):
     tender = _get(Tender, tender_id)
     form = ObjectionReplyForm()
     response_id = request.form.get("response_id", "")
-    response = db.session.get(OpeningResponse, int(response_id)) if response_id.isdigit() else None
+    response_id = optional_id(response_id)
+    response = db.session.get(OpeningResponse, response_id) if response_id else None
     if response is None or response.tender_id != tender.id:
         flash(_("Choose the objection to answer."), "danger")
         return redirect(url_for("procurement.opening", tender_id=tender.id))
