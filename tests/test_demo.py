@@ -139,10 +139,11 @@ def test_demo_projects_report_and_are_evaluated(demo):
         "midterm_evaluated"
     ]
     reports = Counter(r.state.value for r in db.session.scalars(select(ProgressReport)))
-    # 9 of the first cycle, 2 of the project ready to close (venture/demo_steps.py)
+    # the first cycle's 9 reports, 31 activities and 34 expenditures, and the 2 reports, 6
+    # activities and 6 expenditures of the project ready to close (venture/demo_steps.py)
     assert reports == {"accepted": 11, "submitted": 1, "draft": 1}
-    assert db.session.scalar(select(func.count()).select_from(Activity)) == 37  # 31 + 6 of the project ready to close
-    assert db.session.scalar(select(func.count()).select_from(Expenditure)) == 40  # 34 + 6
+    assert db.session.scalar(select(func.count()).select_from(Activity)) == 37
+    assert db.session.scalar(select(func.count()).select_from(Expenditure)) == 40
     evaluator = _user("evaluator@venture.example.com")
     evaluations = db.session.scalars(
         select(Evaluation)
