@@ -80,7 +80,10 @@ def test_committee_publishes_a_need_and_staff_make_a_public_call_from_needs(
         staff_page.fill("#project_start", (today + timedelta(days=60)).isoformat())
         staff_page.fill("#project_end", (today + timedelta(days=420)).isoformat())
         staff_page.fill("#closes_at", f"{(today + timedelta(days=30)).isoformat()}T17:00")
-        staff_page.fill("#description", "面向社区居委会发布的为老服务需求征集项目。")
+        # the description is written in the rich-text editor that stands over its textarea
+        staff_page.locator(".richtext-editor:has(+ #description) .ql-editor").fill(
+            "面向社区居委会发布的为老服务需求征集项目。"
+        )
         staff_page.click("button:has-text('保存为草稿')")
         staff_page.wait_for_selector("#call-staff")
         staff_page.click("#call-staff button:has-text('发布')")

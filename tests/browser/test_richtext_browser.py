@@ -42,6 +42,7 @@ def test_announcement_body_is_formatted_kept_on_error_and_cleaned(page, browser_
     # no title: the form comes back refused, the formatted text still in the editor
     page.click("button:has-text('发布')")
     assert page.locator("#title-feedback").inner_text() == "该字段是必填字段。"
+    page.locator(f"{EDITOR} strong").wait_for()  # the editor reloads the text once its script runs
     assert page.locator(f"{EDITOR} strong").all_inner_texts() == ["截止日期不延长"]
     assert page.locator(f"{EDITOR} li").all_inner_texts() == ["登记证书副本", "项目预算明细表"]
 
