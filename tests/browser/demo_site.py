@@ -162,6 +162,14 @@ def sign_in(page, site, role):
     page.wait_for_url("**/")
 
 
+def choose_language(page, value):
+    """Switch the interface language with the header's button and wait until the new page has
+    loaded its stylesheets: a layout measured before that is not the page's layout."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(f"button[name=locale][value={value}]")
+    page.wait_for_selector(f"html[lang={value.replace('_', '-')}]")
+
+
 def save_screenshot(page, name, *, guide=False):
     """A PNG of the visible window. Guide pictures go to docs/guides/img when
     VENTURE_GUIDE_SCREENSHOTS=1 (to refresh the guides), reduced to 256 colours so they stay
