@@ -1,0 +1,103 @@
+"""The one way a view runs an operation: commit and redirect, or roll back and show why."""
+
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from venture.core.actions import form_action, post_action, run_action
+from venture.core.lifecycle import TransitionRefused
+from venture.extensions import db
+from venture.reference.models import ServiceCategory
+
+
+class NameForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(validators=[DataRequired()])
+
+
+class Refused(TransitionRefused):
+    field = "name"
+
+
+def _add(name):
+    category = ServiceCategory(code=name, name_zh=name, name_en=name)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def _refuse(name, error):
+    _add(name)  # written, then refused: the rollback must take it away
+    raise error
+
+
+def _names():
+    db.session.expire_all()
+    return db.session.scalars(db.select(ServiceCategory.code)).all()
+
+
+def test_a_done_action_commits_flashes_and_redirects(app):
+    with app.test_request_context("/", method="POST", data={"name": "助老"}):
+        form = NameForm()
+        done = form_action(
+            form,
+            lambda: _add(form.name.data),
+            success=lambda category: f"{category.code} saved",
+            target=lambda category: f"/categories/{category.id}",
+        )
+        assert done.status_code == 302
+        assert done.location.startswith("/categories/")
+        assert get_flashed_messages(with_categories=True) == [("success", "助老 saved")]
+    assert _names() == ["助老"]
+
+
+def test_a_refusal_naming_a_field_rolls_back_and_shows_on_the_field(app):
+    with app.test_request_context("/", method="POST", data={"name": "助残"}):
+        form = NameForm()
+        done = form_action(
+            form,
+            lambda: _refuse(form.name.data, Refused("这个名称已被使用。")),
+            success="saved",
+            target="/categories",
+        )
+        assert done is None
+        assert form.name.errors == ["这个名称已被使用。"]
+        assert form.name.data == "助残"
+        assert get_flashed_messages() == []
+    assert _names() == []
+
+
+def test_a_refusal_naming_no_field_is_flashed(app):
+    with app.test_request_context("/", method="POST"):
+        done = run_action(
+            lambda: _refuse("助学", TransitionRefused("现在不能这样做。")),
+            success="saved",
+            target="/categories",
+        )
+        assert done is None
+        assert get_flashed_messages(with_categories=True) == [("danger", "现在不能这样做。")]
+    assert _names() == []
+
+
+def test_an_invalid_form_runs_nothing(app):
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        form = NameForm()
+        assert form_action(form, lambda: _add("x"), success="saved", target="/") is None
+        assert form.name.errors == ["该字段是必填字段。"]
+    assert _names() == []
+
+
+def test_a_button_goes_back_to_its_page_after_a_refusal(app):
+    with app.test_request_context("/", method="POST"):
+        done = post_action(
+            lambda: _refuse("助学", TransitionRefused("现在不能这样做。")),
+            success="saved",
+            target="/categories/1",
+            form=NameForm(formdata=None, name="x"),
+        )
+        assert (done.status_code, done.location) == (302, "/categories/1")
+        assert get_flashed_messages() == ["现在不能这样做。"]
+    assert _names() == []

@@ -1,0 +1,88 @@
+"""The one way a view runs an operation that changes data.
+
+An operation is a function of the domain module (``operations.py``) that checks its rules and
+raises a refusal (``TransitionRefused`` or the module's own error) instead of half-writing.
+A view hands it to ``form_action`` (a form page) or ``post_action`` (a button), which run it as
+one transaction: on a refusal they roll back and show the message, on form fields where the
+refusal names them (``error.field`` or ``error.errors``); otherwise they commit, flash the
+success message and redirect.
+
+    form = ReasonForm()
+    done = form_action(
+        form,
+        lambda: operations.cancel_designation(designation, reason=form.reason.data,
+                                              actor=current_user),
+        success=_("The designation is cancelled."),
+        target=url_for("procurement.designation", designation_id=designation.id),
+    )
+    return done or form_page("procurement/cancel.html", form=form, designation=designation)
+"""
+
+from flask import abort, flash, redirect, render_template, request
+from flask_wtf import FlaskForm
+
+from venture.core.lifecycle import TransitionRefused
+from venture.extensions import db
+
+REFUSALS = (TransitionRefused,)
+
+
+def show_refusal(form, error):
+    """Put a refusal's message on the fields it names, or flash it when it names none."""
+    errors = getattr(error, "errors", None) or {getattr(error, "field", None): str(error)}
+    shown = False
+    for name, message in errors.items():
+        field = getattr(form, name or "", None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, str(message)]
+            shown = True
+    if not shown:
+        flash(str(error), "danger")
+
+
+def run_action(operation, *, success, target, form=None, refused=REFUSALS):
+    """Run ``operation()`` as one transaction. Returns the redirect to ``target`` (a URL, or a
+    function of the operation's result) after a commit, or None after a refusal (rolled back,
+    message shown on ``form`` or flashed). ``success`` is a message, a function of the result
+    giving one, or None for no message."""
+    try:
+        result = operation()
+    except refused as error:
+        db.session.rollback()
+        show_refusal(form, error)
+        return None
+    db.session.commit()
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    for warning in getattr(result, "period_warnings", None) or ():
+        flash(warning, "warning")
+    return redirect(target(result) if callable(target) else target)
+
+
+def form_action(form, operation, *, success, target, refused=REFUSALS):
+    """A form page's POST: nothing runs unless the form validates (then its errors show on the
+    page, with what the person typed kept); see run_action for the rest."""
+    if not form.validate_on_submit():
+        return None
+    return run_action(operation, success=success, target=target, form=form, refused=refused)
+
+
+def post_action(operation, *, success, target, form=None, refused=REFUSALS, invalid=None):
+    """A button's POST, which always goes back to the URL ``target``: a form that does not
+    validate (a missing CSRF token, or an empty reason) answers 400, or flashes ``invalid`` when
+    given; a refusal is flashed."""
+    form = form if form is not None else FlaskForm()
+    if not form.validate_on_submit():
+        if invalid is None:
+            abort(400)
+        flash(invalid, "danger")
+        return redirect(target)
+    return run_action(operation, success=success, target=target, refused=refused) or redirect(
+        target
+    )
+
+
+def form_page(template, **context):
+    """Render a form page: 400 when it answers a POST that did not go through, else 200."""
+    return render_template(template, **context), (400 if request.method == "POST" else 200)
