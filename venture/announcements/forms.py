@@ -10,9 +10,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from venture.announcements.operations import PERIOD_MAX, TEXT_MAX, TITLE_MAX
+from venture.announcements.operations import PERIOD_MAX, TEXT_MAX, TITLE_MAX, preview_period
 from venture.core.dates import BoundedDateField
 from venture.core.integers import WholeNumberField, choice_id
 
@@ -95,3 +102,34 @@ class PeriodCheckForm(FlaskForm):
         default=5,
         validators=[Optional(), NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS)],
     )
+
+
+class PeriodForm(FlaskForm):
+    """The one form that publishes a module's result as a 公示: a title, an optional
+    introduction and the period in working days. Every kind of announcement uses it (the
+    designation, the tender result, the review result, the evaluation result); a module that
+    needs no title or introduction leaves them hidden. ``least`` is the kind's minimum."""
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
+    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
+    period_days = WholeNumberField(
+        _l("Period (working days)"),
+        default=5,
+        validators=[
+            InputRequired(message=WHOLE_DAYS),
+            NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS),
+        ],
+    )
+
+    def __init__(self, *args, least=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.least = least
+
+    def validate_period_days(self, field):
+        if field.data is not None and field.data < self.least:
+            raise ValidationError(_l("At least %(least)d working days.", least=self.least))
+
+    def preview(self):
+        """The period's end as the form now says (working days from tomorrow), for the page."""
+        days = self.period_days.data if isinstance(self.period_days.data, int) else self.least
+        return preview_period(max(1, min(days, PERIOD_MAX)))
