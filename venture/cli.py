@@ -42,7 +42,7 @@ def register(app):
         """Generate a district's or a city's worth of data for the benchmarks (bulk inserts)."""
         import time
 
-        from venture import benchdata
+        from venture.seed import bench as benchdata
 
         if benchdata.generated_rows():
             raise click.ClickException("This database already holds generated data.")
