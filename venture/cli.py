@@ -22,7 +22,7 @@ def register(app):
     def demo_data(if_empty, today):
         """Fill the database with a plausible district and users for every role."""
         from venture.auth.models import User
-        from venture.demo import DEMO_PASSWORD, load_demo
+        from venture.seed.demo import DEMO_PASSWORD, load_demo
 
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("Demo data: the database has accounts already; left as it is.")
