@@ -54,7 +54,7 @@ from venture.seed.story import (
 from venture.seed.story import (
     people as demo_people,
 )
-from venture.seed.story_delivery import contract_and_first_payment, deliver, evaluate
+from venture.seed.story_delivery import contract_and_first_payment, deliver, evaluate, pay_in_full
 
 SEED = 20261207
 
@@ -296,17 +296,7 @@ def _midterm(project, people, today, *, finalise, kind="midterm", days_ago=14):
 
 
 def _pay(installment, people, day, n):
-    from venture.payments import operations as payments
-
-    payments.approve_release(installment, actor=people["staff"])
-    payments.record_payment(
-        installment,
-        amount=installment.amount,
-        paid_on=day,
-        voucher_no=f"记{day.year}-{day.month:02d}-{60 + n:03d}",
-        bank_reference=f"ICBC{day:%Y%m%d}{70 + n:06d}",
-        actor=people["finance"],
-    )
+    pay_in_full(installment, people, day, voucher=60 + n, reference=70 + n)
     backdate(installment, approved_at=moment(day, 10), paid_at=moment(day, 15))
 
 

@@ -89,9 +89,8 @@ def contract_and_first_payment(award, people, start, final_day, n):
     installment released by staff and paid by finance. Returns the project."""
     from venture.contracts import operations as contracts
     from venture.delivery.operations import find_project
-    from venture.payments import operations as payments
 
-    staff, finance = people["staff"], people["finance"]
+    staff = people["staff"]
     contract = contracts.draft_contract(award, actor=staff)
     db.session.flush()
     reallocate_after_cut(contract, staff)
@@ -117,17 +116,9 @@ def contract_and_first_payment(award, people, start, final_day, n):
     project = find_project(contract.id)
     backdate(project, started_at=moment(working_day(start), 9))
     first = contract.installments[0]
-    payments.approve_release(first, actor=staff)
     approved_on = working_day(start + timedelta(days=1))
     paid_on = working_day(approved_on + timedelta(days=2))
-    payments.record_payment(
-        first,
-        amount=first.amount,
-        paid_on=paid_on,
-        voucher_no=f"记{paid_on.year}-{paid_on.month:02d}-{30 + n:03d}",
-        bank_reference=f"ICBC{paid_on:%Y%m%d}{n:06d}",
-        actor=finance,
-    )
+    pay_in_full(first, people, paid_on, voucher=30 + n, reference=n)
     backdate(
         first,
         condition_met_at=confirmed,
@@ -135,6 +126,22 @@ def contract_and_first_payment(award, people, start, final_day, n):
         paid_at=moment(paid_on, 15),
     )
     return project
+
+
+def pay_in_full(installment, people, paid_on, *, voucher, reference):
+    """Staff release the installment and finance pay all of it on paid_on; voucher and
+    reference are the running numbers of its voucher (记账凭证) and bank transfer."""
+    from venture.payments import operations as payments
+
+    payments.approve_release(installment, actor=people["staff"])
+    payments.record_payment(
+        installment,
+        amount=installment.amount,
+        paid_on=paid_on,
+        voucher_no=f"记{paid_on.year}-{paid_on.month:02d}-{voucher:03d}",
+        bank_reference=f"ICBC{paid_on:%Y%m%d}{reference:06d}",
+        actor=people["finance"],
+    )
 
 
 def report_values(project, period, code, rng, *, today=None):

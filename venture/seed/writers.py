@@ -265,6 +265,12 @@ def write_application_step(w, app, action, before, after, *, actor, at):
 # ── review: panels, assignments, sheets ───────────────────────────────────────────────────
 
 
+def write_scores(w, model, scores, **sheet):
+    """The scores of a sheet (or an evaluation), [(criterion id, score)], as typed."""
+    for cid, score in scores:
+        w.add(model, **sheet, criterion_id=cid, raw=score_text(score), score=score, comment="")
+
+
 def write_panel(w, call, members, *, staff, formed, k, aggregation, deadline, proposed):
     """A manually formed panel of `members` (reviewer profile ids), k reviewers a subject."""
     panel = w.add(
@@ -342,15 +348,7 @@ def write_review_sheet(w, assignment, scores, *, reviewer_user, comment, at, sub
         created_at=at,
         updated_at=at,
     )
-    for cid, score in scores:
-        w.add(
-            ReviewScore,
-            sheet_id=sheet,
-            criterion_id=cid,
-            raw=score_text(score),
-            score=score,
-            comment="",
-        )
+    write_scores(w, ReviewScore, scores, sheet_id=sheet)
     if submitted:
         w.transition(
             "review_sheet",
@@ -526,15 +524,7 @@ def write_bid_sheet(w, bid, reviewer, *, reviewer_user, at, scores, total, comme
         created_at=at,
         updated_at=at,
     )
-    for cid, score in scores:
-        w.add(
-            BidScore,
-            sheet_id=sheet,
-            criterion_id=cid,
-            raw=score_text(score),
-            score=score,
-            comment="",
-        )
+    write_scores(w, BidScore, scores, sheet_id=sheet)
     w.audit(
         "bid_sheet.submit", "BidSheet", sheet, actor=reviewer_user, at=at, after={"total": total}
     )

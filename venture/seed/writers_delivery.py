@@ -23,7 +23,7 @@ from venture.evaluation.enums import EvaluationState
 from venture.evaluation.models import Evaluation, EvaluationScore
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment, Payment
-from venture.seed.vocabulary import score_text
+from venture.seed.writers import write_scores
 
 # ── contracts and money ───────────────────────────────────────────────────────────────────
 
@@ -317,15 +317,7 @@ def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, sc
         created_at=assigned,
         updated_at=scored + timedelta(days=9),
     )
-    for cid, score in scores:
-        w.add(
-            EvaluationScore,
-            evaluation_id=evaluation,
-            criterion_id=cid,
-            raw=score_text(score),
-            score=score,
-            comment="",
-        )
+    write_scores(w, EvaluationScore, scores, evaluation_id=evaluation)
     w.audit(
         "evaluation.assign",
         "Evaluation",
