@@ -22,7 +22,6 @@ from venture.seed.bench_plan import (
     DELIVERING,
     STARTED,
     add_months,
-    grade_of,
     half,
     local_at,
     money,
@@ -324,5 +323,4 @@ class Delivery:
             assigned=local_at(day - timedelta(days=20), 10),
             scored=local_at(day, 15),
             due=day,
-            grade=grade_of,
         )

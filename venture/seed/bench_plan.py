@@ -9,7 +9,6 @@ from venture.applications.enums import BudgetCategory
 from venture.calls.enums import Route
 from venture.core.timeutil import LOCAL_TZ
 from venture.delivery.enums import ReportFrequency
-from venture.evaluation.enums import Grade
 from venture.seed.vocabulary import COMMUNITY_WORDS as WORDS
 
 PASSWORD = "Venture2026demo"
@@ -127,16 +126,6 @@ def money(value):
 
 def half(value):
     return Decimal(round(value * 2) / 2).quantize(Decimal("0.1"))
-
-
-def grade_of(total):
-    if total >= 90:
-        return Grade.EXCELLENT
-    if total >= 80:
-        return Grade.GOOD
-    if total >= 60:
-        return Grade.PASS
-    return Grade.FAIL
 
 
 @dataclass

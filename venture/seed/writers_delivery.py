@@ -20,6 +20,7 @@ from venture.delivery.models import (
     Project,
 )
 from venture.evaluation.enums import EvaluationState
+from venture.evaluation.grading import grade_for
 from venture.evaluation.models import Evaluation, EvaluationScore
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment, Payment
@@ -282,7 +283,7 @@ def write_expenditure(w, report, plan_line, amount):
 # ── evaluations and closing ───────────────────────────────────────────────────────────────
 
 
-def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, scored, due, grade):
+def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, scored, due):
     """A final, passed evaluation: assigned, self-assessed, scored, announced the next day and
     final nine days later; scores are [(criterion id, score)]."""
     total = sum((s for _c, s in scores), Decimal("0.0"))
@@ -307,7 +308,7 @@ def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, sc
         site_visit_notes="查阅台账，访谈服务对象。",
         overall_comment="项目执行规范，成效明显。",
         total=total,
-        grade=grade(total),
+        grade=grade_for(total),
         scored_at=scored,
         announcement_id=None,
         announced_at=scored + timedelta(days=1),
