@@ -17,7 +17,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.auth.operations import create_user
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, Route
-from venture.core.timeutil import from_local, local_today, now
+from venture.core.timeutil import clock_on, from_local, local_today, now
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.reference.models import Community, ServiceCategory, Street
@@ -25,6 +25,7 @@ from venture.seed import writers
 from venture.seed.bulk import Writer
 from venture.seed.demo_community import load_community
 from venture.seed.demo_past import load_past_cycle
+from venture.seed.demo_steps import load_steps
 from venture.seed.story import (
     DEMO_PASSWORD,
     SEED,
@@ -179,8 +180,6 @@ def load_organizations(rng, streets):
 def load_demo(today=None):
     """Everything the demo needs, as of `today` (default: the real date); returns
     [(role, email)] of the demo logins."""
-    from venture.core.timeutil import clock_on
-
     with clock_on(today):
         return _load_demo()
 
@@ -224,8 +223,6 @@ def _load_demo():
     load_procurement(orgs, streets)
     load_community(communities)
     load_past_cycle(orgs, streets, communities)
-    from venture.seed.demo_steps import load_steps
-
     load_steps()  # records waiting at every step (venture/seed/demo_steps.py)
     return [(role.value, email) for role, email, _name, _extra in logins]
 
