@@ -1,5 +1,5 @@
 """The demo takes a venture-grant call through the whole lifecycle: review, 公示, contracts,
-payments, delivery and evaluation (venture/demo.py, load_past_cycle)."""
+payments, delivery and evaluation (venture/seed/demo_past.py, load_past_cycle)."""
 
 from collections import Counter
 from decimal import Decimal
@@ -47,7 +47,7 @@ def _user(email):
 
 
 def _closed_call():
-    """The past cycle's call (venture/demo_steps.py adds a second, smaller batch after it)."""
+    """The past cycle's call (venture/seed/demo_steps.py adds a second, smaller batch after it)."""
     return db.session.scalars(
         select(Call)
         .where(Call.route == Route.VENTURE_GRANT, Call.title.endswith("（第一批）征集公告"))
@@ -126,7 +126,7 @@ def test_demo_contracts_in_force_with_the_first_installment_paid(demo):
             select(Installment).where(Installment.contract_id.in_([c.id for c in contracts]))
         )
     )
-    # one passed mid-term's second installment waits for staff (venture/demo_steps.py)
+    # one passed mid-term's second installment waits for staff (venture/seed/demo_steps.py)
     assert states == {"paid": 5, "release_approved": 1, "condition_met": 1, "pending": 8}
 
 
@@ -134,13 +134,13 @@ def test_demo_projects_report_and_are_evaluated(demo):
     projects = db.session.scalars(
         select(Project).where(Project.call_id == _closed_call().id).order_by(Project.id)
     ).all()
-    # the last two had their mid-term from venture/demo_steps.py: one final, one announced
+    # the last two had their mid-term from venture/seed/demo_steps.py: one final, one announced
     assert [p.state.value for p in projects] == ["midterm_evaluated"] + ["in_force"] * 3 + [
         "midterm_evaluated"
     ]
     reports = Counter(r.state.value for r in db.session.scalars(select(ProgressReport)))
     # the first cycle's 9 reports, 31 activities and 34 expenditures, and the 2 reports, 6
-    # activities and 6 expenditures of the project ready to close (venture/demo_steps.py)
+    # activities and 6 expenditures of the project ready to close (venture/seed/demo_steps.py)
     assert reports == {"accepted": 11, "submitted": 1, "draft": 1}
     assert db.session.scalar(select(func.count()).select_from(Activity)) == 37
     assert db.session.scalar(select(func.count()).select_from(Expenditure)) == 40

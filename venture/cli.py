@@ -22,7 +22,7 @@ def register(app):
     def demo_data(if_empty, today):
         """Fill the database with a plausible district and users for every role."""
         from venture.auth.models import User
-        from venture.demo import DEMO_PASSWORD, load_demo
+        from venture.seed.demo import DEMO_PASSWORD, load_demo
 
         if if_empty and db.session.scalar(select(func.count()).select_from(User)):
             click.echo("Demo data: the database has accounts already; left as it is.")
@@ -42,7 +42,7 @@ def register(app):
         """Generate a district's or a city's worth of data for the benchmarks (bulk inserts)."""
         import time
 
-        from venture import benchdata
+        from venture.seed import bench as benchdata
 
         if benchdata.generated_rows():
             raise click.ClickException("This database already holds generated data.")

@@ -32,7 +32,7 @@ def test_demo_has_a_targeted_purchase_and_an_open_tender():
         b.state.value for b in db.session.scalars(select(Bid).where(Bid.tender_id == tender.id))
     )
     assert states == [BidState.DRAFT.value, BidState.SUBMITTED.value, BidState.SUBMITTED.value]
-    # venture/demo_steps.py: a 磋商 past its opening, three sealed bids waiting to be opened
+    # venture/seed/demo_steps.py: a 磋商 past its opening, three sealed bids waiting to be opened
     assert (past_opening.method, past_opening.call.status, past_opening.opened_at) == (
         TenderMethod.NEGOTIATION,
         CallStatus.CLOSED,

@@ -1,6 +1,6 @@
 """“Try each step”: for every step of the lifecycle that waits on a person, the first record
 waiting at it, so a tester (README, “Try each step”) reaches the page whose button takes the
-step. The demo (venture/demo_steps.py) holds one record at each."""
+step. The demo (venture/seed/demo_steps.py) holds one record at each."""
 
 from flask import url_for
 from sqlalchemy import select
