@@ -23,24 +23,6 @@ class Filter:
     apply: object
 
 
-def equal(param, column, convert=None):
-    """column = the parameter's value (converted, e.g. to its enum), when it is given."""
-
-    def apply(query, args):
-        value = args[param.name]
-        if not value:
-            return query
-        return query.where(column == (convert(value) if convert else value))
-
-    return Filter((param,), apply)
-
-
-def one_of(name, enum, column, description):
-    """A string parameter taking the enum's values; column = the chosen member."""
-    param = Param(name, "string", description, enum=tuple(member.value for member in enum))
-    return equal(param, column, enum)
-
-
 def condition(param, make):
     """make(value) is the WHERE clause, when the parameter is given."""
 
@@ -49,6 +31,17 @@ def condition(param, make):
         return query.where(make(value)) if value else query
 
     return Filter((param,), apply)
+
+
+def equal(param, column, convert=None):
+    """column = the parameter's value (converted, e.g. to its enum), when it is given."""
+    return condition(param, lambda value: column == (convert(value) if convert else value))
+
+
+def one_of(name, enum, column, description):
+    """A string parameter taking the enum's values; column = the chosen member."""
+    param = Param(name, "string", description, enum=tuple(member.value for member in enum))
+    return equal(param, column, enum)
 
 
 CALL_ID = Param("call_id", "integer", _l("Only those of this call."))

@@ -4,7 +4,7 @@ OpenAPI document, OCDS open data, the readable API page and the token page of th
 The /api/v1 blueprint and its registry are in base.py; the operations are declared by concern
 in resource_views.py (account, calls, organizations), application_views.py, award_views.py
 (awards, contracts, payments) and publication_views.py (announcements, OCDS, the OpenAPI
-document), imported here in the order the OpenAPI document lists them."""
+document), imported here; the API page and the OpenAPI document group them by tag."""
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,7 +14,6 @@ from flask_login import current_user
 from venture.api import (  # noqa: F401  (importing them declares their operations)
     application_views,
     award_views,
-    operations,
     publication_views,
     resource_views,
 )
@@ -22,6 +21,7 @@ from venture.api.base import api, v1
 from venture.api.forms import RevokeForm, TokenForm
 from venture.api.models import ApiToken
 from venture.api.openapi import document
+from venture.api.operations import TokenError, create_token, revoke_token
 from venture.core import timeutil
 from venture.core.access import public, signed_in
 from venture.extensions import db
@@ -68,10 +68,10 @@ def tokens():
     if not form.validate_on_submit():
         return _render_tokens(form, status=400)
     try:
-        _token, text = operations.create_token(
+        _token, text = create_token(
             current_user, name=form.name.data, expires_in_days=form.expires.data, actor=current_user
         )
-    except operations.TokenError as error:
+    except TokenError as error:
         db.session.rollback()
         form.name.errors = [*form.name.errors, str(error)]
         return _render_tokens(form, status=400)
@@ -89,8 +89,8 @@ def revoke(token_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        operations.revoke_token(token, actor=current_user)
-    except operations.TokenError as error:
+        revoke_token(token, actor=current_user)
+    except TokenError as error:
         db.session.rollback()
         flash(str(error), "warning")
     else:
