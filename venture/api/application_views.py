@@ -73,6 +73,19 @@ def _application_json(record):
     return rep.application(record, member=is_applicant_member(current_user, record))
 
 
+def _members_application(application_id):
+    """The application, when the token's account is a member of its organization (else 404)."""
+    record = _visible_application(application_id)
+    require(is_applicant_member(current_user, record))
+    return record
+
+
+def _saved(record):
+    """Commit the change and answer with the application as it now is."""
+    db.session.commit()
+    return _application_json(record)
+
+
 @api.operation(
     "/applications/<int:application_id>",
     summary=_l("One application, with its state history"),
@@ -196,11 +209,9 @@ def application_create(body):
     response="Application",
 )
 def application_update(application_id, body):
-    record = _visible_application(application_id)
-    require(is_applicant_member(current_user, record))
+    record = _members_application(application_id)
     _save_fields(record, body)
-    db.session.commit()
-    return _application_json(record)
+    return _saved(record)
 
 
 @api.operation(
@@ -220,8 +231,7 @@ def application_update(application_id, body):
     status=201,
 )
 def attachment_create(application_id):
-    record = _visible_application(application_id)
-    require(is_applicant_member(current_user, record))
+    record = _members_application(application_id)
     storage = request.files.get("file")
     if storage is None or not storage.filename:
         raise ApiError(422, "invalid_body", _("Choose a file to upload."), field="/file")
@@ -229,8 +239,7 @@ def attachment_create(application_id):
         applications.attach_file(record, request.form.get("label"), storage, actor=current_user)
     except applications.ApplicationError as error:
         raise ApiError(422, "refused", str(error)) from None
-    db.session.commit()
-    return _application_json(record), 201
+    return _saved(record), 201
 
 
 @api.operation(
@@ -256,16 +265,14 @@ def attachment_file(application_id, attachment_id):
     response="Application",
 )
 def attachment_delete(application_id, attachment_id):
-    record = _visible_application(application_id)
-    require(is_applicant_member(current_user, record))
+    record = _members_application(application_id)
     item = next((a for a in record.attachments if a.id == attachment_id), None)
     require(item is not None)
     try:
         applications.remove_attachment(record, item, actor=current_user)
     except applications.ApplicationError as error:
         raise ApiError(409, "not_editable", str(error)) from None
-    db.session.commit()
-    return _application_json(record)
+    return _saved(record)
 
 
 @api.operation(
@@ -281,8 +288,7 @@ def attachment_delete(application_id, attachment_id):
     response="Application",
 )
 def application_submit(application_id):
-    record = _visible_application(application_id)
-    require(is_applicant_member(current_user, record))
+    record = _members_application(application_id)
     try:
         applications.submit_application(record, actor=current_user)
     except applications.SubmissionRefused as refused:
@@ -293,8 +299,7 @@ def application_submit(application_id):
             _("The application was not submitted. Your draft is saved."),
             problems=refused.problems,
         ) from None
-    db.session.commit()
-    return _application_json(record)
+    return _saved(record)
 
 
 @api.operation(
@@ -351,5 +356,4 @@ def application_screen(application_id, body):
         raise ApiError(422, "refused", str(error)) from None
     except TransitionRefused as refused:
         raise ApiError(409, "refused", refused.message) from None
-    db.session.commit()
-    return _application_json(record)
+    return _saved(record)
