@@ -1,4 +1,5 @@
-# Venture: `make run` serves the app with demo data; `make test` runs every test.
+# Venture: `make run` serves the app with demo data; `make test` runs every test (after ruff and
+# the import contracts of pyproject.toml's [tool.importlinter], checked by lint-imports).
 BIN := .venv/bin
 export FLASK_APP := venture
 
@@ -21,6 +22,7 @@ run: setup
 test:
 	@scripts/stage.sh "set-up" bash scripts/setup.sh test
 	@scripts/stage.sh "ruff" sh -c '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
+	@scripts/stage.sh "import contracts" $(BIN)/lint-imports --no-cache
 	@scripts/stage.sh "tests on SQLite" $(BIN)/pytest -n auto
 
 format:

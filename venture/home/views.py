@@ -15,6 +15,12 @@ from sqlalchemy import func, select, text
 
 from venture.auth.enums import Role
 from venture.core.access import public
+from venture.core.panels import (  # noqa: F401  (home_panel, landing_block: see below)
+    HOME_PANELS,
+    LANDING_BLOCKS,
+    home_panel,
+    landing_block,
+)
 from venture.extensions import db
 from venture.home import next_steps
 from venture.orgs.enums import OrgStatus
@@ -22,23 +28,9 @@ from venture.orgs.models import Organization
 
 bp = Blueprint("home", __name__)
 
-# role -> [(template, figures function)]: each module adds the panels it shows on the home
-# page of a role; the function (user) -> dict gives the template its figures.
-HOME_PANELS = {}
-# templates included on the public landing page (open calls, announcements…)
-LANDING_BLOCKS = []
-
-
-def home_panel(role, template):
-    def register(function):
-        HOME_PANELS.setdefault(role, []).append((template, function))
-        return function
-
-    return register
-
-
-def landing_block(template):
-    LANDING_BLOCKS.append(template)
+# The registries live in venture/core/panels.py, so that a module registers its panels without
+# importing home (home reads every module's data: the import back would be a circle); they are
+# named here too for the modules that still import them from here.
 
 
 def _next_steps(role, steps):

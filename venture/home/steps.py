@@ -1,0 +1,158 @@
+"""The engine of the home pages' 下一步 (venture/home/next_steps.py): a role's declaration is
+the figures it counts in one SELECT of scalar subqueries and a table of `Line`s; `RoleSteps`
+evaluates it into `Step`s, the lines whose count is above zero, each linking to the record's
+own page when exactly one is waiting, else to the list."""
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from venture.core.formatting import near_date, yuan
+from venture.core.timeutil import local_today, to_local
+from venture.extensions import db
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line: `count` things, `text` saying what to do (and by when), `url` to do it."""
+
+    count: int
+    text: str
+    url: str
+    late: bool = False
+
+
+def when(value):
+    """11月27日（周五） when near, 2027年3月1日 when far (formatting.near_date)."""
+    return near_date(value)
+
+
+def _is_past(value):
+    day = to_local(value).date() if hasattr(value, "hour") else value
+    return day < local_today()
+
+
+@dataclass(frozen=True)
+class F:
+    """A figure of the role's row, named where a link or a flag reads it."""
+
+    name: str
+
+
+PAST = "the line's date is past"
+
+
+@dataclass(frozen=True)
+class Link:
+    """url_for(endpoint, **values); a value given as F(name) is read from the figures."""
+
+    endpoint: str
+    values: tuple = ()
+
+    def url(self, figures):
+        return url_for(
+            self.endpoint,
+            **{k: figures[v.name] if isinstance(v, F) else v for k, v in self.values},
+        )
+
+    def ready(self, figures):
+        """Every figure the link reads is known."""
+        return all(figures[v.name] for _k, v in self.values if isinstance(v, F))
+
+
+def link(endpoint, **values):
+    return Link(endpoint, tuple(values.items()))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a role's table.
+
+    count: the figure counting what waits (the line shows when it is above zero);
+    text: the message; %(date)s is figure `date` (near_date), %(amount)s figure `amount`
+      (yuan), %(n)d figure `n`; while `date` is unknown the line reads `undated`;
+    link: the list where the work is done; `one`: the record's own page, used when figure
+      `one_when` (default: count) is 1;
+    late: True, PAST (its date is before today) or F(name) (a figure)."""
+
+    count: str
+    text: object
+    link: Link
+    one: Link | None = None
+    one_when: str | None = None
+    date: str | None = None
+    undated: object = ""
+    amount: str | None = None
+    n: str | None = None
+    late: object = False
+
+    def step(self, f):
+        return Step(f[self.count], self._text(f), self._url(f), late=self._late(f))
+
+    def _text(self, f):
+        if self.date and not f[self.date]:
+            return str(self.undated)
+        values = {}
+        if self.date:
+            values["date"] = when(f[self.date])
+        if self.amount:
+            values["amount"] = yuan(f[self.amount])
+        if self.n:
+            values["n"] = f[self.n]
+        return str(self.text) % values if values else str(self.text)
+
+    def _url(self, f):
+        single = f[self.one_when or self.count] == 1
+        return self.one.url(f) if self.one and single and self.one.ready(f) else self.link.url(f)
+
+    def _late(self, f):
+        if self.late is PAST:
+            return bool(f[self.date]) and _is_past(f[self.date])
+        if isinstance(self.late, F):
+            return bool(f[self.late.name])
+        return self.late
+
+
+@dataclass(frozen=True)
+class RoleSteps:
+    """A role's 下一步: figures(user) gives the scalar subqueries of its one SELECT (None: the
+    account has nothing to wait for, e.g. no organization); read(user) the figures that are
+    read rather than counted; lines the table. Calling it gives the user's steps."""
+
+    figures: object
+    lines: tuple
+    read: object = None
+
+    def __call__(self, user):
+        subqueries = self.figures(user)
+        if subqueries is None:
+            return []
+        row = db.session.execute(select(*(q.label(k) for k, q in subqueries.items()))).one()
+        f = row._asdict()
+        if self.read is not None:
+            f.update(self.read(user))
+        return [line.step(f) for line in self.lines if f[line.count]]
+
+
+# ── figure helpers ────────────────────────────────────────────────────────────────────────────
+
+
+def _joined(query, joins):
+    for join in joins:
+        query = query.join(*join) if isinstance(join, tuple) else query.join(join)
+    return query
+
+
+def count_of(model, *where, joins=()):
+    """How many rows of model (joined to joins: models, or (model, onclause)) match where."""
+    query = _joined(select(func.count()).select_from(model), joins)
+    return query.where(*where).scalar_subquery()
+
+
+def earliest(column, *where, model=None, joins=()):
+    """The smallest value of column among the rows that match where."""
+    query = select(func.min(column))
+    if model is not None:
+        query = _joined(query.select_from(model), joins)
+    return query.where(*where).scalar_subquery()
