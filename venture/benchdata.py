@@ -61,14 +61,13 @@ from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment, Payment
 from venture.procurement.enums import (
     AwardState,
-    BidSheetState,
     BidState,
     DesignationReason,
     DesignationState,
     EvaluationMethod,
     TenderMethod,
 )
-from venture.procurement.models import Award, Bid, BidScore, BidSheet, Designation, Tender
+from venture.procurement.models import Award, Bid, Designation, Tender
 from venture.reference.models import Community, ServiceCategory, Street
 from venture.review.enums import Aggregation, AssignmentState, PanelMethod, SheetState
 from venture.review.models import (
@@ -1391,7 +1390,7 @@ class Generator:
             self.w.flush()  # the bids before their sheets and the award that points at one
             for bid in bids:
                 for marks in bid.get("sheets", []):
-                    self.bid_sheet(bid, *marks)
+                    self.bid_sheet(plan, bid, *marks)
             winner = ranked[0]
             final = opening + timedelta(days=18)
             award = self.award(
@@ -1424,12 +1423,23 @@ class Generator:
             scores.append((cid, _half(min(max(bid["quality"] + rng.gauss(0, 0.05), 0.2), 1) * top)))
         return reviewer, at, scores, sum((s for _c, s in scores), Decimal("0.0"))
 
-    def bid_sheet(self, bid, reviewer, at, scores, total):
-        sheet = self.w.add(
-            BidSheet,
+    def bid_sheet(self, plan, bid, reviewer, at, scores, total):
+        """A member's submitted sheet on a bid: review's shared assignment, sheet and scores."""
+        assignment = self.w.add(
+            ReviewAssignment,
+            panel_id=plan.panel_id,
             bid_id=bid["id"],
             reviewer_id=reviewer,
-            state=BidSheetState.SUBMITTED,
+            state=AssignmentState.ACTIVE,
+            no_conflict_at=at,
+            created_by_id=self.reviewer_user(reviewer),
+            created_at=at,
+            updated_at=at,
+        )
+        sheet = self.w.add(
+            ReviewSheet,
+            assignment_id=assignment,
+            state=SheetState.SUBMITTED,
             overall_comment="方案完整，响应招标要求。",
             total=total,
             submitted_at=at,
@@ -1438,7 +1448,7 @@ class Generator:
         )
         for cid, score in scores:
             self.w.add(
-                BidScore,
+                ReviewScore,
                 sheet_id=sheet,
                 criterion_id=cid,
                 raw=_text(score),
@@ -1447,7 +1457,7 @@ class Generator:
             )
         self.w.audit(
             "bid_sheet.submit",
-            "BidSheet",
+            "ReviewSheet",
             sheet,
             actor=self.reviewer_user(reviewer),
             at=at,
@@ -2049,15 +2059,35 @@ class Generator:
         return self.w.counts
 
 
+def _sheets_on(scored):
+    """The shared sheets on applications or on bids (scored: the assignment's column)."""
+    return (
+        sa.select(ReviewSheet.id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(scored.is_not(None))
+        .subquery()
+    )
+
+
+def _scores_on(scored):
+    return (
+        sa.select(ReviewScore.id)
+        .join(ReviewSheet, ReviewSheet.id == ReviewScore.sheet_id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(scored.is_not(None))
+        .subquery()
+    )
+
+
 COUNTED = [
     ("organizations", Organization),
     ("users", User),
     ("calls", Call),
     ("applications", Application),
-    ("review sheets", ReviewSheet),
-    ("review scores", ReviewScore),
+    ("review sheets", _sheets_on(ReviewAssignment.application_id)),
+    ("review scores", _scores_on(ReviewAssignment.application_id)),
     ("bids", Bid),
-    ("bid sheets", BidSheet),
+    ("bid sheets", _sheets_on(ReviewAssignment.bid_id)),
     ("awards", Award),
     ("contracts", Contract),
     ("installments", Installment),

@@ -3,8 +3,9 @@
 from tests.procurement import helpers
 from venture.auth.enums import Role
 from venture.extensions import db
-from venture.procurement.enums import BidSheetState, BidState
-from venture.procurement.models import BidSheet
+from venture.procurement.enums import BidState
+from venture.review.enums import SheetState
+from venture.review.models import ReviewAssignment, ReviewSheet
 
 
 def _as(client, login, user):
@@ -119,7 +120,12 @@ def test_a_whole_tender_page_by_page(client, login, make):
                 },
             )
             assert response.status_code == 302
-    assert db.session.query(BidSheet).filter_by(state=BidSheetState.SUBMITTED).count() == 10
+    on_bids = (
+        db.session.query(ReviewSheet)
+        .join(ReviewAssignment)
+        .filter(ReviewAssignment.bid_id.is_not(None), ReviewSheet.state == SheetState.SUBMITTED)
+    )
+    assert on_bids.count() == 10
 
     _as(client, login, staff)
     assert client.post(f"/staff/tenders/{tender.id}/scores").status_code == 302

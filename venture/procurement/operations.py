@@ -41,7 +41,6 @@ from venture.notifications.operations import notify, staff_users
 from venture.procurement import bonds, rules, scoring
 from venture.procurement.enums import (
     AwardState,
-    BidSheetState,
     BidState,
     DesignationState,
     EvaluationMethod,
@@ -51,8 +50,6 @@ from venture.procurement.models import (
     Award,
     Bid,
     BidAttachment,
-    BidScore,
-    BidSheet,
     Clarification,
     Designation,
     Tender,
@@ -60,6 +57,8 @@ from venture.procurement.models import (
 )
 from venture.procurement.permissions import can_manage_procurement, is_bidder_member
 from venture.procurement.routes import route_for
+from venture.review import sheets as review_sheets
+from venture.review.enums import SheetState
 
 TEXT_MAX = 5000
 
@@ -874,12 +873,12 @@ def _new_tender_panel(tender, *, method, size, actor):
 def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
     """评标委员会 chosen by staff from active experts with no tie to any bidder."""
     from venture.review.enums import PanelMethod
-    from venture.review.operations import _active_experts, _add_members
+    from venture.review.operations import active_experts, add_members
 
     member_ids, reserve_ids = list(dict.fromkeys(member_ids)), list(dict.fromkeys(reserve_ids))
     if set(member_ids) & set(reserve_ids):
         raise ProcurementError(_("An expert cannot be both a member and a reserve."), "member_ids")
-    experts = _active_experts([*member_ids, *reserve_ids])
+    experts = active_experts([*member_ids, *reserve_ids])
     if len(experts) != len(member_ids) + len(reserve_ids):
         raise ProcurementError(_("Only active experts of the pool can sit on a panel."))
     tied = _tied_experts(tender, list(experts))
@@ -892,7 +891,7 @@ def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
             "member_ids",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.MANUAL, size=len(member_ids), actor=actor)
-    _add_members(panel, member_ids, reserve_ids)
+    add_members(panel, member_ids, reserve_ids)
     audit.record(
         "panel.form",
         panel,
@@ -910,7 +909,7 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
     """A panel drawn at random (seed recorded) from experts with no tie to any bidder."""
     from venture.review import draw
     from venture.review.enums import PanelMethod
-    from venture.review.operations import _add_members, draw_candidates
+    from venture.review.operations import add_members, draw_candidates
 
     _require_evaluating(tender)
     seed = (seed or "").strip() or draw.new_seed()
@@ -930,7 +929,7 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
     drawn = draw.draw_panel(candidates, size + reserves, seed)
     panel.seed, panel.draw_categories = seed, sorted(category_ids)
     panel.candidates, panel.drawn = candidates, drawn
-    _add_members(panel, drawn[:size], drawn[size:])
+    add_members(panel, drawn[:size], drawn[size:])
     audit.record(
         "panel.draw",
         panel,
@@ -957,13 +956,10 @@ def dissolve_tender_panel(tender, *, actor):
     if panel is None:
         raise ProcurementError(_("The tender has no panel."))
     _require_evaluating(tender)
-    sheets = db.session.scalars(
-        select(BidSheet).join(Bid, Bid.id == BidSheet.bid_id).where(Bid.tender_id == tender.id)
-    ).all()
-    if any(sheet.state == BidSheetState.SUBMITTED for sheet in sheets):
+    sheets = review_sheets.bid_sheets(_bid_ids(tender))
+    if any(sheet.state == SheetState.SUBMITTED for sheet in sheets):
         raise ProcurementError(_("Members have submitted sheets; the panel can no longer change."))
-    for sheet in sheets:
-        db.session.delete(sheet)
+    review_sheets.discard_sheets(sheets)
     audit.record("panel.dissolve", panel, actor=actor, before={"call_id": tender.call_id})
     db.session.delete(panel)
 
@@ -982,17 +978,12 @@ def declare_tender_conflict(tender, *, reason, actor):
     reason = (reason or "").strip()
     if not reason:
         raise ProcurementError(_("Please give a reason."), "reason")
-    sheets = db.session.scalars(
-        select(BidSheet)
-        .join(Bid, Bid.id == BidSheet.bid_id)
-        .where(Bid.tender_id == tender.id, BidSheet.reviewer_id == member.reviewer_id)
-    ).all()
-    if any(sheet.state == BidSheetState.SUBMITTED for sheet in sheets):
+    sheets = review_sheets.bid_sheets(_bid_ids(tender), reviewer_ids=[member.reviewer_id])
+    if any(sheet.state == SheetState.SUBMITTED for sheet in sheets):
         raise ProcurementError(
             _("Your sheets are submitted; a conflict can no longer be declared.")
         )
-    for sheet in sheets:
-        db.session.delete(sheet)
+    review_sheets.discard_sheets(sheets)
     reserve = next(iter(panel.reserve_members), None)
     panel.members.remove(member)
     if reserve is not None:
@@ -1037,36 +1028,40 @@ def compliant_bids(tender):
     ).all()
 
 
+def _bid_ids(tender):
+    return select(Bid.id).where(Bid.tender_id == tender.id)
+
+
 def existing_sheet(bid, reviewer):
-    return db.session.scalar(
-        select(BidSheet).where(BidSheet.bid_id == bid.id, BidSheet.reviewer_id == reviewer.id)
-    )
+    return review_sheets.bid_sheet(bid.id, reviewer.id)
 
 
 def sheet_for(bid, reviewer):
-    """The member's sheet on the bid, made on the first save."""
-    sheet = existing_sheet(bid, reviewer)
-    if sheet is None:
-        sheet = BidSheet(bid=bid, reviewer=reviewer)
-        db.session.add(sheet)
-    return sheet
+    """The member's sheet on the bid (review's shared sheet), made on the first save."""
+    return review_sheets.open_bid_sheet(tender_panel(bid.tender), bid=bid, reviewer=reviewer)
+
+
+def sheet_states(reviewer, bids):
+    """{bid_id: SheetState} of the member's sheets on the bids."""
+    return review_sheets.bid_sheet_states(reviewer.id, [b.id for b in bids])
 
 
 def _check_sheet(sheet, actor):
-    tender = sheet.bid.tender
+    bid, reviewer = sheet.assignment.bid, sheet.assignment.reviewer
+    tender = bid.tender
     panel = tender_panel(tender)
-    if panel is None or not is_member_of(panel, actor) or sheet.reviewer.user_id != actor.id:
+    if panel is None or not is_member_of(panel, actor) or reviewer.user_id != actor.id:
         raise ProcurementError(_("You are not allowed to do this."))
     if tender.evaluation != EvaluationMethod.COMPREHENSIVE:
         raise ProcurementError(_("Lowest-price evaluation has no technical scores."))
     _require_evaluating(tender)
-    if sheet.bid.state != BidState.COMPLIANT:
+    if bid.state != BidState.COMPLIANT:
         raise ProcurementError(_("Only compliant bids are scored."))
-    if sheet.state != BidSheetState.DRAFT:
+    if sheet.state != SheetState.DRAFT:
         raise ProcurementError(_("This sheet is submitted and final."))
     from venture.procurement.conflicts import undeclared_refusal
 
-    undeclared = undeclared_refusal(sheet.bid, sheet.reviewer)
+    undeclared = undeclared_refusal(bid, reviewer)
     if undeclared:
         raise ProcurementError(undeclared)
 
@@ -1074,23 +1069,13 @@ def _check_sheet(sheet, actor):
 def save_bid_sheet(sheet, *, entries, overall_comment, actor):
     """Keep what was typed; {criterion_id: message} for values that are not scores."""
     from venture.review.operations import criteria_of
-    from venture.review.scoring import parse_score
 
     _check_sheet(sheet, actor)
-    errors = {}
-    for criterion in criteria_of(sheet.bid.tender.call_id):
-        raw, comment = entries.get(criterion.id, ("", ""))
-        raw = (raw or "").strip()[:20]
-        value, message = parse_score(raw, criterion.max_score)
-        score = sheet.score_for(criterion.id)
-        if score is None:
-            score = BidScore(criterion_id=criterion.id)
-            sheet.scores.append(score)
-        score.raw, score.score, score.comment = raw, value, (comment or "").strip()
-        if message:
-            errors[criterion.id] = str(message)
-    sheet.overall_comment = (overall_comment or "").strip()
-    audit.record("bid_sheet.save", sheet, actor=actor, after={"bid_id": sheet.bid_id})
+    bid = sheet.assignment.bid
+    errors = review_sheets.write_entries(
+        sheet, criteria_of(bid.tender.call_id), entries, overall_comment
+    )
+    audit.record("bid_sheet.save", sheet, actor=actor, after={"bid_id": bid.id})
     return errors
 
 
@@ -1104,20 +1089,18 @@ def submit_bid_sheet(sheet, *, entries, overall_comment, actor):
     """Save, then submit when every criterion has a valid score (else SheetIncomplete, with
     the draft saved: the caller commits either way)."""
     from venture.review.operations import criteria_of
-    from venture.review.scoring import sheet_total
 
     errors = save_bid_sheet(sheet, entries=entries, overall_comment=overall_comment, actor=actor)
-    criteria = criteria_of(sheet.bid.tender.call_id)
-    for criterion in criteria:
-        if criterion.id not in errors and sheet.score_for(criterion.id).score is None:
-            errors[criterion.id] = _("Score this criterion before submitting.")
+    bid = sheet.assignment.bid
+    criteria = criteria_of(bid.tender.call_id)
+    errors = review_sheets.unscored(sheet, criteria, errors)
     if errors:
         raise SheetIncomplete(errors)
-    sheet.state = BidSheetState.SUBMITTED
-    sheet.total = sheet_total(sheet.score_for(c.id).score for c in criteria)
+    sheet.state = SheetState.SUBMITTED
+    sheet.total = review_sheets.total_of(sheet, criteria)
     sheet.submitted_at = now()
     audit.record(
-        "bid_sheet.submit", sheet, actor=actor, after={"bid_id": sheet.bid_id, "total": sheet.total}
+        "bid_sheet.submit", sheet, actor=actor, after={"bid_id": bid.id, "total": sheet.total}
     )
 
 
@@ -1125,18 +1108,10 @@ def submitted_sheets(tender):
     """{bid_id: [sheet]} of the regular members' submitted sheets."""
     panel = tender_panel(tender)
     members = [m.reviewer_id for m in panel.regular_members] if panel else []
-    sheets = db.session.scalars(
-        select(BidSheet)
-        .join(Bid, Bid.id == BidSheet.bid_id)
-        .where(
-            Bid.tender_id == tender.id,
-            BidSheet.state == BidSheetState.SUBMITTED,
-            BidSheet.reviewer_id.in_(members),
-        )
-    ).all()
+    sheets = review_sheets.bid_sheets(_bid_ids(tender), reviewer_ids=members, submitted=True)
     result = {}
     for sheet in sheets:
-        result.setdefault(sheet.bid_id, []).append(sheet)
+        result.setdefault(sheet.assignment.bid_id, []).append(sheet)
     return result
 
 

@@ -45,7 +45,6 @@ from venture.procurement import (
 from venture.procurement.conflicts import has_declared
 from venture.procurement.dates import tender_date_warnings
 from venture.procurement.enums import (
-    BidSheetState,
     BidState,
     DesignationState,
     EvaluationMethod,
@@ -77,6 +76,7 @@ from venture.procurement.permissions import (
     is_sealed,
 )
 from venture.procurement.routes import TargetedPurchaseRoute, TenderRoute, route_for
+from venture.review.enums import SheetState
 
 bp = Blueprint("procurement", __name__)
 
@@ -1216,16 +1216,7 @@ def evaluations():
         bids = operations.compliant_bids(tender) if tender.scored_at is None else []
         states = {}
         if profile is not None and bids:
-            from venture.procurement.models import BidSheet
-
-            states = dict(
-                db.session.execute(
-                    select(BidSheet.bid_id, BidSheet.state).where(
-                        BidSheet.reviewer_id == profile.id,
-                        BidSheet.bid_id.in_([b.id for b in bids]),
-                    )
-                ).all()
-            )
+            states = operations.sheet_states(profile, bids)
         rows.append((tender, bids, states))
     return render_template(
         "procurement/evaluations.html", rows=rows, reason_form=ReasonForm(formdata=None)
@@ -1306,7 +1297,7 @@ def bid_sheet(bid_id):
             return redirect(url_for("procurement.evaluations"))
         else:
             db.session.commit()
-            if sheet.state == BidSheetState.SUBMITTED:
+            if sheet.state == SheetState.SUBMITTED:
                 flash(_("The sheet is submitted."), "success")
                 return redirect(url_for("procurement.evaluations"))
             flash(_("The draft is saved."), "success" if not errors else "warning")

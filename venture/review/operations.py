@@ -26,7 +26,7 @@ from venture.integrity.phases import panel_work_refusal
 from venture.notifications.operations import notify
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
-from venture.review import draw, scoring
+from venture.review import draw, sheets
 from venture.review.enums import AssignmentState, PanelMethod, SheetState
 from venture.review.lifecycle import ASSIGNMENT_WORKFLOW, SHEET_WORKFLOW
 from venture.review.models import (
@@ -40,7 +40,7 @@ from venture.review.models import (
     ReviewSheet,
 )
 from venture.review.rules import panel_size_refusal
-from venture.review.scoring import display_points, parse_score
+from venture.review.scoring import display_points
 
 TIE_YEARS = 3  # a tie that ended less than this long ago still bars a reviewer
 MIN_PER_APPLICATION = 3
@@ -399,7 +399,8 @@ def _new_panel(call, *, method, size, settings, actor):
     return panel
 
 
-def _add_members(panel, member_ids, reserve_ids):
+def add_members(panel, member_ids, reserve_ids):
+    """Seat the members, then the reserves, in that order (tender panels too)."""
     for position, reviewer_id in enumerate([*member_ids, *reserve_ids], start=1):
         panel.members.append(
             PanelMember(
@@ -408,7 +409,8 @@ def _add_members(panel, member_ids, reserve_ids):
         )
 
 
-def _active_experts(ids):
+def active_experts(ids):
+    """{id: ReviewerProfile} of the active experts of the pool among ids."""
     found = db.session.scalars(
         select(ReviewerProfile).where(ReviewerProfile.id.in_(ids), ReviewerProfile.active)
     ).all()
@@ -420,13 +422,13 @@ def form_panel(call, *, member_ids, reserve_ids, settings, actor):
     member_ids, reserve_ids = list(dict.fromkeys(member_ids)), list(dict.fromkeys(reserve_ids))
     if set(member_ids) & set(reserve_ids):
         raise ReviewError(_("An expert cannot be both a member and a reserve."), "reserve_ids")
-    experts = _active_experts([*member_ids, *reserve_ids])
+    experts = active_experts([*member_ids, *reserve_ids])
     if len(experts) != len(member_ids) + len(reserve_ids):
         raise ReviewError(_("Only active experts of the pool can sit on a panel."), "member_ids")
     panel = _new_panel(
         call, method=PanelMethod.MANUAL, size=len(member_ids), settings=settings, actor=actor
     )
-    _add_members(panel, member_ids, reserve_ids)
+    add_members(panel, member_ids, reserve_ids)
     audit.record(
         "panel.form",
         panel,
@@ -481,7 +483,7 @@ def draw_panel(call, *, category_ids, size, reserves, seed, settings, actor):
     panel.draw_categories = sorted(category_ids)
     panel.candidates = candidates
     panel.drawn = drawn
-    _add_members(panel, drawn[:size], drawn[size:])
+    add_members(panel, drawn[:size], drawn[size:])
     audit.record(
         "panel.draw",
         panel,
@@ -768,24 +770,6 @@ def declare_conflict(assignment, *, reason, actor):
 # ── score sheets ────────────────────────────────────────────────────────────────────────────
 
 
-def _write_entries(sheet, criteria, entries, overall_comment):
-    """Keep what was typed; return {criterion_id: message} for values that are not scores."""
-    errors = {}
-    for criterion in criteria:
-        raw, comment = entries.get(criterion.id, ("", ""))
-        raw = (raw or "").strip()[:20]
-        value, message = parse_score(raw, criterion.max_score)
-        score = sheet.score_for(criterion.id)
-        if score is None:
-            score = ReviewScore(criterion_id=criterion.id)
-            sheet.scores.append(score)
-        score.raw, score.score, score.comment = raw, value, (comment or "").strip()
-        if message:
-            errors[criterion.id] = str(message)
-    sheet.overall_comment = (overall_comment or "").strip()
-    return errors
-
-
 # modules that score with the panel in other settings (the roadshow) may lock a sheet:
 # each lock is (sheet) -> a refusal message or None
 SHEET_LOCKS = []
@@ -825,7 +809,7 @@ def save_sheet(sheet, *, entries, overall_comment, actor):
     """
     _check_sheet_open(sheet, actor)
     criteria = criteria_of(sheet.assignment.panel.call_id)
-    errors = _write_entries(sheet, criteria, entries, overall_comment)
+    errors = sheets.write_entries(sheet, criteria, entries, overall_comment)
     audit.record(
         "review_sheet.save",
         sheet,
@@ -848,13 +832,11 @@ def submit_sheet(sheet, *, entries, overall_comment, actor):
     criteria = criteria_of(sheet.assignment.panel.call_id)
     if not criteria:
         raise ReviewError(_("The call has no rubric yet."))
-    for criterion in criteria:
-        if criterion.id not in errors and sheet.score_for(criterion.id).score is None:
-            errors[criterion.id] = _("Score this criterion before submitting.")
+    errors = sheets.unscored(sheet, criteria, errors)
     if errors:
         raise SheetIncomplete(errors)
     # the total is written with the state (the audit log's queries flush the session)
-    sheet.total = scoring.sheet_total(sheet.score_for(c.id).score for c in criteria)
+    sheet.total = sheets.total_of(sheet, criteria)
     sheet.submitted_at = now()
     try:
         transition(SHEET_WORKFLOW, sheet, "submit", actor=actor)
@@ -938,7 +920,7 @@ def _tell_reviewers_of_new_work(panel, assignments):
     counts = defaultdict(int)
     for a in assignments:
         counts[a.reviewer_id] += 1
-    experts = _active_experts(list(counts))
+    experts = active_experts(list(counts))
     for reviewer_id, count in counts.items():
         expert = experts.get(reviewer_id) or db.session.get(ReviewerProfile, reviewer_id)
         _notify(
@@ -1110,6 +1092,7 @@ def panel_progress(panel_ids):
         .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
         .where(
             ReviewAssignment.panel_id.in_(panel_ids),
+            ReviewAssignment.application_id.is_not(None),
             ReviewAssignment.state == AssignmentState.ACTIVE,
         )
         .group_by(ReviewAssignment.panel_id)

@@ -126,7 +126,10 @@ def queue():
     # order is kept on the assignment (review.models.keep_queue_order) and read off its index
     query = (
         select(ReviewAssignment)
-        .where(ReviewAssignment.reviewer_id == profile.id)
+        .where(
+            ReviewAssignment.reviewer_id == profile.id,
+            ReviewAssignment.application_id.is_not(None),  # bids are scored on tender pages
+        )
         .options(selectinload(ReviewAssignment.sheet), selectinload(ReviewAssignment.panel))
         .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
@@ -137,6 +140,7 @@ def queue():
         .join(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
         .where(
             ReviewAssignment.reviewer_id == profile.id,
+            ReviewAssignment.application_id.is_not(None),
             ReviewAssignment.state == AssignmentState.ACTIVE,
             ReviewSheet.state == SheetState.SUBMITTED,
         )
@@ -146,6 +150,7 @@ def queue():
         .select_from(ReviewAssignment)
         .where(
             ReviewAssignment.reviewer_id == profile.id,
+            ReviewAssignment.application_id.is_not(None),
             ReviewAssignment.state == AssignmentState.ACTIVE,
         )
     )
