@@ -26,7 +26,7 @@ from venture.applications.enums import ApplicationState
 from venture.applications.lifecycle import APPLICATION_WORKFLOW
 from venture.applications.models import Application
 from venture.auth.models import User
-from venture.calls.enums import CallStage
+from venture.calls.enums import CallStage, Route
 from venture.core import audit
 from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_bytes, store_upload
 from venture.core.formatting import local_date, local_datetime
@@ -55,8 +55,10 @@ from venture.procurement.models import (
     Tender,
     TenderQuestion,
 )
+from venture.procurement.opening import opened_bids, render_opening_record
 from venture.procurement.permissions import can_manage_procurement, is_bidder_member
-from venture.procurement.routes import route_for
+from venture.procurement.routes import register_route, route_for
+from venture.procurement.rules import tender_of
 from venture.review import sheets as review_sheets
 from venture.review.enums import SheetState
 
@@ -382,10 +384,6 @@ TENDER_FIELDS = (
 )
 
 
-def tender_of(call_id):
-    return db.session.scalar(select(Tender).where(Tender.call_id == call_id))
-
-
 def _check_tender(call, values):
     errors = {}
     if values["budget_ceiling"] <= 0:
@@ -701,15 +699,6 @@ def recall_bid(bid, *, actor):
 # ── opening (开标) ───────────────────────────────────────────────────────────────────────────
 
 
-def opened_bids(tender):
-    """Every bid that was opened (whatever came after), by submission time."""
-    return db.session.scalars(
-        select(Bid)
-        .where(Bid.tender_id == tender.id, Bid.state.not_in((BidState.DRAFT, BidState.SUBMITTED)))
-        .order_by(Bid.submitted_at, Bid.id)
-    ).all()
-
-
 def submitted_count(tender):
     """Sealed bids waiting for the opening: a number, never who or how much."""
     return db.session.scalar(
@@ -717,20 +706,6 @@ def submitted_count(tender):
         .select_from(Bid)
         .where(Bid.tender_id == tender.id, Bid.state == BidState.SUBMITTED)
     )
-
-
-def render_opening_record(tender, bids):
-    from venture.procurement.opening import responses_of
-
-    with force_locale("zh_CN"):
-        return render_pdf(
-            "pdf/tender_opening.html",
-            tender=tender,
-            call=tender.call,
-            bids=bids,
-            responses=responses_of(tender) if tender.is_opened else [],
-            bond_amount=tender.bond_amount,
-        )
 
 
 def open_tender(tender, *, actor):
@@ -838,7 +813,7 @@ def bidder_org_ids(tender):
     return {bid.organization_id for bid in opened_bids(tender)}
 
 
-def _tied_experts(tender, reviewer_ids):
+def tied_experts(tender, reviewer_ids):
     """{reviewer_id} of experts tied to any opened bidder (ties within three years, or a
     member of the bidder): they may not sit on the panel (回避)."""
     from venture.review.operations import tied_organizations
@@ -881,7 +856,7 @@ def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
     experts = active_experts([*member_ids, *reserve_ids])
     if len(experts) != len(member_ids) + len(reserve_ids):
         raise ProcurementError(_("Only active experts of the pool can sit on a panel."))
-    tied = _tied_experts(tender, list(experts))
+    tied = tied_experts(tender, list(experts))
     if tied:
         raise ProcurementError(
             _(
@@ -914,7 +889,7 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
     _require_evaluating(tender)
     seed = (seed or "").strip() or draw.new_seed()
     pool = draw_candidates(category_ids)
-    excluded = _tied_experts(tender, pool)
+    excluded = tied_experts(tender, pool)
     candidates = [r for r in pool if r not in excluded]
     if size + reserves > len(candidates):
         raise ProcurementError(
@@ -1321,3 +1296,23 @@ def finalise_tender_result(announcement, actor):
 
 
 register_finaliser("tender_result", finalise_tender_result)
+
+
+# ── what the targeted and tender routes do with their records (procurement/routes.py) ─────
+
+
+def _designation_awards(call, *, actor, **_decision):
+    return [propose_designation_award(call, actor=actor)]
+
+
+def _tender_candidates(call):
+    tender = tender_of(call.id)
+    return ranked_bids(tender) if tender is not None else []
+
+
+def _tender_awards(call, *, actor, **_decision):
+    return [propose_tender_award(tender_of(call.id), actor=actor)]
+
+
+register_route(Route.TARGETED, make_awards=_designation_awards)
+register_route(Route.TENDER, result_candidates=_tender_candidates, make_awards=_tender_awards)

@@ -882,7 +882,7 @@ def _evaluation_context(tender):
     experts = db.session.scalars(
         select(ReviewerProfile).where(ReviewerProfile.active).order_by(ReviewerProfile.id)
     ).all()
-    tied = operations._tied_experts(tender, [e.id for e in experts]) if tender.is_opened else set()
+    tied = operations.tied_experts(tender, [e.id for e in experts]) if tender.is_opened else set()
     categories = db.session.scalars(select(ServiceCategory).order_by(ServiceCategory.id)).all()
     manual = ManualPanelForm(formdata=None)
     choices = [(e.id, e.name) for e in experts if e.id not in tied]
