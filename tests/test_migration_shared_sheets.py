@@ -107,7 +107,9 @@ def test_bid_sheets_move_into_the_shared_tables_and_back(tmp_path):
             created_at=AT,
             updated_at=datetime(2026, 5, 5, 6, 7, 8),
         )
-        _insert(c, "bid_score", sheet_id=sheet, criterion_id=first, raw="30", score=30, comment="好")
+        _insert(
+            c, "bid_score", sheet_id=sheet, criterion_id=first, raw="30", score=30, comment="好"
+        )
         _insert(
             c,
             "bid_score",
