@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
@@ -150,17 +151,9 @@ def evaluation(tender_id):
 
 
 def _evaluation_action(tender, action, success):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for("procurement.evaluation", tender_id=tender.id))
+    return post_action(
+        action, success=success, target=url_for("procurement.evaluation", tender_id=tender.id)
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/compliance", methods=["POST"])

@@ -12,6 +12,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import post_action
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -284,16 +285,11 @@ def simple_post():
 def dissolve_panel(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
-    simple_post()
-    try:
-        operations.dissolve_panel(panel, actor=current_user)
-    except operations.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The panel was dissolved."), "success")
-    return redirect(url_for("review.panel", call_id=call.id))
+    return post_action(
+        lambda: operations.dissolve_panel(panel, actor=current_user),
+        success=_("The panel was dissolved."),
+        target=url_for("review.panel", call_id=call.id),
+    )
 
 
 @bp.route("/staff/review/calls/<int:call_id>/panel/settings", methods=["POST"])
@@ -387,16 +383,11 @@ def assign(call_id):
 def remind(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
-    simple_post()
-    try:
-        count = operations.send_reminders(panel, actor=current_user)
-    except operations.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("%(n)d reviewers were reminded.", n=count), "success")
-    return redirect(url_for("review.panel", call_id=call.id))
+    return post_action(
+        lambda: operations.send_reminders(panel, actor=current_user),
+        success=lambda count: _("%(n)d reviewers were reminded.", n=count),
+        target=url_for("review.panel", call_id=call.id),
+    )
 
 
 @bp.route("/staff/review/assignments/<int:assignment_id>/replace", methods=["POST"])
