@@ -4,14 +4,7 @@ Bid content and prices are shown only where can_read_bid allows: before the open
 bidding organization alone.
 """
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,20 +19,10 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.procurement import (
-    operations,
-    rules,
-    sealing,  # noqa: F401  (registers the audit seal)
-)
+from venture.procurement import operations, rules
 from venture.procurement.blueprint import bp, get_or_404
-from venture.procurement.enums import (
-    BidState,
-)
-from venture.procurement.forms import (
-    BidForm,
-    ConfirmForm,
-    ReasonForm,
-)
+from venture.procurement.enums import BidState
+from venture.procurement.forms import BidForm, ConfirmForm, ReasonForm
 from venture.procurement.lifecycle import BID_WORKFLOW
 from venture.procurement.models import Bid, BidAttachment, Tender
 from venture.procurement.permissions import (

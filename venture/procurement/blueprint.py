@@ -7,11 +7,7 @@ panels) and practice_views.py (bonds, receipts, the opening online); views.py im
 others so the one blueprint carries every route.
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-)
+from flask import Blueprint, abort, flash
 
 from venture.calls.models import Call
 from venture.core.access import deny_unless

@@ -1,13 +1,6 @@
 """Procurement pages: targeted-purchase designations (定向购买), staff."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,26 +9,16 @@ from sqlalchemy.orm import selectinload
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import roles_required
+from venture.core.actions import form_action, post_action
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
-from venture.procurement import (
-    operations,
-    rules,
-    sealing,  # noqa: F401  (registers the audit seal)
-)
+from venture.procurement import operations, rules
 from venture.procurement.blueprint import bp, call_of_route, get_or_404, show_errors
-from venture.procurement.enums import (
-    DesignationState,
-)
-from venture.procurement.forms import (
-    AnnounceForm,
-    ConfirmForm,
-    DesignationForm,
-    ReasonForm,
-)
+from venture.procurement.enums import DesignationState
+from venture.procurement.forms import AnnounceForm, ConfirmForm, DesignationForm, ReasonForm
 from venture.procurement.lifecycle import DESIGNATION_WORKFLOW
 from venture.procurement.models import Award, Designation
 from venture.procurement.routes import TargetedPurchaseRoute, route_for
@@ -102,16 +85,14 @@ def designation_new(call_id):
     else:
         form = DesignationForm()
     form.organization_id.choices = _organization_choices()
-    if form.validate_on_submit():
-        try:
-            designation = operations.create_designation(call, form.values(), actor=current_user)
-        except operations.ProcurementError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The designation is saved. Announce it when the call is published."), "success")
-            return redirect(url_for("procurement.designation", designation_id=designation.id))
+    done = form_action(
+        form,
+        lambda: operations.create_designation(call, form.values(), actor=current_user),
+        success=_("The designation is saved. Announce it when the call is published."),
+        target=lambda made: url_for("procurement.designation", designation_id=made.id),
+    )
+    if done:
+        return done
     status = 400 if request.method == "POST" else 200
     return render_template(
         "procurement/designation_edit.html", form=form, call=call, designation=None
@@ -163,16 +144,14 @@ def designation_edit(designation_id):
     else:
         form = DesignationForm()
     form.organization_id.choices = _organization_choices()
-    if form.validate_on_submit():
-        try:
-            operations.update_designation(designation, form.values(), actor=current_user)
-        except operations.ProcurementError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The designation is saved."), "success")
-            return redirect(url_for("procurement.designation", designation_id=designation.id))
+    done = form_action(
+        form,
+        lambda: operations.update_designation(designation, form.values(), actor=current_user),
+        success=_("The designation is saved."),
+        target=url_for("procurement.designation", designation_id=designation.id),
+    )
+    if done:
+        return done
     status = 400 if request.method == "POST" else 200
     return render_template(
         "procurement/designation_edit.html",
@@ -231,17 +210,11 @@ def designation_announce(designation_id):
 @roles_required(Role.STAFF)
 def designation_propose(designation_id):
     designation = get_or_404(Designation, designation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        route_for(designation.call).make_awards(designation.call, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The award is proposed; it becomes final with the announcement."), "success")
-    return redirect(url_for("procurement.designation", designation_id=designation.id))
+    return post_action(
+        lambda: route_for(designation.call).make_awards(designation.call, actor=current_user),
+        success=_("The award is proposed; it becomes final with the announcement."),
+        target=url_for("procurement.designation", designation_id=designation.id),
+    )
 
 
 @bp.route("/staff/designations/<int:designation_id>/cancel", methods=["POST"])
@@ -249,15 +222,12 @@ def designation_propose(designation_id):
 def designation_cancel(designation_id):
     designation = get_or_404(Designation, designation_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return redirect(url_for("procurement.designation", designation_id=designation.id))
-    try:
-        operations.cancel_designation(designation, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The designation is cancelled."), "success")
-    return redirect(url_for("procurement.designation", designation_id=designation.id))
+    return post_action(
+        lambda: operations.cancel_designation(
+            designation, reason=form.reason.data, actor=current_user
+        ),
+        success=_("The designation is cancelled."),
+        target=url_for("procurement.designation", designation_id=designation.id),
+        form=form,
+        invalid=_("Please give a reason."),
+    )

@@ -1,13 +1,6 @@
 """Procurement pages: opening (开标), evaluation (评标) and the result, staff."""
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,11 +15,7 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import to_local
 from venture.extensions import db
-from venture.procurement import (
-    operations,
-    rules,
-    sealing,  # noqa: F401  (registers the audit seal)
-)
+from venture.procurement import operations, rules
 from venture.procurement.blueprint import bp, get_or_404, show_errors
 from venture.procurement.forms import (
     ConfirmForm,

@@ -2,13 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -17,35 +11,19 @@ from venture.auth.enums import Role
 from venture.calls.enums import CallStage
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.actions import post_action
 from venture.core.integers import ids_in
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
-from venture.procurement import (
-    operations,
-    rules,
-    sealing,  # noqa: F401  (registers the audit seal)
-)
+from venture.procurement import operations, rules
 from venture.procurement.blueprint import bp, call_of_route, get_or_404, show_errors
 from venture.procurement.dates import tender_date_warnings
-from venture.procurement.enums import (
-    BidState,
-    EvaluationMethod,
-    TenderMethod,
-)
-from venture.procurement.forms import (
-    ClarificationForm,
-    ConfirmForm,
-    QuestionForm,
-    TenderForm,
-)
+from venture.procurement.enums import BidState, EvaluationMethod, TenderMethod
+from venture.procurement.forms import ClarificationForm, ConfirmForm, QuestionForm, TenderForm
 from venture.procurement.models import Bid, Tender
-from venture.procurement.permissions import (
-    can_bid,
-    can_manage_procurement,
-    can_oversee_procurement,
-)
+from venture.procurement.permissions import can_bid, can_manage_procurement, can_oversee_procurement
 from venture.procurement.routes import TenderRoute, route_for
 
 # ── tenders (招投标): details, public page, clarifications ─────────────────────────────────────
@@ -257,18 +235,13 @@ def ask(tender_id):
     tender = get_or_404(Tender, tender_id)
     visible_tender(tender)
     form = QuestionForm()
-    if not form.validate_on_submit():
-        flash(_("Please write the question."), "danger")
-        return redirect(url_for("procurement.tender", tender_id=tender.id))
-    try:
-        operations.ask_question(tender, user=current_user, text=form.text.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Your question is sent; the answer is published to every bidder."), "success")
-    return redirect(url_for("procurement.tender", tender_id=tender.id))
+    return post_action(
+        lambda: operations.ask_question(tender, user=current_user, text=form.text.data),
+        success=_("Your question is sent; the answer is published to every bidder."),
+        target=url_for("procurement.tender", tender_id=tender.id),
+        form=form,
+        invalid=_("Please write the question."),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/clarifications", methods=["POST"])

@@ -4,14 +4,7 @@ The other pages are in designations.py, tenders.py, bids.py, evaluation.py and
 practice_views.py, on the same blueprint (blueprint.py); importing this module registers them.
 """
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,21 +16,12 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.home.views import home_panel
-from venture.procurement import (
-    operations,
-    sealing,  # noqa: F401  (registers the audit seal)
-)
+from venture.procurement import operations
 from venture.procurement.bids import open_tenders
 from venture.procurement.blueprint import bp, get_or_404
 from venture.procurement.conflicts import has_declared
-from venture.procurement.enums import (
-    BidState,
-    DesignationState,
-)
-from venture.procurement.forms import (
-    ConfirmForm,
-    ReasonForm,
-)
+from venture.procurement.enums import BidState, DesignationState
+from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Designation, Tender
 from venture.review.enums import SheetState
 

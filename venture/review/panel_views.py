@@ -28,12 +28,7 @@ from venture.review.forms import (
     RubricForm,
     SettingsForm,
 )
-from venture.review.models import (
-    Panel,
-    ReviewAssignment,
-    ReviewerProfile,
-    ReviewSheet,
-)
+from venture.review.models import Panel, ReviewAssignment, ReviewerProfile, ReviewSheet
 from venture.review.panel_shape import default_panel_shape
 from venture.review.scoring import display_points, parse_score
 

@@ -15,17 +15,8 @@ from venture.orgs.models import Organization
 from venture.review import operations
 from venture.review.blueprint import bp, category_choices, service_categories, show_error
 from venture.review.enums import AffiliationKind
-from venture.review.forms import (
-    AffiliationForm,
-    ExistingExpertForm,
-    ExpertForm,
-    NewExpertForm,
-)
-from venture.review.models import (
-    ReviewerAffiliation,
-    ReviewerProfile,
-    reviewer_expertise,
-)
+from venture.review.forms import AffiliationForm, ExistingExpertForm, ExpertForm, NewExpertForm
+from venture.review.models import ReviewerAffiliation, ReviewerProfile, reviewer_expertise
 
 
 def affiliation_form():

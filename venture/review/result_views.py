@@ -14,11 +14,7 @@ from venture.extensions import db
 from venture.review import exports, operations, results
 from venture.review.blueprint import bp, show_error
 from venture.review.enums import Aggregation
-from venture.review.forms import (
-    AggregationForm,
-    PublishForm,
-    ReasonForm,
-)
+from venture.review.forms import AggregationForm, PublishForm, ReasonForm
 from venture.review.panel_views import call_or_404, panel_or_404, simple_post
 from venture.review.scoring import TIE_BREAK_RULE
 

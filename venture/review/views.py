@@ -26,13 +26,8 @@ from venture.integrity import waiting
 from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState
-from venture.review.forms import (
-    ReasonForm,
-)
-from venture.review.models import (
-    ReviewAssignment,
-    ReviewSheet,
-)
+from venture.review.forms import ReasonForm
+from venture.review.models import ReviewAssignment, ReviewSheet
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.scoring import parse_score

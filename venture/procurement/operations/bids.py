@@ -18,14 +18,9 @@ from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.procurement import rules
-from venture.procurement.enums import (
-    BidState,
-)
+from venture.procurement.enums import BidState
 from venture.procurement.lifecycle import BID_WORKFLOW
-from venture.procurement.models import (
-    Bid,
-    BidAttachment,
-)
+from venture.procurement.models import Bid, BidAttachment
 from venture.procurement.opening import render_opening_record
 from venture.procurement.operations.common import ProcurementError, active_members, notify_link
 from venture.procurement.permissions import is_bidder_member

@@ -24,15 +24,9 @@ from venture.core.pdf import render_pdf
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.procurement import rules
-from venture.procurement.enums import (
-    AwardState,
-    DesignationState,
-)
+from venture.procurement.enums import AwardState, DesignationState
 from venture.procurement.lifecycle import AWARD_WORKFLOW, DESIGNATION_WORKFLOW
-from venture.procurement.models import (
-    Award,
-    Designation,
-)
+from venture.procurement.models import Award, Designation
 from venture.procurement.operations.common import (
     FormErrors,
     ProcurementError,

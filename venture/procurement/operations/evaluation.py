@@ -13,14 +13,9 @@ from venture.core.lifecycle import transition
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.procurement import rules
-from venture.procurement.enums import (
-    BidState,
-    EvaluationMethod,
-)
+from venture.procurement.enums import BidState, EvaluationMethod
 from venture.procurement.lifecycle import BID_WORKFLOW
-from venture.procurement.models import (
-    Bid,
-)
+from venture.procurement.models import Bid
 from venture.procurement.opening import opened_bids
 from venture.procurement.operations.common import ProcurementError, notify_link
 from venture.review import sheets as review_sheets

@@ -7,10 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from venture.announcements.enums import AnnouncementState
-from venture.announcements.operations import (
-    publish_announcement,
-    register_finaliser,
-)
+from venture.announcements.operations import publish_announcement, register_finaliser
 from venture.calls.enums import Route
 from venture.core import audit
 from venture.core.lifecycle import transition
@@ -21,17 +18,9 @@ from venture.documents.enums import DocumentKind
 from venture.documents.operations import issue_pdf
 from venture.extensions import db
 from venture.procurement import scoring
-from venture.procurement.enums import (
-    AwardState,
-    BidState,
-    EvaluationMethod,
-)
+from venture.procurement.enums import AwardState, BidState, EvaluationMethod
 from venture.procurement.lifecycle import AWARD_WORKFLOW, BID_WORKFLOW
-from venture.procurement.models import (
-    Award,
-    Bid,
-    Tender,
-)
+from venture.procurement.models import Award, Bid, Tender
 from venture.procurement.opening import opened_bids
 from venture.procurement.operations.common import ProcurementError, active_members, notify_link
 from venture.procurement.operations.designations import propose_designation_award

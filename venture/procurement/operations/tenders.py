@@ -15,15 +15,8 @@ from venture.core.timeutil import now
 from venture.extensions import db
 from venture.notifications.operations import staff_users
 from venture.procurement import bonds, rules
-from venture.procurement.enums import (
-    EvaluationMethod,
-)
-from venture.procurement.models import (
-    Bid,
-    Clarification,
-    Tender,
-    TenderQuestion,
-)
+from venture.procurement.enums import EvaluationMethod
+from venture.procurement.models import Bid, Clarification, Tender, TenderQuestion
 from venture.procurement.operations.common import (
     TEXT_MAX,
     FormErrors,

@@ -12,12 +12,7 @@ from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.review.enums import AssignmentState
 from venture.review.lifecycle import ASSIGNMENT_WORKFLOW
-from venture.review.models import (
-    Panel,
-    ReviewAssignment,
-    ReviewerAffiliation,
-    ReviewerProfile,
-)
+from venture.review.models import Panel, ReviewAssignment, ReviewerAffiliation, ReviewerProfile
 from venture.review.operations.assignments import end_assignment
 from venture.review.operations.common import PROFILE_FIELDS, ReviewError
 from venture.review.operations.ties import affiliation_counts

@@ -6,10 +6,7 @@ from sqlalchemy import select
 
 from venture.core.timeutil import local_today
 from venture.extensions import db
-from venture.review.models import (
-    ReviewerAffiliation,
-    ReviewerProfile,
-)
+from venture.review.models import ReviewerAffiliation, ReviewerProfile
 from venture.review.operations.common import TIE_YEARS
 
 # ── the expert pool ─────────────────────────────────────────────────────────────────────────
