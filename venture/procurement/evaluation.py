@@ -162,18 +162,13 @@ def non_compliant(bid_id):
     bid = get_or_404(Bid, bid_id)
     deny_unless(not is_sealed(bid), 404)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-    else:
-        try:
-            operations.mark_non_compliant(bid, reason=form.reason.data, actor=current_user)
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The bid is marked non-compliant."), "success")
-    return redirect(url_for("procurement.evaluation", tender_id=bid.tender_id))
+    return post_action(
+        lambda: operations.mark_non_compliant(bid, reason=form.reason.data, actor=current_user),
+        success=_("The bid is marked non-compliant."),
+        target=url_for("procurement.evaluation", tender_id=bid.tender_id),
+        form=form,
+        invalid=_("Please give a reason."),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/panel/<any(draw, manual):method>", methods=["POST"])
