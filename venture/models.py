@@ -51,8 +51,6 @@ from venture.procurement.models import (  # noqa: F401
     Award,
     Bid,
     BidAttachment,
-    BidScore,
-    BidSheet,
     Clarification,
     Designation,
     Tender,

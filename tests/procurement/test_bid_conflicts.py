@@ -8,7 +8,7 @@ from venture.auth.enums import Role
 from venture.extensions import db
 from venture.procurement import operations
 from venture.procurement.conflicts import declare_no_tie, has_declared
-from venture.procurement.models import BidSheet
+from venture.review.models import ReviewSheet
 from venture.review.operations import criteria_of
 
 
@@ -54,4 +54,4 @@ def test_the_sheet_page_asks_for_the_declaration_first(client, login):
     assert response.headers["Location"] == f"/review/tenders/bids/{bids[0].id}"
     page = client.get(f"/review/tenders/bids/{bids[0].id}").get_data(as_text=True)
     assert 'name="score-' in page
-    assert db.session.query(BidSheet).count() == 0  # the sheet is made on the first save
+    assert db.session.query(ReviewSheet).count() == 0  # the sheet is made on the first save

@@ -10,6 +10,7 @@ from venture.extensions import db
 from venture.notifications.models import Notification
 from venture.procurement import operations
 from venture.procurement.enums import TenderMethod
+from venture.procurement.models import TenderQuestion
 
 
 def test_clarification_14_days_before_an_open_tender_deadline_moves_it_to_15_days_after():
@@ -80,7 +81,7 @@ def test_a_bidders_question_is_answered_by_a_clarification_to_all(client, login,
         client.post(f"/tenders/{tender.id}/questions", data={"text": "报价是否含税？"}).status_code
         == 302
     )
-    question = db.session.query(operations.TenderQuestion).one()
+    question = db.session.query(TenderQuestion).one()
     client.post("/logout")
     login(staff)
     response = client.post(

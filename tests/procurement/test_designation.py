@@ -21,7 +21,7 @@ from venture.extensions import db
 from venture.orgs.enums import OrgStatus
 from venture.procurement import operations
 from venture.procurement.enums import AwardState, DesignationReason, DesignationState
-from venture.procurement.models import Award
+from venture.procurement.models import Award, Designation
 
 JUSTIFICATION = "该组织连续三年承接本社区居家养老服务，熟悉服务对象，为保证服务连续性定向委托。"
 
@@ -246,7 +246,7 @@ def test_staff_pages_walk_the_designation(client, login, make, staff):
         },
     )
     assert response.status_code == 302
-    designation = db.session.query(operations.Designation).one()
+    designation = db.session.query(Designation).one()
     page = client.get(f"/staff/designations/{designation.id}").get_data(as_text=True)
     assert "社区助残服务" in page and organization.name in page
     response = client.post(

@@ -3,8 +3,10 @@
 from tests.procurement import helpers
 from venture.auth.enums import Role
 from venture.extensions import db
-from venture.procurement.enums import BidSheetState, BidState
-from venture.procurement.models import BidSheet
+from venture.procurement.enums import BidState
+from venture.procurement.models import Bid
+from venture.review.enums import SheetState
+from venture.review.models import ReviewAssignment, ReviewSheet
 
 
 def _as(client, login, user):
@@ -60,11 +62,7 @@ def test_a_whole_tender_page_by_page(client, login, make):
     assert "编制投标文件" in _text(client, f"/tenders/{tender.id}")
     response = client.post(f"/tenders/{tender.id}/bid")
     assert response.status_code == 302
-    own = (
-        db.session.query(helpers.operations.Bid)
-        .filter_by(organization_id=member.organization_id)
-        .one()
-    )
+    own = db.session.query(Bid).filter_by(organization_id=member.organization_id).one()
     page = _text(client, f"/bids/{own.id}/edit")
     assert "营业执照或登记证书" in page and "最高限价为 ¥110,000.00。" in page
 
@@ -119,7 +117,12 @@ def test_a_whole_tender_page_by_page(client, login, make):
                 },
             )
             assert response.status_code == 302
-    assert db.session.query(BidSheet).filter_by(state=BidSheetState.SUBMITTED).count() == 10
+    on_bids = (
+        db.session.query(ReviewSheet)
+        .join(ReviewAssignment)
+        .filter(ReviewAssignment.bid_id.is_not(None), ReviewSheet.state == SheetState.SUBMITTED)
+    )
+    assert on_bids.count() == 10
 
     _as(client, login, staff)
     assert client.post(f"/staff/tenders/{tender.id}/scores").status_code == 302

@@ -75,6 +75,7 @@ def _assigned_application_ids(user):
         .join(Panel, Panel.id == ReviewAssignment.panel_id)
         .where(
             ReviewerProfile.user_id == user.id,
+            ReviewAssignment.application_id.is_not(None),
             ReviewAssignment.state == AssignmentState.ACTIVE,
             ReviewAssignment.no_conflict_at.is_not(None),
             Panel.blind.is_(False),

@@ -144,6 +144,7 @@ def _sheets_outstanding():
 
     return exists().where(
         ReviewAssignment.panel_id == Panel.id,
+        ReviewAssignment.application_id.is_not(None),  # a tender's sheets wait elsewhere
         ReviewAssignment.state == AssignmentState.ACTIVE,
         ~exists().where(
             ReviewSheet.assignment_id == ReviewAssignment.id,
@@ -157,7 +158,9 @@ def _sheets_standing():
     from venture.review.models import Panel, ReviewAssignment
 
     return exists().where(
-        ReviewAssignment.panel_id == Panel.id, ReviewAssignment.state == AssignmentState.ACTIVE
+        ReviewAssignment.panel_id == Panel.id,
+        ReviewAssignment.application_id.is_not(None),
+        ReviewAssignment.state == AssignmentState.ACTIVE,
     )
 
 
@@ -232,6 +235,7 @@ def reviewer_sheets_waiting(user_id, at, today):
         .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
         .where(
             ReviewerProfile.user_id == user_id,
+            ReviewAssignment.application_id.is_not(None),
             ReviewAssignment.state == AssignmentState.ACTIVE,
             _panel_open(),
         )

@@ -332,20 +332,6 @@ def overdue_refunds(today=None):
     return sorted(late, key=lambda pair: (pair[1], pair[0].id))
 
 
-def bond_compliance_reason(bid):
-    """符合性审查: a bid whose bond finance has not confirmed is non-compliant."""
-    tender = bid.tender
-    if tender.bond_amount is None:
-        return None
-    bond = bid.bond
-    if bond is None or bond.state not in (BondState.CONFIRMED, BondState.REFUNDED):
-        return _(
-            "No bid bond of %(amount)s confirmed by finance.",
-            amount=format_yuan(tender.bond_amount),
-        )
-    return None
-
-
 # ── the ledger (保证金台账) ─────────────────────────────────────────────────────────────────
 
 

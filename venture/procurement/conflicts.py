@@ -51,10 +51,11 @@ def undeclared_refusal(bid, reviewer):
 
 def declare_no_tie(bid, *, reviewer, actor):
     """The member declares no tie to the bidder; the sheet opens."""
-    from venture.procurement.operations import is_member_of, tender_panel
+    from venture.review.operations import panel_of
 
-    panel = tender_panel(bid.tender)
-    if panel is None or not is_member_of(panel, actor) or reviewer.user_id != actor.id:
+    panel = panel_of(bid.tender.call_id)
+    members = panel.regular_members if panel is not None else []
+    if not any(m.reviewer.user_id == actor.id for m in members) or reviewer.user_id != actor.id:
         raise TransitionRefused(_("You are not allowed to do this."))
     if has_declared(bid, reviewer):
         return

@@ -127,14 +127,3 @@ class BidState(StrEnum):
             BidState.WON: "success",
             BidState.LOST: "dark",
         }.get(self, "info")
-
-
-class BidSheetState(StrEnum):
-    """评标打分表状态"""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-    @property
-    def label(self):
-        return {BidSheetState.DRAFT: _l("Draft"), BidSheetState.SUBMITTED: _l("Submitted")}[self]

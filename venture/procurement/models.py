@@ -1,5 +1,6 @@
 """Procurement records: awards (what every route ends in), targeted-purchase designations,
-tenders with their clarifications, bids and the panel's bid score sheets."""
+tenders with their clarifications and bids (the panel's score sheets on bids are review's
+shared sheets, venture/review/sheets.py)."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +13,6 @@ from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
 from venture.extensions import db
 from venture.procurement.enums import (
     AwardState,
-    BidSheetState,
     BidState,
     DesignationReason,
     DesignationState,
@@ -301,72 +301,6 @@ class BidAttachment(db.Model):
 
     bid = relationship("Bid", back_populates="attachments")
     file = relationship("StoredFile", lazy="joined")
-
-
-class BidSheet(TimestampMixin, db.Model):
-    """评标打分表: one panel member's technical scores for one compliant bid.
-
-    The criteria are the call's rubric (review's ReviewCriterion rows), fixed when the tender
-    notice is published.
-    """
-
-    __tablename__ = "bid_sheet"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bid_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
-    )
-    state: Mapped[BidSheetState] = mapped_column(
-        enum_type(BidSheetState, 10), default=BidSheetState.DRAFT, nullable=False
-    )
-    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    total: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 1, asdecimal=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    bid = relationship("Bid")
-    reviewer = relationship("ReviewerProfile", lazy="joined")
-    scores = relationship(
-        "BidScore", cascade="all, delete-orphan", lazy="selectin", back_populates="sheet"
-    )
-
-    __table_args__ = (
-        sa.UniqueConstraint("bid_id", "reviewer_id", name="uq_bid_sheet_bid_id_reviewer_id"),
-        sa.CheckConstraint(
-            "state = 'draft' OR (total IS NOT NULL AND submitted_at IS NOT NULL)",
-            name="submitted_has_total",
-        ),
-    )
-
-    def score_for(self, criterion_id):
-        for score in self.scores:
-            if score.criterion_id == criterion_id:
-                return score
-        return None
-
-
-class BidScore(db.Model):
-    """评分项: one criterion's score on a bid sheet, and what was typed."""
-
-    __tablename__ = "bid_score"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid_sheet.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"), nullable=False)
-    raw: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
-    score: Mapped[Decimal | None] = mapped_column(Points)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-
-    sheet = relationship("BidSheet", back_populates="scores")
-
-    __table_args__ = (
-        sa.UniqueConstraint("sheet_id", "criterion_id", name="uq_bid_score_sheet_id_criterion_id"),
-        sa.CheckConstraint("score IS NULL OR score >= 0", name="score_not_negative"),
-    )
 
 
 # the tender-practice records (bonds, opening answers, failures) add backrefs to Bid and Tender

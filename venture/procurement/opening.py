@@ -204,10 +204,29 @@ def evaluation_blocker(tender):
     return None
 
 
+def opened_bids(tender):
+    """Every bid that was opened (whatever came after), by submission time."""
+    return db.session.scalars(
+        select(Bid)
+        .where(Bid.tender_id == tender.id, Bid.state.not_in((BidState.DRAFT, BidState.SUBMITTED)))
+        .order_by(Bid.submitted_at, Bid.id)
+    ).all()
+
+
+def render_opening_record(tender, bids):
+    with force_locale("zh_CN"):
+        return render_pdf(
+            "pdf/tender_opening.html",
+            tender=tender,
+            call=tender.call,
+            bids=bids,
+            responses=responses_of(tender) if tender.is_opened else [],
+            bond_amount=tender.bond_amount,
+        )
+
+
 def refresh_opening_record(tender, *, actor):
     """Keep the opening record PDF current: it lists every confirmation, objection and answer."""
-    from venture.procurement.operations import opened_bids, render_opening_record
-
     db.session.flush()
     tender.opening_record = store_bytes(
         render_opening_record(tender, opened_bids(tender)),

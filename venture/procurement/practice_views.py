@@ -21,10 +21,15 @@ from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.procurement import bonds, conflicts, failure, opening, operations
+from venture.procurement.blueprint import bp, get_or_404, show_errors
 from venture.procurement.dates import tender_date_warnings
 from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Tender
-from venture.procurement.permissions import can_oversee_procurement, is_bidder_member
+from venture.procurement.permissions import (
+    can_manage_procurement,
+    can_oversee_procurement,
+    is_bidder_member,
+)
 from venture.procurement.practice_enums import BondState
 from venture.procurement.practice_forms import (
     BondRecordForm,
@@ -33,7 +38,6 @@ from venture.procurement.practice_forms import (
     RouteChangeForm,
 )
 from venture.procurement.practice_models import BidBond, OpeningResponse
-from venture.procurement.views import _get, _show_errors, bp
 
 
 @bp.app_template_global("is_bidder_member")
@@ -70,7 +74,7 @@ def _refused(refused, endpoint, **values):
 @roles_required(Role.APPLICANT)
 def bid_bond(bid_id):
     """投标保证金: record the transfer with its proof, or upload the guarantee letter."""
-    bid = _get(Bid, bid_id)
+    bid = get_or_404(Bid, bid_id)
     deny_unless(is_bidder_member(current_user, bid), 404)
     tender = bid.tender
     form = BondRecordForm(
@@ -91,7 +95,7 @@ def bid_bond(bid_id):
                 )
             except (TransitionRefused, InvalidAmount) as refused:
                 db.session.rollback()
-                _show_errors(form, refused)
+                show_errors(form, refused)
             else:
                 db.session.commit()
                 flash(_("The bond is recorded; finance will confirm its receipt."), "success")
@@ -106,7 +110,7 @@ def bid_bond(bid_id):
 @signed_in
 def bond_proof(bid_id):
     """The bond's proof or guarantee letter: the bidder and finance."""
-    bid = _get(Bid, bid_id)
+    bid = get_or_404(Bid, bid_id)
     deny_unless(is_bidder_member(current_user, bid) or bonds.can_handle_bonds(current_user), 404)
     deny_unless(bid.bond is not None, 404)
     return send_stored(bid.bond.proof)
@@ -116,7 +120,7 @@ def bond_proof(bid_id):
 @roles_required(Role.APPLICANT)
 def bid_receipt(bid_id):
     """投标回执 of the sealed version: time to the second and digest, nothing of the content."""
-    bid = _get(Bid, bid_id)
+    bid = get_or_404(Bid, bid_id)
     deny_unless(is_bidder_member(current_user, bid), 404)
     deny_unless(opening.receipt_refusal(bid) is None, 404)
     return send_download(
@@ -161,7 +165,7 @@ def bonds_xlsx():
 @bp.route("/finance/bids/<int:bid_id>/bond/<any(confirm, reject, refund):action>", methods=["POST"])
 @roles_required(Role.FINANCE)
 def bond_action(bid_id, action):
-    bid = _get(Bid, bid_id)
+    bid = get_or_404(Bid, bid_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     bond = bid.bond
@@ -248,7 +252,7 @@ def remind_bonds_command():
 @roles_required(Role.APPLICANT)
 def opening_answer(tender_id):
     """A bidder confirms the opening record or objects to it (唱标异议)."""
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     deny_unless(opening.own_opened_bid(tender, current_user) is not None, 404)
     form = OpeningAnswerForm()
     if not form.validate_on_submit():
@@ -274,7 +278,7 @@ def opening_answer(tender_id):
 @roles_required(Role.STAFF)
 def opening_reply(tender_id):
     """Staff answer a bidder's objection to the opening record."""
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     form = ObjectionReplyForm()
     response_id = request.form.get("response_id", "")
     response_id = optional_id(response_id)
@@ -305,7 +309,7 @@ def opening_context(tender, user):
         "window_refusal": opening.window_refusal(tender),
         "answer_form": OpeningAnswerForm(formdata=None),
         "reply_form": ObjectionReplyForm(formdata=None),
-        "manage": operations.can_manage_procurement(user),
+        "manage": can_manage_procurement(user),
     }
 
 
@@ -316,7 +320,7 @@ def opening_context(tender, user):
 @roles_required(Role.STAFF)
 def tender_failure(tender_id):
     """废标: the detected condition, the notice, and what follows."""
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     return render_template(
         "procurement/tender_failure.html",
         tender=tender,
@@ -331,7 +335,7 @@ def tender_failure(tender_id):
 @bp.route("/staff/tenders/<int:tender_id>/failure/declare", methods=["POST"])
 @roles_required(Role.STAFF)
 def declare_failure(tender_id):
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -346,7 +350,7 @@ def declare_failure(tender_id):
 @bp.route("/staff/tenders/<int:tender_id>/failure/retender", methods=["POST"])
 @roles_required(Role.STAFF)
 def retender(tender_id):
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -362,7 +366,7 @@ def retender(tender_id):
 @bp.route("/staff/tenders/<int:tender_id>/failure/change-route", methods=["POST"])
 @roles_required(Role.STAFF)
 def change_route(tender_id):
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     deny_unless(tender.failure is not None, 404)
     form = RouteChangeForm()
     if not form.validate_on_submit():
@@ -386,7 +390,7 @@ def change_route(tender_id):
 @bp.route("/staff/tenders/<int:tender_id>/failure/approval")
 @roles_required(Role.STAFF, Role.ADMIN)
 def failure_approval(tender_id):
-    tender = _get(Tender, tender_id)
+    tender = get_or_404(Tender, tender_id)
     deny_unless(can_oversee_procurement(current_user), 404)
     found = tender.failure
     deny_unless(found is not None and found.approval is not None, 404)
@@ -402,7 +406,7 @@ def bid_no_conflict(bid_id):
     """回避声明: no tie to this bidder; the sheet opens."""
     from venture.review.operations import profile_for
 
-    bid = _get(Bid, bid_id)
+    bid = get_or_404(Bid, bid_id)
     panel = operations.tender_panel(bid.tender)
     deny_unless(panel is not None and operations.is_member_of(panel, current_user), 404)
     if not ConfirmForm().validate_on_submit():

@@ -5,6 +5,10 @@ checks its publication needs, who may apply, which announcement (公示) carries
 for how many working days at least, how large a scoring panel must be, which records are the
 candidates for its result, and how that result becomes Award rows. Views and lifecycles ask
 `route_for(call)` instead of branching on call.route.
+
+The registry imports no operations: what a route does with records (its result candidates, how
+awards are made) is registered by the module that owns those records (`register_route`), as
+announcements' finalisers are, so the registry stays a leaf every module may read.
 """
 
 from flask_babel import gettext as _
@@ -52,11 +56,29 @@ class ProcurementRoute:
 
     def result_candidates(self, call):
         """The records the result is chosen from, best first."""
-        raise NotImplementedError
+        return _registered(self.route, "result_candidates")(call)
 
     def make_awards(self, call, *, actor, **decision):
         """Proposed Award rows from the result; the route's finaliser makes them final."""
-        raise NotImplementedError
+        return _registered(self.route, "make_awards")(call, actor=actor, **decision)
+
+
+# (route, name) -> the function the owning module registered
+_BEHAVIOUR = {}
+
+
+def register_route(route, **functions):
+    """The module owning a route's records says how its result is chosen and awarded:
+    result_candidates(call) and make_awards(call, *, actor, **decision)."""
+    for name, function in functions.items():
+        _BEHAVIOUR[(Route(route), name)] = function
+
+
+def _registered(route, name):
+    try:
+        return _BEHAVIOUR[(route, name)]
+    except KeyError:
+        raise NotImplementedError(f"{route}: {name} is not registered") from None
 
 
 class VentureGrantRoute(ProcurementRoute):
@@ -68,25 +90,6 @@ class VentureGrantRoute(ProcurementRoute):
     reviews_applications = True
     announcement_kind = "review_result"
     minimum_announcement_days = 5
-
-    def result_candidates(self, call):
-        from venture.review import operations, results
-
-        panel = operations.panel_of(call.id)
-        return results.ranking(panel).rows if panel is not None else []
-
-    def make_awards(self, call, *, actor, ranking, decisions):
-        from sqlalchemy import select
-
-        from venture.extensions import db
-        from venture.procurement.enums import AwardState
-        from venture.procurement.models import Award
-        from venture.review import operations
-
-        operations.propose_awards(operations.panel_of(call.id), ranking, decisions, actor=actor)
-        return db.session.scalars(
-            select(Award).where(Award.call_id == call.id, Award.state == AwardState.PROPOSED)
-        ).all()
 
 
 class TargetedPurchaseRoute(ProcurementRoute):
@@ -130,11 +133,6 @@ class TargetedPurchaseRoute(ProcurementRoute):
         designation = active_designation(call.id)
         return [designation.application] if designation and designation.application else []
 
-    def make_awards(self, call, *, actor, **_decision):
-        from venture.procurement import operations
-
-        return [operations.propose_designation_award(call, actor=actor)]
-
 
 class TenderRoute(ProcurementRoute):
     """招投标: sealed bids, opening, compliance, panel scoring (综合评分法) or lowest price
@@ -147,8 +145,7 @@ class TenderRoute(ProcurementRoute):
     call_template = "procurement/_call_tender.html"
 
     def validate_call(self, call):
-        from venture.procurement.operations import tender_of
-        from venture.procurement.rules import tender_problems
+        from venture.procurement.rules import tender_of, tender_problems
 
         tender = tender_of(call.id)
         if tender is None:
@@ -156,23 +153,11 @@ class TenderRoute(ProcurementRoute):
         return tender_problems(tender)
 
     def panel_minimum(self, call):
-        from venture.procurement.operations import tender_of
-        from venture.procurement.rules import MIN_PANEL
+        from venture.procurement.rules import MIN_PANEL, tender_of
 
         tender = tender_of(call.id) if call is not None else None
         # without a method (no tender yet) the stricter rule of 公开招标 applies
         return MIN_PANEL[tender.method] if tender is not None else max(MIN_PANEL.values())
-
-    def result_candidates(self, call):
-        from venture.procurement.operations import ranked_bids, tender_of
-
-        tender = tender_of(call.id)
-        return ranked_bids(tender) if tender is not None else []
-
-    def make_awards(self, call, *, actor, **_decision):
-        from venture.procurement import operations
-
-        return [operations.propose_tender_award(operations.tender_of(call.id), actor=actor)]
 
 
 ROUTES = {r.route: r for r in (VentureGrantRoute(), TargetedPurchaseRoute(), TenderRoute())}

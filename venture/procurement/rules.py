@@ -13,6 +13,7 @@ from venture.core.timeutil import from_local, now, to_local
 from venture.extensions import db
 from venture.procurement import scoring
 from venture.procurement.enums import EvaluationMethod, TenderMethod
+from venture.procurement.practice_enums import BondState
 
 # calendar days from the notice to the bid deadline (招标投标法 第二十四条; 磋商办法 第九条)
 MIN_BID_DAYS = {TenderMethod.OPEN: 20, TenderMethod.NEGOTIATION: 10}
@@ -68,7 +69,7 @@ def bid_period_problem(tender, published_at):
 
 def tender_problems(tender, published_at=None):
     """What stops the tender's call from being published, one message per problem."""
-    from venture.review.operations import criteria_of
+    from venture.review.models import ReviewCriterion
 
     problems = []
     call = tender.call
@@ -86,7 +87,9 @@ def tender_problems(tender, published_at=None):
     if period:
         problems.append(period)
     if tender.evaluation == EvaluationMethod.COMPREHENSIVE:
-        criteria = criteria_of(call.id)
+        criteria = db.session.scalars(
+            select(ReviewCriterion).where(ReviewCriterion.call_id == call.id)
+        ).all()
         technical = sum((c.max_score for c in criteria), 0)
         if not criteria:
             problems.append(_("Comprehensive scoring needs technical criteria: add them."))
@@ -179,12 +182,31 @@ def compliance_reasons(bid):
     for label in tender.document_names:
         if bid.attachment_for(label) is None:
             reasons.append(_("Required document missing: %(label)s.", label=label))
-    from venture.procurement.bonds import bond_compliance_reason
-
     bond = bond_compliance_reason(bid)
     if bond:
         reasons.append(bond)
     return reasons
+
+
+def bond_compliance_reason(bid):
+    """符合性审查: a bid whose bond finance has not confirmed is non-compliant."""
+    tender = bid.tender
+    if tender.bond_amount is None:
+        return None
+    bond = bid.bond
+    if bond is None or bond.state not in (BondState.CONFIRMED, BondState.REFUNDED):
+        return _(
+            "No bid bond of %(amount)s confirmed by finance.",
+            amount=format_yuan(tender.bond_amount),
+        )
+    return None
+
+
+def tender_of(call_id):
+    """The call's tender details, or None."""
+    from venture.procurement.models import Tender
+
+    return db.session.scalar(select(Tender).where(Tender.call_id == call_id))
 
 
 def active_designation(call_id):

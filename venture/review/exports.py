@@ -13,7 +13,7 @@ from venture.core.pdf import render_pdf
 from venture.core.spreadsheet import append_row
 from venture.core.timeutil import now, to_local
 from venture.review import operations, results
-from venture.review.scoring import TIE_BREAK_RULE, round2
+from venture.review.scoring import TIE_BREAK_RULE, display_points, round2
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POINTS_FORMAT = "0.0"
@@ -99,7 +99,7 @@ def sheets_xlsx(panel):
             _("Organization"),
             _("Project"),
             _("Reviewer"),
-            *[f"{c.name} ({operations.display_points(c.max_score)})" for c in criteria],
+            *[f"{c.name} ({display_points(c.max_score)})" for c in criteria],
             _("Total"),
             _("Time submitted"),
             _("Overall comment"),

@@ -190,7 +190,8 @@ class PanelMember(db.Model):
 
 
 class ReviewAssignment(TimestampMixin, db.Model):
-    """评审分配: one reviewer on one application; a declared conflict keeps the row."""
+    """评审分配: one reviewer on one thing scored, an application (venture-grant review, the
+    roadshow) or a bid (tender evaluation); a declared conflict keeps the row."""
 
     __tablename__ = "review_assignment"
 
@@ -198,8 +199,10 @@ class ReviewAssignment(TimestampMixin, db.Model):
     panel_id: Mapped[int] = mapped_column(
         sa.ForeignKey("panel.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id"), nullable=False, index=True
+    # exactly one of the two: what is scored
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), index=True)
+    bid_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("bid.id", ondelete="CASCADE"), index=True
     )
     reviewer_id: Mapped[int] = mapped_column(
         sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
@@ -222,6 +225,7 @@ class ReviewAssignment(TimestampMixin, db.Model):
 
     panel = relationship("Panel")
     application = relationship("Application", lazy="joined")
+    bid = relationship("Bid")
     reviewer = relationship("ReviewerProfile", lazy="joined")
     sheet = relationship(
         "ReviewSheet", uselist=False, back_populates="assignment", cascade="all, delete-orphan"
@@ -230,6 +234,14 @@ class ReviewAssignment(TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint(
             "application_id", "reviewer_id", name="uq_review_assignment_application_id_reviewer_id"
+        ),
+        sa.UniqueConstraint(
+            "bid_id", "reviewer_id", name="uq_review_assignment_bid_id_reviewer_id"
+        ),
+        sa.CheckConstraint(
+            "(application_id IS NULL AND bid_id IS NOT NULL)"
+            " OR (application_id IS NOT NULL AND bid_id IS NULL)",
+            name="application_or_bid",
         ),
         # a reviewer's queue and its counts of standing assignments
         sa.Index("ix_review_assignment_reviewer_id_state", "reviewer_id", "state"),
@@ -253,7 +265,7 @@ class ReviewAssignment(TimestampMixin, db.Model):
 
 
 class ReviewSheet(TimestampMixin, db.Model):
-    """评分表: one reviewer's scores for one application."""
+    """评分表: one reviewer's scores for one application or bid (its assignment says which)."""
 
     __tablename__ = "review_sheet"
 

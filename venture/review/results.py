@@ -13,13 +13,15 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
+from venture.calls.enums import Route
 from venture.extensions import db
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
+from venture.procurement.routes import register_route
 from venture.review import scoring
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet
-from venture.review.operations import IN_REVIEW, criteria_of
+from venture.review.operations import IN_REVIEW, criteria_of, panel_of, propose_awards
 
 # the states an application of a reviewed call can be in once the panel has started
 REVIEWED = (
@@ -632,3 +634,21 @@ def default_decisions(panel, aggregation, skip):
         for e in stored["rows"]
         if e["within"] and e["id"] not in skip
     }
+
+
+# ── what the venture-grant route does with the review's result (procurement/routes.py) ────
+
+
+def _grant_candidates(call):
+    panel = panel_of(call.id)
+    return ranking(panel).rows if panel is not None else []
+
+
+def _grant_awards(call, *, actor, ranking, decisions):
+    propose_awards(panel_of(call.id), ranking, decisions, actor=actor)
+    return db.session.scalars(
+        select(Award).where(Award.call_id == call.id, Award.state == AwardState.PROPOSED)
+    ).all()
+
+
+register_route(Route.VENTURE_GRANT, result_candidates=_grant_candidates, make_awards=_grant_awards)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.actions import form_action, form_page
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, now, to_local
@@ -57,14 +58,6 @@ def _scheduled_at(form):
     return from_local(datetime.combine(form.held_on.data, form.start_time.data))
 
 
-def _show_error(form, error):
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        flash(str(error), "danger")
-
-
 # ── staff: scheduling ───────────────────────────────────────────────────────────────────────
 
 
@@ -91,35 +84,28 @@ def for_call(call_id):
     form.application_ids.choices = [(a.id, f"{a.number or ''} {a.title}") for a in offered]
     if request.method == "GET":
         form.application_ids.data = [a.id for a in offered]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            roadshow = operations.create_roadshow(
-                call,
-                scheduled_at=_scheduled_at(form),
-                place=form.place.data,
-                minutes=form.minutes_per_item.data,
-                application_ids=form.application_ids.data,
-                actor=current_user,
-            )
-        except operations.RoadshowError as error:
-            db.session.rollback()
-            _show_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The roadshow was scheduled."), "success")
-            return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template(
+    done = form_action(
+        form,
+        lambda: operations.create_roadshow(
+            call,
+            scheduled_at=_scheduled_at(form),
+            place=form.place.data,
+            minutes=form.minutes_per_item.data,
+            application_ids=form.application_ids.data,
+            actor=current_user,
+        ),
+        success=_("The roadshow was scheduled."),
+        target=lambda made: url_for("roadshow.console", roadshow_id=made.id),
+        refused=(operations.RoadshowError,),
+    )
+    return done or form_page(
         "roadshow/for_call.html",
         call=call,
         panel=panel,
         roadshows=operations.roadshows_of(call.id),
         form=form,
         offered=offered,
-    ), status
+    )
 
 
 @bp.route("/staff/roadshows/<int:roadshow_id>/edit", methods=["GET", "POST"])
@@ -130,27 +116,20 @@ def edit(roadshow_id):
     if request.method == "GET":
         local = to_local(roadshow.scheduled_at)
         form.held_on.data, form.start_time.data = local.date(), local.time()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            operations.update_roadshow(
-                roadshow,
-                scheduled_at=_scheduled_at(form),
-                place=form.place.data,
-                minutes=form.minutes_per_item.data,
-                actor=current_user,
-            )
-        except operations.RoadshowError as error:
-            db.session.rollback()
-            _show_error(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The roadshow's details were saved."), "success")
-            return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
-    elif request.method == "POST":
-        status = 400
-    return render_template("roadshow/edit.html", roadshow=roadshow, form=form), status
+    done = form_action(
+        form,
+        lambda: operations.update_roadshow(
+            roadshow,
+            scheduled_at=_scheduled_at(form),
+            place=form.place.data,
+            minutes=form.minutes_per_item.data,
+            actor=current_user,
+        ),
+        success=_("The roadshow's details were saved."),
+        target=url_for("roadshow.console", roadshow_id=roadshow.id),
+        refused=(operations.RoadshowError,),
+    )
+    return done or form_page("roadshow/edit.html", roadshow=roadshow, form=form)
 
 
 # ── staff: running the session ──────────────────────────────────────────────────────────────

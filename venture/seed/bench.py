@@ -35,9 +35,9 @@ from venture.evaluation.models import Evaluation
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.payments.models import Installment, Payment
-from venture.procurement.models import Award, Bid, BidSheet
+from venture.procurement.models import Award, Bid
 from venture.reference.models import Community, ServiceCategory, Street
-from venture.review.models import ReviewScore, ReviewSheet, refresh_queue_order
+from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet, refresh_queue_order
 from venture.seed import writers
 from venture.seed.bench_awards import Awards
 from venture.seed.bench_delivery import Delivery
@@ -316,15 +316,35 @@ class Generator(Awards, Delivery):
         return self.w.counts
 
 
+def _sheets_on(scored):
+    """The shared sheets on applications or on bids (scored: the assignment's column)."""
+    return (
+        sa.select(ReviewSheet.id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(scored.is_not(None))
+        .subquery()
+    )
+
+
+def _scores_on(scored):
+    return (
+        sa.select(ReviewScore.id)
+        .join(ReviewSheet, ReviewSheet.id == ReviewScore.sheet_id)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(scored.is_not(None))
+        .subquery()
+    )
+
+
 COUNTED = [
     ("organizations", Organization),
     ("users", User),
     ("calls", Call),
     ("applications", Application),
-    ("review sheets", ReviewSheet),
-    ("review scores", ReviewScore),
+    ("review sheets", _sheets_on(ReviewAssignment.application_id)),
+    ("review scores", _scores_on(ReviewAssignment.application_id)),
     ("bids", Bid),
-    ("bid sheets", BidSheet),
+    ("bid sheets", _sheets_on(ReviewAssignment.bid_id)),
     ("awards", Award),
     ("contracts", Contract),
     ("installments", Installment),

@@ -520,6 +520,7 @@ class Awards:
                     self.w,
                     bid["id"],
                     reviewer,
+                    panel=plan.panel_id,
                     reviewer_user=self.reviewer_user(reviewer),
                     at=at,
                     scores=scores,

@@ -26,8 +26,8 @@ from venture.evaluation.models import EvaluationCriterion
 from venture.orgs.credit_code import org_type_for
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
-from venture.procurement.enums import AwardState, BidSheetState, DesignationState
-from venture.procurement.models import Award, Bid, BidScore, BidSheet, Designation, Tender
+from venture.procurement.enums import AwardState, DesignationState
+from venture.procurement.models import Award, Bid, Designation, Tender
 from venture.reference.models import Community, ServiceCategory, Street
 from venture.review.enums import AssignmentState, PanelMethod, SheetState
 from venture.review.models import (
@@ -511,21 +511,32 @@ def write_bid(w, bid, *, member, staff, submitted, opening, decided, **fields):
     w.transition("bid", "open", "Bid", bid, "submitted", "opened", actor=staff, at=opening)
 
 
-def write_bid_sheet(w, bid, reviewer, *, reviewer_user, at, scores, total, comment):
-    """A panel member's submitted sheet on a bid: the one place tender sheets are written."""
-    sheet = w.add(
-        BidSheet,
+def write_bid_sheet(w, bid, reviewer, *, panel, reviewer_user, at, scores, total, comment):
+    """A panel member's submitted sheet on a bid, the one place tender sheets are written:
+    review's shared assignment (on the bid), sheet and scores."""
+    assignment = w.add(
+        ReviewAssignment,
+        panel_id=panel,
         bid_id=bid,
         reviewer_id=reviewer,
-        state=BidSheetState.SUBMITTED,
+        state=AssignmentState.ACTIVE,
+        no_conflict_at=at,
+        created_by_id=reviewer_user,
+        created_at=at,
+        updated_at=at,
+    )
+    sheet = w.add(
+        ReviewSheet,
+        assignment_id=assignment,
+        state=SheetState.SUBMITTED,
         overall_comment=comment,
         total=total,
         submitted_at=at,
         created_at=at,
         updated_at=at,
     )
-    write_scores(w, BidScore, scores, sheet_id=sheet)
+    write_scores(w, ReviewScore, scores, sheet_id=sheet)
     w.audit(
-        "bid_sheet.submit", "BidSheet", sheet, actor=reviewer_user, at=at, after={"total": total}
+        "bid_sheet.submit", "ReviewSheet", sheet, actor=reviewer_user, at=at, after={"total": total}
     )
     return sheet

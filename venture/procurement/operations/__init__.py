@@ -1,0 +1,141 @@
+"""Procurement operations: targeted-purchase designations, tenders, clarifications, bids,
+opening, compliance, the tender panel and its score sheets, results and awards.
+
+Every function checks, changes and audits; the view commits once. Bids are sealed: nothing
+written to the audit log before the opening carries a bid's price or content (only its
+version and a digest, which the opening record repeats).
+
+One module per concern (common, designations, tenders, bids, evaluation, results); this package
+names them all, so callers write `operations.save_bid(...)` whichever module holds it.
+"""
+
+from venture.procurement.opening import opened_bids, render_opening_record
+from venture.procurement.operations.bids import (
+    BID_FIELDS,
+    attach_bid_file,
+    open_tender,
+    recall_bid,
+    remove_bid_file,
+    replace_bid,
+    save_bid,
+    seal_digest,
+    start_bid,
+    submit_bid,
+    submitted_count,
+)
+from venture.procurement.operations.common import (
+    TEXT_MAX,
+    FormErrors,
+    ProcurementError,
+    active_members,
+    notify_link,
+)
+from venture.procurement.operations.designations import (
+    DESIGNATION_FIELDS,
+    announce_designation,
+    cancel_designation,
+    create_designation,
+    designation_award_problems,
+    finalise_designation,
+    propose_designation_award,
+    render_designation_notice,
+    update_designation,
+)
+from venture.procurement.operations.evaluation import (
+    SheetIncomplete,
+    bidder_org_ids,
+    check_compliance,
+    compliant_bids,
+    declare_tender_conflict,
+    dissolve_tender_panel,
+    draw_tender_panel,
+    existing_sheet,
+    form_tender_panel,
+    is_member_of,
+    mark_non_compliant,
+    save_bid_sheet,
+    sheet_for,
+    sheet_states,
+    submit_bid_sheet,
+    submitted_sheets,
+    tender_panel,
+    tied_experts,
+)
+from venture.procurement.operations.results import (
+    compute_scores,
+    finalise_tender_result,
+    propose_tender_award,
+    publish_tender_result,
+    ranked_bids,
+    render_award_notice,
+)
+from venture.procurement.operations.tenders import (
+    TENDER_FIELDS,
+    ask_question,
+    bidder_users,
+    publish_clarification,
+    save_criteria,
+    save_tender,
+)
+from venture.procurement.rules import tender_of
+
+__all__ = [
+    "BID_FIELDS",
+    "DESIGNATION_FIELDS",
+    "FormErrors",
+    "ProcurementError",
+    "SheetIncomplete",
+    "TENDER_FIELDS",
+    "TEXT_MAX",
+    "active_members",
+    "announce_designation",
+    "ask_question",
+    "attach_bid_file",
+    "bidder_org_ids",
+    "bidder_users",
+    "cancel_designation",
+    "check_compliance",
+    "compliant_bids",
+    "compute_scores",
+    "create_designation",
+    "declare_tender_conflict",
+    "designation_award_problems",
+    "dissolve_tender_panel",
+    "draw_tender_panel",
+    "existing_sheet",
+    "finalise_designation",
+    "finalise_tender_result",
+    "form_tender_panel",
+    "is_member_of",
+    "mark_non_compliant",
+    "notify_link",
+    "open_tender",
+    "opened_bids",
+    "propose_designation_award",
+    "propose_tender_award",
+    "publish_clarification",
+    "publish_tender_result",
+    "ranked_bids",
+    "recall_bid",
+    "remove_bid_file",
+    "render_award_notice",
+    "render_designation_notice",
+    "render_opening_record",
+    "replace_bid",
+    "save_bid",
+    "save_bid_sheet",
+    "save_criteria",
+    "save_tender",
+    "seal_digest",
+    "sheet_for",
+    "sheet_states",
+    "start_bid",
+    "submit_bid",
+    "submit_bid_sheet",
+    "submitted_count",
+    "submitted_sheets",
+    "tender_of",
+    "tender_panel",
+    "tied_experts",
+    "update_designation",
+]

@@ -1,0 +1,448 @@
+"""Review pages: calls under review, their rubric, panel, assignments and sheets (staff)."""
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from venture.applications.models import Application
+from venture.auth.enums import Role
+from venture.auth.models import User
+from venture.calls.models import Call
+from venture.core.access import deny_unless, roles_required
+from venture.core.actions import post_action
+from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
+from venture.core.lifecycle import TransitionRefused
+from venture.core.pagination import paginate
+from venture.extensions import db
+from venture.procurement.routes import route_for, routes_reviewing_applications
+from venture.review import operations, results
+from venture.review.blueprint import bp, category_choices, flash_form_errors, show_error
+from venture.review.forms import (
+    DrawPanelForm,
+    ManualPanelForm,
+    ReasonForm,
+    ReplaceForm,
+    RubricForm,
+    SettingsForm,
+)
+from venture.review.models import Panel, ReviewAssignment, ReviewerProfile, ReviewSheet
+from venture.review.panel_shape import default_panel_shape
+from venture.review.scoring import display_points, parse_score
+
+# ── calls under review (staff) ──────────────────────────────────────────────────────────────
+
+
+@bp.route("/staff/review")
+@roles_required(Role.STAFF)
+def calls():
+    """Venture-grant calls and the state of their review."""
+    query = (
+        select(Call)
+        .where(Call.route.in_(routes_reviewing_applications()), Call.published_at.is_not(None))
+        .order_by(Call.closes_at.desc(), Call.id.desc())
+    )
+    page = paginate(query)
+    ids = [c.id for c in page.items]
+    panels = {p.call_id: p for p in db.session.scalars(select(Panel).where(Panel.call_id.in_(ids)))}
+    counts = dict(
+        db.session.execute(
+            select(Application.call_id, func.count())
+            .where(Application.call_id.in_(ids), Application.state.in_(results.REVIEWED))
+            .group_by(Application.call_id)
+        ).all()
+    )
+    progress = operations.panel_progress([p.id for p in panels.values()])
+    return render_template(
+        "review/calls.html", page=page, panels=panels, counts=counts, progress=progress
+    )
+
+
+def call_or_404(call_id):
+    call = db.session.get(Call, call_id)
+    deny_unless(call is not None and route_for(call).reviews_applications, 404)
+    return call
+
+
+def panel_or_404(call):
+    panel = operations.panel_of(call.id)
+    deny_unless(panel is not None, 404)
+    return panel
+
+
+def _rubric_snapshot(criteria):
+    return [(c.id, c.name, c.description, c.max_score) for c in criteria]
+
+
+@bp.route("/staff/review/calls/<int:call_id>/rubric", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def rubric(call_id):
+    """评分标准: criteria of the call, editable until the first sheet is submitted."""
+    call = call_or_404(call_id)
+    criteria = operations.criteria_of(call.id)
+    locked = operations.rubric_locked(call.id)
+    form = RubricForm()
+    saved = {"criteria": _rubric_snapshot(criteria)}
+    version = request.form.get("version_token") if request.method == "POST" else None
+    changed = changed_since(version, saved) if request.method == "POST" else []
+    if request.method == "GET":
+        form.fill(criteria)
+    elif changed:
+        # a colleague saved first: keep what this person typed and let a second save apply it
+        flash(stale_message(changed, {"criteria": _("Rubric")}, saved), "danger")
+    elif form.validate_on_submit():
+        try:
+            operations.save_rubric(call, form.criteria(), actor=current_user)
+        except EditConflict:
+            # saved by a colleague at the same instant: as for a stale page
+            db.session.rollback()
+            criteria = operations.criteria_of(call.id)
+            saved = {"criteria": _rubric_snapshot(criteria)}
+            changed = ["criteria"]
+            flash(stale_message(changed, {"criteria": _("Rubric")}, saved), "danger")
+        except operations.ReviewError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The rubric was saved."), "success")
+            return redirect(url_for("review.rubric", call_id=call.id))
+    status = (409 if changed else 400) if request.method == "POST" else 200
+    return render_template(
+        "review/rubric.html",
+        version_token=version_token(saved),
+        call=call,
+        panel=operations.panel_of(call.id),
+        form=form,
+        criteria=criteria,
+        locked=locked,
+        total=sum((c.max_score for c in criteria), Decimal(0)),
+        rubric_errors=[e for e in form.rows.errors if isinstance(e, str)],
+    ), status
+
+
+@bp.route("/staff/review/calls/<int:call_id>/rubric/default", methods=["POST"])
+@roles_required(Role.STAFF)
+def default_rubric(call_id):
+    call = call_or_404(call_id)
+    form = ReasonForm()
+    form.reason.validators = []
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        operations.save_rubric(call, operations.default_rubric(), actor=current_user)
+    except operations.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The default rubric (100 points) was set; adjust it as needed."), "success")
+    return redirect(url_for("review.rubric", call_id=call.id))
+
+
+def _panel_forms(call):
+    experts = db.session.scalars(
+        select(ReviewerProfile)
+        .join(User, User.id == ReviewerProfile.user_id)
+        .where(ReviewerProfile.active)
+        .order_by(User.name)
+    ).all()
+    choices = [(e.id, _expert_label(e)) for e in experts]
+    manual = ManualPanelForm(prefix="manual")
+    manual.member_ids.choices = choices
+    manual.reserve_ids.choices = choices
+    drawn = DrawPanelForm(prefix="draw")
+    drawn.category_ids.choices = category_choices()
+    if request.method == "GET":
+        drawn.category_ids.data = [c.id for c in call.categories]
+        shape = default_panel_shape(len(operations.draw_candidates(drawn.category_ids.data)))
+        drawn.size.data, drawn.reserves.data = shape.members, shape.reserves
+        drawn.reviewers_per_application.data = shape.reviewers_per_application
+    return manual, drawn
+
+
+def _expert_label(expert):
+    fields = "、".join(c.name for c in expert.expertise)
+    return f"{expert.name}（{expert.employer or '—'}；{fields or '—'}）"
+
+
+@bp.route("/staff/review/calls/<int:call_id>")
+@roles_required(Role.STAFF)
+def panel(call_id):
+    """The call's panel: formation, assignment, progress, the matrix, conflicts."""
+    call = call_or_404(call_id)
+    panel = operations.panel_of(call.id)
+    if panel is None:
+        manual, drawn = _panel_forms(call)
+        return render_template(
+            "review/panel_new.html",
+            call=call,
+            manual=manual,
+            drawn=drawn,
+            has_rubric=bool(operations.criteria_of(call.id)),
+            waiting=len(operations.applications_in_review(call.id)),
+        )
+    return _panel_page(call, panel)
+
+
+def _panel_page(call, panel, status=200):
+    data, page = results.matrix_page(panel)
+    replace_forms = {}
+    for a in data.conflicts:
+        form = ReplaceForm(prefix=f"replace-{a.id}")
+        form.reviewer_id.choices = [
+            (e.id, _expert_label(e)) for e in operations.replacement_candidates(a)
+        ]
+        replace_forms[a.id] = form
+    settings = SettingsForm(
+        deadline=panel.deadline, spread_threshold=display_points(panel.spread_threshold)
+    )
+    return render_template(
+        "review/panel.html",
+        call=call,
+        panel=panel,
+        data=data,
+        page=page,
+        replace_forms=replace_forms,
+        settings=settings,
+        reproduces=operations.draw_reproduces(panel),
+        candidates=_experts_by_id(panel.candidates or []),
+        needs_assignment=operations.applications_needing_reviewers(panel),
+        reserve_form=_reserve_form(panel),
+        post_form=ReasonForm(),
+    ), status
+
+
+def _experts_by_id(ids):
+    if not ids:
+        return {}
+    return {
+        e.id: e
+        for e in db.session.scalars(select(ReviewerProfile).where(ReviewerProfile.id.in_(ids)))
+    }
+
+
+@bp.route("/staff/review/calls/<int:call_id>/panel/<any(draw, manual):method>", methods=["POST"])
+@roles_required(Role.STAFF)
+def form_panel(call_id, method):
+    call = call_or_404(call_id)
+    manual, drawn = _panel_forms(call)
+    form = drawn if method == "draw" else manual
+    if form.validate_on_submit():
+        try:
+            if method == "draw":
+                operations.draw_panel(
+                    call,
+                    category_ids=form.category_ids.data,
+                    size=form.size.data,
+                    reserves=form.reserves.data or 0,
+                    seed=form.seed.data,
+                    settings=form.settings(),
+                    actor=current_user,
+                )
+            else:
+                operations.form_panel(
+                    call,
+                    member_ids=form.member_ids.data,
+                    reserve_ids=form.reserve_ids.data,
+                    settings=form.settings(),
+                    actor=current_user,
+                )
+        except operations.ReviewError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The panel was formed."), "success")
+            return redirect(url_for("review.panel", call_id=call.id))
+    return render_template(
+        "review/panel_new.html",
+        call=call,
+        manual=manual,
+        drawn=drawn,
+        chosen=method,
+        has_rubric=bool(operations.criteria_of(call.id)),
+        waiting=len(operations.applications_in_review(call.id)),
+    ), 400
+
+
+def simple_post():
+    form = ReasonForm()
+    form.reason.validators = []
+    if not form.validate_on_submit():
+        abort(400)
+
+
+@bp.route("/staff/review/calls/<int:call_id>/panel/dissolve", methods=["POST"])
+@roles_required(Role.STAFF)
+def dissolve_panel(call_id):
+    call = call_or_404(call_id)
+    panel = panel_or_404(call)
+    return post_action(
+        lambda: operations.dissolve_panel(panel, actor=current_user),
+        success=_("The panel was dissolved."),
+        target=url_for("review.panel", call_id=call.id),
+    )
+
+
+@bp.route("/staff/review/calls/<int:call_id>/panel/settings", methods=["POST"])
+@roles_required(Role.STAFF)
+def panel_settings(call_id):
+    call = call_or_404(call_id)
+    panel = panel_or_404(call)
+    form = SettingsForm()
+    if form.validate_on_submit():
+        try:
+            operations.update_panel_settings(
+                panel,
+                deadline=form.deadline.data,
+                spread_threshold=parse_score(form.spread_threshold.data, 999)[0],
+                actor=current_user,
+            )
+        except operations.ReviewError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("review.panel", call_id=call.id))
+
+
+@bp.route("/staff/review/calls/<int:call_id>/panel/reserve", methods=["POST"])
+@roles_required(Role.STAFF)
+def add_reserve(call_id):
+    call = call_or_404(call_id)
+    panel = panel_or_404(call)
+    form = _reserve_form(panel)
+    if not form.validate_on_submit():
+        flash(_("Choose the expert to add."), "danger")
+        return redirect(url_for("review.panel", call_id=call.id))
+    expert = db.session.get(ReviewerProfile, form.reviewer_id.data)
+    try:
+        operations.add_reserve(panel, expert, actor=current_user)
+    except operations.ReviewError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("%(name)s was added to the panel as a reserve.", name=expert.name), "success")
+    return redirect(url_for("review.panel", call_id=call.id))
+
+
+def _reserve_form(panel):
+    form = ReplaceForm(prefix="reserve")
+    on_panel = {m.reviewer_id for m in panel.members}
+    experts = db.session.scalars(
+        select(ReviewerProfile)
+        .join(User, User.id == ReviewerProfile.user_id)
+        .where(ReviewerProfile.active, ReviewerProfile.id.not_in(on_panel or {0}))
+        .order_by(User.name)
+    ).all()
+    form.reviewer_id.choices = [(e.id, _expert_label(e)) for e in experts]
+    return form
+
+
+@bp.route("/staff/review/calls/<int:call_id>/assign", methods=["POST"])
+@roles_required(Role.STAFF)
+def assign(call_id):
+    call = call_or_404(call_id)
+    panel = panel_or_404(call)
+    simple_post()
+    try:
+        made, missing = operations.assign_reviewers(panel, actor=current_user)
+    except TransitionRefused as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("%(n)d assignments were made.", n=len(made)), "success")
+        for application, count in missing.items():
+            flash(
+                _(
+                    "“%(title)s” still lacks %(n)d reviewers: every other panel member is tied "
+                    "to the applicant. Add a reserve to the panel and assign again.",
+                    title=application.title,
+                    n=count,
+                ),
+                "warning",
+            )
+    return redirect(url_for("review.panel", call_id=call.id))
+
+
+@bp.route("/staff/review/calls/<int:call_id>/reminders", methods=["POST"])
+@roles_required(Role.STAFF)
+def remind(call_id):
+    call = call_or_404(call_id)
+    panel = panel_or_404(call)
+    return post_action(
+        lambda: operations.send_reminders(panel, actor=current_user),
+        success=lambda count: _("%(n)d reviewers were reminded.", n=count),
+        target=url_for("review.panel", call_id=call.id),
+    )
+
+
+@bp.route("/staff/review/assignments/<int:assignment_id>/replace", methods=["POST"])
+@roles_required(Role.STAFF)
+def replace(assignment_id):
+    assignment = db.session.get(ReviewAssignment, assignment_id)
+    deny_unless(assignment is not None, 404)
+    form = ReplaceForm(prefix=f"replace-{assignment.id}")
+    form.reviewer_id.choices = [
+        (e.id, e.name) for e in operations.replacement_candidates(assignment)
+    ]
+    if not form.validate_on_submit():
+        flash(_("Choose the replacement."), "danger")
+    else:
+        try:
+            new = operations.replace_reviewer(
+                assignment,
+                db.session.get(ReviewerProfile, form.reviewer_id.data),
+                actor=current_user,
+            )
+        except operations.ReviewError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("%(name)s now reviews this application.", name=new.reviewer.name), "success")
+    return redirect(url_for("review.panel", call_id=assignment.panel.call_id))
+
+
+@bp.route("/staff/review/sheets/<int:sheet_id>")
+@roles_required(Role.STAFF)
+def sheet(sheet_id):
+    """One reviewer's sheet, as staff see it."""
+    item = db.session.get(ReviewSheet, sheet_id)
+    deny_unless(item is not None, 404)
+    assignment = item.assignment
+    return render_template(
+        "review/sheet.html",
+        sheet=item,
+        assignment=assignment,
+        criteria=operations.criteria_of(assignment.panel.call_id),
+        form=ReasonForm(),
+    )
+
+
+@bp.route("/staff/review/sheets/<int:sheet_id>/reopen", methods=["POST"])
+@roles_required(Role.STAFF)
+def reopen(sheet_id):
+    item = db.session.get(ReviewSheet, sheet_id)
+    deny_unless(item is not None, 404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "danger")
+        return redirect(url_for("review.sheet", sheet_id=item.id))
+    try:
+        operations.reopen_sheet(item, reason=form.reason.data, actor=current_user)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The sheet was reopened; the reviewer was told."), "success")
+    return redirect(url_for("review.sheet", sheet_id=item.id))
