@@ -31,46 +31,53 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def setup(config, reviewers, orgs):
-    """Fresh schema; a call with one application per reviewer (an odd number: a panel is),
-    three reviewers per application, and orgs draft applications; returns what the clients do
-    and what must be saved."""
-    reviewers += 1 - reviewers % 2
-    from tests import factories
-    from tests.review import helpers as reviews
+    """A fresh schema and make_work in it; (app, sheets, drafts, password)."""
     from venture import create_app
-    from venture.auth.models import User
     from venture.extensions import db
-    from venture.review import operations as review
 
     app = create_app(config)
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()
-        call = reviews.call(budget="100000000.00")
-        criteria = reviews.rubric(call)
-        for _ in range(reviewers):
-            reviews.application(call)
-        experts = [reviews.expert() for _ in range(reviewers)]
-        panel = reviews.panel(call, experts, k=3)
-        made, _missing = reviews.assign(panel)
-        sheets = []
-        for i, assignment in enumerate(made):
-            review.declare_no_conflict(assignment, actor=assignment.reviewer.user)
-            scores = [str(1 + (i + n) % int(c.max_score)) for n, c in enumerate(criteria)]
-            form = {"action": "submit", "overall_comment": f"负载测试评语{i}"}
-            for criterion, score in zip(criteria, scores, strict=True):
-                form[f"score-{criterion.id}"] = score
-                form[f"comment-{criterion.id}"] = ""
-            sheets.append((assignment.reviewer.user.email, assignment.id, form))
-        db.session.commit()
-        open_call = factories.call("open")
-        drafts = []
-        for i in range(orgs):
-            application = factories.application(open_call, state="draft", complete=False)
-            email = db.session.get(User, application.created_by_id).email
-            drafts.append((email, application.id, f"负载测试项目{i}——社区服务"))
-        db.session.commit()
-        return app, sheets, drafts, factories.PASSWORD
+        return (app, *make_work(reviewers, orgs))
+
+
+def make_work(reviewers, orgs):
+    """In the current app context: a call with one application per reviewer (an odd number: a
+    panel is), three reviewers per application, and orgs draft applications; returns what the
+    clients do and what must be saved (sheets, drafts, password)."""
+    reviewers += 1 - reviewers % 2
+    from tests import factories
+    from tests.review import helpers as reviews
+    from venture.auth.models import User
+    from venture.extensions import db
+    from venture.review import operations as review
+
+    call = reviews.call(budget="100000000.00")
+    criteria = reviews.rubric(call)
+    for _ in range(reviewers):
+        reviews.application(call)
+    experts = [reviews.expert() for _ in range(reviewers)]
+    panel = reviews.panel(call, experts, k=3)
+    made, _missing = reviews.assign(panel)
+    sheets = []
+    for i, assignment in enumerate(made):
+        review.declare_no_conflict(assignment, actor=assignment.reviewer.user)
+        scores = [str(1 + (i + n) % int(c.max_score)) for n, c in enumerate(criteria)]
+        form = {"action": "submit", "overall_comment": f"负载测试评语{i}"}
+        for criterion, score in zip(criteria, scores, strict=True):
+            form[f"score-{criterion.id}"] = score
+            form[f"comment-{criterion.id}"] = ""
+        sheets.append((assignment.reviewer.user.email, assignment.id, form))
+    db.session.commit()
+    open_call = factories.call("open")
+    drafts = []
+    for i in range(orgs):
+        application = factories.application(open_call, state="draft", complete=False)
+        email = db.session.get(User, application.created_by_id).email
+        drafts.append((email, application.id, f"负载测试项目{i}——社区服务"))
+    db.session.commit()
+    return sheets, drafts, factories.PASSWORD
 
 
 class Client:
@@ -170,8 +177,8 @@ def draft_jobs(app, drafts):
     return jobs
 
 
-def start_gunicorn(app_spec, port, log, env=None, workers=2):
-    """gunicorn serving app_spec on 127.0.0.1:port; returns once it answers."""
+def start_gunicorn(app_spec, port, log, env=None, workers=2, wait=True):
+    """gunicorn serving app_spec on 127.0.0.1:port; returns once it answers (or at once)."""
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -185,14 +192,20 @@ def start_gunicorn(app_spec, port, log, env=None, workers=2):
         stdout=subprocess.DEVNULL,
         stderr=log,
     )
-    for _ in range(300):
+    if wait:
+        wait_until_up(server, port, log)
+    return server
+
+
+def wait_until_up(server, port, log):
+    for _ in range(600):
         try:
             requests.get(f"http://127.0.0.1:{port}/login", timeout=30)
-            return server
+            return
         except (requests.ConnectionError, requests.Timeout):
             if server.poll() is not None:
                 raise SystemExit(f"gunicorn on port {port} stopped: see {log.name}") from None
-            time.sleep(0.2)
+            time.sleep(0.1)
     raise SystemExit(f"gunicorn on port {port} did not start: see {log.name}")
 
 

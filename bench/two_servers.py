@@ -64,16 +64,14 @@ class Cluster:
 
     def __enter__(self):
         try:
+            servers = []  # every process starts at once; then the servers are waited for
             for port in self.ports:
-                self.processes.append(
-                    load_test.start_gunicorn(
-                        "venture:create_app()",
-                        port,
-                        self._log(f"gunicorn-{port}.log"),
-                        self.env,
-                        self.web_workers,
-                    )
+                log = self._log(f"gunicorn-{port}.log")
+                server = load_test.start_gunicorn(
+                    "venture:create_app()", port, log, self.env, self.web_workers, wait=False
                 )
+                self.processes.append(server)
+                servers.append((server, port, log))
             for n in range(self.job_workers):
                 self.processes.append(
                     subprocess.Popen(
@@ -85,6 +83,8 @@ class Cluster:
                         stderr=self._log(f"jobs-{n + 1}.log"),
                     )
                 )
+            for server, port, log in servers:
+                load_test.wait_until_up(server, port, log)
         except BaseException:
             self.__exit__()
             raise
@@ -227,12 +227,54 @@ def load_test_url(url):
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def run(url, folder, *, reviewers, orgs, threads, exports):
-    """Set up, run and check; (problems, figures)."""
+def exercise(app, cluster, work, finance, *, threads, exports):
+    """The load through both servers in turn, then the sessions and the exports, checked;
+    (problems, figures). work: (sheets, drafts, password) of load_test.make_work."""
+    sheets, drafts, password = work
+    jobs = load_test.draft_jobs(app, drafts)
+    clients, elapsed = load_test.run_clients(sheets, jobs, password, threads, cluster.bases)
+    total, errors, p50, p95 = load_test.report(clients, sheets, drafts, elapsed)
+    lost_sheets, lost_drafts = load_test.check(app, sheets, drafts)
+    problems = check_sessions(cluster.bases, finance, password)
+    started = time.monotonic()
+    http, ids, export_errors = queue_exports(cluster.bases, finance, password, exports)
+    status = wait_for_jobs(http, cluster.bases, ids)
+    export_seconds = time.monotonic() - started
+    export_problems, workers = check_exports(app, cluster, http, ids, status)
+    problems += export_problems
+    if errors or export_errors:
+        problems.append(f"{errors + export_errors} answers were 5xx")
+    if lost_sheets or lost_drafts:
+        problems.append(f"lost writes: {lost_sheets} sheets, {lost_drafts} drafts")
+    figures = {
+        "requests": total,
+        "errors": errors + export_errors,
+        "p50": p50,
+        "p95": p95,
+        "seconds": elapsed,
+        "lost_sheets": lost_sheets,
+        "lost_drafts": lost_drafts,
+        "clients": len(clients),
+        "exports": len(ids),
+        "export_seconds": export_seconds,
+        "export_workers": len(workers),
+    }
+    return problems, figures
+
+
+def finance_user():
+    """A finance account (in the current app context), committed; its email."""
     from tests import factories
     from venture.auth.enums import Role
     from venture.extensions import db
 
+    email = factories.user(Role.FINANCE).email
+    db.session.commit()
+    return email
+
+
+def run(url, folder, *, reviewers, orgs, threads, exports):
+    """A fresh schema, the work, the cluster, the checks; (problems, figures)."""
     config = {
         "SQLALCHEMY_DATABASE_URI": load_test_url(url),
         "SECRET_KEY": SECRET,
@@ -240,41 +282,11 @@ def run(url, folder, *, reviewers, orgs, threads, exports):
         "MAIL_FOLDER": str(Path(folder) / "mail"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
-    app, sheets, drafts, password = load_test.setup(config, reviewers, orgs)
+    app, *work = load_test.setup(config, reviewers, orgs)
     with app.app_context():
-        finance = factories.user(Role.FINANCE).email
-        db.session.commit()
-    jobs = load_test.draft_jobs(app, drafts)
-    figures = {}
+        finance = finance_user()
     with Cluster(url, folder) as cluster:
-        clients, elapsed = load_test.run_clients(sheets, jobs, password, threads, cluster.bases)
-        total, errors, p50, p95 = load_test.report(clients, sheets, drafts, elapsed)
-        lost_sheets, lost_drafts = load_test.check(app, sheets, drafts)
-        problems = check_sessions(cluster.bases, finance, password)
-        started = time.monotonic()
-        http, ids, export_errors = queue_exports(cluster.bases, finance, password, exports)
-        status = wait_for_jobs(http, cluster.bases, ids)
-        export_seconds = time.monotonic() - started
-        export_problems, workers = check_exports(app, cluster, http, ids, status)
-    problems += export_problems
-    if errors or export_errors:
-        problems.append(f"{errors + export_errors} answers were 5xx")
-    if lost_sheets or lost_drafts:
-        problems.append(f"lost writes: {lost_sheets} sheets, {lost_drafts} drafts")
-    figures.update(
-        requests=total,
-        errors=errors + export_errors,
-        p50=p50,
-        p95=p95,
-        seconds=elapsed,
-        lost_sheets=lost_sheets,
-        lost_drafts=lost_drafts,
-        clients=len(clients),
-        exports=len(ids),
-        export_seconds=export_seconds,
-        export_workers=len(workers),
-    )
-    return problems, figures
+        return exercise(app, cluster, work, finance, threads=threads, exports=exports)
 
 
 def main():
