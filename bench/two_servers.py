@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
@@ -220,7 +221,7 @@ def check_exports(app, cluster, http, ids, status):
                 body.content.decode("utf-8-sig")
         except Exception as error:  # noqa: BLE001 (reported as a problem)
             problems.append(f"job {job_id}: the file from {other} does not open ({error})")
-    return problems, {worker for _job, worker in claims}
+    return problems, Counter(worker for _job, worker in claims)
 
 
 def load_test_url(url):
@@ -257,7 +258,7 @@ def exercise(app, cluster, work, finance, *, threads, exports):
         "clients": len(clients),
         "exports": len(ids),
         "export_seconds": export_seconds,
-        "export_workers": len(workers),
+        "export_workers": sorted(workers.values(), reverse=True),
     }
     return problems, figures
 
@@ -316,10 +317,11 @@ def main():
         threads=args.threads,
         exports=args.exports,
     )
+    print(f"lost writes: sheets {figures['lost_sheets']}, drafts {figures['lost_drafts']}")
     print(f"logs: {folder}; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(
         f"exports: {figures['exports']} queued through both servers, done in "
-        f"{figures['export_seconds']:.1f} s by {figures['export_workers']} workers"
+        f"{figures['export_seconds']:.1f} s; jobs per worker: {figures['export_workers']}"
     )
     for problem in problems:
         print("PROBLEM:", problem)
