@@ -236,6 +236,12 @@ def pages(url):
 class Server:
     def __init__(self, url, workers, folder):
         env = dict(os.environ, DATABASE_URL=url, VENTURE_ENV="production")
+        try:
+            request("/health")
+        except OSError:
+            pass  # nothing answers on the port: ours to use
+        else:
+            raise SystemExit(f"port {PORT} is taken by another server: choose one with --port")
         self.log = (folder / "gunicorn.log").open("w")
         self.process = subprocess.Popen(
             [
@@ -255,6 +261,8 @@ class Server:
                 request("/health")
                 return
             except OSError:
+                if self.process.poll() is not None:
+                    break
                 time.sleep(0.2)
         raise SystemExit("gunicorn did not start: see " + self.log.name)
 
@@ -350,6 +358,8 @@ def run(args):
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)
     listed = [page for page in pages(url) if re.search(args.only or "", page[0])]
+    global PORT  # noqa: PLW0603 (one server per run; request() and Server read it)
+    PORT = args.port
     load_before = os.getloadavg()
     server = Server(url, args.workers, folder)
     rows = []
@@ -454,6 +464,7 @@ def main():
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port (8766)")
     parser.add_argument("--only", help="measure the pages whose label matches this regex")
     run(parser.parse_args())
 
