@@ -235,13 +235,18 @@ def report(clients, sheets, drafts, elapsed):
     return total, errors, p50, p95
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description):
+    """The command line of the load: database, reviewers, organizations, threads."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url")
     parser.add_argument("--reviewers", type=int, default=15)
     parser.add_argument("--orgs", type=int, default=24)
     parser.add_argument("--threads", type=int, default=32)
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = arguments(__doc__.splitlines()[0]).parse_args()
     folder = Path(tempfile.mkdtemp(prefix="venture-load-"))
     url = args.database_url or f"sqlite:///{folder / 'load.sqlite'}"
     config = {

@@ -14,7 +14,6 @@ worker, one file, downloadable from either server), a session started on one ser
 the other, and ended on one (sign out) refused by the other.
 """
 
-import argparse
 import os
 import re
 import subprocess
@@ -291,11 +290,7 @@ def run(url, folder, *, reviewers, orgs, threads, exports):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url")
-    parser.add_argument("--reviewers", type=int, default=15)
-    parser.add_argument("--orgs", type=int, default=24)
-    parser.add_argument("--threads", type=int, default=32)
+    parser = load_test.arguments(__doc__.splitlines()[0])
     parser.add_argument("--exports", type=int, default=20)
     args = parser.parse_args()
     url = args.database_url
