@@ -104,7 +104,8 @@ class Cluster:
 
     def claims(self):
         """(job id, worker) of every claim the export workers logged."""
-        text = "".join((self.folder / f"jobs-{n + 1}.log").read_text() for n in range(2))
+        logs = [self.folder / f"jobs-{n + 1}.log" for n in range(self.job_workers)]
+        text = "".join(log.read_text() for log in logs)
         return [(int(job), worker) for job, worker in TAKEN.findall(text)]
 
 
