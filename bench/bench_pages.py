@@ -212,7 +212,7 @@ def pages(url):
             50,
         ),
         (
-            "XLSX ledger of the largest call written at once",
+            "XLSX ledger of the largest call under the limit (at once)",
             "finance",
             f"/finance/ledger.xlsx?call={at_once}",
             20,
