@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 PORT = 8766
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TARGET = 3.0  # p95 of a page ≤ TARGET × p95 of /health
+DEEP, DEEP_TARGET = ", page 500", 1.2  # p95 of page 500 of a list ≤ DEEP_TARGET × its page 1
 
 
 def flask(env, *args):
@@ -156,12 +157,34 @@ def _ids(url):
             .limit(1)
         )
         newest = db.session.scalar(select(func.max(Payment.paid_on)))
+        at_once = _largest_immediate_ledger(app)
         db.engine.dispose()
-    return large, application, newest
+    return large, application, newest, at_once
+
+
+def _largest_immediate_ledger(app):
+    """The call with the largest ledger still exported in the request (not as a job)."""
+    from sqlalchemy import func, select
+
+    from venture.contracts.models import Contract
+    from venture.extensions import db
+    from venture.payments.exports import DEFAULT_IMMEDIATE_ROWS
+    from venture.payments.models import Installment
+
+    limit = app.config.get("LEDGER_EXPORT_IMMEDIATE_ROWS", DEFAULT_IMMEDIATE_ROWS)
+    rows = func.count(Installment.id)
+    return db.session.scalar(
+        select(Contract.call_id)
+        .join(Installment, Installment.contract_id == Contract.id)
+        .group_by(Contract.call_id)
+        .having(rows <= limit)
+        .order_by(rows.desc(), Contract.call_id)
+        .limit(1)
+    )
 
 
 def pages(url):
-    large, application, newest = _ids(url)
+    large, application, newest, at_once = _ids(url)
     ledger = urlencode(
         {
             "route": "venture_grant",
@@ -170,25 +193,55 @@ def pages(url):
             "to": newest.isoformat(),
         }
     )
+    screening = f"/staff/calls/{large}/applications"
     return [
         ("dashboard (staff home)", "staff", "/", 200),
-        ("screening list of the largest call", "staff", f"/staff/calls/{large}/applications", 200),
+        ("screening list of the largest call", "staff", screening, 200),
         ("review matrix of the largest call", "staff", f"/staff/review/calls/{large}", 200),
         ("ranking of the largest call", "staff", f"/staff/review/calls/{large}/ranking", 200),
         ("reviewer's queue (biggest)", "reviewer", "/review", 200),
         ("finance ledger, filtered", "finance", f"/finance/ledger?{ledger}", 200),
         ("application detail", "staff", f"/applications/{application}", 200),
         ("OCDS package of the largest call", None, f"/api/v1/ocds/calls/{large}.json", 200),
-        ("XLSX ledger of the largest call", "finance", f"/finance/ledger.xlsx?call={large}", 20),
         # above LEDGER_EXPORT_IMMEDIATE_ROWS the export is a background job: this is the page
         # that offers it (the job itself: bench/bench_ledger_export.py)
+        (
+            "XLSX ledger of the largest call (offers the job)",
+            "finance",
+            f"/finance/ledger.xlsx?call={large}",
+            50,
+        ),
+        (
+            "XLSX ledger of the largest call under the limit (at once)",
+            "finance",
+            f"/finance/ledger.xlsx?call={at_once}",
+            20,
+        ),
         ("XLSX ledger of the whole city (offers the job)", "finance", "/finance/ledger.xlsx", 50),
+        # deep pages: page 500 of the biggest lists next to their page 1 (DEEP below); the
+        # screening list of one call has 50 pages, so its page 500 is its last
+        ("audit log", "admin", "/admin/audit", 100),
+        *[
+            (f"{label}{DEEP}", role, f"{path}{'&' if '?' in path else '?'}page=500", 100)
+            for label, role, path in (
+                ("screening list of the largest call", "staff", screening),
+                ("reviewer's queue (biggest)", "reviewer", "/review"),
+                ("audit log", "admin", "/admin/audit"),
+                ("finance ledger, filtered", "finance", f"/finance/ledger?{ledger}"),
+            )
+        ],
     ]
 
 
 class Server:
     def __init__(self, url, workers, folder):
         env = dict(os.environ, DATABASE_URL=url, VENTURE_ENV="production")
+        try:
+            request("/health")
+        except OSError:
+            pass  # nothing answers on the port: ours to use
+        else:
+            raise SystemExit(f"port {PORT} is taken by another server: choose one with --port")
         self.log = (folder / "gunicorn.log").open("w")
         self.process = subprocess.Popen(
             [
@@ -208,6 +261,8 @@ class Server:
                 request("/health")
                 return
             except OSError:
+                if self.process.poll() is not None:
+                    break
                 time.sleep(0.2)
         raise SystemExit("gunicorn did not start: see " + self.log.name)
 
@@ -302,7 +357,9 @@ def run(args):
     generated_in = prepare(url, args.scale, env)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)
-    listed = pages(url)
+    listed = [page for page in pages(url) if re.search(args.only or "", page[0])]
+    global PORT  # noqa: PLW0603 (one server per run; request() and Server read it)
+    PORT = args.port
     load_before = os.getloadavg()
     server = Server(url, args.workers, folder)
     rows = []
@@ -351,11 +408,37 @@ def render(kind, args, rows, before, after, generated_in):
     for label, path, timings, rate, health, _health_rate, ratio in rows:
         mark = "" if ratio <= TARGET else " (misses)"
         lines.append(
-            f"| {label} `{path.split('?')[0]}` | {len(timings)} | "
+            f"| {label} `{path.split('?')[0]}{'?page=500' if label.endswith(DEEP) else ''}` | "
+            f"{len(timings)} | "
             f"{ms(statistics.median(timings))} | {ms(percentile(timings, 95))} | {rate:.1f}/s | "
             f"{ms(statistics.median(health))} | {ms(percentile(health, 95))} | "
             f"{ratio:.1f}×{mark} |"
         )
+    by_label = {row[0]: row[2] for row in rows}
+    deep = [
+        (label, by_label[label.removesuffix(DEEP)], timings)
+        for label, timings in by_label.items()
+        if label.endswith(DEEP) and label.removesuffix(DEEP) in by_label
+    ]
+    if deep:
+        lines += [
+            "",
+            f"Deep pages (target: page 500 within {DEEP_TARGET}× of page 1):",
+            "",
+            "| list | page 1 p50 / p95 | page 500 p50 / p95 | p50 ratio | p95 ratio |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for label, first, deep_timings in deep:
+            ratios = [
+                statistics.median(deep_timings) / statistics.median(first),
+                percentile(deep_timings, 95) / percentile(first, 95),
+            ]
+            mark = "" if ratios[1] <= DEEP_TARGET else " (misses)"
+            lines.append(
+                f"| {label.removesuffix(DEEP)} | {ms(statistics.median(first))} / "
+                f"{ms(percentile(first, 95))} | {ms(statistics.median(deep_timings))} / "
+                f"{ms(percentile(deep_timings, 95))} | {ratios[0]:.2f}× | {ratios[1]:.2f}×{mark} |"
+            )
     return "\n".join(lines)
 
 
@@ -381,6 +464,8 @@ def main():
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port (8766)")
+    parser.add_argument("--only", help="measure the pages whose label matches this regex")
     run(parser.parse_args())
 
 

@@ -35,7 +35,8 @@ def page_size(app):
 def bounded(client, name, url, grow, *, listed=None, start=0, also=(), status=200, headers=None):
     """Grow to FEW rows (start are there already), count, grow to MANY, count again: the
     counts must be equal; with listed (the page size, or MANY for unpaginated pages) the rows
-    shown are counted too. also: more (name, url) pairs measured on the same data."""
+    shown are counted too. also: more (name, url) pairs measured on the same data. Returns
+    {name: statements} of every page measured."""
     pages = [(name, url), *also]
     grow(FEW - start)
     db.session.commit()
@@ -46,13 +47,15 @@ def bounded(client, name, url, grow, *, listed=None, start=0, also=(), status=20
             assert marked(response.get_data(as_text=True), "QC") == min(FEW, listed), page
     grow(MANY - FEW)
     db.session.commit()
+    counts = {}
     for page, address in pages:
         many, response = counted_get(client, address, status, headers=headers)
         if listed:
             assert marked(response.get_data(as_text=True), "QC") == min(MANY, listed), page
         print(f"\n{page}: {len(few[page])} statements with {FEW} rows, {len(many)} with {MANY}")
         assert len(few[page]) == len(many), (page, _diff(few[page], many))
-    return len(many)
+        counts[page] = len(many)
+    return counts
 
 
 def _diff(few, many):
@@ -208,6 +211,13 @@ def contracts_grower(make, staff, finance, state="signed"):
     return call, seed, grow
 
 
+def deep(url):
+    """A deep page of a list (page 20 of 25 with MANY rows; page 1 with FEW): found through
+    the index by its keys (core/pagination.py), in as many statements as page 1 (the tests
+    compare the counts bounded returns)."""
+    return [(f"{url}, page 20", f"{url}{'&' if '?' in url else '?'}page=20")]
+
+
 # ── the heavy pages of the issue ────────────────────────────────────────────────────────────
 
 
@@ -219,7 +229,8 @@ def test_screening_list_of_a_call_is_bounded_and_paginated(client, login, make, 
         grow_applications(base, count, call_id=call.id)
 
     url = f"/staff/calls/{call.id}/applications"
-    bounded(client, "screening list", url, grow, listed=page_size)
+    counts = bounded(client, "screening list", url, grow, listed=page_size, also=deep(url))
+    assert len(set(counts.values())) == 1, counts
 
 
 def test_review_matrix_of_a_call_is_bounded_and_paginated(client, login, make, page_size):
@@ -240,7 +251,10 @@ def test_reviewer_queue_is_bounded_and_paginated(client, login, make, page_size)
     staff = make.user(Role.STAFF)
     _call, experts, grow = reviewed_call(make, staff)
     login(experts[0].user)
-    bounded(client, "reviewer queue", "/review", grow, listed=page_size)
+    counts = bounded(
+        client, "reviewer queue", "/review", grow, listed=page_size, also=deep("/review")
+    )
+    assert len(set(counts.values())) == 1, counts
 
 
 def test_ledger_with_filters_is_bounded_and_paginated(client, login, make, page_size):
@@ -248,7 +262,10 @@ def test_ledger_with_filters_is_bounded_and_paginated(client, login, make, page_
     call, _seed, grow = contracts_grower(make, staff, finance)
     login(finance)
     url = f"/finance/ledger?call={call.id}&route=venture_grant&state=paid&from=2000-01-01"
-    bounded(client, "ledger (filtered)", url, grow, listed=page_size, start=1)
+    counts = bounded(
+        client, "ledger (filtered)", url, grow, listed=page_size, start=1, also=deep(url)
+    )
+    assert len(set(counts.values())) == 1, counts
 
 
 def test_ledger_xlsx_export_is_bounded(app, client, login, make, monkeypatch):
@@ -406,7 +423,9 @@ def test_audit_log_is_bounded_and_paginated(client, login, make, page_size):
             actor = factories.user(Role.STAFF, name=f"QC{n:06d}")
             audit.record("test.touch", actor, actor=actor, after={"n": n})
 
-    bounded(client, "audit log", "/admin/audit", grow, listed=page_size)
+    url = "/admin/audit"
+    counts = bounded(client, "audit log", url, grow, listed=page_size, also=deep(url))
+    assert len(set(counts.values())) == 1, counts
 
 
 def test_project_progress_reports_are_bounded(client, login, make):

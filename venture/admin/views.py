@@ -210,7 +210,7 @@ def audit_log():
     types = db.session.scalars(
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     )
-    page = paginate(query)
+    page = paginate(query, key=AuditEntry.id)
     page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",

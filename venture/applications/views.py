@@ -346,7 +346,7 @@ def screening_list(call_id):
     return render_template(
         "applications/screening_list.html",
         call=call,
-        page=paginate(query),
+        page=paginate(query, key=Application.id),
         state=state,
         q=text,
         sort=sort,

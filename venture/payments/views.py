@@ -184,7 +184,7 @@ def pay(installment_id):
 def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
     filters = exports.LedgerFilters.from_args(request.args)
-    page = paginate(exports.ledger_select(filters))
+    page = paginate(exports.ledger_select(filters), key=Installment.id)
     due, paid = exports.ledger_totals(filters)
     export_form = ContractsExportForm()
     calls = exports.calls_with_contracts()

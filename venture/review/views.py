@@ -59,7 +59,7 @@ def queue():
         .options(selectinload(ReviewAssignment.sheet), selectinload(ReviewAssignment.panel))
         .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
-    page = paginate(query)
+    page = paginate(query, key=ReviewAssignment.id)
     submitted = db.session.scalar(
         select(func.count())
         .select_from(ReviewAssignment)

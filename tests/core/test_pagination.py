@@ -1,0 +1,43 @@
+"""paginate: a list read by key (the deep-page path) shows exactly the rows, in exactly the
+order, that OFFSET shows, on every page; a page past the end shows the last page."""
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+
+from tests import factories
+from venture.auth.enums import Role
+from venture.auth.models import User
+from venture.core.pagination import paginate
+from venture.extensions import db
+
+
+@pytest.fixture
+def users():
+    # names repeat, so the order needs its tie-breaker (the id) and runs against the ids' order
+    for n in range(47):
+        factories.user(Role.STAFF, name=f"分页{(n * 7) % 5}")
+    db.session.commit()
+
+
+def listed(page_number, **kwargs):
+    query = sa.select(User).order_by(User.name.desc(), User.id)
+    with current_app.test_request_context(f"/?page={page_number}"):
+        page = paginate(query, per_page=10, **kwargs)
+    return page.page, page.total, [user.id for user in page.items]
+
+
+@pytest.mark.usefixtures("users")
+@pytest.mark.parametrize("page_number", [1, 2, 3, 5, 6, 99, "x"])
+def test_a_page_read_by_key_is_the_page_offset_reads(page_number):
+    by_offset = listed(page_number)
+    assert listed(page_number, key=User.id) == by_offset
+    assert by_offset[:2] == ({1: 1, 2: 2, 3: 3, 5: 5, 6: 5, 99: 5, "x": 1}[page_number], 47)
+    assert len(by_offset[2]) == (7 if by_offset[0] == 5 else 10)
+
+
+def test_an_empty_list_read_by_key():
+    query = sa.select(User).where(User.name == "没有这个人").order_by(User.id)
+    with current_app.test_request_context("/?page=3"):
+        page = paginate(query, key=User.id)
+    assert (page.page, page.total, page.items) == (1, 0, [])
