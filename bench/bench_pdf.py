@@ -159,7 +159,7 @@ def main():
         one = median_seconds(lambda: document.render_contract(data), args.renders)
         signed_pdf, steps = signed_contract_figures(contract, data, args.renders)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        start_worker_server()  # as in a web process that has exported before
+        start_worker_server(app)  # as in a web process that has exported before
         # best of --repeat, alternating, so a burst of other work on the machine hits both alike
         runs = {1: [], 2: []}
         for _ in range(args.repeat):

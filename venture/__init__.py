@@ -14,6 +14,7 @@ def create_app(test_config=None):
     """Build the application; test_config overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
     load_config(app, test_config)
+    app.extensions["venture.factory"] = create_app  # worker processes build their app with it
     # <int:…> in every route: ASCII digits within a column's range (venture.core.integers)
     app.url_map.converters["int"] = RecordIdConverter
 

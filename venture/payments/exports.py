@@ -503,12 +503,11 @@ def start_contracts_zip(call, *, actor):
 _worker_app = None
 
 
-def _init_worker(config):
-    """Each worker process builds its own app once and keeps it (and its fonts) for the batch."""
+def _init_worker(factory, config):
+    """Each worker process builds its own app once and keeps it (and its fonts) for the batch.
+    The factory is passed in (pickled by name) by the app that started the batch."""
     global _worker_app
-    from venture import create_app
-
-    _worker_app = create_app(config)
+    _worker_app = factory(config)
 
 
 def _render_draft(contract_id):
@@ -522,26 +521,24 @@ def _render_draft(contract_id):
     return name, pdf
 
 
-def worker_context():
+def worker_context(app):
     """Workers fork from a clean single-threaded server process (not from this threaded web
     process, whose locks and connections a fork would copy) that has already imported the
-    app and WeasyPrint, so a batch does not pay ~1.5 s of imports per worker."""
-    from venture import BLUEPRINT_MODULES
-
+    app's modules and WeasyPrint, so a batch does not pay ~1.5 s of imports per worker."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
         ["venture.payments.exports", "venture.contracts.document", "weasyprint"]
-        + [f"venture.{name}.views" for name in BLUEPRINT_MODULES]
+        + sorted({blueprint.import_name for blueprint in app.blueprints.values()})
     )
     return context
 
 
-def start_worker_server():
+def start_worker_server(app):
     """Start the fork server now rather than on the first batch; it lives as long as this
     process, so only the first batch of a process would otherwise pay its start."""
     from multiprocessing import forkserver
 
-    worker_context()
+    worker_context(app)
     forkserver.ensure_running()
 
 
@@ -553,12 +550,12 @@ def render_drafts(app, contract_ids, workers):
     """(file name, PDF bytes) of each draft as it is rendered, in worker processes."""
     if not contract_ids:
         return
-    context = worker_context()
+    context = worker_context(app)
     with ProcessPoolExecutor(
         max_workers=max(1, min(workers, len(contract_ids))),
         mp_context=context,
         initializer=_init_worker,
-        initargs=(worker_config(app),),
+        initargs=(app.extensions["venture.factory"], worker_config(app)),
     ) as pool:
         futures = [pool.submit(_render_draft, contract_id) for contract_id in contract_ids]
         try:
