@@ -37,7 +37,12 @@ from venture.evaluation.permissions import (
     can_self_assess,
     is_assigned_evaluator,
 )
-from venture.evaluation.rules import evaluator_conflict, open_evaluation, unresolved_failure
+from venture.evaluation.rules import (
+    criteria_of,
+    evaluator_conflict,
+    open_evaluation,
+    unresolved_failure,
+)
 from venture.extensions import db
 from venture.notifications.operations import notify, staff_users
 from venture.payments.operations import evaluation_passed
@@ -61,17 +66,6 @@ def _link(endpoint, **values):
 
 
 # ── the rubric ──────────────────────────────────────────────────────────────────────────────
-
-
-def criteria_of(call_id, kind):
-    return db.session.scalars(
-        sa.select(EvaluationCriterion)
-        .where(
-            EvaluationCriterion.call_id == call_id,
-            EvaluationCriterion.kind == EvaluationKind(kind),
-        )
-        .order_by(EvaluationCriterion.position)
-    ).all()
 
 
 def rubric_locked(call_id, kind):
