@@ -40,6 +40,14 @@ def show_refusal(form, error):
         flash(str(error), "danger")
 
 
+def flash_form_errors(form):
+    """Flash every error of a form that did not validate (a button's form has no page to show
+    them on); pass it as ``post_action(..., invalid=flash_form_errors)``."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "danger")
+
+
 def run_action(operation, *, success, target, form=None, refused=REFUSALS):
     """Run ``operation()`` as one transaction. Returns the redirect to ``target`` (a URL, or a
     function of the operation's result) after a commit, or None after a refusal (rolled back,
@@ -71,12 +79,16 @@ def form_action(form, operation, *, success, target, refused=REFUSALS):
 def post_action(operation, *, success, target, form=None, refused=REFUSALS, invalid=None):
     """A button's POST, which always goes back to the URL ``target``: a form that does not
     validate (a missing CSRF token, or an empty reason) answers 400, or flashes ``invalid`` when
-    given; a refusal is flashed."""
+    given (a message, or a function of the form such as flash_form_errors); a refusal is
+    flashed."""
     form = form if form is not None else FlaskForm()
     if not form.validate_on_submit():
         if invalid is None:
             abort(400)
-        flash(invalid, "danger")
+        if callable(invalid):
+            invalid(form)
+        else:
+            flash(invalid, "danger")
         return redirect(target)
     return run_action(operation, success=success, target=target, refused=refused) or redirect(
         target
