@@ -7,35 +7,13 @@ from flask_login import current_user
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import (
-    form_page,
-    post_action,
-    run_action,
-)
+from venture.core.actions import form_page, post_action, run_action
 from venture.delivery import operations
-from venture.delivery.blueprint import (
-    REFUSED,
-    _back,
-    _project_url,
-    bp,
-    get_project_or_404,
-)
-from venture.delivery.enums import (
-    ChangeKind,
-)
-from venture.delivery.forms import (
-    ChangeRequestForm,
-    DecisionForm,
-    ReasonForm,
-)
-from venture.delivery.models import (
-    ChangeRequest,
-)
-from venture.delivery.permissions import (
-    can_request_change,
-    can_view_project,
-    is_project_member,
-)
+from venture.delivery.blueprint import REFUSED, _back, _project_url, bp, get_project_or_404
+from venture.delivery.enums import ChangeKind
+from venture.delivery.forms import ChangeRequestForm, DecisionForm, ReasonForm
+from venture.delivery.models import ChangeRequest
+from venture.delivery.permissions import can_request_change, can_view_project, is_project_member
 from venture.extensions import db
 
 

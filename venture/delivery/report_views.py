@@ -8,12 +8,7 @@ from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import (
-    flash_form_errors,
-    post_action,
-    run_action,
-    show_refusal,
-)
+from venture.core.actions import flash_form_errors, post_action, run_action, show_refusal
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
@@ -27,25 +22,11 @@ from venture.delivery.blueprint import (
     get_project_or_404,
     get_report_or_404,
 )
-from venture.delivery.enums import (
-    BeneficiaryGroup,
-    ReportKind,
-    ReportState,
-)
-from venture.delivery.forms import (
-    DecisionForm,
-    ReportForm,
-    StartReportForm,
-)
+from venture.delivery.enums import BeneficiaryGroup, ReportKind, ReportState
+from venture.delivery.forms import DecisionForm, ReportForm, StartReportForm
 from venture.delivery.lifecycle import submission_problems
-from venture.delivery.models import (
-    ProgressReport,
-    ReportAttachment,
-)
-from venture.delivery.permissions import (
-    can_edit_report,
-    can_manage_project,
-)
+from venture.delivery.models import ProgressReport, ReportAttachment
+from venture.delivery.permissions import can_edit_report, can_manage_project
 from venture.delivery.progress import line_totals
 from venture.extensions import db
 from venture.reference.models import Community

@@ -12,14 +12,8 @@ from flask_babel import lazy_gettext as _l
 from venture.core.formatting import local_date
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
-from venture.delivery.enums import (
-    ChangeKind,
-    ReportKind,
-)
-from venture.delivery.models import (
-    ProgressReport,
-    ReportingPlan,
-)
+from venture.delivery.enums import ChangeKind, ReportKind
+from venture.delivery.models import ProgressReport, ReportingPlan
 from venture.delivery.progress import accepted
 from venture.delivery.schedule import (
     DEFAULT_FREQUENCY,

@@ -15,12 +15,7 @@ from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import (
-    flash_form_errors,
-    form_action,
-    form_page,
-    post_action,
-)
+from venture.core.actions import flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
 from venture.core.files import send_stored
@@ -28,12 +23,7 @@ from venture.core.integers import record_id
 from venture.core.pagination import Page, paginate, requested_page
 from venture.core.timeutil import local_today
 from venture.delivery import operations
-from venture.delivery.blueprint import (
-    REFUSED,
-    _project_url,
-    bp,
-    get_project_or_404,
-)
+from venture.delivery.blueprint import REFUSED, _project_url, bp, get_project_or_404
 from venture.delivery.enums import (
     ChangeState,
     ProjectState,

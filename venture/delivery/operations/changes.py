@@ -10,13 +10,9 @@ from flask_babel import lazy_gettext as _l
 from venture.core import audit
 from venture.core.lifecycle import transition
 from venture.core.timeutil import now
-from venture.delivery.enums import (
-    ChangeKind,
-)
+from venture.delivery.enums import ChangeKind
 from venture.delivery.lifecycle import CHANGE_WORKFLOW
-from venture.delivery.models import (
-    ChangeRequest,
-)
+from venture.delivery.models import ChangeRequest
 from venture.delivery.operations.common import (
     TEXT_MAX,
     DeliveryError,
@@ -24,13 +20,8 @@ from venture.delivery.operations.common import (
     _officer_or_staff,
     org_members,
 )
-from venture.delivery.permissions import (
-    can_request_change,
-)
-from venture.delivery.rules import (
-    details_problem,
-    line_of,
-)
+from venture.delivery.permissions import can_request_change
+from venture.delivery.rules import details_problem, line_of
 from venture.extensions import db
 from venture.notifications.operations import notify
 

@@ -16,9 +16,7 @@ from venture.core.formatting import local_date
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import CENT
 from venture.core.timeutil import local_today, now
-from venture.delivery.enums import (
-    ProjectState,
-)
+from venture.delivery.enums import ProjectState
 from venture.delivery.lifecycle import PROJECT_WORKFLOW
 from venture.delivery.models import (
     PlanLine,
@@ -35,11 +33,7 @@ from venture.delivery.operations.common import (
     _officer_or_staff,
     org_members,
 )
-from venture.delivery.permissions import (
-    can_manage_project,
-    can_post,
-    is_project_member,
-)
+from venture.delivery.permissions import can_manage_project, can_post, is_project_member
 from venture.extensions import db
 from venture.notifications.operations import notify
 

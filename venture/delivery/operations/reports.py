@@ -15,12 +15,7 @@ from venture.core.files import DOCUMENT_TYPES, IMAGE_TYPES, UploadRefused, store
 from venture.core.formatting import local_date
 from venture.core.lifecycle import transition
 from venture.core.timeutil import local_today, now
-from venture.delivery.enums import (
-    DELIVERING_STATES,
-    MilestoneStatus,
-    ProjectState,
-    ReportKind,
-)
+from venture.delivery.enums import DELIVERING_STATES, MilestoneStatus, ProjectState, ReportKind
 from venture.delivery.lifecycle import REPORT_WORKFLOW
 from venture.delivery.models import (
     Activity,
@@ -40,19 +35,9 @@ from venture.delivery.operations.common import (
     _officer_or_staff,
     org_members,
 )
-from venture.delivery.permissions import (
-    can_edit_report,
-    can_write_reports,
-)
-from venture.delivery.rules import (
-    ScheduleRow,
-    schedule_rows,
-)
-from venture.delivery.schedule import (
-    DEFAULT_FREQUENCY,
-    DEFAULT_GRACE_DAYS,
-    DUE_SOON_DAYS,
-)
+from venture.delivery.permissions import can_edit_report, can_write_reports
+from venture.delivery.rules import ScheduleRow, schedule_rows
+from venture.delivery.schedule import DEFAULT_FREQUENCY, DEFAULT_GRACE_DAYS, DUE_SOON_DAYS
 from venture.extensions import db
 from venture.notifications.operations import notify
 
@@ -123,10 +108,7 @@ def _require_editable(report, actor):
                 )
             )
         raise DeliveryError(
-            _(
-                "The report is %(state)s: it can no longer be changed.",
-                state=report.state.label,
-            )
+            _("The report is %(state)s: it can no longer be changed.", state=report.state.label)
         )
 
 
