@@ -110,7 +110,6 @@ def set_active(user_id, action):
         lambda: accounts.set_user_active(user, action == "activate", actor=current_user),
         success=_("Saved."),
         target=target,
-        refused=(accounts.AccountError,),
     )
     return done or redirect(target)
 
@@ -166,7 +165,6 @@ def add_reference(kind):
         target=url_for("admin.reference_data"),
         form=form,
         invalid=flash_form_errors,
-        refused=(reference.ReferenceError_,),
     )
 
 

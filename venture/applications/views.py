@@ -38,7 +38,6 @@ from venture.core.actions import post_action, run_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local
 from venture.extensions import db
@@ -134,7 +133,6 @@ def start(call_id):
         lambda: operations.start_application(call, actor=current_user),
         success=None,
         target=lambda application: url_for("applications.edit", application_id=application.id),
-        refused=(operations.ApplicationError,),
     )
     return done or redirect(url_for("calls.show", call_id=call.id))
 
@@ -392,7 +390,6 @@ def screen(application_id):
             state=application.state.label,
         ),
         target=url_for("applications.show", application_id=application.id),
-        refused=(operations.ApplicationError, TransitionRefused),
     )
     return done or redirect(url_for("applications.show", application_id=application.id))
 

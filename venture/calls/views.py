@@ -222,7 +222,6 @@ def create():
         lambda: operations.create_call(_values(form), actor=current_user),
         success=_("The call is saved as a draft. Publish it when it is complete."),
         target=_call_url,
-        refused=(operations.CallError,),
     )
     return done or form_page("calls/edit.html", form=form, call=None)
 
@@ -269,7 +268,6 @@ def edit(call_id):
         lambda: operations.update_call(call, _values(form), actor=current_user),
         success=_("The call is saved."),
         target=_call_url(call),
-        refused=(operations.CallError,),
     )
     return done or form_page("calls/edit.html", form=form, call=call)
 

@@ -43,7 +43,6 @@ from venture.core.access import deny_unless, public, roles_required, signed_in
 from venture.core.actions import flash_form_errors, form_action, form_page, post_action, run_action
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.delivery.enums import ProjectState
 from venture.delivery.models import Activity, ProgressReport, Project
@@ -70,10 +69,6 @@ def _category_choices():
         select(ServiceCategory).where(ServiceCategory.active).order_by(ServiceCategory.id)
     )
     return [(c.id, c.name) for c in categories]
-
-
-# what a community operation refuses with; shown on the form or flashed
-REFUSED = (operations.CommunityError, TransitionRefused)
 
 
 def _need_url(need):
@@ -142,7 +137,6 @@ def new_need():
         ),
         success=_("The need is published. Staff can now take it up in a call."),
         target=_need_url,
-        refused=REFUSED,
     )
     return done or form_page("community/need_edit.html", form=form, need=None)
 
@@ -175,7 +169,6 @@ def edit_need(need_id):
         ),
         success=_("The need is saved."),
         target=_need_url(need),
-        refused=REFUSED,
     )
     return done or form_page("community/need_edit.html", form=form, need=need)
 
@@ -232,7 +225,6 @@ def remove_photo(need_id, photo_id):
         success=_("The photo was removed."),
         target=url_for("community.edit_need", need_id=need.id),
         form=ReasonForm(),
-        refused=REFUSED,
     )
 
 
@@ -246,7 +238,6 @@ def decide(need_id, action):
         success=lambda _result: _("Saved: the need is now %(status)s.", status=need.status.label),
         target=_need_url(need),
         form=form,
-        refused=REFUSED,
     )
 
 
@@ -361,7 +352,6 @@ def merge(need_id):
         lambda: operations.merge_need(need, into, actor=current_user, reason=form.reason.data),
         success=_("The need was merged into #%(id)d.", id=into.id),
         target=_need_url(into),
-        refused=REFUSED,
     )
     return done or redirect(url_for("community.show_need", need_id=need_id))
 
@@ -453,7 +443,6 @@ def check(activity_id, verdict):
             "community.supervise", project_id=project.id, _anchor=f"activity-{activity_id}"
         ),
         form=form,
-        refused=REFUSED,
     )
 
 

@@ -81,5 +81,4 @@ def confirm_budget(contract_id):
         target=url_for("contracts.budget_table", contract_id=contract.id),
         form=ApproveForm(),
         invalid=_("The form expired; please try again."),
-        refused=(budget.BudgetRefused,),
     )

@@ -38,7 +38,6 @@ from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import record_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
@@ -111,10 +110,6 @@ def _contract_url(contract):
     return url_for("contracts.show", contract_id=contract.id)
 
 
-# what a contract operation refuses with; flashed on the contract page
-REFUSED = (TransitionRefused, operations.ContractError)
-
-
 def _awards_awaiting_contract():
     return (
         select(Award)
@@ -179,7 +174,6 @@ def draft(award_id):
             "Draft contract %(number)s was created.", number=contract.number
         ),
         target=_contract_url,
-        refused=(operations.ContractError,),
     )
     if done:
         return done
@@ -403,7 +397,6 @@ def upload_scan(contract_id):
         ),
         success=_("Thank you: staff will check the signed contract and confirm it."),
         target=_contract_url(contract),
-        refused=(operations.ContractError,),
     )
     return done or redirect(_contract_url(contract))
 
@@ -427,7 +420,6 @@ def sign(contract_id):
         success=_("The contract is signed by both parties."),
         target=_contract_url(contract),
         form=form,
-        refused=REFUSED,
     )
 
 
@@ -444,7 +436,6 @@ def issue(contract_id):
         ),
         target=_contract_url(contract),
         form=DecisionForm(),
-        refused=REFUSED,
     )
 
 
@@ -463,7 +454,6 @@ def confirm_signature(contract_id):
         target=_contract_url(contract),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -488,7 +478,6 @@ def decide(contract_id, action):
         ),
         target=_contract_url(contract),
         form=form,
-        refused=REFUSED,
     )
 
 

@@ -1,7 +1,8 @@
 """The one way a view runs an operation that changes data.
 
 An operation is a function of the domain module (``operations.py``) that checks its rules and
-raises a refusal (``TransitionRefused`` or the module's own error) instead of half-writing.
+raises a refusal (``TransitionRefused``, or the module's subclass of ``Refused``) instead of
+half-writing.
 A view hands it to ``form_action`` (a form page) or ``post_action`` (a button), which run it as
 one transaction: on a refusal they roll back and show the message, on form fields where the
 refusal names them (``error.field`` or ``error.errors``); otherwise they commit, flash the
@@ -24,7 +25,20 @@ from flask_wtf import FlaskForm
 from venture.core.lifecycle import TransitionRefused
 from venture.extensions import db
 
-REFUSALS = (TransitionRefused,)
+
+class Refused(ValueError):
+    """A domain module's refusal (``DeliveryError``, ``ContractError``, …: each module names its
+    own subclass); str() is a message for a person, ``field`` the form field it concerns, or
+    None. A ValueError, as the modules' errors always were."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+
+
+# what an action shows instead of failing: a refused transition or a module's refusal
+REFUSALS = (TransitionRefused, Refused)
 
 
 def show_refusal(form, error):

@@ -1,12 +1,10 @@
 """The delivery blueprint and what its pages share: finding a project or report the current
-user may see, the way back to the workspace, and what delivery operations refuse with."""
+user may see, and the way back to the workspace."""
 
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from venture.core.access import deny_unless
-from venture.core.lifecycle import TransitionRefused
-from venture.delivery import operations
 from venture.delivery.models import ProgressReport, Project
 from venture.delivery.permissions import can_view_project, can_view_report
 from venture.delivery.schedule import STATUS_BADGES, STATUS_LABELS
@@ -42,7 +40,3 @@ def _back(project, anchor=None):
 
 def _project_url(project, anchor=None):
     return url_for("delivery.show", project_id=project.id, _anchor=anchor)
-
-
-# what a delivery operation refuses with; shown on the form or flashed
-REFUSED = (operations.DeliveryError, TransitionRefused)

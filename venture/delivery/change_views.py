@@ -9,7 +9,7 @@ from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import form_page, post_action, run_action
 from venture.delivery import operations
-from venture.delivery.blueprint import REFUSED, _back, _project_url, bp, get_project_or_404
+from venture.delivery.blueprint import _back, _project_url, bp, get_project_or_404
 from venture.delivery.enums import ChangeKind
 from venture.delivery.forms import ChangeRequestForm, DecisionForm, ReasonForm
 from venture.delivery.models import ChangeRequest
@@ -52,7 +52,6 @@ def new_change(project_id):
         success=_("The change request was sent to the staff officer."),
         target=_project_url(project, "changes"),
         form=form,
-        refused=REFUSED,
     )
     return done or form_page("delivery/change_new.html", project=project, form=form)
 
@@ -79,7 +78,6 @@ def decide_change(change_id, action):
         target=_project_url(change.project, "changes"),
         form=form,
         invalid=_("Please give a reason."),
-        refused=REFUSED,
     )
 
 

@@ -15,7 +15,6 @@ from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.delivery import operations
 from venture.delivery.blueprint import (
-    REFUSED,
     _back,
     _project_url,
     bp,
@@ -62,7 +61,6 @@ def start_report(project_id):
         start,
         success=None,
         target=lambda report: url_for("delivery.edit_report", report_id=report.id),
-        refused=(operations.DeliveryError,),
     )
     return done or _back(project, "reports")
 
@@ -259,7 +257,6 @@ def decide_report(report_id, action):
         target=url_for("delivery.report", report_id=report.id),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -274,7 +271,6 @@ def delete_report(report_id):
         lambda: operations.delete_report(report, actor=current_user),
         success=_("The draft was deleted."),
         target=_project_url(project, "reports"),
-        refused=REFUSED,
     )
     return done or redirect(url_for("delivery.report", report_id=report_id))
 
@@ -303,5 +299,4 @@ def remove_report_file(report_id, attachment_id):
         success=_("The file was removed."),
         target=url_for("delivery.edit_report", report_id=report.id),
         form=DecisionForm(),
-        refused=REFUSED,
     )

@@ -9,7 +9,7 @@ from venture.core.access import roles_required
 from venture.core.actions import post_action
 from venture.delivery.blueprint import _project_url, bp, get_project_or_404
 from venture.delivery.forms import DecisionForm
-from venture.delivery.settlement import SettlementRefused, settle_surplus
+from venture.delivery.settlement import settle_surplus
 
 
 @bp.route("/projects/<int:project_id>/settlement", methods=["POST"])
@@ -28,5 +28,4 @@ def settle(project_id):
         target=_project_url(project, "closing"),
         form=DecisionForm(),
         invalid=_("The form expired; please try again."),
-        refused=(SettlementRefused,),
     )

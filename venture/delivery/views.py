@@ -23,7 +23,7 @@ from venture.core.integers import record_id
 from venture.core.pagination import Page, paginate, requested_page
 from venture.core.timeutil import local_today
 from venture.delivery import operations
-from venture.delivery.blueprint import REFUSED, _project_url, bp, get_project_or_404
+from venture.delivery.blueprint import _project_url, bp, get_project_or_404
 from venture.delivery.enums import (
     ChangeState,
     ProjectState,
@@ -191,7 +191,6 @@ def reporting_plan(call_id):
         ),
         success=_("The reporting plan was saved."),
         target=url_for("delivery.reporting_plan", call_id=call.id),
-        refused=REFUSED,
     )
     return done or form_page("delivery/reporting_plan.html", call=call, form=form)
 
@@ -309,7 +308,6 @@ def officer(project_id):
         target=_project_url(project),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -326,7 +324,6 @@ def rectification(project_id):
         target=_project_url(project),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -386,7 +383,6 @@ def post_message(project_id):
         target=_project_url(project, "messages"),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -404,7 +400,6 @@ def add_document(project_id):
         target=_project_url(project, "documents"),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 

@@ -19,6 +19,7 @@ from venture.announcements.operations import publish_announcement, register_fina
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.concurrency import claim_edit
 from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.formatting import local_date
@@ -52,13 +53,8 @@ TEXT_MAX = 20000
 ANNOUNCEMENT_DAYS = 5  # working days of the result announcement, by default
 
 
-class EvaluationError(ValueError):
+class EvaluationError(Refused):
     """A refused evaluation operation; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
 
 
 def _link(endpoint, **values):

@@ -173,7 +173,6 @@ def assign(project_id):
         assign_evaluation,
         success=_("The evaluator was assigned and notified."),
         target=_evaluation_url,
-        refused=(operations.EvaluationError,),
     )
     return done or form_page(
         "evaluation/assign.html",
@@ -199,7 +198,6 @@ def reassign(evaluation_id):
         success=_("The evaluator was assigned and notified."),
         target=_evaluation_url(evaluation),
         form=form,
-        refused=(operations.EvaluationError,),
     )
 
 
@@ -415,7 +413,6 @@ def declare_conflict(evaluation_id):
         ),
         success=_("You stepped back from this evaluation; staff will assign another evaluator."),
         target=url_for("evaluation.tasks"),
-        refused=(operations.EvaluationError,),
     )
     return done or _back(evaluation)
 

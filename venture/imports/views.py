@@ -143,7 +143,6 @@ def confirm(batch_id):
         ),
         target=url_for("imports.show", batch_id=batch.id),
         form=ConfirmForm(),
-        refused=(operations.ImportRefused,),
     )
 
 
@@ -157,7 +156,6 @@ def undo(batch_id):
         success=_("The import was undone."),
         target=url_for("imports.show", batch_id=batch.id),
         form=ConfirmForm(),
-        refused=(operations.ImportRefused,),
     )
 
 
@@ -208,7 +206,6 @@ def invite_claim(org_id):
         ),
         target=back if is_same_origin_path(back) else url_for("orgs.show", org_id=org.id),
         form=ConfirmForm(),
-        refused=(operations.ImportRefused,),
     )
 
 

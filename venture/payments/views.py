@@ -25,7 +25,6 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.actions import flash_form_errors, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
@@ -55,10 +54,6 @@ def _installment_url(installment):
     return url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
 
 
-# what a payment operation refuses with; flashed on the contract page
-REFUSED = (TransitionRefused, operations.PaymentRefused)
-
-
 @bp.route("/installments/<int:installment_id>/condition", methods=["POST"])
 @roles_required(Role.STAFF)
 def meet_condition(installment_id):
@@ -73,7 +68,6 @@ def meet_condition(installment_id):
         target=_installment_url(installment),
         form=form,
         invalid=flash_form_errors,
-        refused=REFUSED,
     )
 
 
@@ -91,7 +85,6 @@ def request_override(installment_id):
         target=_installment_url(installment),
         form=form,
         invalid=flash_form_errors,
-        refused=(operations.PaymentRefused,),
     )
 
 
@@ -105,7 +98,6 @@ def confirm_override(installment_id):
         success=_("Exception confirmed: the condition counts as met."),
         target=_installment_url(installment),
         form=ApproveForm(),
-        refused=REFUSED,
     )
 
 

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from venture.auth.models import User
+from venture.core.actions import Refused
 from venture.extensions import db
 from venture.notifications.operations import staff_users
 
@@ -11,13 +12,8 @@ MESSAGE_MAX = 4000
 TEXT_MAX = 10000
 
 
-class DeliveryError(ValueError):
+class DeliveryError(Refused):
     """A refused delivery operation; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
 
 
 def _link(endpoint, **values):
