@@ -13,6 +13,7 @@ TITLE_BLOCK = re.compile(r"{%-?\s*block title\s*-?%}(.*?){%-?\s*endblock", re.S)
 PAGE_HEADER = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 GETTEXT = re.compile(r"""_\(\s*(['"])((?:\\.|(?!\1).)*)\1""", re.S)
 FLASHING = {"flash"}
+ACTIONS = {"form_action", "post_action", "run_action"}
 
 
 def _literal(quoted, quote):
@@ -41,20 +42,40 @@ def _gettext_argument(node):
     return None
 
 
+def _flashed_by_action(node):
+    """The msgids of an action's `success=` / `invalid=`: `_("…")`, a lambda giving one, or a
+    choice of two (venture.core.actions flashes them)."""
+    if isinstance(node, ast.Lambda):
+        return _flashed_by_action(node.body)
+    if isinstance(node, ast.IfExp):
+        return _flashed_by_action(node.body) + _flashed_by_action(node.orelse)
+    msgid = _gettext_argument(node)
+    return [msgid] if msgid else []
+
+
 def flash_messages():
-    """{msgid: file:line} for each `flash(_("…"))` in venture/."""
+    """{msgid: file:line} for each `flash(_("…"))` in venture/, and each message an action
+    (`form_action`, `post_action`, `run_action`) flashes on success or on an invalid form."""
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) in FLASHING
-                and node.args
-            ):
-                msgid = _gettext_argument(node.args[0])
-                if msgid:
-                    found[msgid] = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None)
+            if name in FLASHING and node.args:
+                msgids = [_gettext_argument(node.args[0])]
+            elif name in ACTIONS:
+                msgids = [
+                    msgid
+                    for keyword in node.keywords
+                    if keyword.arg in ("success", "invalid")
+                    for msgid in _flashed_by_action(keyword.value)
+                ]
+            else:
+                continue
+            for msgid in filter(None, msgids):
+                found[msgid] = f"{path.relative_to(ROOT)}:{node.lineno}"
     return found
 
 
@@ -66,7 +87,7 @@ def _catalogue(folder):
 def test_collectors_find_titles_and_flash_messages():
     titles, flashes = page_titles(), flash_messages()
     assert titles["Review tasks"] == "templates/review/queue.html"
-    assert flashes["The application is withdrawn."] == "venture/applications/views.py:308"
+    assert flashes["The application is withdrawn."] == "venture/applications/views.py:297"
     assert len(titles) > 80
     assert len(flashes) > 100
 

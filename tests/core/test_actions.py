@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
-from venture.core.actions import form_action, post_action, run_action
+from venture.core.actions import flash_form_errors, form_action, post_action, run_action
 from venture.core.lifecycle import TransitionRefused
 from venture.extensions import db
 from venture.reference.models import ServiceCategory
@@ -100,4 +100,18 @@ def test_a_button_goes_back_to_its_page_after_a_refusal(app):
         )
         assert (done.status_code, done.location) == (302, "/categories/1")
         assert get_flashed_messages() == ["现在不能这样做。"]
+    assert _names() == []
+
+
+def test_a_button_form_that_does_not_validate_flashes_each_error(app):
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        done = post_action(
+            lambda: _add("助困"),
+            success="saved",
+            target="/categories",
+            form=NameForm(),
+            invalid=flash_form_errors,
+        )
+        assert (done.status_code, done.location) == (302, "/categories")
+        assert get_flashed_messages(with_categories=True) == [("danger", "该字段是必填字段。")]
     assert _names() == []

@@ -17,6 +17,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core import audit_labels
 from venture.core.access import roles_required
+from venture.core.actions import flash_form_errors, post_action, run_action
 from venture.core.audit import AuditEntry, sealed_condition, sealed_view
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
@@ -104,14 +105,13 @@ def edit_user(user_id):
 @roles_required(Role.ADMIN)
 def set_active(user_id, action):
     user = db.session.get(User, user_id) or abort(404)
-    try:
-        accounts.set_user_active(user, action == "activate", actor=current_user)
-    except accounts.AccountError as error:
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    target = url_for("admin.edit_user", user_id=user.id)
+    done = run_action(
+        lambda: accounts.set_user_active(user, action == "activate", actor=current_user),
+        success=_("Saved."),
+        target=target,
+    )
+    return done or redirect(target)
 
 
 @bp.route("/reference", methods=["GET"])
@@ -143,31 +143,29 @@ def add_reference(kind):
     form = forms[kind]
     if kind == "community":
         form.street_id.choices = [(s.id, s.name) for s in streets]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(url_for("admin.reference_data"))
-    try:
+
+    def add():
         if kind == "street":
-            reference.add_street(name=form.name.data, kind=form.kind.data, actor=current_user)
-        elif kind == "community":
-            street = db.session.get(Street, form.street_id.data) or abort(404)
-            reference.add_community(name=form.name.data, street=street, actor=current_user)
-        else:
-            reference.add_category(
-                code=form.code.data,
-                name_zh=form.name_zh.data,
-                name_en=form.name_en.data,
-                actor=current_user,
+            return reference.add_street(
+                name=form.name.data, kind=form.kind.data, actor=current_user
             )
-    except reference.ReferenceError_ as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
-    return redirect(url_for("admin.reference_data"))
+        if kind == "community":
+            street = db.session.get(Street, form.street_id.data) or abort(404)
+            return reference.add_community(name=form.name.data, street=street, actor=current_user)
+        return reference.add_category(
+            code=form.code.data,
+            name_zh=form.name_zh.data,
+            name_en=form.name_en.data,
+            actor=current_user,
+        )
+
+    return post_action(
+        add,
+        success=_("Saved."),
+        target=url_for("admin.reference_data"),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 REFERENCE_MODELS = {"street": Street, "community": Community, "category": ServiceCategory}

@@ -3,7 +3,7 @@ publish, answer objections, finalise and withdraw, and admin's working-day corre
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,10 +27,10 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core import timeutil, workdays
 from venture.core.access import public, roles_required, signed_in
+from venture.core.actions import form_action, form_page, post_action, run_action
 from venture.core.files import send_stored
 from venture.core.formatting import local_date
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.home.views import landing_block
@@ -77,14 +77,6 @@ def _kind_filter(query):
     if kind in {k.value for k in AnnouncementKind}:
         query = query.where(Announcement.kind == AnnouncementKind(kind))
     return query, kind
-
-
-def _show_error(form, error):
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "danger")
 
 
 # ---------------------------------------------------------------- public pages
@@ -146,20 +138,15 @@ def lodge(announcement_id):
     """质疑: a signed-in person objects while the period is open."""
     announcement = _get_announcement(announcement_id)
     form = ObjectionForm()
-    if not form.validate_on_submit():
-        return _render_show(announcement, form, 400)
-    try:
-        operations.lodge_objection(announcement, user=current_user, text=form.text.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        _show_error(form, refused)
-        return _render_show(_get_announcement(announcement_id), form, 400)
-    db.session.commit()
-    flash(
-        _("Your objection was received. Staff will answer it; you will be told when they have."),
-        "success",
+    done = form_action(
+        form,
+        lambda: operations.lodge_objection(announcement, user=current_user, text=form.text.data),
+        success=_(
+            "Your objection was received. Staff will answer it; you will be told when they have."
+        ),
+        target=url_for("announcements.show", announcement_id=announcement.id),
     )
-    return redirect(url_for("announcements.show", announcement_id=announcement.id))
+    return done or _render_show(_get_announcement(announcement_id), form, 400)
 
 
 @bp.route("/announcements/<int:announcement_id>/files/<int:file_id>")
@@ -230,8 +217,8 @@ def new():
                 _("Please read the warning about the end date and confirm it.")
             ]
         else:
-            try:
-                announcement = operations.publish_announcement(
+            done = run_action(
+                lambda: operations.publish_announcement(
                     kind=form.kind.data,
                     title=form.title.data,
                     body=form.body.data,
@@ -239,26 +226,21 @@ def new():
                     period_days=form.period_days.data,
                     call=db.session.get(Call, form.call_id.data or 0),
                     attachments=[f for f in form.attachments.data or [] if f and f.filename],
-                )
-            except TransitionRefused as refused:
-                db.session.rollback()
-                _show_error(form, refused)
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "The announcement is published. Objections are taken until %(end)s.",
-                        end=local_date(announcement.ends_on),
-                    ),
-                    "success",
-                )
-                for warning in announcement.period_warnings:
-                    flash(warning, "warning")
-                return redirect(url_for("announcements.manage", announcement_id=announcement.id))
+                ),
+                success=lambda announcement: _(
+                    "The announcement is published. Objections are taken until %(end)s.",
+                    end=local_date(announcement.ends_on),
+                ),
+                target=lambda announcement: url_for(
+                    "announcements.manage", announcement_id=announcement.id
+                ),
+                form=form,
+            )
+            if done:
+                return done
     elif form.period_days.data and not form.period_days.errors:
         preview = operations.preview_period(form.period_days.data)
-    status = 400 if request.method == "POST" else 200
-    return render_template("announcements/new.html", form=form, preview=preview), status
+    return form_page("announcements/new.html", form=form, preview=preview)
 
 
 def _render_manage(announcement, answer_forms=None, withdraw_form=None, status=200):
@@ -297,40 +279,32 @@ def answer(objection_id):
     objection = db.session.get(Objection, objection_id) or abort(404)
     announcement_id = objection.announcement_id
     form = AnswerForm(prefix=f"objection-{objection.id}")
-    if form.validate_on_submit():
-        try:
-            operations.answer_objection(
-                objection,
-                actor=current_user,
-                upheld=form.decision.data == "uphold",
-                answer=form.answer.data,
-            )
-        except TransitionRefused as refused:
-            db.session.rollback()
-            _show_error(form, refused)
-        else:
-            db.session.commit()
-            flash(_("The answer is saved and published with the announcement."), "success")
-            return redirect(url_for("announcements.manage", announcement_id=announcement_id))
-    announcement = _get_announcement(announcement_id)
-    return _render_manage(announcement, answer_forms={objection.id: form}, status=400)
+    done = form_action(
+        form,
+        lambda: operations.answer_objection(
+            objection,
+            actor=current_user,
+            upheld=form.decision.data == "uphold",
+            answer=form.answer.data,
+        ),
+        success=_("The answer is saved and published with the announcement."),
+        target=url_for("announcements.manage", announcement_id=announcement_id),
+    )
+    return done or _render_manage(
+        _get_announcement(announcement_id), answer_forms={objection.id: form}, status=400
+    )
 
 
 @bp.route("/staff/announcements/<int:announcement_id>/finalise", methods=["POST"])
 @roles_required(Role.STAFF)
 def finalise(announcement_id):
     announcement = _get_announcement(announcement_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.finalise_announcement(announcement, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The announcement is final and its result has taken effect."), "success")
-    return redirect(url_for("announcements.manage", announcement_id=announcement_id))
+    return post_action(
+        lambda: operations.finalise_announcement(announcement, actor=current_user),
+        success=_("The announcement is final and its result has taken effect."),
+        target=url_for("announcements.manage", announcement_id=announcement_id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/staff/announcements/<int:announcement_id>/withdraw", methods=["POST"])
@@ -338,19 +312,16 @@ def finalise(announcement_id):
 def withdraw(announcement_id):
     announcement = _get_announcement(announcement_id)
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            operations.withdraw_announcement(
-                announcement, actor=current_user, reason=form.reason.data
-            )
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The announcement was withdrawn."), "success")
-        return redirect(url_for("announcements.manage", announcement_id=announcement_id))
-    return _render_manage(announcement, withdraw_form=form, status=400)
+    if not form.validate_on_submit():
+        return _render_manage(announcement, withdraw_form=form, status=400)
+    return post_action(
+        lambda: operations.withdraw_announcement(
+            announcement, actor=current_user, reason=form.reason.data
+        ),
+        success=_("The announcement was withdrawn."),
+        target=url_for("announcements.manage", announcement_id=announcement_id),
+        form=form,
+    )
 
 
 # ---------------------------------------------------------------- admin: working days
@@ -391,16 +362,19 @@ def _special_days(year, overrides):
 def workdays_page():
     """Working days: what the calendar knows per year, admin's corrections, a period check."""
     form = WorkdayOverrideForm()
-    if form.validate_on_submit():
-        workdays.set_workday_override(
+    done = form_action(
+        form,
+        lambda: workdays.set_workday_override(
             form.day.data,
             is_working_day=form.is_working_day.data == "1",
             note=form.note.data or "",
             actor=current_user,
-        )
-        db.session.commit()
-        flash(_("Saved: %(day)s.", day=local_date(form.day.data)), "success")
-        return redirect(url_for("announcements.workdays_page", year=form.day.data.year))
+        ),
+        success=lambda _override: _("Saved: %(day)s.", day=local_date(form.day.data)),
+        target=lambda _override: url_for("announcements.workdays_page", year=form.day.data.year),
+    )
+    if done:
+        return done
     today = timeutil.local_today()
     year = optional_id(request.args.get("year")) or today.year
     year = min(max(year, 2001), today.year + 5)
@@ -445,10 +419,10 @@ def workdays_page():
 @roles_required(Role.ADMIN)
 def remove_workday(override_id):
     override = db.session.get(workdays.WorkdayOverride, override_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     day: date = override.day
-    workdays.remove_workday_override(override, actor=current_user)
-    db.session.commit()
-    flash(_("Removed: %(day)s follows the calendar again.", day=local_date(day)), "success")
-    return redirect(url_for("announcements.workdays_page", year=day.year))
+    return post_action(
+        lambda: workdays.remove_workday_override(override, actor=current_user),
+        success=_("Removed: %(day)s follows the calendar again.", day=local_date(day)),
+        target=url_for("announcements.workdays_page", year=day.year),
+        form=ConfirmForm(),
+    )

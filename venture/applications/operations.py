@@ -20,6 +20,7 @@ from venture.applications.rules import organization_problems, submission_problem
 from venture.calls.enums import CallStatus
 from venture.community.models import ServicePrice
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.db import CENT
 from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.lifecycle import transition
@@ -46,7 +47,7 @@ SCREENING_ACTIONS = ("mark_eligible", "mark_ineligible", "return_for_correction"
 ZERO = CENT * 0
 
 
-class ApplicationError(ValueError):
+class ApplicationError(Refused):
     """A refused change; str() is a message for a person."""
 
 

@@ -34,10 +34,10 @@ from venture.applications.rules import content_problems, submission_problems
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import post_action, run_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local
 from venture.extensions import db
@@ -129,14 +129,12 @@ def mine():
 def start(call_id):
     call = get_call_or_404(call_id)
     deny_unless(call.is_public, 404)
-    try:
-        application = operations.start_application(call, actor=current_user)
-    except operations.ApplicationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("calls.show", call_id=call.id))
-    db.session.commit()
-    return redirect(url_for("applications.edit", application_id=application.id))
+    done = run_action(
+        lambda: operations.start_application(call, actor=current_user),
+        success=None,
+        target=lambda application: url_for("applications.edit", application_id=application.id),
+    )
+    return done or redirect(url_for("calls.show", call_id=call.id))
 
 
 def _edit_form(application):
@@ -296,17 +294,14 @@ def withdraw(application_id):
     application = get_application_or_404(application_id)
     deny_unless(is_applicant_member(current_user, application), 404)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.withdraw_application(application, actor=current_user, reason=form.reason.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The application is withdrawn."), "success")
-    return redirect(url_for("applications.show", application_id=application.id))
+    return post_action(
+        lambda: operations.withdraw_application(
+            application, actor=current_user, reason=form.reason.data
+        ),
+        success=_("The application is withdrawn."),
+        target=url_for("applications.show", application_id=application.id),
+        form=form,
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/applications")
@@ -380,29 +375,23 @@ def screen(application_id):
         abort(400)
     items = application.call.eligibility_items
     checklist = [(item, request.form.get(f"check-{i}") == "met") for i, item in enumerate(items)]
-    try:
-        operations.screen_application(
+    done = run_action(
+        lambda: operations.screen_application(
             application,
             request.form.get("action", ""),
             actor=current_user,
             reason=form.reason.data,
             checklist=checklist,
             deadline=_deadline(form.deadline.data),
-        )
-    except (operations.ApplicationError, TransitionRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Saved: %(number)s is now %(state)s.",
-                number=application.number,
-                state=application.state.label,
-            ),
-            "success",
-        )
-    return redirect(url_for("applications.show", application_id=application.id))
+        ),
+        success=lambda _result: _(
+            "Saved: %(number)s is now %(state)s.",
+            number=application.number,
+            state=application.state.label,
+        ),
+        target=url_for("applications.show", application_id=application.id),
+    )
+    return done or redirect(url_for("applications.show", application_id=application.id))
 
 
 @home_panel(Role.APPLICANT, "applications/panel_applicant.html")

@@ -13,11 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from venture.auth.models import AccessDenied, LoginAttempt, User, UserSession
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.timeutil import now
 from venture.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A refused account change; str() is a message for a person."""
 
 

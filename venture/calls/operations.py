@@ -15,6 +15,7 @@ from venture.calls.models import Call
 from venture.calls.richtext import sanitise_description
 from venture.community.operations import set_call_needs
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.files import store_bytes
 from venture.core.lifecycle import transition
 from venture.core.pdf import render_pdf
@@ -40,7 +41,7 @@ CALL_FIELDS = (
 )
 
 
-class CallError(ValueError):
+class CallError(Refused):
     """Refused call values: {form field: message}."""
 
     def __init__(self, errors):

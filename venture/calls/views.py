@@ -17,10 +17,10 @@ from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
 from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.actions import form_action, form_page, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
-from venture.core.lifecycle import TransitionRefused
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, local_today, now, to_local
@@ -187,10 +187,8 @@ def _values(form):
     }
 
 
-def _show_errors(form, error):
-    for name, message in error.errors.items():
-        field = getattr(form, name)
-        field.errors = list(field.errors) + [str(message)]
+def _call_url(call):
+    return url_for("calls.show", call_id=call.id)
 
 
 def _with_empty_rows(form):
@@ -219,18 +217,13 @@ def create():
         )
         _with_empty_rows(form)
     _set_choices(form)
-    if form.validate_on_submit():
-        try:
-            call = operations.create_call(_values(form), actor=current_user)
-        except operations.CallError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call is saved as a draft. Publish it when it is complete."), "success")
-            return redirect(url_for("calls.show", call_id=call.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("calls/edit.html", form=form, call=None), status
+    done = form_action(
+        form,
+        lambda: operations.create_call(_values(form), actor=current_user),
+        success=_("The call is saved as a draft. Publish it when it is complete."),
+        target=_call_url,
+    )
+    return done or form_page("calls/edit.html", form=form, call=None)
 
 
 def _form_for(call):
@@ -270,37 +263,27 @@ def edit(call_id):
     form = CallForm() if request.method == "POST" else _form_for(call)
     _set_choices(form, call)
     form.route.data = call.route.value  # chosen at creation
-    if form.validate_on_submit():
-        try:
-            operations.update_call(call, _values(form), actor=current_user)
-        except operations.CallError as error:
-            db.session.rollback()
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The call is saved."), "success")
-            return redirect(url_for("calls.show", call_id=call.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("calls/edit.html", form=form, call=call), status
+    done = form_action(
+        form,
+        lambda: operations.update_call(call, _values(form), actor=current_user),
+        success=_("The call is saved."),
+        target=_call_url(call),
+    )
+    return done or form_page("calls/edit.html", form=form, call=call)
 
 
 @bp.route("/staff/calls/<int:call_id>/publish", methods=["POST"])
 @roles_required(Role.STAFF)
 def publish(call_id):
     call = get_call_or_404(call_id)
-    if not CancelForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.publish_call(call, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("The call is published: it is now %(status)s.", status=call.status.label), "success"
-        )
-    return redirect(url_for("calls.show", call_id=call.id))
+    return post_action(
+        lambda: operations.publish_call(call, actor=current_user),
+        success=lambda _result: _(
+            "The call is published: it is now %(status)s.", status=call.status.label
+        ),
+        target=_call_url(call),
+        form=CancelForm(),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/cancel", methods=["POST"])
@@ -308,17 +291,12 @@ def publish(call_id):
 def cancel(call_id):
     call = get_call_or_404(call_id)
     form = CancelForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.cancel_call(call, actor=current_user, reason=form.reason.data or "")
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The call is cancelled."), "success")
-    return redirect(url_for("calls.show", call_id=call.id))
+    return post_action(
+        lambda: operations.cancel_call(call, actor=current_user, reason=form.reason.data or ""),
+        success=_("The call is cancelled."),
+        target=_call_url(call),
+        form=form,
+    )
 
 
 @home_panel(Role.STAFF, "calls/panel_staff.html")

@@ -33,6 +33,7 @@ from venture.community.permissions import (
     is_staff,
 )
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.files import IMAGE_TYPES, UploadRefused, store_upload
 from venture.core.lifecycle import transition
 from venture.core.timeutil import now
@@ -57,13 +58,8 @@ SURVEY_ANSWERS_PER_IP_HOUR = 30  # per project and address: a community hall sha
 SURVEY_ANSWERS_PER_MINUTE = 60  # across all projects
 
 
-class CommunityError(ValueError):
+class CommunityError(Refused):
     """A refused change; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
 
 
 # ── needs ──────────────────────────────────────────────────────────────────────────────────

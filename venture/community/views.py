@@ -6,7 +6,6 @@ import secrets
 import segno
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -41,9 +40,9 @@ from venture.community.permissions import (
     supervises,
 )
 from venture.core.access import deny_unless, public, roles_required, signed_in
+from venture.core.actions import flash_form_errors, form_action, form_page, post_action, run_action
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.delivery.enums import ProjectState
 from venture.delivery.models import Activity, ProgressReport, Project
@@ -72,12 +71,8 @@ def _category_choices():
     return [(c.id, c.name) for c in categories]
 
 
-def _show_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "danger")
+def _need_url(need):
+    return url_for("community.show_need", need_id=need.id)
 
 
 # ── template helpers for other modules' pages ──────────────────────────────────────────────
@@ -135,20 +130,15 @@ def new_need():
     deny_unless(is_community_user(current_user), 404)
     form = NeedForm()
     form.category_id.choices = _category_choices()
-    if form.validate_on_submit():
-        try:
-            need = operations.publish_need(
-                form.values(), actor=current_user, photos=request.files.getlist("photos")
-            )
-        except operations.CommunityError as error:
-            db.session.rollback()
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The need is published. Staff can now take it up in a call."), "success")
-            return redirect(url_for("community.show_need", need_id=need.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("community/need_edit.html", form=form, need=None), status
+    done = form_action(
+        form,
+        lambda: operations.publish_need(
+            form.values(), actor=current_user, photos=request.files.getlist("photos")
+        ),
+        success=_("The need is published. Staff can now take it up in a call."),
+        target=_need_url,
+    )
+    return done or form_page("community/need_edit.html", form=form, need=None)
 
 
 @bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
@@ -172,21 +162,15 @@ def edit_need(need_id):
     else:
         form = NeedForm()
     form.category_id.choices = _category_choices()
-    if form.validate_on_submit():
-        try:
-            operations.update_need(
-                need, form.values(), actor=current_user, photos=request.files.getlist("photos")
-            )
-        except operations.CommunityError as error:
-            db.session.rollback()
-            need = db.session.get(Need, need_id)
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The need is saved."), "success")
-            return redirect(url_for("community.show_need", need_id=need.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("community/need_edit.html", form=form, need=need), status
+    done = form_action(
+        form,
+        lambda: operations.update_need(
+            need, form.values(), actor=current_user, photos=request.files.getlist("photos")
+        ),
+        success=_("The need is saved."),
+        target=_need_url(need),
+    )
+    return done or form_page("community/need_edit.html", form=form, need=need)
 
 
 @bp.route("/needs/<int:need_id>")
@@ -236,17 +220,12 @@ def remove_photo(need_id, photo_id):
     need = get_need_or_404(need_id)
     item = db.session.get(NeedPhoto, photo_id)
     deny_unless(item is not None and item.need_id == need.id, 404)
-    if not ReasonForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.remove_photo(need, item, actor=current_user)
-    except operations.CommunityError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The photo was removed."), "success")
-    return redirect(url_for("community.edit_need", need_id=need.id))
+    return post_action(
+        lambda: operations.remove_photo(need, item, actor=current_user),
+        success=_("The photo was removed."),
+        target=url_for("community.edit_need", need_id=need.id),
+        form=ReasonForm(),
+    )
 
 
 @bp.route("/needs/<int:need_id>/<any(close, reopen):action>", methods=["POST"])
@@ -254,17 +233,12 @@ def remove_photo(need_id, photo_id):
 def decide(need_id, action):
     need = get_need_or_404(need_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.decide_need(need, action, actor=current_user, reason=form.reason.data)
-    except (operations.CommunityError, TransitionRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        db.session.commit()
-        flash(_("Saved: the need is now %(status)s.", status=need.status.label), "success")
-    return redirect(url_for("community.show_need", need_id=need.id))
+    return post_action(
+        lambda: operations.decide_need(need, action, actor=current_user, reason=form.reason.data),
+        success=lambda _result: _("Saved: the need is now %(status)s.", status=need.status.label),
+        target=_need_url(need),
+        form=form,
+    )
 
 
 # ── staff: the needs board ──────────────────────────────────────────────────────────────────
@@ -371,20 +345,15 @@ def merge(need_id):
     candidates = {n.id: n for n in operations.merge_candidates(need)}
     form.into.choices = [(i, str(i)) for i in candidates]
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
-        return redirect(url_for("community.show_need", need_id=need.id))
+        flash_form_errors(form)
+        return redirect(_need_url(need))
     into = candidates.get(form.into.data)
-    try:
-        operations.merge_need(need, into, actor=current_user, reason=form.reason.data)
-    except (operations.CommunityError, TransitionRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return redirect(url_for("community.show_need", need_id=need_id))
-    db.session.commit()
-    flash(_("The need was merged into #%(id)d.", id=into.id), "success")
-    return redirect(url_for("community.show_need", need_id=into.id))
+    done = run_action(
+        lambda: operations.merge_need(need, into, actor=current_user, reason=form.reason.data),
+        success=_("The need was merged into #%(id)d.", id=into.id),
+        target=_need_url(into),
+    )
+    return done or redirect(url_for("community.show_need", need_id=need_id))
 
 
 # ── supervision ─────────────────────────────────────────────────────────────────────────────
@@ -464,24 +433,17 @@ def check(activity_id, verdict):
         404,
     )
     form = CheckForm()
-    if not form.validate_on_submit():
-        abort(400)
     chosen = Verdict.CONFIRMED if verdict == "confirm" else Verdict.DISPUTED
-    try:
-        operations.check_activity(activity, chosen, actor=current_user, comment=form.comment.data)
-    except operations.CommunityError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Saved: “%(title)s” is %(verdict)s.", title=activity.title, verdict=chosen.label),
-            "success",
-        )
-    target = url_for(
-        "community.supervise", project_id=project.id, _anchor=f"activity-{activity_id}"
+    return post_action(
+        lambda: operations.check_activity(
+            activity, chosen, actor=current_user, comment=form.comment.data
+        ),
+        success=_("Saved: “%(title)s” is %(verdict)s.", title=activity.title, verdict=chosen.label),
+        target=url_for(
+            "community.supervise", project_id=project.id, _anchor=f"activity-{activity_id}"
+        ),
+        form=form,
     )
-    return redirect(target)
 
 
 @bp.route("/staff/activity-disputes")

@@ -10,17 +10,14 @@ from venture.applications.enums import BudgetCategory
 from venture.contracts.enums import ContractState
 from venture.contracts.permissions import can_manage_contracts, is_party
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.money import format_yuan
 from venture.core.timeutil import now
 from venture.integrity.money import budget_total
 
 
-class BudgetRefused(ValueError):
+class BudgetRefused(Refused):
     """A refused re-allocation; str() is a message, field the category it concerns."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.field = field
 
 
 def _require_draft(contract):

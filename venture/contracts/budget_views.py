@@ -8,10 +8,11 @@ from flask_login import current_user
 from venture.applications.enums import BudgetCategory
 from venture.auth.enums import Role
 from venture.contracts import budget
+from venture.contracts.blueprint import bp
 from venture.contracts.models import Contract
 from venture.contracts.permissions import can_manage_contracts, is_party
-from venture.contracts.views import bp
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import post_action
 from venture.extensions import db
 from venture.integrity.money import allocated_budget, budget_refusal, requested_budget
 from venture.payments.forms import ApproveForm
@@ -74,15 +75,10 @@ def budget_table(contract_id):
 @roles_required(Role.STAFF)
 def confirm_budget(contract_id):
     contract = _contract_for_budget(contract_id)
-    if not ApproveForm().validate_on_submit():
-        flash(_("The form expired; please try again."), "danger")
-    else:
-        try:
-            budget.confirm_budget_allocation(contract, actor=current_user)
-        except budget.BudgetRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "danger")
-        else:
-            db.session.commit()
-            flash(_("The re-allocated budget is confirmed."), "success")
-    return redirect(url_for("contracts.budget_table", contract_id=contract.id))
+    return post_action(
+        lambda: budget.confirm_budget_allocation(contract, actor=current_user),
+        success=_("The re-allocated budget is confirmed."),
+        target=url_for("contracts.budget_table", contract_id=contract.id),
+        form=ApproveForm(),
+        invalid=_("The form expired; please try again."),
+    )

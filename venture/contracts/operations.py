@@ -13,6 +13,7 @@ from venture.contracts.lifecycle import CONTRACT_WORKFLOW
 from venture.contracts.models import Contract, ContractCounter
 from venture.contracts.permissions import can_manage_contracts, can_upload_scan
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.files import PDF_OR_IMAGE, UploadRefused, store_upload
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import split_by_percentages
@@ -38,12 +39,8 @@ TERM_FIELDS = (
 )
 
 
-class ContractError(ValueError):
+class ContractError(Refused):
     """A refused contract change; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.field = field
 
 
 def contract_number(route, year, sequence):

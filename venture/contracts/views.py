@@ -1,6 +1,6 @@
 """Contract pages: staff drafting and issuing, the organization's copy, signing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,7 @@ from venture.auth.enums import Role
 from venture.calls.enums import InstallmentCondition
 from venture.calls.models import Call
 from venture.contracts import document, operations
+from venture.contracts.blueprint import bp
 from venture.contracts.enums import ContractState
 from venture.contracts.forms import (
     ConfirmSignatureForm,
@@ -31,13 +32,12 @@ from venture.contracts.permissions import (
     can_view_contract,
 )
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import flash_form_errors, post_action, run_action
 from venture.core.audit import AuditEntry
 from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import record_id
-from venture.core.lifecycle import TransitionRefused
-from venture.core.money import uppercase_yuan
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
@@ -52,9 +52,6 @@ from venture.payments.lifecycle import INSTALLMENT_WORKFLOW
 from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
-
-bp = Blueprint("contracts", __name__)
-bp.add_app_template_filter(uppercase_yuan, "uppercase_yuan")
 
 VIEWERS = (Role.STAFF, Role.FINANCE, Role.APPLICANT)
 # how the audit entries of a contract and its installments read in its history
@@ -92,22 +89,25 @@ def get_contract_or_404(contract_id):
     return contract
 
 
-def _save(message):
-    """Commit and say so; a concurrent change by someone else is reported, not a 500."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this contract meanwhile; please reload."), "danger")
-        return False
-    flash(message, "success")
-    return True
+def _saved(operation):
+    """The operation with its changes written: a concurrent change by someone else (the
+    version column's conditional UPDATE) is a refusal to show, not a 500."""
+
+    def run():
+        result = operation()
+        try:
+            db.session.flush()
+        except StaleDataError:
+            raise operations.ContractError(
+                _("Someone else changed this contract meanwhile; please reload.")
+            ) from None
+        return result
+
+    return run
 
 
-def _flash_errors(form):
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "danger")
+def _contract_url(contract):
+    return url_for("contracts.show", contract_id=contract.id)
 
 
 def _awards_awaiting_contract():
@@ -166,21 +166,19 @@ def index():
 def draft(award_id):
     award = db.session.get(Award, award_id)
     deny_unless(award is not None, 404)
-    form = DecisionForm()
-    if not form.validate_on_submit():
+    if not DecisionForm().validate_on_submit():
         abort(400)
-    try:
-        contract = operations.draft_contract(award, actor=current_user)
-    except operations.ContractError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        existing = operations.find_contract_for_award(award_id)
-        if existing is not None:
-            return redirect(url_for("contracts.show", contract_id=existing.id))
-        return redirect(url_for("contracts.index"))
-    db.session.commit()
-    flash(_("Draft contract %(number)s was created.", number=contract.number), "success")
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    done = run_action(
+        lambda: operations.draft_contract(award, actor=current_user),
+        success=lambda contract: _(
+            "Draft contract %(number)s was created.", number=contract.number
+        ),
+        target=_contract_url,
+    )
+    if done:
+        return done
+    existing = operations.find_contract_for_award(award_id)
+    return redirect(_contract_url(existing) if existing else url_for("contracts.index"))
 
 
 @bp.route("/contracts/mine")
@@ -391,16 +389,16 @@ def upload_scan(contract_id):
     if not form.scan.data:
         flash(_("Choose the scanned file first."), "danger")
         return redirect(url_for("contracts.show", contract_id=contract.id))
-    try:
-        operations.upload_signed_scan(
-            contract, form.scan.data, actor=current_user, reason=form.reason.data
-        )
-    except operations.ContractError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        _save(_("Thank you: staff will check the signed contract and confirm it."))
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    done = run_action(
+        _saved(
+            lambda: operations.upload_signed_scan(
+                contract, form.scan.data, actor=current_user, reason=form.reason.data
+            )
+        ),
+        success=_("Thank you: staff will check the signed contract and confirm it."),
+        target=_contract_url(contract),
+    )
+    return done or redirect(_contract_url(contract))
 
 
 @bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
@@ -410,40 +408,35 @@ def sign(contract_id):
     contract = get_contract_or_404(contract_id)
     deny_unless(can_sign_contract(current_user, contract), 404)
     form = SignForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.sign_contract_online(
-            contract, actor=current_user, password=form.password.data, address=request.remote_addr
-        )
-    except (TransitionRefused, operations.ContractError) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        _save(_("The contract is signed by both parties."))
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    return post_action(
+        _saved(
+            lambda: operations.sign_contract_online(
+                contract,
+                actor=current_user,
+                password=form.password.data,
+                address=request.remote_addr,
+            )
+        ),
+        success=_("The contract is signed by both parties."),
+        target=_contract_url(contract),
+        form=form,
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/issue", methods=["POST"])
 @roles_required(Role.STAFF)
 def issue(contract_id):
     contract = get_contract_or_404(contract_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.issue_contract(contract, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        _save(
-            _(
-                "Contract %(number)s was issued; the organization can now download, sign and "
-                "return it.",
-                number=contract.number,
-            )
-        )
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    return post_action(
+        _saved(lambda: operations.issue_contract(contract, actor=current_user)),
+        success=lambda _result: _(
+            "Contract %(number)s was issued; the organization can now download, sign and "
+            "return it.",
+            number=contract.number,
+        ),
+        target=_contract_url(contract),
+        form=DecisionForm(),
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/confirm-signature", methods=["POST"])
@@ -451,17 +444,17 @@ def issue(contract_id):
 def confirm_signature(contract_id):
     contract = get_contract_or_404(contract_id)
     form = ConfirmSignatureForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return redirect(url_for("contracts.show", contract_id=contract.id))
-    try:
-        operations.confirm_signature(contract, actor=current_user, signed_on=form.signed_on.data)
-    except (TransitionRefused, operations.ContractError) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        _save(_("The contract is signed."))
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+    return post_action(
+        _saved(
+            lambda: operations.confirm_signature(
+                contract, actor=current_user, signed_on=form.signed_on.data
+            )
+        ),
+        success=_("The contract is signed."),
+        target=_contract_url(contract),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route(
@@ -472,22 +465,20 @@ def confirm_signature(contract_id):
 def decide(contract_id, action):
     contract = get_contract_or_404(contract_id)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.decide_contract(contract, action, actor=current_user, reason=form.reason.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        _save(
-            _(
-                "Saved: contract %(number)s is now %(state)s.",
-                number=contract.number,
-                state=contract.state.label,
+    return post_action(
+        _saved(
+            lambda: operations.decide_contract(
+                contract, action, actor=current_user, reason=form.reason.data
             )
-        )
-    return redirect(url_for("contracts.show", contract_id=contract.id))
+        ),
+        success=lambda _result: _(
+            "Saved: contract %(number)s is now %(state)s.",
+            number=contract.number,
+            state=contract.state.label,
+        ),
+        target=_contract_url(contract),
+        form=form,
+    )
 
 
 def _count(query):

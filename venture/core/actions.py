@@ -1,7 +1,8 @@
 """The one way a view runs an operation that changes data.
 
 An operation is a function of the domain module (``operations.py``) that checks its rules and
-raises a refusal (``TransitionRefused`` or the module's own error) instead of half-writing.
+raises a refusal (``TransitionRefused``, or the module's subclass of ``Refused``) instead of
+half-writing.
 A view hands it to ``form_action`` (a form page) or ``post_action`` (a button), which run it as
 one transaction: on a refusal they roll back and show the message, on form fields where the
 refusal names them (``error.field`` or ``error.errors``); otherwise they commit, flash the
@@ -24,7 +25,20 @@ from flask_wtf import FlaskForm
 from venture.core.lifecycle import TransitionRefused
 from venture.extensions import db
 
-REFUSALS = (TransitionRefused,)
+
+class Refused(ValueError):
+    """A domain module's refusal (``DeliveryError``, ``ContractError``, …: each module names its
+    own subclass); str() is a message for a person, ``field`` the form field it concerns, or
+    None. A ValueError, as the modules' errors always were."""
+
+    def __init__(self, message, field=None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.field = field
+
+
+# what an action shows instead of failing: a refused transition or a module's refusal
+REFUSALS = (TransitionRefused, Refused)
 
 
 def show_refusal(form, error):
@@ -38,6 +52,14 @@ def show_refusal(form, error):
             shown = True
     if not shown:
         flash(str(error), "danger")
+
+
+def flash_form_errors(form):
+    """Flash every error of a form that did not validate (a button's form has no page to show
+    them on); pass it as ``post_action(..., invalid=flash_form_errors)``."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "danger")
 
 
 def run_action(operation, *, success, target, form=None, refused=REFUSALS):
@@ -71,12 +93,16 @@ def form_action(form, operation, *, success, target, refused=REFUSALS):
 def post_action(operation, *, success, target, form=None, refused=REFUSALS, invalid=None):
     """A button's POST, which always goes back to the URL ``target``: a form that does not
     validate (a missing CSRF token, or an empty reason) answers 400, or flashes ``invalid`` when
-    given; a refusal is flashed."""
+    given (a message, or a function of the form such as flash_form_errors); a refusal is
+    flashed."""
     form = form if form is not None else FlaskForm()
     if not form.validate_on_submit():
         if invalid is None:
             abort(400)
-        flash(invalid, "danger")
+        if callable(invalid):
+            invalid(form)
+        else:
+            flash(invalid, "danger")
         return redirect(target)
     return run_action(operation, success=success, target=target, refused=refused) or redirect(
         target

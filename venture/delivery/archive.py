@@ -64,7 +64,7 @@ def build_archive(project):
     from sqlalchemy import select
 
     from venture.evaluation.models import Evaluation
-    from venture.evaluation.operations import criteria_of
+    from venture.evaluation.rules import criteria_of
     from venture.reports.documents import (
         issued_or_rendered,
         render_evaluation_report,

@@ -219,7 +219,7 @@ REPORT_WORKFLOW = Workflow(
 
 
 def _change_still_fits(change, _actor):
-    from venture.delivery.operations import change_problem
+    from venture.delivery.rules import change_problem
 
     return change_problem(change)
 

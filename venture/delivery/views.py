@@ -4,7 +4,7 @@ documents; staff lists of projects and overdue reports; the `flask delivery` com
 from datetime import timedelta
 
 import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -15,18 +15,16 @@ from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
-from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
-from venture.core.integers import optional_id, record_id
-from venture.core.lifecycle import TransitionRefused
+from venture.core.integers import record_id
 from venture.core.pagination import Page, paginate, requested_page
 from venture.core.timeutil import local_today
 from venture.delivery import operations
+from venture.delivery.blueprint import _project_url, bp, get_project_or_404
 from venture.delivery.enums import (
-    BeneficiaryGroup,
-    ChangeKind,
     ChangeState,
     ProjectState,
     ReportFrequency,
@@ -34,84 +32,37 @@ from venture.delivery.enums import (
     ReportState,
 )
 from venture.delivery.forms import (
-    ChangeRequestForm,
     DecisionForm,
     DocumentForm,
     MessageForm,
     OfficerForm,
     ReasonForm,
     RectificationForm,
-    ReportForm,
     ReportingPlanForm,
     StartReportForm,
 )
-from venture.delivery.lifecycle import PROJECT_WORKFLOW, submission_problems
+from venture.delivery.lifecycle import PROJECT_WORKFLOW
 from venture.delivery.models import (
     ChangeRequest,
     ProgressReport,
     Project,
     ProjectDocument,
     ProjectMessage,
-    ReportAttachment,
 )
 from venture.delivery.permissions import (
-    can_edit_report,
     can_manage_project,
     can_post,
     can_request_change,
     can_see_messages,
-    can_view_project,
-    can_view_report,
     can_write_reports,
     is_project_member,
 )
-from venture.delivery.progress import line_totals, project_progress
-from venture.delivery.schedule import STATUS_BADGES, STATUS_LABELS
+from venture.delivery.progress import project_progress
 from venture.delivery.settlement import SettlementKind, settlement_of
 from venture.extensions import db
 from venture.home.views import home_panel
 from venture.integrity.closing import closing_problems
 from venture.orgs.models import Organization
-from venture.reference.models import Community
-from venture.reports.figures import project_options
-
-bp = Blueprint("delivery", __name__, cli_group="delivery")
-
-
-@bp.app_context_processor
-def _schedule_labels():
-    return {"period_status_label": STATUS_LABELS, "period_status_badge": STATUS_BADGES}
-
-
-def get_project_or_404(project_id, *, figures=False):
-    """The project if the current user may see it; 404 otherwise, whoever asks."""
-    project = db.session.get(Project, project_id, options=project_options() if figures else ())
-    deny_unless(project is not None, 404)
-    deny_unless(can_view_project(current_user, project), 404)
-    return project
-
-
-def get_report_or_404(report_id):
-    report = db.session.get(ProgressReport, report_id)
-    deny_unless(report is not None, 404)
-    deny_unless(can_view_report(current_user, report), 404)
-    return report
-
-
-def _flash_errors(form):
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message if isinstance(message, str) else str(message), "danger")
-
-
-def _back(project, anchor=None):
-    return redirect(url_for("delivery.show", project_id=project.id, _anchor=anchor))
-
-
-def _refused(error):
-    db.session.rollback()
-    flash(getattr(error, "message", str(error)), "danger")
-
 
 # ── lists ──────────────────────────────────────────────────────────────────────────────────
 
@@ -211,12 +162,12 @@ def overdue():
 @bp.route("/staff/projects/overdue-reports/remind", methods=["POST"])
 @roles_required(Role.STAFF)
 def remind():
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    sent = operations.send_report_reminders()
-    db.session.commit()
-    flash(_("%(n)d reminders were sent.", n=sent), "success")
-    return redirect(url_for("delivery.overdue"))
+    return post_action(
+        operations.send_report_reminders,
+        success=lambda sent: _("%(n)d reminders were sent.", n=sent),
+        target=url_for("delivery.overdue"),
+        form=DecisionForm(),
+    )
 
 
 @bp.route("/staff/calls/<int:call_id>/reporting", methods=["GET", "POST"])
@@ -230,23 +181,18 @@ def reporting_plan(call_id):
     if request.method == "GET":
         form.frequency.data = frequency.value
         form.grace_days.data = grace
-    if form.validate_on_submit():
-        try:
-            operations.set_reporting_plan(
-                call,
-                frequency=ReportFrequency(form.frequency.data),
-                grace_days=form.grace_days.data,
-                actor=current_user,
-            )
-        except operations.DeliveryError as error:
-            db.session.rollback()
-            form.grace_days.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(_("The reporting plan was saved."), "success")
-            return redirect(url_for("delivery.reporting_plan", call_id=call.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("delivery/reporting_plan.html", call=call, form=form), status
+    done = form_action(
+        form,
+        lambda: operations.set_reporting_plan(
+            call,
+            frequency=ReportFrequency(form.frequency.data),
+            grace_days=form.grace_days.data,
+            actor=current_user,
+        ),
+        success=_("The reporting plan was saved."),
+        target=url_for("delivery.reporting_plan", call_id=call.id),
+    )
+    return done or form_page("delivery/reporting_plan.html", call=call, form=form)
 
 
 # ── the workspace ──────────────────────────────────────────────────────────────────────────
@@ -354,19 +300,15 @@ def officer(project_id):
     project = get_project_or_404(project_id)
     form = OfficerForm()
     form.officer_id.choices = [(0, "—")] + _staff_choices()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(project)
-    try:
-        operations.assign_officer(
+    return post_action(
+        lambda: operations.assign_officer(
             project, db.session.get(User, form.officer_id.data), actor=current_user
-        )
-    except operations.DeliveryError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The staff officer was set."), "success")
-    return _back(project)
+        ),
+        success=_("The staff officer was set."),
+        target=_project_url(project),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/projects/<int:project_id>/rectification", methods=["POST"])
@@ -374,19 +316,15 @@ def officer(project_id):
 def rectification(project_id):
     project = get_project_or_404(project_id)
     form = RectificationForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(project)
-    try:
-        operations.order_rectification(
+    return post_action(
+        lambda: operations.order_rectification(
             project, due=form.due.data, requirements=form.requirements.data, actor=current_user
-        )
-    except (operations.DeliveryError, TransitionRefused) as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("Rectification was ordered; assign the re-evaluation when it is due."), "success")
-    return _back(project)
+        ),
+        success=_("Rectification was ordered; assign the re-evaluation when it is due."),
+        target=_project_url(project),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/projects/<int:project_id>/terminate", methods=["POST"])
@@ -394,33 +332,25 @@ def rectification(project_id):
 def terminate(project_id):
     project = get_project_or_404(project_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return _back(project)
-    try:
-        operations.terminate_project(project, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The project and its contract were terminated."), "success")
-    return _back(project)
+    return post_action(
+        lambda: operations.terminate_project(project, reason=form.reason.data, actor=current_user),
+        success=_("The project and its contract were terminated."),
+        target=_project_url(project),
+        form=form,
+        invalid=_("Please give a reason."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/close", methods=["POST"])
 @roles_required(Role.STAFF)
 def close(project_id):
     project = get_project_or_404(project_id, figures=True)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.close_project(project, actor=current_user)
-    except TransitionRefused as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The project is closed (结项) and its archive is ready."), "success")
-    return _back(project)
+    return post_action(
+        lambda: operations.close_project(project, actor=current_user),
+        success=_("The project is closed (结项) and its archive is ready."),
+        target=_project_url(project),
+        form=DecisionForm(),
+    )
 
 
 @bp.route("/projects/<int:project_id>/archive.zip")
@@ -438,378 +368,6 @@ def archive(project_id):
     return send_stored(project.archive)
 
 
-# ── progress reports ───────────────────────────────────────────────────────────────────────
-
-
-@bp.route("/projects/<int:project_id>/reports", methods=["POST"])
-@roles_required(Role.APPLICANT)
-def start_report(project_id):
-    """Start a report: on a period of the schedule, ad hoc, or on rectification."""
-    from datetime import date
-
-    project = get_project_or_404(project_id)
-    form = StartReportForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(project, "reports")
-    kind = form.kind.data if form.kind.data in {k.value for k in ReportKind} else None
-    try:
-        period_start = (
-            date.fromisoformat(form.period_start.data) if form.period_start.data else None
-        )
-    except ValueError:
-        period_start = None
-    try:
-        if kind is None:
-            raise operations.DeliveryError(_("This action does not exist."))
-        report = operations.start_report(
-            project, kind=kind, period_start=period_start, title=form.title.data, actor=current_user
-        )
-    except operations.DeliveryError as error:
-        _refused(error)
-        return _back(project, "reports")
-    db.session.commit()
-    return redirect(url_for("delivery.edit_report", report_id=report.id))
-
-
-def _communities(project):
-    """Where the project's activities take place: its application's communities, else the
-    call's, else every active community."""
-    if project.application is not None and project.application.communities:
-        return project.application.communities
-    if project.call.communities:
-        return project.call.communities
-    return db.session.scalars(
-        select(Community).where(Community.active).order_by(Community.street_id, Community.name)
-    ).all()
-
-
-REPORT_PARTS = (
-    "summary",
-    "activities",
-    "beneficiaries",
-    "expenditures",
-    "milestones",
-    "problems",
-    "next_steps",
-)
-
-
-def _report_snapshot(report):
-    """The report's content as the edit page shows it (what a stale save is checked against)."""
-    shown = ReportForm(
-        formdata=None,
-        summary=report.summary,
-        problems=report.problems,
-        next_steps=report.next_steps,
-    )
-    shown.fill(report, report.project)
-    return {name: shown[name].data for name in REPORT_PARTS}
-
-
-def _report_labels(form):
-    return {
-        "summary": form.summary.label.text,
-        "activities": _("Activities held"),
-        "beneficiaries": _("Beneficiaries"),
-        "expenditures": _("Expenditure"),
-        "milestones": _("Milestones"),
-        "problems": form.problems.label.text,
-        "next_steps": form.next_steps.label.text,
-    }
-
-
-@bp.route("/progress-reports/<int:report_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.APPLICANT)
-def edit_report(report_id):
-    """The organization writes the report; save a draft at any time, then submit it."""
-    report = get_report_or_404(report_id)
-    project = report.project
-    if not can_edit_report(current_user, report):
-        flash(
-            _("The report is %(state)s: it can no longer be changed.", state=report.state.label),
-            "warning",
-        )
-        return redirect(url_for("delivery.report", report_id=report.id))
-    communities = _communities(project)
-    form = ReportForm()
-    if request.method == "GET":
-        form = ReportForm(
-            formdata=None,
-            summary=report.summary,
-            problems=report.problems,
-            next_steps=report.next_steps,
-        )
-        form.fill(report, project)
-        form.version_token.data = version_token(_report_snapshot(report))
-        form.add_empty_rows()
-        form.set_choices(communities)
-        return _edit_page(report, form)
-    form.set_choices(communities)
-    saved = _report_snapshot(report)
-    if changed := changed_since(form.version_token.data, saved):
-        # a colleague saved first: keep what this person typed, say what changed, and let a
-        # second save (now against the current version) apply it deliberately
-        flash(stale_message(changed, _report_labels(form), saved), "danger")
-        form.version_token.data = version_token(saved)
-        return _edit_page(report, form, status=409)
-    if not form.validate_on_submit():
-        return _edit_page(report, form, status=400)
-    values, ok = form.read(project, {c.id for c in communities})
-    if not ok:
-        return _edit_page(report, form, status=400)
-    try:
-        operations.save_report(report, values, actor=current_user)
-        operations.add_report_files(
-            report,
-            photos=request.files.getlist(form.photos.name),
-            documents=request.files.getlist(form.documents.name),
-            caption=form.caption.data or "",
-            actor=current_user,
-        )
-    except EditConflict:
-        # saved by a colleague at the same instant: as for a stale page, name what changed
-        db.session.rollback()
-        report = db.session.get(ProgressReport, report_id)
-        saved = _report_snapshot(report)
-        changed = changed_since(form.version_token.data, saved) or list(saved)
-        flash(stale_message(changed, _report_labels(form), saved), "danger")
-        form.version_token.data = version_token(saved)
-        return _edit_page(report, form, status=409)
-    except operations.DeliveryError as error:
-        db.session.rollback()
-        field = getattr(form, error.field or "", None)
-        if field is not None:
-            field.errors = list(field.errors) + [error.message]
-        else:
-            flash(error.message, "danger")
-        report = db.session.get(ProgressReport, report_id)
-        return _edit_page(report, form, status=400)
-    if request.form.get("action") != "submit":
-        db.session.commit()
-        flash(_("The draft was saved."), "success")
-        return redirect(url_for("delivery.edit_report", report_id=report.id))
-    try:
-        operations.submit_report(report, actor=current_user)
-    except TransitionRefused as refused:
-        # the draft is kept: what was typed is saved, only the submission waits
-        db.session.commit()
-        flash(_("Saved as a draft, not submitted: %(why)s", why=refused.message), "danger")
-        return redirect(url_for("delivery.edit_report", report_id=report.id))
-    db.session.commit()
-    flash(_("The report was submitted."), "success")
-    return redirect(url_for("delivery.report", report_id=report.id))
-
-
-def _typed_amounts(form):
-    """{line_id: amount} typed in the form's expenditure rows (for the running totals)."""
-    from venture.applications.values import ValueProblem, parse_amount
-
-    amounts = {}
-    for entry in form.expenditures:
-        row = entry.form
-        if optional_id(row.line_id.data) is None:
-            continue
-        try:
-            amounts[int(row.line_id.data)] = parse_amount(row.amount.data) or 0
-        except ValueProblem:
-            amounts[int(row.line_id.data)] = 0
-    return amounts
-
-
-def _edit_page(report, form, status=200):
-    project = report.project
-    this = _typed_amounts(form) if request.method == "POST" else None
-    totals = line_totals(project.plan_lines, project.reports, current=report, this_amounts=this)
-    return render_template(
-        "delivery/report_edit.html",
-        report=report,
-        project=project,
-        form=form,
-        totals={t.line.id: t for t in totals},
-        lines=project.plan_lines,
-        milestones={m.id: m for m in project.milestones},
-        groups={g.value: g for g in BeneficiaryGroup},
-        problems=submission_problems(report),
-        delete_form=DecisionForm(),
-    ), status
-
-
-@bp.route("/progress-reports/<int:report_id>")
-@signed_in
-def report(report_id):
-    report = get_report_or_404(report_id)
-    project = report.project
-    return render_template(
-        "delivery/report.html",
-        report=report,
-        project=project,
-        totals=line_totals(project.plan_lines, project.reports, current=report),
-        can_edit=can_edit_report(current_user, report),
-        can_decide=can_manage_project(current_user)
-        and report.state == ReportState.SUBMITTED
-        and not project.is_read_only,
-        form=DecisionForm(),
-    )
-
-
-@bp.route("/progress-reports/<int:report_id>/<any(accept, return):action>", methods=["POST"])
-@roles_required(Role.STAFF)
-def decide_report(report_id, action):
-    report = get_report_or_404(report_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return redirect(url_for("delivery.report", report_id=report.id))
-    try:
-        operations.decide_report(report, action, comment=form.comment.data, actor=current_user)
-    except (operations.DeliveryError, TransitionRefused) as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(
-            _("The report was accepted.") if action == "accept" else _("The report was returned."),
-            "success",
-        )
-    return redirect(url_for("delivery.report", report_id=report.id))
-
-
-@bp.route("/progress-reports/<int:report_id>/delete", methods=["POST"])
-@roles_required(Role.APPLICANT)
-def delete_report(report_id):
-    report = get_report_or_404(report_id)
-    project = report.project
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.delete_report(report, actor=current_user)
-    except operations.DeliveryError as error:
-        _refused(error)
-        return redirect(url_for("delivery.report", report_id=report_id))
-    db.session.commit()
-    flash(_("The draft was deleted."), "success")
-    return _back(project, "reports")
-
-
-def _attachment_or_404(report, attachment_id):
-    attachment = db.session.get(ReportAttachment, attachment_id)
-    deny_unless(attachment is not None and attachment.report_id == report.id, 404)
-    return attachment
-
-
-@bp.route("/progress-reports/<int:report_id>/files/<int:attachment_id>")
-@signed_in
-def report_file(report_id, attachment_id):
-    report = get_report_or_404(report_id)
-    attachment = _attachment_or_404(report, attachment_id)
-    return send_stored(attachment.file, inline=attachment.is_photo)
-
-
-@bp.route("/progress-reports/<int:report_id>/files/<int:attachment_id>/remove", methods=["POST"])
-@roles_required(Role.APPLICANT)
-def remove_report_file(report_id, attachment_id):
-    report = get_report_or_404(report_id)
-    attachment = _attachment_or_404(report, attachment_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.remove_report_file(report, attachment, actor=current_user)
-    except operations.DeliveryError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The file was removed."), "success")
-    return redirect(url_for("delivery.edit_report", report_id=report.id))
-
-
-# ── change requests ────────────────────────────────────────────────────────────────────────
-
-
-@bp.route("/projects/<int:project_id>/changes/new", methods=["GET", "POST"])
-@roles_required(Role.APPLICANT)
-def new_change(project_id):
-    project = get_project_or_404(project_id)
-    deny_unless(is_project_member(current_user, project), 404)
-    if not can_request_change(current_user, project):
-        flash(_("Changes are requested by the organization while the project runs."), "warning")
-        return _back(project)
-    form = ChangeRequestForm()
-    lines = [(str(line.id), f"{line.label} ({line.amount})") for line in project.plan_lines]
-    form.from_line.choices = [("", "—")] + lines
-    form.to_line.choices = [("", "—")] + lines
-    if request.method == "GET":
-        form.kind.data = request.args.get("kind", ChangeKind.BUDGET.value)
-    elif form.validate_on_submit():
-        read = form.read()
-        if read is not None:
-            kind, details = read
-            try:
-                operations.request_change(
-                    project, kind=kind, reason=form.reason.data, details=details, actor=current_user
-                )
-            except operations.DeliveryError as error:
-                db.session.rollback()
-                target = form.reason if error.field == "reason" else None
-                if target is None:
-                    target = {
-                        ChangeKind.BUDGET: form.amount,
-                        ChangeKind.EXTENSION: form.end_date,
-                    }.get(kind, form.text)
-                target.errors = list(target.errors) + [error.message]
-            else:
-                db.session.commit()
-                flash(_("The change request was sent to the staff officer."), "success")
-                return _back(project, "changes")
-    status = 400 if request.method == "POST" else 200
-    return render_template("delivery/change_new.html", project=project, form=form), status
-
-
-def _change_or_404(change_id):
-    change = db.session.get(ChangeRequest, change_id)
-    deny_unless(change is not None, 404)
-    deny_unless(can_view_project(current_user, change.project), 404)
-    return change
-
-
-@bp.route("/changes/<int:change_id>/<any(approve, reject):action>", methods=["POST"])
-@roles_required(Role.STAFF)
-def decide_change(change_id, action):
-    change = _change_or_404(change_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return _back(change.project, "changes")
-    try:
-        operations.decide_change(change, action, reason=form.reason.data, actor=current_user)
-    except (operations.DeliveryError, TransitionRefused) as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(
-            _("The change was approved and the plan updated.")
-            if action == "approve"
-            else _("The change was rejected."),
-            "success",
-        )
-    return _back(change.project, "changes")
-
-
-@bp.route("/changes/<int:change_id>/withdraw", methods=["POST"])
-@roles_required(Role.APPLICANT)
-def withdraw_change(change_id):
-    change = _change_or_404(change_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.withdraw_change(change, actor=current_user)
-    except TransitionRefused as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The change request was withdrawn."), "success")
-    return _back(change.project, "changes")
-
-
 # ── messages and documents ─────────────────────────────────────────────────────────────────
 
 
@@ -819,17 +377,13 @@ def post_message(project_id):
     project = get_project_or_404(project_id)
     deny_unless(can_see_messages(current_user, project), 404)
     form = MessageForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(project, "messages")
-    try:
-        operations.post_message(project, body=form.body.data, actor=current_user)
-    except operations.DeliveryError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The message was sent."), "success")
-    return _back(project, "messages")
+    return post_action(
+        lambda: operations.post_message(project, body=form.body.data, actor=current_user),
+        success=_("The message was sent."),
+        target=_project_url(project, "messages"),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/projects/<int:project_id>/documents", methods=["POST"])
@@ -838,19 +392,15 @@ def add_document(project_id):
     project = get_project_or_404(project_id)
     deny_unless(can_see_messages(current_user, project), 404)
     form = DocumentForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(project, "documents")
-    try:
-        operations.add_document(
+    return post_action(
+        lambda: operations.add_document(
             project, label=form.label.data, storage=form.file.data, actor=current_user
-        )
-    except operations.DeliveryError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The document was added."), "success")
-    return _back(project, "documents")
+        ),
+        success=_("The document was added."),
+        target=_project_url(project, "documents"),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/projects/<int:project_id>/documents/<int:document_id>")
@@ -944,4 +494,9 @@ def sync_command():
     click.echo(f"Created {made} projects.")
 
 
-from venture.delivery import settlement_views  # noqa: E402, F401  (its route on this blueprint)
+# the blueprint's other pages register their routes on it
+from venture.delivery import (  # noqa: E402, F401
+    change_views,
+    report_views,
+    settlement_views,
+)

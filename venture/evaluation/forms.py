@@ -12,10 +12,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from venture.core.dates import BoundedDateField
-from venture.core.integers import WholeNumberField, choice_id
+from venture.core.integers import choice_id
 from venture.evaluation.enums import EvaluationKind
 
 
@@ -49,14 +49,6 @@ class SiteVisitForm(FlaskForm):
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=20000)])
     # the sheet's version as the page showed it: a save over a newer one is refused
     version = HiddenField()
-
-
-class AnnounceForm(FlaskForm):
-    period_days = WholeNumberField(
-        _l("Announcement period (working days)"),
-        default=5,
-        validators=[InputRequired(), NumberRange(min=1, max=60)],
-    )
 
 
 class ReasonForm(FlaskForm):

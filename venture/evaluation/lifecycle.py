@@ -76,7 +76,7 @@ def _score(evaluation, criterion):
 
 
 def _ready_to_score(evaluation, _actor):
-    from venture.evaluation.operations import criteria_of
+    from venture.evaluation.rules import criteria_of
 
     problems = scoring_problems(
         evaluation, criteria_of(evaluation.project.call_id, evaluation.kind)

@@ -19,6 +19,7 @@ from venture.announcements.operations import publish_announcement, register_fina
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.concurrency import claim_edit
 from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.formatting import local_date
@@ -37,7 +38,12 @@ from venture.evaluation.permissions import (
     can_self_assess,
     is_assigned_evaluator,
 )
-from venture.evaluation.rules import evaluator_conflict, open_evaluation, unresolved_failure
+from venture.evaluation.rules import (
+    criteria_of,
+    evaluator_conflict,
+    open_evaluation,
+    unresolved_failure,
+)
 from venture.extensions import db
 from venture.notifications.operations import notify, staff_users
 from venture.payments.operations import evaluation_passed
@@ -47,13 +53,8 @@ TEXT_MAX = 20000
 ANNOUNCEMENT_DAYS = 5  # working days of the result announcement, by default
 
 
-class EvaluationError(ValueError):
+class EvaluationError(Refused):
     """A refused evaluation operation; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.field = field
 
 
 def _link(endpoint, **values):
@@ -61,17 +62,6 @@ def _link(endpoint, **values):
 
 
 # ── the rubric ──────────────────────────────────────────────────────────────────────────────
-
-
-def criteria_of(call_id, kind):
-    return db.session.scalars(
-        sa.select(EvaluationCriterion)
-        .where(
-            EvaluationCriterion.call_id == call_id,
-            EvaluationCriterion.kind == EvaluationKind(kind),
-        )
-        .order_by(EvaluationCriterion.position)
-    ).all()
 
 
 def rubric_locked(call_id, kind):

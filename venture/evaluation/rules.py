@@ -12,7 +12,7 @@ from venture.auth.enums import Role
 from venture.calls.enums import InstallmentCondition
 from venture.core.formatting import local_date
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState
-from venture.evaluation.models import Evaluation
+from venture.evaluation.models import Evaluation, EvaluationCriterion
 from venture.extensions import db
 from venture.review.scoring import display_points
 
@@ -24,6 +24,18 @@ BLOCKED_CONDITIONS = {
     ),
     EvaluationKind.FINAL: (InstallmentCondition.FINAL_PASSED,),
 }
+
+
+def criteria_of(call_id, kind):
+    """The rubric of a call for one kind of evaluation, in order."""
+    return db.session.scalars(
+        select(EvaluationCriterion)
+        .where(
+            EvaluationCriterion.call_id == call_id,
+            EvaluationCriterion.kind == EvaluationKind(kind),
+        )
+        .order_by(EvaluationCriterion.position)
+    ).all()
 
 
 def evaluations_of(project_id):

@@ -1,17 +1,26 @@
 """Evaluation pages: staff management, the evaluator's tasks and score sheet, the organization's
 self-assessment, the call's evaluation rubric."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from venture.announcements.forms import PeriodForm
 from venture.applications.values import ValueProblem, parse_date, problem_message
 from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import (
+    flash_form_errors,
+    form_action,
+    form_page,
+    post_action,
+    run_action,
+    show_refusal,
+)
 from venture.core.concurrency import EditConflict, stale_message
 from venture.core.files import send_stored
 from venture.core.formatting import local_date
@@ -26,7 +35,6 @@ from venture.delivery.progress import accepted, project_progress
 from venture.evaluation import operations
 from venture.evaluation.enums import EvaluationKind, EvaluationState
 from venture.evaluation.forms import (
-    AnnounceForm,
     AssignForm,
     EvaluatorForm,
     ReasonForm,
@@ -66,18 +74,11 @@ def get_evaluation_or_404(evaluation_id):
 
 
 def _back(evaluation):
-    return redirect(url_for("evaluation.show", evaluation_id=evaluation.id))
+    return redirect(_evaluation_url(evaluation))
 
 
-def _refused(error):
-    db.session.rollback()
-    flash(getattr(error, "message", str(error)), "danger")
-
-
-def _flash_errors(form):
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "danger")
+def _evaluation_url(evaluation):
+    return url_for("evaluation.show", evaluation_id=evaluation.id)
 
 
 # ── staff ──────────────────────────────────────────────────────────────────────────────────
@@ -149,10 +150,11 @@ def assign(project_id):
     form.evaluator_id.choices = _evaluator_choices(project)
     if request.method == "GET":
         form.kind.data = _suggested_kind(project).value
-    elif form.validate_on_submit():
+
+    def assign_evaluation():
         kind = form.kind.data if form.kind.data in {k.value for k in EvaluationKind} else "midterm"
         try:
-            evaluation = operations.assign_evaluation(
+            return operations.assign_evaluation(
                 project,
                 kind=kind,
                 evaluator=db.session.get(User, form.evaluator_id.data)
@@ -162,21 +164,23 @@ def assign(project_id):
                 actor=current_user,
             )
         except operations.EvaluationError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.kind
-            field.errors = list(field.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("The evaluator was assigned and notified."), "success")
-            return redirect(url_for("evaluation.show", evaluation_id=evaluation.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+            if not hasattr(form, error.field or ""):
+                error.field = "kind"  # a refusal that names no field of the form shows here
+            raise
+
+    done = form_action(
+        form,
+        assign_evaluation,
+        success=_("The evaluator was assigned and notified."),
+        target=_evaluation_url,
+    )
+    return done or form_page(
         "evaluation/assign.html",
         project=project,
         form=form,
         failure=unresolved_failure(project),
         open_evaluation=open_evaluation(project),
-    ), status
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/evaluator", methods=["POST"])
@@ -185,49 +189,36 @@ def reassign(evaluation_id):
     evaluation = get_evaluation_or_404(evaluation_id)
     form = EvaluatorForm()
     form.evaluator_id.choices = _evaluator_choices(evaluation.project)
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.reassign_evaluator(
+    return post_action(
+        lambda: operations.reassign_evaluator(
             evaluation,
             db.session.get(User, form.evaluator_id.data) if form.evaluator_id.data else None,
             actor=current_user,
-        )
-    except operations.EvaluationError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The evaluator was assigned and notified."), "success")
-    return _back(evaluation)
+        ),
+        success=_("The evaluator was assigned and notified."),
+        target=_evaluation_url(evaluation),
+        form=form,
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/announce", methods=["POST"])
 @roles_required(Role.STAFF)
 def announce(evaluation_id):
     evaluation = get_evaluation_or_404(evaluation_id)
-    form = AnnounceForm()
-    if not form.validate_on_submit():
-        _flash_errors(form)
-        return _back(evaluation)
-    try:
-        announcement = operations.announce_result(
+    form = PeriodForm()
+    return post_action(
+        lambda: operations.announce_result(
             evaluation, period_days=form.period_days.data, actor=current_user
-        )
-    except TransitionRefused as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "The result is announced until %(date)s; make it final on the announcement "
-                "page when the period is over.",
-                date=local_date(announcement.ends_on),
-            ),
-            "success",
-        )
-        for warning in announcement.period_warnings:
-            flash(warning, "warning")
-    return _back(evaluation)
+        ),
+        success=lambda announcement: _(
+            "The result is announced until %(date)s; make it final on the announcement "
+            "page when the period is over.",
+            date=local_date(announcement.ends_on),
+        ),
+        target=_evaluation_url(evaluation),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/return", methods=["POST"])
@@ -235,17 +226,15 @@ def announce(evaluation_id):
 def return_to_evaluator(evaluation_id):
     evaluation = get_evaluation_or_404(evaluation_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return _back(evaluation)
-    try:
-        operations.return_to_evaluator(evaluation, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("The evaluation was returned to the evaluator."), "success")
-    return _back(evaluation)
+    return post_action(
+        lambda: operations.return_to_evaluator(
+            evaluation, reason=form.reason.data, actor=current_user
+        ),
+        success=_("The evaluation was returned to the evaluator."),
+        target=_evaluation_url(evaluation),
+        form=form,
+        invalid=_("Please give a reason."),
+    )
 
 
 @bp.route(
@@ -379,7 +368,8 @@ def score(evaluation_id):
         db.session.rollback()
         return _stale_sheet(evaluation, form)
     except operations.EvaluationError as error:
-        _refused(error)
+        db.session.rollback()
+        show_refusal(None, error)
         return _back(evaluation)
     if errors:
         db.session.commit()
@@ -417,16 +407,14 @@ def declare_conflict(evaluation_id):
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "danger")
         return _back(evaluation)
-    try:
-        operations.declare_conflict(evaluation, reason=form.reason.data, actor=current_user)
-    except operations.EvaluationError as error:
-        _refused(error)
-        return _back(evaluation)
-    db.session.commit()
-    flash(
-        _("You stepped back from this evaluation; staff will assign another evaluator."), "success"
+    done = run_action(
+        lambda: operations.declare_conflict(
+            evaluation, reason=form.reason.data, actor=current_user
+        ),
+        success=_("You stepped back from this evaluation; staff will assign another evaluator."),
+        target=url_for("evaluation.tasks"),
     )
-    return redirect(url_for("evaluation.tasks"))
+    return done or _back(evaluation)
 
 
 # ── the organization ───────────────────────────────────────────────────────────────────────
@@ -544,7 +532,7 @@ def _show_page(
         site_form=site_form,
         self_form=self_form,
         evaluator_form=evaluator_form,
-        announce_form=AnnounceForm(formdata=None),
+        announce_form=PeriodForm(formdata=None),
         reason_form=ReasonForm(formdata=None),
     ), status
 

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.files import store_bytes
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -35,7 +36,7 @@ MODELS = {
 }
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Refused):
     """A file or a step that cannot go ahead; str() is a message for a person."""
 
 

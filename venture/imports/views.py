@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, public, roles_required
+from venture.core.actions import post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
-from venture.core.redirects import safe_redirect
+from venture.core.redirects import is_same_origin_path
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.imports import operations
@@ -131,26 +132,18 @@ def _page_of(rows):
 @roles_required(*IMPORT_ROLES)
 def confirm(batch_id):
     batch = _batch_or_404(batch_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.confirm_import(batch, actor=current_user)
-    except operations.ImportRefused as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Imported: %(a)d added, %(u)d updated, %(s)d unchanged, %(r)d refused.",
-                a=batch.added,
-                u=batch.updated,
-                s=batch.unchanged,
-                r=batch.refused,
-            ),
-            "success",
-        )
-    return redirect(url_for("imports.show", batch_id=batch.id))
+    return post_action(
+        lambda: operations.confirm_import(batch, actor=current_user),
+        success=lambda _result: _(
+            "Imported: %(a)d added, %(u)d updated, %(s)d unchanged, %(r)d refused.",
+            a=batch.added,
+            u=batch.updated,
+            s=batch.unchanged,
+            r=batch.refused,
+        ),
+        target=url_for("imports.show", batch_id=batch.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/imports/<int:batch_id>/undo", methods=["POST"])
@@ -158,17 +151,12 @@ def confirm(batch_id):
 def undo(batch_id):
     batch = _batch_or_404(batch_id)
     deny_unless(can_undo_batch(current_user, batch))
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.undo_import(batch, actor=current_user)
-    except operations.ImportRefused as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("The import was undone."), "success")
-    return redirect(url_for("imports.show", batch_id=batch.id))
+    return post_action(
+        lambda: operations.undo_import(batch, actor=current_user),
+        success=_("The import was undone."),
+        target=url_for("imports.show", batch_id=batch.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/imports/<int:batch_id>/file")
@@ -210,17 +198,15 @@ def invite_claim(org_id):
     org = db.session.get(Organization, org_id)
     if org is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        invitation = operations.invite_to_claim(org, actor=current_user)
-    except operations.ImportRefused as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("An invitation was sent to %(email)s.", email=invitation.email), "success")
-    return safe_redirect(request.form.get("back", ""), url_for("orgs.show", org_id=org.id))
+    back = request.form.get("back", "")
+    return post_action(
+        lambda: operations.invite_to_claim(org, actor=current_user),
+        success=lambda invitation: _(
+            "An invitation was sent to %(email)s.", email=invitation.email
+        ),
+        target=back if is_same_origin_path(back) else url_for("orgs.show", org_id=org.id),
+        form=ConfirmForm(),
+    )
 
 
 # --- claiming an imported organization (认领账号) -----------------------------------------

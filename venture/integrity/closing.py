@@ -21,7 +21,7 @@ NO_REPORT_NEEDED = ("upcoming", "open", "accepted")
 
 def _report_problems(project, today):
     from venture.delivery.enums import ReportState
-    from venture.delivery.operations import schedule_rows
+    from venture.delivery.rules import schedule_rows
 
     problems = []
     for report in project.reports:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.files import PDF_OR_IMAGE, store_upload
 from venture.core.lifecycle import transition
 from venture.core.mail import send_mail
@@ -42,12 +43,8 @@ PROFILE_FIELDS = (
 INVITATION_DAYS = 14
 
 
-class OrganizationError(ValueError):
+class OrganizationError(Refused):
     """A refused organization change; field names the form field to show it on."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 def find_by_credit_code(code):

@@ -7,8 +7,8 @@ from sqlalchemy import or_, select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, public, roles_required, signed_in
+from venture.core.actions import flash_form_errors, post_action, show_refusal
 from venture.core.files import send_stored
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs import operations
@@ -62,14 +62,6 @@ def _account(form):
     }
 
 
-def _show_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = list(field.errors) + [str(error)]
-    else:
-        flash(str(error), "danger")
-
-
 def get_org_or_404(org_id):
     org = db.session.get(Organization, org_id)
     if org is None:
@@ -95,7 +87,7 @@ def register():
             )
         except operations.OrganizationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -145,22 +137,16 @@ def decide_bank_change(org_id, action):
     change = operations.pending_bank_change(org)
     deny_unless(change is not None, 404)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.decide_bank_change(change, action, actor=current_user, reason=form.reason.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("The new bank account is verified and in effect.")
-            if action == "confirm"
-            else _("The bank account change was refused; the organization was told."),
-            "success",
-        )
-    return redirect(url_for("orgs.show", org_id=org.id))
+    return post_action(
+        lambda: operations.decide_bank_change(
+            change, action, actor=current_user, reason=form.reason.data
+        ),
+        success=_("The new bank account is verified and in effect.")
+        if action == "confirm"
+        else _("The bank account change was refused; the organization was told."),
+        target=url_for("orgs.show", org_id=org.id),
+        form=form,
+    )
 
 
 @bp.route("/orgs/<int:org_id>/bank-change/proof")
@@ -195,7 +181,7 @@ def edit(org_id):
             )
         except operations.OrganizationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("The organization profile was saved."), "success")
@@ -226,15 +212,15 @@ def invite(org_id):
     org = get_org_or_404(org_id)
     deny_unless(can_edit_org(current_user, org), 404)
     form = InviteForm()
-    if form.validate_on_submit():
-        operations.invite_member(org, form.email.data, actor=current_user)
-        db.session.commit()
-        flash(_("An invitation was sent to %(email)s.", email=form.email.data), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-    return redirect(url_for("orgs.show", org_id=org.id))
+    return post_action(
+        lambda: operations.invite_member(org, form.email.data, actor=current_user),
+        success=lambda _invitation: _(
+            "An invitation was sent to %(email)s.", email=form.email.data
+        ),
+        target=url_for("orgs.show", org_id=org.id),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -249,7 +235,7 @@ def accept_invitation(token):
             user = operations.accept_invitation(invitation, account=_account(form))
         except operations.OrganizationError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             login_user(user)
@@ -264,19 +250,16 @@ def decide(org_id, action):
     org = get_org_or_404(org_id)
     deny_unless(can_view_org(current_user, org), 404)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.decide_organization(org, action, actor=current_user, reason=form.reason.data)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Saved: %(org)s is now %(status)s.", org=org.name, status=org.status.label), "success"
-        )
-    return redirect(url_for("orgs.show", org_id=org.id))
+    return post_action(
+        lambda: operations.decide_organization(
+            org, action, actor=current_user, reason=form.reason.data
+        ),
+        success=lambda _result: _(
+            "Saved: %(org)s is now %(status)s.", org=org.name, status=org.status.label
+        ),
+        target=url_for("orgs.show", org_id=org.id),
+        form=form,
+    )
 
 
 @bp.route("/staff/orgs")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from venture.calls.enums import InstallmentCondition
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today, now
@@ -28,12 +29,8 @@ EVALUATION_CONDITIONS = {
 }
 
 
-class PaymentRefused(ValueError):
+class PaymentRefused(Refused):
     """A refused payment; str() is a message for a person, field the form field it concerns."""
-
-    def __init__(self, message, field=None):
-        super().__init__(str(message))
-        self.field = field
 
 
 def _meet(installment, *, actor, reason):

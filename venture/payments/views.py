@@ -22,9 +22,9 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import flash_form_errors, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import local_today
 from venture.extensions import db
@@ -47,9 +47,11 @@ def get_installment_or_404(installment_id):
 
 
 def _back(installment):
-    return redirect(
-        url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
-    )
+    return redirect(_installment_url(installment))
+
+
+def _installment_url(installment):
+    return url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
 
 
 @bp.route("/installments/<int:installment_id>/condition", methods=["POST"])
@@ -58,20 +60,15 @@ def meet_condition(installment_id):
     """Staff record a condition as met, with the reason (e.g. the evaluation report)."""
     installment = get_installment_or_404(installment_id)
     form = ConditionForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return _back(installment)
-    try:
-        operations.set_condition_met(installment, actor=current_user, reason=form.reason.data)
-    except (TransitionRefused, operations.PaymentRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        db.session.commit()
-        flash(_("Installment %(n)d: condition recorded as met.", n=installment.position), "success")
-    return _back(installment)
+    return post_action(
+        lambda: operations.set_condition_met(
+            installment, actor=current_user, reason=form.reason.data
+        ),
+        success=_("Installment %(n)d: condition recorded as met.", n=installment.position),
+        target=_installment_url(installment),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/installments/<int:installment_id>/override", methods=["POST"])
@@ -80,22 +77,15 @@ def request_override(installment_id):
     """First person of a condition exception: the reason."""
     installment = get_installment_or_404(installment_id)
     form = ConditionForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return _back(installment)
-    try:
-        operations.request_condition_override(
+    return post_action(
+        lambda: operations.request_condition_override(
             installment, reason=form.reason.data, actor=current_user
-        )
-    except operations.PaymentRefused as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        db.session.commit()
-        flash(_("Exception asked for; a second staff member must confirm it."), "success")
-    return _back(installment)
+        ),
+        success=_("Exception asked for; a second staff member must confirm it."),
+        target=_installment_url(installment),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/installments/<int:installment_id>/override/confirm", methods=["POST"])
@@ -103,37 +93,26 @@ def request_override(installment_id):
 def confirm_override(installment_id):
     """Second person of a condition exception."""
     installment = get_installment_or_404(installment_id)
-    if not ApproveForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.confirm_condition_override(installment, actor=current_user)
-    except (TransitionRefused, operations.PaymentRefused) as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-    else:
-        db.session.commit()
-        flash(_("Exception confirmed: the condition counts as met."), "success")
-    return _back(installment)
+    return post_action(
+        lambda: operations.confirm_condition_override(installment, actor=current_user),
+        success=_("Exception confirmed: the condition counts as met."),
+        target=_installment_url(installment),
+        form=ApproveForm(),
+    )
 
 
 @bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
 @roles_required(Role.STAFF)
 def approve(installment_id):
     installment = get_installment_or_404(installment_id)
-    if not ApproveForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.approve_release(installment, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Installment %(n)d: release approved; finance can pay it.", n=installment.position),
-            "success",
-        )
-    return _back(installment)
+    return post_action(
+        lambda: operations.approve_release(installment, actor=current_user),
+        success=_(
+            "Installment %(n)d: release approved; finance can pay it.", n=installment.position
+        ),
+        target=_installment_url(installment),
+        form=ApproveForm(),
+    )
 
 
 @bp.route("/installments/<int:installment_id>/pay", methods=["GET", "POST"])

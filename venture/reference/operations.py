@@ -4,11 +4,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from venture.core import audit
+from venture.core.actions import Refused
 from venture.extensions import db
 from venture.reference.models import Community, ServiceCategory, Street
 
 
-class ReferenceError_(ValueError):
+class ReferenceError_(Refused):
     """A refused reference-data change with a message for a person."""
 
 

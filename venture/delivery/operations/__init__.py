@@ -1,0 +1,97 @@
+"""Delivery operations: projects from contracts, progress reports, change requests, messages,
+reminders and closing. Every function checks, changes and audits; the caller commits.
+
+Split by concern (projects, reports, changes); this package is their one public face, so a
+caller writes ``from venture.delivery import operations`` and ``operations.submit_report``."""
+
+from venture.delivery.operations.changes import (
+    decide_change,
+    plan_snapshot,
+    request_change,
+    withdraw_change,
+)
+from venture.delivery.operations.common import (
+    MESSAGE_MAX,
+    TEXT_MAX,
+    DeliveryError,
+    org_members,
+)
+from venture.delivery.operations.projects import (
+    ClosingRefused,
+    _scaled,
+    add_document,
+    assign_officer,
+    close_project,
+    ensure_project,
+    find_project,
+    follow_contract,
+    order_rectification,
+    plan_lines_for,
+    post_message,
+    set_reporting_plan,
+    start_project,
+    terminate_project,
+)
+from venture.delivery.operations.reports import (
+    Outstanding,
+    add_report_files,
+    decide_report,
+    delete_report,
+    delivering_projects,
+    outstanding_reports,
+    remove_report_file,
+    save_report,
+    send_report_reminders,
+    start_report,
+    submit_report,
+)
+from venture.delivery.rules import (
+    ScheduleRow,
+    change_problem,
+    details_problem,
+    reporting_plan_of,
+    schedule_rows,
+    spent_by_line,
+)
+
+__all__ = [
+    "MESSAGE_MAX",
+    "TEXT_MAX",
+    "ClosingRefused",
+    "DeliveryError",
+    "Outstanding",
+    "ScheduleRow",
+    "_scaled",
+    "add_document",
+    "add_report_files",
+    "assign_officer",
+    "change_problem",
+    "close_project",
+    "decide_change",
+    "decide_report",
+    "delete_report",
+    "delivering_projects",
+    "details_problem",
+    "ensure_project",
+    "find_project",
+    "follow_contract",
+    "order_rectification",
+    "org_members",
+    "outstanding_reports",
+    "plan_lines_for",
+    "plan_snapshot",
+    "post_message",
+    "remove_report_file",
+    "reporting_plan_of",
+    "request_change",
+    "save_report",
+    "schedule_rows",
+    "send_report_reminders",
+    "set_reporting_plan",
+    "spent_by_line",
+    "start_project",
+    "start_report",
+    "submit_report",
+    "terminate_project",
+    "withdraw_change",
+]
