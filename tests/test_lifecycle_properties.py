@@ -44,7 +44,7 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import local_today, now
 from venture.core.workdays import add_working_days
 from venture.extensions import db
-from venture.integrity.registry import run_checks
+from venture.integrity.checks import run_checks
 from venture.payments import operations as payments
 from venture.payments.models import Installment, Payment
 from venture.procurement import operations as procurement

@@ -13,7 +13,7 @@ from venture.core.timeutil import now
 from venture.delivery.enums import ProjectState
 from venture.demo import load_demo
 from venture.extensions import db
-from venture.integrity.registry import run_checks
+from venture.integrity.checks import run_checks
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Payment
 from venture.procurement.models import Award

@@ -32,8 +32,8 @@ from venture.core.files import send_stored
 from venture.core.formatting import local_date
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
+from venture.core.panels import landing_block
 from venture.extensions import db
-from venture.home.views import landing_block
 
 bp = Blueprint("announcements", __name__)
 

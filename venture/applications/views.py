@@ -39,9 +39,9 @@ from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import from_local
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.orgs.models import Organization
 
 bp = Blueprint("applications", __name__)

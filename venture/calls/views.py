@@ -23,9 +23,9 @@ from venture.core.files import send_stored
 from venture.core.integers import ids_in
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel, landing_block
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
-from venture.home.views import home_panel, landing_block
 from venture.integrity.phases import call_phase
 from venture.reference.models import Community, ServiceCategory, Street
 

@@ -44,11 +44,11 @@ from venture.core.actions import flash_form_errors, form_action, form_page, post
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.delivery.enums import ProjectState
 from venture.delivery.models import Activity, ProgressReport, Project
 from venture.evaluation.sections import evaluation_section
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.reference.models import Community, ServiceCategory, Street
 
 bp = Blueprint("community", __name__)

@@ -39,10 +39,10 @@ from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import record_id
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.integrity.conditions import condition_event_happened
 from venture.integrity.money import budget_refusal
 from venture.orgs.models import Organization

@@ -21,6 +21,7 @@ from venture.core.cache import cached_figure
 from venture.core.files import send_stored
 from venture.core.integers import record_id
 from venture.core.pagination import Page, paginate, requested_page
+from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.delivery import operations
 from venture.delivery.blueprint import _project_url, bp, get_project_or_404
@@ -60,7 +61,6 @@ from venture.delivery.permissions import (
 from venture.delivery.progress import project_progress
 from venture.delivery.settlement import SettlementKind, settlement_of
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.integrity.closing import closing_problems
 from venture.orgs.models import Organization
 

@@ -96,7 +96,7 @@ def evaluator_conflict(user, project):
         return _l(
             "%(name)s is a member of the organization delivering the project.", name=user.name
         )
-    from venture.review.operations import profile_for, tied_organizations
+    from venture.review.ties import profile_for, tied_organizations
 
     profile = profile_for(user)
     if profile is not None and project.organization_id in tied_organizations([profile.id]).get(

@@ -27,6 +27,7 @@ from venture.core.formatting import local_date
 from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.delivery.enums import DELIVERING_STATES, ProjectState
 from venture.delivery.models import Project
@@ -58,7 +59,6 @@ from venture.evaluation.permissions import (
 from venture.evaluation.rules import open_evaluation, unresolved_failure
 from venture.evaluation.sections import evaluation_section, sections_for
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.reports.figures import load_project
 from venture.review.scoring import display_points
 

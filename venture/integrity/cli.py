@@ -12,7 +12,8 @@ def register(app):
     @click.option("--rule", "rules", multiple=True, help="Only this rule (repeatable).")
     def check(rules):
         """List every record that breaks a rule; exit status 1 when there are findings."""
-        from venture.integrity.registry import CHECKS, run_checks
+        from venture.integrity.checks import run_checks
+        from venture.integrity.registry import CHECKS
 
         findings = run_checks(rules or None)
         for finding in findings:

@@ -28,15 +28,3 @@ def register_check(rule):
         return fn
 
     return add
-
-
-def run_checks(rules=None):
-    """Every finding of every registered check (or of the rules named), in rule order."""
-    from venture.integrity import checks  # noqa: F401  (registers the platform's own checks)
-
-    findings = []
-    for rule, fn in CHECKS.items():
-        if rules and rule not in rules:
-            continue
-        findings.extend(fn())
-    return findings

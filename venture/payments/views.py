@@ -10,12 +10,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from venture import select_locale
 from venture.auth.enums import Role
 from venture.calls.enums import Route
 from venture.calls.models import Call
@@ -26,9 +26,9 @@ from venture.core.actions import flash_form_errors, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.orgs.operations import pending_bank_change
 from venture.payments import exports, jobs, operations
 from venture.payments.enums import ExportKind, InstallmentState, JobState
@@ -207,7 +207,9 @@ def _ledger_export(kind):
         if not FlaskForm().validate_on_submit():
             abort(400)
         # the file's headings and labels in the language the person is reading
-        job = exports.start_ledger_export(kind, filters, actor=current_user, locale=select_locale())
+        job = exports.start_ledger_export(
+            kind, filters, actor=current_user, locale=str(get_locale())
+        )
         db.session.commit()
         jobs.dispatch(job)
         return redirect(url_for("payments.export_job", job_id=job.id))

@@ -17,9 +17,9 @@ from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.procurement import bonds, conflicts, failure, opening, operations
 from venture.procurement.blueprint import bp, get_or_404, show_errors
 from venture.procurement.dates import tender_date_warnings

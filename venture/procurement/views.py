@@ -13,9 +13,9 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
 from venture.core.lifecycle import TransitionRefused
+from venture.core.panels import home_panel
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.procurement import operations
 from venture.procurement.bids import open_tenders
 from venture.procurement.blueprint import bp, get_or_404

@@ -18,10 +18,10 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.redirects import referrer_path, safe_redirect
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.integrity import waiting
 from venture.review import operations
 from venture.review.blueprint import bp

@@ -14,9 +14,9 @@ from venture.core.access import deny_unless, public, roles_required
 from venture.core.actions import form_action, form_page
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
+from venture.core.panels import home_panel
 from venture.core.timeutil import from_local, now, to_local
 from venture.extensions import db
-from venture.home.views import home_panel
 from venture.procurement.routes import route_for
 from venture.review import operations as review
 from venture.review.scoring import parse_score

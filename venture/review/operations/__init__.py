@@ -74,7 +74,7 @@ from venture.review.operations.scoresheets import (
     sheet_lock,
     submit_sheet,
 )
-from venture.review.operations.ties import (
+from venture.review.ties import (
     affiliation_counts,
     tie_cutoff,
     tied_organizations,

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from venture.applications.enums import ApplicationState
 from venture.core.lifecycle import TransitionRefused
 from venture.notifications.operations import notify
+from venture.review.ties import TIE_YEARS  # noqa: F401 (named by the operations package)
 
-TIE_YEARS = 3  # a tie that ended less than this long ago still bars a reviewer
 MIN_PER_APPLICATION = 3
 IN_REVIEW = (ApplicationState.ELIGIBLE, ApplicationState.UNDER_REVIEW)
 PROFILE_FIELDS = ("title", "employer", "phone", "notes", "active")

@@ -15,11 +15,7 @@ from venture.review.lifecycle import ASSIGNMENT_WORKFLOW
 from venture.review.models import Panel, ReviewAssignment, ReviewerAffiliation, ReviewerProfile
 from venture.review.operations.assignments import end_assignment
 from venture.review.operations.common import PROFILE_FIELDS, ReviewError
-from venture.review.operations.ties import affiliation_counts
-
-
-def profile_for(user):
-    return db.session.scalar(select(ReviewerProfile).where(ReviewerProfile.user_id == user.id))
+from venture.review.ties import affiliation_counts, profile_for
 
 
 def _set_expertise(profile, categories):

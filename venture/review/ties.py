@@ -1,4 +1,5 @@
-"""Ties (关联关系) between experts and organizations: which bar a reviewer, and for how long."""
+"""Ties (关联关系) between experts and organizations: which bar a reviewer, and for how long.
+A leaf: it reads, and is read by review's operations and by evaluation's conflict rule."""
 
 from collections import defaultdict
 
@@ -7,9 +8,13 @@ from sqlalchemy import select
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.review.models import ReviewerAffiliation, ReviewerProfile
-from venture.review.operations.common import TIE_YEARS
 
-# ── the expert pool ─────────────────────────────────────────────────────────────────────────
+TIE_YEARS = 3  # a tie that ended less than this long ago still bars a reviewer
+
+
+def profile_for(user):
+    """The account's profile in the expert pool, or None."""
+    return db.session.scalar(select(ReviewerProfile).where(ReviewerProfile.user_id == user.id))
 
 
 def tie_cutoff(today=None):
