@@ -240,7 +240,7 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(data=st.data(), overshoot=st.booleans())
     def score(self, data, overshoot):
         assignments = [
-            a for a in review._assignments_of(self.panel) if a.is_active and not a.is_submitted
+            a for a in review.assignments_of(self.panel) if a.is_active and not a.is_submitted
         ]
         if not assignments:
             return
@@ -267,7 +267,7 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(score=st.integers(0, 30))
     def panel_finishes(self, score):
         """Every reviewer still scoring submits a valid sheet."""
-        for assignment in review._assignments_of(self.panel):
+        for assignment in review.assignments_of(self.panel):
             if assignment.is_active and not assignment.is_submitted:
                 self._submit(assignment, [score] * len(self.criteria))
 

@@ -23,7 +23,7 @@ from venture.review.models import (
 )
 from venture.review.operations.common import IN_REVIEW, ReviewError, notify_link
 from venture.review.operations.panels import active_experts, refuse_after_proposal
-from venture.review.operations.ties import tied_organizations
+from venture.review.ties import tied_organizations
 
 # ── assignment and conflicts ────────────────────────────────────────────────────────────────
 
