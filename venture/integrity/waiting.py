@@ -138,17 +138,14 @@ def _panel_open():
 
 
 def _sheets_outstanding():
-    """The panel has a standing assignment whose sheet is not submitted."""
-    from venture.review.enums import AssignmentState, SheetState
-    from venture.review.models import Panel, ReviewAssignment, ReviewSheet
+    """The panel has a standing assignment whose sheet is not submitted: read off the queue
+    columns kept on the assignment (review.models.keep_queue_order) and their index, without
+    visiting the sheets."""
+    from venture.review.models import OUTSTANDING_GROUPS, Panel, ReviewAssignment
 
     return exists().where(
         ReviewAssignment.panel_id == Panel.id,
-        ReviewAssignment.state == AssignmentState.ACTIVE,
-        ~exists().where(
-            ReviewSheet.assignment_id == ReviewAssignment.id,
-            ReviewSheet.state == SheetState.SUBMITTED,
-        ),
+        ReviewAssignment.queue_group.in_(OUTSTANDING_GROUPS),
     )
 
 

@@ -53,6 +53,7 @@ from venture.review.models import (
     ReviewerProfile,
     ReviewSheet,
     reviewer_expertise,
+    standing_counts,
 )
 from venture.review.panel_shape import default_panel_shape
 from venture.review.permissions import can_see_identity, owns_assignment
@@ -131,24 +132,7 @@ def queue():
         .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
     page = paginate(query)
-    submitted = db.session.scalar(
-        select(func.count())
-        .select_from(ReviewAssignment)
-        .join(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
-        .where(
-            ReviewAssignment.reviewer_id == profile.id,
-            ReviewAssignment.state == AssignmentState.ACTIVE,
-            ReviewSheet.state == SheetState.SUBMITTED,
-        )
-    )
-    active = db.session.scalar(
-        select(func.count())
-        .select_from(ReviewAssignment)
-        .where(
-            ReviewAssignment.reviewer_id == profile.id,
-            ReviewAssignment.state == AssignmentState.ACTIVE,
-        )
-    )
+    active, submitted = standing_counts(profile.id)
     return render_template(
         "review/queue.html",
         page=page,
