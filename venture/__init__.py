@@ -293,6 +293,7 @@ def _register_template_helpers(app):
 
     app.jinja_env.globals.update(
         url_with=formatting.url_with,
+        select_options=formatting.select_options,
         filtered=formatting.filtered,
         fragment=fragment,
         nav_bar=nav_bar,
