@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, lazyload, selectinload
 
 from venture.applications.models import Application, ApplicationAttachment
 from venture.auth.enums import Role
@@ -859,9 +859,15 @@ def add_reserve(call_id):
 def _reserve_form(panel):
     form = ReplaceForm(prefix="reserve")
     on_panel = {m.reviewer_id for m in panel.members}
+    # the menu shows name, employer and fields: not the accounts' roles, organizations or
+    # the experts' affiliations (hundreds of experts at city scale)
     experts = db.session.scalars(
         select(ReviewerProfile)
         .join(User, User.id == ReviewerProfile.user_id)
+        .options(
+            contains_eager(ReviewerProfile.user).lazyload("*"),
+            lazyload(ReviewerProfile.affiliations),
+        )
         .where(ReviewerProfile.active, ReviewerProfile.id.not_in(on_panel or {0}))
         .order_by(User.name)
     ).all()
