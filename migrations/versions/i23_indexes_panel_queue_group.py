@@ -1,7 +1,7 @@
 """speed: a panel's assignments by queue group (standing, submitted and outstanding sheets)
 
 Revision ID: i23_indexes
-Revises: i24_practice
+Revises: i19_security
 Create Date: 2026-12-07 10:25:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "i23_indexes"
-down_revision = "i24_practice"
+down_revision = "i19_security"
 branch_labels = None
 depends_on = None
 
