@@ -197,7 +197,10 @@ def panel_stage(panel, submitted, standing, at, today):
 
 def open_panels(at):
     """The panels the staff home shows: every open panel of a call reviewed by a panel,
-    by scoring deadline."""
+    by scoring deadline; with their calls, and not their members, experts or the calls'
+    categories and communities, which the home page does not show."""
+    from sqlalchemy.orm import contains_eager, lazyload
+
     from venture.calls.models import Call
     from venture.extensions import db
     from venture.procurement.routes import routes_reviewing_applications
@@ -206,6 +209,7 @@ def open_panels(at):
     return db.session.scalars(
         select(Panel)
         .join(Call, Call.id == Panel.call_id)
+        .options(contains_eager(Panel.call).lazyload("*"), lazyload(Panel.members))
         .where(_panel_open(), Call.route.in_(routes_reviewing_applications()))
         .order_by(Panel.deadline, Panel.id)
     ).all()
