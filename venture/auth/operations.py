@@ -251,25 +251,6 @@ def start_session(user, *, ip, user_agent):
     return key
 
 
-def session_is_live(user_id, key):
-    """Whether key names a session of user_id that has not ended."""
-    if not isinstance(key, str) or not key:
-        return False
-    return db.session.scalar(select(_live_session(user_id, key))) is True
-
-
-def _live_session(user_id, key):
-    return (
-        select(UserSession.id)
-        .where(
-            UserSession.key_hash == _key_hash(key),
-            UserSession.user_id == user_id,
-            UserSession.ended_at.is_(None),
-        )
-        .exists()
-    )
-
-
 @cache
 def _signed_in_user_statement():
     """The account with its roles (and, joined by the model, its organization and community)
