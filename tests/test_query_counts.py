@@ -326,6 +326,24 @@ def test_dashboard_is_bounded(client, login, make):
     bounded(client, "dashboard", "/staff/reports", grow)
 
 
+def test_staff_home_is_bounded(client, login, make):
+    """The staff home page (the benchmark's dashboard): its next steps count applications,
+    panels with sheets outstanding or all in, and contracts in a fixed number of statements."""
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    _call, _experts, grow_reviews = reviewed_call(make, staff)
+    _call, base = submitted_call(make)
+    _call, _seed, grow_contracts = contracts_grower(make, staff, finance)
+    login(staff)
+
+    def grow(count):
+        grow_reviews(count)
+        grow_applications(base, count)
+        grow_contracts(count)
+
+    client.get("/")  # the overdue reports' count is a cached figure: stored once, then read
+    bounded(client, "staff home", "/", grow)
+
+
 def test_application_detail_with_many_lines_is_bounded(client, login, make):
     from venture.applications.models import ApplicationAttachment
 

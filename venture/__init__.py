@@ -114,8 +114,6 @@ def select_locale():
 def _init_login(app):
     from flask_babel import lazy_gettext as _l
 
-    from venture.auth.models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
@@ -127,16 +125,11 @@ def _init_login(app):
         user_id, _, version = user_key.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
-            return None
         # the cookie's session must still be live on the server (ended by logout, password
         # change, deactivation or "sign out everywhere": a kept cookie is refused)
-        from venture.auth.operations import session_is_live
+        from venture.auth.operations import signed_in_user
 
-        if not session_is_live(user.id, session.get("sid")):
-            return None
-        return user
+        return signed_in_user(int(user_id), int(version), session.get("sid"))
 
 
 def _init_sqlite(app):
@@ -296,11 +289,15 @@ def _register_template_helpers(app):
         near_date=formatting.near_date,
         yuan=formatting.yuan,
     )
-    from venture.core.nav import nav_items, nav_menu, nav_sections
+    from venture.core.fragments import fragment
+    from venture.core.nav import nav_bar, nav_items, nav_menu, nav_sections
 
     app.jinja_env.globals.update(
         url_with=formatting.url_with,
+        select_options=formatting.select_options,
         filtered=formatting.filtered,
+        fragment=fragment,
+        nav_bar=nav_bar,
         nav_items=nav_items,
         nav_menu=nav_menu,
         nav_sections=nav_sections,

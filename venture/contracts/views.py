@@ -482,7 +482,8 @@ def decide(contract_id, action):
 
 
 def _count(query):
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # a count needs no order: unordered, the database does not sort the rows it counts
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 @home_panel(Role.STAFF, "contracts/panel_staff.html")

@@ -2,6 +2,7 @@
 
 from flask import request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today, to_local
@@ -102,3 +103,15 @@ def xlsx_date_format():
 def xlsx_datetime_format():
     """The Excel number format of a Beijing time: 2026年11月25日 18:05, or 25 Nov 2026 18:05."""
     return f"{xlsx_date_format()} hh:mm"
+
+
+def select_options(rows, selected):
+    """<option>s of (id, label) rows with the selected id marked: for menus of thousands of
+    entries (the ledger's organizations), built here at a fraction of a template loop's cost."""
+    marks = {selected: " selected"}
+    return Markup(
+        "".join(
+            f'<option value="{key}"{marks.get(key, "")}>{escape(label)}</option>'
+            for key, label in rows
+        )
+    )

@@ -7,9 +7,11 @@ group with a single entry being that entry itself, so no role has more than seve
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from venture.core.fragments import fragment
 
 
 @dataclass(frozen=True)
@@ -42,20 +44,38 @@ class NavItem:
 
 
 NAV_ITEMS = []
+# the entries each role set sees, in order: worked out once per role set (None: signed out)
+_VISIBLE = {}
 
 
 def nav_item(endpoint, label, *roles, order=50, group=None):
     if group is not None and group not in GROUP_KEYS:
         raise ValueError(f"unknown navigation group {group!r}")
     NAV_ITEMS.append(NavItem(endpoint, label, tuple(roles), order, group))
+    _VISIBLE.clear()
 
 
-def _visible(item):
+def _role_set():
+    """The current user's roles (a frozenset), None when nobody is signed in."""
+    user = current_user._get_current_object()
+    return frozenset(user.roles) if user.is_authenticated else None
+
+
+def _visible_items():
+    roles = _role_set()
+    items = _VISIBLE.get(roles)
+    if items is None:
+        ordered = sorted(NAV_ITEMS, key=lambda i: i.order)
+        items = _VISIBLE[roles] = tuple(item for item in ordered if _visible(item, roles))
+    return items
+
+
+def _visible(item, roles):
     if not item.roles:
         return True
-    if not current_user.is_authenticated:
+    if roles is None:
         return False
-    return item.roles == ("signed_in",) or current_user.has_any_role(*item.roles)
+    return item.roles == ("signed_in",) or bool(roles & set(item.roles))
 
 
 def _entry(item):
@@ -65,13 +85,13 @@ def _entry(item):
 
 def nav_items():
     """The entries the current user sees, in order."""
-    return [_entry(item) for item in sorted(NAV_ITEMS, key=lambda i: i.order) if _visible(item)]
+    return [_entry(item) for item in _visible_items()]
 
 
 def nav_menu():
     """The top-level menu of the current user: entries ({url, label, current}) and groups
     ({group, label, items, current}), at most FLAT_LIMIT + 1 of them."""
-    visible = [item for item in sorted(NAV_ITEMS, key=lambda i: i.order) if _visible(item)]
+    visible = _visible_items()
     if len(visible) <= FLAT_LIMIT:
         return [_entry(item) for item in visible]
     menu = [_entry(item) for item in visible if item.group is None]
@@ -90,7 +110,7 @@ def nav_menu():
 def nav_sections():
     """The phone menu: every entry the current user sees under its job's heading
     ({group, label, items}; the first section, home, has no heading)."""
-    visible = [item for item in sorted(NAV_ITEMS, key=lambda i: i.order) if _visible(item)]
+    visible = _visible_items()
     sections = [
         {"group": None, "label": None, "items": [_entry(i) for i in visible if not i.group]}
     ]
@@ -99,3 +119,13 @@ def nav_sections():
         if members:
             sections.append({"group": group.key, "label": group.label, "items": members})
     return [section for section in sections if section["items"]]
+
+
+def nav_bar():
+    """The menus of every page (templates/_nav.html), rendered once per role set, language
+    and current entry, then reused (venture.core.fragments)."""
+    urls = current_app.extensions.setdefault("venture_nav_urls", {})
+    known = urls.get(request.script_root)
+    if known is None:
+        known = urls[request.script_root] = frozenset(url_for(i.endpoint) for i in NAV_ITEMS)
+    return fragment("_nav.html", _role_set(), request.path if request.path in known else None)

@@ -43,13 +43,15 @@ def requested_page():
     return optional_id(request.args.get("page")) or 1
 
 
-def paginate(select, *, per_page=None, scalars=True, key=None):
+def paginate(select, *, per_page=None, scalars=True, key=None, total=None):
     """Run select for the requested page; a page past the end shows the last page. key: a
-    unique column of the rows (see the module's docstring), for lists with deep pages."""
+    unique column of the rows (see the module's docstring), for lists with deep pages. total:
+    the number of rows select gives, when the page has counted them already."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
-    )
+    if total is None:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
+        )
     page = min(requested_page(), max(1, ceil(total / per_page)))
     if key is None:
         query = select.limit(per_page).offset((page - 1) * per_page)

@@ -138,18 +138,15 @@ def _panel_open():
 
 
 def _sheets_outstanding():
-    """The panel has a standing assignment whose sheet is not submitted."""
-    from venture.review.enums import AssignmentState, SheetState
-    from venture.review.models import Panel, ReviewAssignment, ReviewSheet
+    """The panel has a standing assignment whose sheet is not submitted: read off the queue
+    columns kept on the assignment (review.models.keep_queue_order) and their index, without
+    visiting the sheets."""
+    from venture.review.models import OUTSTANDING_GROUPS, Panel, ReviewAssignment
 
     return exists().where(
         ReviewAssignment.panel_id == Panel.id,
         ReviewAssignment.application_id.is_not(None),  # a tender's sheets wait elsewhere
-        ReviewAssignment.state == AssignmentState.ACTIVE,
-        ~exists().where(
-            ReviewSheet.assignment_id == ReviewAssignment.id,
-            ReviewSheet.state == SheetState.SUBMITTED,
-        ),
+        ReviewAssignment.queue_group.in_(OUTSTANDING_GROUPS),
     )
 
 
@@ -203,7 +200,10 @@ def panel_stage(panel, submitted, standing, at, today):
 
 def open_panels(at):
     """The panels the staff home shows: every open panel of a call reviewed by a panel,
-    by scoring deadline."""
+    by scoring deadline; with their calls, and not their members, experts or the calls'
+    categories and communities, which the home page does not show."""
+    from sqlalchemy.orm import contains_eager, lazyload
+
     from venture.calls.models import Call
     from venture.extensions import db
     from venture.procurement.routes import routes_reviewing_applications
@@ -212,6 +212,7 @@ def open_panels(at):
     return db.session.scalars(
         select(Panel)
         .join(Call, Call.id == Panel.call_id)
+        .options(contains_eager(Panel.call).lazyload("*"), lazyload(Panel.members))
         .where(_panel_open(), Call.route.in_(routes_reviewing_applications()))
         .order_by(Panel.deadline, Panel.id)
     ).all()

@@ -130,9 +130,21 @@ def _where(query, filters):
     return query
 
 
-def ledger_select(filters):
-    """Installments with their contract, organization, call and payments: one page, bounded
-    queries (the joins plus one SELECT for all payments of the page)."""
+LEDGER_ORDER = (Contract.number, Installment.position)
+
+
+def ledger_ids(filters):
+    """The ids of the installments the filters select, in the ledger's order: a narrow
+    selection for the page to cut (the sort handles three columns, not whole rows)."""
+    query = sa.select(Installment.id).join(Installment.contract).order_by(*LEDGER_ORDER)
+    return _where(query, filters)
+
+
+def ledger_page_rows(ids):
+    """The installments ids with their contract, organization, call and payments, in the
+    ledger's order: one page, bounded queries (the joins plus one SELECT for all payments)."""
+    if not ids:
+        return []
     query = (
         sa.select(Installment)
         .join(Installment.contract)
@@ -143,13 +155,15 @@ def ledger_select(filters):
             contains_eager(Installment.contract).contains_eager(Contract.call),
             selectinload(Installment.payments),
         )
-        .order_by(Contract.number, Installment.position)
+        .where(Installment.id.in_(ids))
+        .order_by(*LEDGER_ORDER)
     )
-    return _where(query, filters)
+    return db.session.scalars(query).all()
 
 
 def ledger_totals(filters):
-    """(amount due, paid) over every installment the filters select, in one statement."""
+    """(installments, amount due, paid) over every installment the filters select, in one
+    statement: the page's count and its totals read the selection once."""
     paid_of = (
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
         .where(Payment.installment_id == Installment.id)
@@ -157,11 +171,13 @@ def ledger_totals(filters):
         .scalar_subquery()
     )
     query = sa.select(
+        sa.func.count(),
         sa.func.coalesce(sa.func.sum(Installment.amount), 0),
         sa.func.coalesce(sa.func.sum(paid_of), 0),
     ).join(Installment.contract)
-    due, paid = db.session.execute(_where(query, filters)).one()
-    return Decimal(due).quantize(Decimal("0.01")), Decimal(paid).quantize(Decimal("0.01"))
+    count, due, paid = db.session.execute(_where(query, filters)).one()
+    cent = Decimal("0.01")
+    return count, Decimal(due).quantize(cent), Decimal(paid).quantize(cent)
 
 
 def override_text(reason, confirmed_at, asked_by, confirmed_by):

@@ -163,8 +163,9 @@ def pay(installment_id):
 def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
     filters = exports.LedgerFilters.from_args(request.args)
-    page = paginate(exports.ledger_select(filters), key=Installment.id)
-    due, paid = exports.ledger_totals(filters)
+    count, due, paid = exports.ledger_totals(filters)
+    page = paginate(exports.ledger_ids(filters), total=count)
+    page.items = exports.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
     calls = exports.calls_with_contracts()
     export_form.call_id.choices = [(c.id, c.title) for c in calls]

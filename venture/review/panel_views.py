@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, lazyload
 
 from venture.applications.models import Application
 from venture.auth.enums import Role
@@ -336,9 +337,15 @@ def add_reserve(call_id):
 def _reserve_form(panel):
     form = ReplaceForm(prefix="reserve")
     on_panel = {m.reviewer_id for m in panel.members}
+    # the menu shows name, employer and fields: not the accounts' roles, organizations or
+    # the experts' affiliations (hundreds of experts at city scale)
     experts = db.session.scalars(
         select(ReviewerProfile)
         .join(User, User.id == ReviewerProfile.user_id)
+        .options(
+            contains_eager(ReviewerProfile.user).lazyload("*"),
+            lazyload(ReviewerProfile.affiliations),
+        )
         .where(ReviewerProfile.active, ReviewerProfile.id.not_in(on_panel or {0}))
         .order_by(User.name)
     ).all()

@@ -20,7 +20,7 @@ from venture.procurement.models import Award
 from venture.procurement.routes import register_route
 from venture.review import scoring
 from venture.review.enums import AssignmentState, SheetState
-from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet
+from venture.review.models import SUBMITTED_GROUPS, ReviewAssignment, ReviewScore, ReviewSheet
 from venture.review.operations import IN_REVIEW, criteria_of, panel_of, propose_awards
 
 # the states an application of a reviewed call can be in once the panel has started
@@ -441,11 +441,11 @@ def progress(panel):
 
     criteria = criteria_of(panel.call_id)
     result = Overview(criteria=criteria, reviewers=[m.reviewer for m in panel.members], rows=[])
-    submitted = case((ReviewSheet.state == SheetState.SUBMITTED, 1), else_=0)
+    # the sheet's state is in the assignment's queue columns: no sheet is read
+    submitted = case((ReviewAssignment.queue_group.in_(SUBMITTED_GROUPS), 1), else_=0)
     counts = db.session.execute(
         select(ReviewAssignment.reviewer_id, func.count(), func.sum(submitted))
         .join(Application, Application.id == ReviewAssignment.application_id)
-        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
         .where(
             ReviewAssignment.panel_id == panel.id,
             ReviewAssignment.state == AssignmentState.ACTIVE,

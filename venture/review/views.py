@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from venture.applications.models import Application, ApplicationAttachment
@@ -27,7 +27,7 @@ from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.forms import ReasonForm
-from venture.review.models import ReviewAssignment, ReviewSheet
+from venture.review.models import ReviewAssignment, standing_counts
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.scoring import parse_score
@@ -60,26 +60,7 @@ def queue():
         .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
     page = paginate(query, key=ReviewAssignment.id)
-    submitted = db.session.scalar(
-        select(func.count())
-        .select_from(ReviewAssignment)
-        .join(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
-        .where(
-            ReviewAssignment.reviewer_id == profile.id,
-            ReviewAssignment.application_id.is_not(None),
-            ReviewAssignment.state == AssignmentState.ACTIVE,
-            ReviewSheet.state == SheetState.SUBMITTED,
-        )
-    )
-    active = db.session.scalar(
-        select(func.count())
-        .select_from(ReviewAssignment)
-        .where(
-            ReviewAssignment.reviewer_id == profile.id,
-            ReviewAssignment.application_id.is_not(None),
-            ReviewAssignment.state == AssignmentState.ACTIVE,
-        )
-    )
+    active, submitted = standing_counts(profile.id)
     return render_template(
         "review/queue.html",
         page=page,
