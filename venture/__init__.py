@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from venture.config import load_config
 from venture.core.integers import RecordIdConverter
+from venture.core.locale import select_locale
 from venture.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -99,16 +100,6 @@ def _register_blueprints(app):
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"venture.{name}.views").bp)
     import venture.nav  # noqa: F401
-
-
-def select_locale():
-    """The user's chosen language, else the session's, else Chinese."""
-    languages = ("zh_CN", "en")
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    if session.get("locale") in languages:
-        return session["locale"]
-    return "zh_CN"
 
 
 def _init_login(app):

@@ -10,7 +10,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -25,6 +24,7 @@ from venture.core.access import deny_unless, roles_required
 from venture.core.actions import flash_form_errors, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.locale import select_locale
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
@@ -208,9 +208,7 @@ def _ledger_export(kind):
         if not FlaskForm().validate_on_submit():
             abort(400)
         # the file's headings and labels in the language the person is reading
-        job = exports.start_ledger_export(
-            kind, filters, actor=current_user, locale=str(get_locale())
-        )
+        job = exports.start_ledger_export(kind, filters, actor=current_user, locale=select_locale())
         db.session.commit()
         jobs.dispatch(job)
         return redirect(url_for("payments.export_job", job_id=job.id))
