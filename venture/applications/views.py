@@ -34,10 +34,9 @@ from venture.applications.rules import content_problems, submission_problems
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import post_action, run_action
+from venture.core.actions import post_action, run_action, store_form_uploads
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
-from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.timeutil import from_local
@@ -166,26 +165,16 @@ def _render_edit(
 
 def _store_uploads(application):
     """Files sent with the form, by label; returns {label: message} for refused ones."""
-    errors = {}
-    uploads = [
-        (label, request.files.get(f"file-{index}"))
-        for index, label in enumerate(application.call.attachment_names)
-    ]
-    extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
-    uploads.append((extra_label, request.files.get("extra_file")))
-    for label, storage in uploads:
-        if storage is None or not storage.filename:
-            continue
-        try:
-            operations.attach_file(application, label, storage, actor=current_user)
-        except operations.ApplicationError as error:
-            errors[label] = str(error)
-    remove = request.form.get("remove_attachment", "")
-    if optional_id(remove) is not None:
-        attachment = db.session.get(ApplicationAttachment, optional_id(remove))
+
+    def attach(label, storage):
+        operations.attach_file(application, label, storage, actor=current_user)
+
+    def remove(attachment_id):
+        attachment = db.session.get(ApplicationAttachment, attachment_id)
         if attachment is not None and attachment.application_id == application.id:
             operations.remove_attachment(application, attachment, actor=current_user)
-    return errors
+
+    return store_form_uploads(application.call.attachment_names, attach, remove)
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])

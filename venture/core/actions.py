@@ -20,8 +20,10 @@ success message and redirect.
 """
 
 from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.extensions import db
 
@@ -112,3 +114,26 @@ def post_action(operation, *, success, target, form=None, refused=REFUSALS, inva
 def form_page(template, **context):
     """Render a form page: 400 when it answers a POST that did not go through, else 200."""
     return render_template(template, **context), (400 if request.method == "POST" else 200)
+
+
+def store_form_uploads(names, attach, remove, refused=REFUSALS):
+    """The files of a form with one upload slot per required document (``file-<index>`` for
+    ``names``, then ``extra_file`` under the label typed in ``extra_label``) and a
+    ``remove_attachment`` button: ``attach(label, file)`` stores each file sent and
+    ``remove(attachment_id)`` drops the one asked for. Returns {label: message} for the files
+    refused, so the page shows each message beside its slot and the rest of the form is kept."""
+    uploads = [(label, request.files.get(f"file-{index}")) for index, label in enumerate(names)]
+    extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
+    uploads.append((extra_label, request.files.get("extra_file")))
+    errors = {}
+    for label, storage in uploads:
+        if storage is None or not storage.filename:
+            continue
+        try:
+            attach(label, storage)
+        except refused as error:
+            errors[label] = str(error)
+    attachment_id = optional_id(request.form.get("remove_attachment", ""))
+    if attachment_id is not None:
+        remove(attachment_id)
+    return errors

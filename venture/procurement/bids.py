@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import store_form_uploads
 from venture.core.files import send_stored
-from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import now
@@ -115,26 +115,17 @@ def _render_bid_edit(bid, form, *, problems=None, upload_errors=None, status=200
 
 
 def _store_bid_uploads(bid):
-    errors = {}
-    uploads = [
-        (label, request.files.get(f"file-{index}"))
-        for index, label in enumerate(bid.tender.document_names)
-    ]
-    extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
-    uploads.append((extra_label, request.files.get("extra_file")))
-    for label, storage in uploads:
-        if storage is None or not storage.filename:
-            continue
-        try:
-            operations.attach_bid_file(bid, label, storage, actor=current_user)
-        except operations.ProcurementError as error:
-            errors[label] = str(error)
-    remove = request.form.get("remove_attachment", "")
-    if optional_id(remove) is not None:
-        attachment = db.session.get(BidAttachment, optional_id(remove))
+    """Files sent with the bid form, by label; returns {label: message} for refused ones."""
+
+    def attach(label, storage):
+        operations.attach_bid_file(bid, label, storage, actor=current_user)
+
+    def remove(attachment_id):
+        attachment = db.session.get(BidAttachment, attachment_id)
         if attachment is not None and attachment.bid_id == bid.id:
             operations.remove_bid_file(bid, attachment, actor=current_user)
-    return errors
+
+    return store_form_uploads(bid.tender.document_names, attach, remove)
 
 
 @bp.route("/bids/<int:bid_id>/edit", methods=["GET", "POST"])
