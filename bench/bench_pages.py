@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 PORT = 8766
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-TARGET = 3.0  # p95 of a page ≤ TARGET × p95 of /health
+TARGET = 10.0  # p95 of a page ≤ TARGET × p95 of /health (issue 23)
+TARGETS = {"application detail": 4.0}  # a page with a tighter target of its own
 DEEP, DEEP_TARGET = ", page 500", 1.2  # p95 of page 500 of a list ≤ DEEP_TARGET × its page 1
 
 
@@ -402,17 +403,19 @@ def render(kind, args, rows, before, after, generated_in):
         f"Reproduce: `.venv/bin/{command} --write`"
         + (f" (data generated in {generated_in:.0f} s)" if generated_in else ""),
         "",
-        "| page | requests | p50 | p95 | throughput | /health p50 | /health p95 | p95 ratio |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | requests | p50 | p95 | throughput | /health p50 | /health p95 | p95 ratio "
+        "| target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, path, timings, rate, health, _health_rate, ratio in rows:
-        mark = "" if ratio <= TARGET else " (misses)"
+        target = TARGETS.get(label, TARGET)
+        mark = " (met)" if ratio <= target else " (misses)"
         lines.append(
             f"| {label} `{path.split('?')[0]}{'?page=500' if label.endswith(DEEP) else ''}` | "
             f"{len(timings)} | "
             f"{ms(statistics.median(timings))} | {ms(percentile(timings, 95))} | {rate:.1f}/s | "
             f"{ms(statistics.median(health))} | {ms(percentile(health, 95))} | "
-            f"{ratio:.1f}×{mark} |"
+            f"{ratio:.1f}×{mark} | ≤ {target:g}× |"
         )
     by_label = {row[0]: row[2] for row in rows}
     deep = [
