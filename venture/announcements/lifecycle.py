@@ -42,21 +42,14 @@ def _objection_answerable(objection, _actor):
 
 _staff = actor_can(can_manage_announcements)
 
-ANNOUNCEMENT_WORKFLOW = Workflow(
-    name="announcement",
-    transitions=(
-        Transition("finalise", A.PUBLISHED, A.FINALISED, _staff, _l("Make final"),
-                   guard=finalise_refusal),
-        Transition("withdraw", A.PUBLISHED, A.WITHDRAWN, _staff, _l("Withdraw"), needs_reason=True),
-    ),
-)  # fmt: skip
+ANNOUNCEMENT_WORKFLOW = Workflow(name="announcement", transitions=(
+    Transition("finalise", A.PUBLISHED, A.FINALISED, _staff, _l("Make final"),
+               guard=finalise_refusal),
+    Transition("withdraw", A.PUBLISHED, A.WITHDRAWN, _staff, _l("Withdraw"), needs_reason=True),
+))  # fmt: skip
 
-OBJECTION_WORKFLOW = Workflow(
-    name="objection",
-    transitions=(
-        Transition("uphold", O.PENDING, O.UPHELD, _staff, _l("Uphold"),
-                   guard=_objection_answerable),
-        Transition("dismiss", O.PENDING, O.DISMISSED, _staff, _l("Dismiss"),
-                   guard=_objection_answerable),
-    ),
-)  # fmt: skip
+OBJECTION_WORKFLOW = Workflow(name="objection", transitions=(
+    Transition("uphold", O.PENDING, O.UPHELD, _staff, _l("Uphold"), guard=_objection_answerable),
+    Transition("dismiss", O.PENDING, O.DISMISSED, _staff, _l("Dismiss"),
+               guard=_objection_answerable),
+))  # fmt: skip

@@ -29,13 +29,9 @@ def publish_problems(call):
 
 _staff = actor_can(can_manage_calls)
 
-CALL_WORKFLOW = Workflow(
-    name="call",
-    state_attr="stage",
-    transitions=(
-        Transition("publish", S.DRAFT, S.PUBLISHED, _staff, _l("Publish"),
-                   guard=all_problems(publish_problems)),
-        Transition("cancel", (S.DRAFT, S.PUBLISHED), S.CANCELLED, _staff, _l("Cancel the call"),
-                   needs_reason=True),
-    ),
-)  # fmt: skip
+CALL_WORKFLOW = Workflow(name="call", state_attr="stage", transitions=(
+    Transition("publish", S.DRAFT, S.PUBLISHED, _staff, _l("Publish"),
+               guard=all_problems(publish_problems)),
+    Transition("cancel", (S.DRAFT, S.PUBLISHED), S.CANCELLED, _staff, _l("Cancel the call"),
+               needs_reason=True),
+))  # fmt: skip

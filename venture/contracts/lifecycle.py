@@ -93,21 +93,17 @@ OPEN_STATES = (
     C.IN_FORCE,
 )
 
-CONTRACT_WORKFLOW = Workflow(
-    name="contract",
-    transitions=(
-        Transition("issue", C.DRAFT, C.ISSUED, _staff, _l("Issue to the organization"),
-                   guard=_ready_to_issue),
-        Transition("recall", C.ISSUED, C.DRAFT, _staff, _l("Recall to draft"), needs_reason=True),
-        Transition("confirm_signature", C.ISSUED, C.SIGNED, _staff,
-                   _l("Confirm the signed contract"), guard=_scan_uploaded),
-        Transition("sign_online", C.ISSUED, C.SIGNED, can_sign_contract, _l("Sign online"),
-                   guard=_signable_online),
-        Transition("put_in_force", C.SIGNED, C.IN_FORCE, _staff, _l("Put in force"),
-                   guard=_start_date_reached),
-        Transition("complete", C.IN_FORCE, C.COMPLETED, _staff, _l("Mark as completed"),
-                   guard=_all_paid),
-        Transition("terminate", OPEN_STATES, C.TERMINATED, _staff, _l("Terminate"),
-                   needs_reason=True),
-    ),
-)  # fmt: skip
+CONTRACT_WORKFLOW = Workflow(name="contract", transitions=(
+    Transition("issue", C.DRAFT, C.ISSUED, _staff, _l("Issue to the organization"),
+               guard=_ready_to_issue),
+    Transition("recall", C.ISSUED, C.DRAFT, _staff, _l("Recall to draft"), needs_reason=True),
+    Transition("confirm_signature", C.ISSUED, C.SIGNED, _staff, _l("Confirm the signed contract"),
+               guard=_scan_uploaded),
+    Transition("sign_online", C.ISSUED, C.SIGNED, can_sign_contract, _l("Sign online"),
+               guard=_signable_online),
+    Transition("put_in_force", C.SIGNED, C.IN_FORCE, _staff, _l("Put in force"),
+               guard=_start_date_reached),
+    Transition("complete", C.IN_FORCE, C.COMPLETED, _staff, _l("Mark as completed"),
+               guard=_all_paid),
+    Transition("terminate", OPEN_STATES, C.TERMINATED, _staff, _l("Terminate"), needs_reason=True),
+))  # fmt: skip

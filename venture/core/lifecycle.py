@@ -5,10 +5,15 @@ reaches, who may take it (a predicate on the actor and the record) and an option
 returns a refusal message when the record is not ready. `transition()` checks both, writes the
 new state and the audit row, and calls the workflow's after-hooks (notifications).
 
-A table reads one transition a line:
+A table reads one transition a row (action, from, to, who, label, then guard and reason), laid
+out by hand and kept from the formatter with `# fmt: skip`:
 
-    Transition("publish", S.DRAFT, S.PUBLISHED, actor_can(can_manage_calls), _l("Publish"),
-               guard=all_problems(publish_problems))
+    CALL_WORKFLOW = Workflow(name="call", state_attr="stage", transitions=(
+        Transition("publish", S.DRAFT, S.PUBLISHED, _staff, _l("Publish"),
+                   guard=all_problems(publish_problems)),
+        Transition("cancel", (S.DRAFT, S.PUBLISHED), S.CANCELLED, _staff, _l("Cancel the call"),
+                   needs_reason=True),
+    ))  # fmt: skip
 
 `actor_can` makes the `allowed` of a transition that depends on the actor only;
 `all_problems` and `first_problem` make a guard from a function listing what a record lacks.

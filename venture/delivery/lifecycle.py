@@ -76,26 +76,23 @@ def _ready_to_close(project, _actor):
     return closing_refusal(problems) if problems else None
 
 
-PROJECT_WORKFLOW = Workflow(
-    name="project",
-    transitions=(
-        Transition("start", P.CONTRACTING, P.IN_FORCE, _staff_or_platform, _l("Start delivery"),
-                   guard=_contract_in_force),
-        Transition("pass_midterm", (P.IN_FORCE, P.RECTIFICATION), P.MIDTERM_EVALUATED,
-                   _staff_or_platform, _l("Record the passed mid-term evaluation"),
-                   guard=_passed("midterm")),
-        Transition("pass_final", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION),
-                   P.FINAL_EVALUATED, _staff_or_platform, _l("Record the passed final evaluation"),
-                   guard=_passed("final")),
-        Transition("rectify", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION), P.RECTIFICATION,
-                   _staff, _l("Order rectification"), guard=_failed_and_not_reevaluating,
-                   needs_reason=True),
-        Transition("close", P.FINAL_EVALUATED, P.CLOSED, _staff, _l("Close the project"),
-                   guard=_ready_to_close),
-        Transition("terminate", ACTIVE_STATES, P.TERMINATED, _staff_or_platform,
-                   _l("Terminate the project"), needs_reason=True),
-    ),
-)  # fmt: skip
+PROJECT_WORKFLOW = Workflow(name="project", transitions=(
+    Transition("start", P.CONTRACTING, P.IN_FORCE, _staff_or_platform, _l("Start delivery"),
+               guard=_contract_in_force),
+    Transition("pass_midterm", (P.IN_FORCE, P.RECTIFICATION), P.MIDTERM_EVALUATED,
+               _staff_or_platform, _l("Record the passed mid-term evaluation"),
+               guard=_passed("midterm")),
+    Transition("pass_final", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION), P.FINAL_EVALUATED,
+               _staff_or_platform, _l("Record the passed final evaluation"),
+               guard=_passed("final")),
+    Transition("rectify", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION), P.RECTIFICATION,
+               _staff, _l("Order rectification"), guard=_failed_and_not_reevaluating,
+               needs_reason=True),
+    Transition("close", P.FINAL_EVALUATED, P.CLOSED, _staff, _l("Close the project"),
+               guard=_ready_to_close),
+    Transition("terminate", ACTIVE_STATES, P.TERMINATED, _staff_or_platform,
+               _l("Terminate the project"), needs_reason=True),
+))  # fmt: skip
 
 
 def over_budget_problems(report):
@@ -144,16 +141,13 @@ def _staff_on_open_project(user, report):
     return can_manage_project(user) and not report.project.is_read_only
 
 
-REPORT_WORKFLOW = Workflow(
-    name="progress_report",
-    transitions=(
-        Transition("submit", (R.DRAFT, R.RETURNED), R.SUBMITTED, _member_of_open_project,
-                   _l("Submit the report"), guard=all_problems(submission_problems)),
-        Transition("accept", R.SUBMITTED, R.ACCEPTED, _staff_on_open_project, _l("Accept")),
-        Transition("return", R.SUBMITTED, R.RETURNED, _staff_on_open_project,
-                   _l("Return with comments"), needs_reason=True),
-    ),
-)  # fmt: skip
+REPORT_WORKFLOW = Workflow(name="progress_report", transitions=(
+    Transition("submit", (R.DRAFT, R.RETURNED), R.SUBMITTED, _member_of_open_project,
+               _l("Submit the report"), guard=all_problems(submission_problems)),
+    Transition("accept", R.SUBMITTED, R.ACCEPTED, _staff_on_open_project, _l("Accept")),
+    Transition("return", R.SUBMITTED, R.RETURNED, _staff_on_open_project,
+               _l("Return with comments"), needs_reason=True),
+))  # fmt: skip
 
 
 def _change_still_fits(change, _actor):
@@ -170,12 +164,9 @@ def _project_member(user, change):
     return is_project_member(user, change.project)
 
 
-CHANGE_WORKFLOW = Workflow(
-    name="change_request",
-    transitions=(
-        Transition("approve", C.PENDING, C.APPROVED, _project_open, _l("Approve"),
-                   guard=_change_still_fits, needs_reason=True),
-        Transition("reject", C.PENDING, C.REJECTED, _staff, _l("Turn down"), needs_reason=True),
-        Transition("withdraw", C.PENDING, C.WITHDRAWN, _project_member, _l("Withdraw")),
-    ),
-)  # fmt: skip
+CHANGE_WORKFLOW = Workflow(name="change_request", transitions=(
+    Transition("approve", C.PENDING, C.APPROVED, _project_open, _l("Approve"),
+               guard=_change_still_fits, needs_reason=True),
+    Transition("reject", C.PENDING, C.REJECTED, _staff, _l("Turn down"), needs_reason=True),
+    Transition("withdraw", C.PENDING, C.WITHDRAWN, _project_member, _l("Withdraw")),
+))  # fmt: skip

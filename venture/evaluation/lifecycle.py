@@ -88,16 +88,13 @@ def _announcement_withdrawn(evaluation, _actor):
     return None
 
 
-EVALUATION_WORKFLOW = Workflow(
-    name="evaluation",
-    transitions=(
-        Transition("submit_self_assessment", E.ASSIGNED, E.SELF_ASSESSED, can_self_assess,
-                   _l("Submit the self-assessment"), guard=all_problems(self_assessment_problems)),
-        Transition("score", (E.ASSIGNED, E.SELF_ASSESSED), E.SCORED, is_assigned_evaluator,
-                   _l("Submit the scores"), guard=_ready_to_score),
-        Transition("announce", E.SCORED, E.ANNOUNCED, _staff, _l("Announce the result")),
-        Transition("return", (E.SCORED, E.ANNOUNCED), E.ASSIGNED, _staff,
-                   _l("Return to the evaluator"), guard=_announcement_withdrawn, needs_reason=True),
-        Transition("finalise", E.ANNOUNCED, E.FINAL, _staff, _l("Make the result final")),
-    ),
-)  # fmt: skip
+EVALUATION_WORKFLOW = Workflow(name="evaluation", transitions=(
+    Transition("submit_self_assessment", E.ASSIGNED, E.SELF_ASSESSED, can_self_assess,
+               _l("Submit the self-assessment"), guard=all_problems(self_assessment_problems)),
+    Transition("score", (E.ASSIGNED, E.SELF_ASSESSED), E.SCORED, is_assigned_evaluator,
+               _l("Submit the scores"), guard=_ready_to_score),
+    Transition("announce", E.SCORED, E.ANNOUNCED, _staff, _l("Announce the result")),
+    Transition("return", (E.SCORED, E.ANNOUNCED), E.ASSIGNED, _staff, _l("Return to the evaluator"),
+               guard=_announcement_withdrawn, needs_reason=True),
+    Transition("finalise", E.ANNOUNCED, E.FINAL, _staff, _l("Make the result final")),
+))  # fmt: skip

@@ -78,14 +78,11 @@ def _second_person(installment, actor):
     return None
 
 
-INSTALLMENT_WORKFLOW = Workflow(
-    name="installment",
-    transitions=(
-        Transition("meet_condition", I.PENDING, I.CONDITION_MET, _platform_or_approver,
-                   _l("Record the condition as met"), guard=_contract_active, needs_reason=True),
-        Transition("approve_release", I.CONDITION_MET, I.RELEASE_APPROVED, _approver,
-                   _l("Approve the release"), guard=_release_allowed),
-        Transition("mark_paid", I.RELEASE_APPROVED, I.PAID, _payer, _l("Paid in full"),
-                   guard=_second_person),
-    ),
-)  # fmt: skip
+INSTALLMENT_WORKFLOW = Workflow(name="installment", transitions=(
+    Transition("meet_condition", I.PENDING, I.CONDITION_MET, _platform_or_approver,
+               _l("Record the condition as met"), guard=_contract_active, needs_reason=True),
+    Transition("approve_release", I.CONDITION_MET, I.RELEASE_APPROVED, _approver,
+               _l("Approve the release"), guard=_release_allowed),
+    Transition("mark_paid", I.RELEASE_APPROVED, I.PAID, _payer, _l("Paid in full"),
+               guard=_second_person),
+))  # fmt: skip

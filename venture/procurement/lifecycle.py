@@ -25,14 +25,11 @@ def _staff_role(user, _award):
 _staff = actor_can(can_manage_procurement)
 
 
-AWARD_WORKFLOW = Workflow(
-    name="award",
-    transitions=(
-        Transition("confirm", A.PROPOSED, A.FINAL, _staff_role, _l("Confirm")),
-        Transition("cancel", A.PROPOSED, A.CANCELLED, _staff_role, _l("Cancel the award"),
-                   needs_reason=True),
-    ),
-)  # fmt: skip
+AWARD_WORKFLOW = Workflow(name="award", transitions=(
+    Transition("confirm", A.PROPOSED, A.FINAL, _staff_role, _l("Confirm")),
+    Transition("cancel", A.PROPOSED, A.CANCELLED, _staff_role, _l("Cancel the award"),
+               needs_reason=True),
+))  # fmt: skip
 
 
 # ── designations (定向委托) ──────────────────────────────────────────────────────────────────
@@ -49,16 +46,13 @@ def _ready_to_announce(designation, _actor):
     return None
 
 
-DESIGNATION_WORKFLOW = Workflow(
-    name="designation",
-    transitions=(
-        Transition("announce", (D.DRAFTED, D.ANNOUNCED), D.ANNOUNCED, _staff,
-                   _l("Announce the designation"), guard=_ready_to_announce),
-        Transition("award", D.ANNOUNCED, D.AWARDED, _staff, _l("Award")),
-        Transition("cancel", (D.DRAFTED, D.ANNOUNCED), D.CANCELLED, _staff,
-                   _l("Cancel the designation"), needs_reason=True),
-    ),
-)  # fmt: skip
+DESIGNATION_WORKFLOW = Workflow(name="designation", transitions=(
+    Transition("announce", (D.DRAFTED, D.ANNOUNCED), D.ANNOUNCED, _staff,
+               _l("Announce the designation"), guard=_ready_to_announce),
+    Transition("award", D.ANNOUNCED, D.AWARDED, _staff, _l("Award")),
+    Transition("cancel", (D.DRAFTED, D.ANNOUNCED), D.CANCELLED, _staff,
+               _l("Cancel the designation"), needs_reason=True),
+))  # fmt: skip
 
 
 # ── bids (投标) ──────────────────────────────────────────────────────────────────────────────
@@ -70,21 +64,18 @@ def _opening_time_reached(bid, _actor):
     return None
 
 
-BID_WORKFLOW = Workflow(
-    name="bid",
-    transitions=(
-        Transition("submit", B.DRAFT, B.SUBMITTED, is_bidder_member, _l("Submit the bid"),
-                   guard=first_problem(rules.submission_problems)),
-        Transition("replace", B.SUBMITTED, B.SUBMITTED, is_bidder_member, _l("Replace the bid"),
-                   guard=first_problem(rules.submission_problems)),
-        Transition("recall", B.SUBMITTED, B.DRAFT, is_bidder_member, _l("Withdraw the bid (撤回)"),
-                   guard=first_problem(rules.bidding_problems)),
-        Transition("open", B.SUBMITTED, B.OPENED, _staff, _l("Open"), guard=_opening_time_reached),
-        Transition("find_compliant", B.OPENED, B.COMPLIANT, _staff, _l("Compliant")),
-        Transition("find_non_compliant", (B.OPENED, B.COMPLIANT), B.NON_COMPLIANT, _staff,
-                   _l("Non-compliant"), needs_reason=True),
-        Transition("score", B.COMPLIANT, B.SCORED, _staff, _l("Scored")),
-        Transition("win", B.SCORED, B.WON, _staff, _l("Won")),
-        Transition("lose", B.SCORED, B.LOST, _staff, _l("Lost")),
-    ),
-)  # fmt: skip
+BID_WORKFLOW = Workflow(name="bid", transitions=(
+    Transition("submit", B.DRAFT, B.SUBMITTED, is_bidder_member, _l("Submit the bid"),
+               guard=first_problem(rules.submission_problems)),
+    Transition("replace", B.SUBMITTED, B.SUBMITTED, is_bidder_member, _l("Replace the bid"),
+               guard=first_problem(rules.submission_problems)),
+    Transition("recall", B.SUBMITTED, B.DRAFT, is_bidder_member, _l("Withdraw the bid (撤回)"),
+               guard=first_problem(rules.bidding_problems)),
+    Transition("open", B.SUBMITTED, B.OPENED, _staff, _l("Open"), guard=_opening_time_reached),
+    Transition("find_compliant", B.OPENED, B.COMPLIANT, _staff, _l("Compliant")),
+    Transition("find_non_compliant", (B.OPENED, B.COMPLIANT), B.NON_COMPLIANT, _staff,
+               _l("Non-compliant"), needs_reason=True),
+    Transition("score", B.COMPLIANT, B.SCORED, _staff, _l("Scored")),
+    Transition("win", B.SCORED, B.WON, _staff, _l("Won")),
+    Transition("lose", B.SCORED, B.LOST, _staff, _l("Lost")),
+))  # fmt: skip

@@ -22,17 +22,14 @@ def _staff_or_reviewer(user, assignment):
     return is_staff(user) or assignment.reviewer.user_id == user.id
 
 
-ASSIGNMENT_WORKFLOW = Workflow(
-    name="review_assignment",
-    transitions=(
-        Transition("declare_conflict", A.ACTIVE, A.CONFLICT, owns_assignment,
-                   _l("Declare a conflict of interest (回避)"), guard=_not_submitted,
-                   needs_reason=True),
-        # a tie recorded in the expert pool (by staff, or by the reviewer on their profile)
-        Transition("withdraw_for_tie", A.ACTIVE, A.CONFLICT, _staff_or_reviewer,
-                   _l("Withdraw for a recorded tie"), needs_reason=True),
-    ),
-)  # fmt: skip
+ASSIGNMENT_WORKFLOW = Workflow(name="review_assignment", transitions=(
+    Transition("declare_conflict", A.ACTIVE, A.CONFLICT, owns_assignment,
+               _l("Declare a conflict of interest (回避)"), guard=_not_submitted,
+               needs_reason=True),
+    # a tie recorded in the expert pool (by staff, or by the reviewer on their profile)
+    Transition("withdraw_for_tie", A.ACTIVE, A.CONFLICT, _staff_or_reviewer,
+               _l("Withdraw for a recorded tie"), needs_reason=True),
+))  # fmt: skip
 
 
 def _assignment_stands(sheet, _actor):
@@ -55,12 +52,9 @@ def _owns_sheet(user, sheet):
     return owns_assignment(user, sheet.assignment)
 
 
-SHEET_WORKFLOW = Workflow(
-    name="review_sheet",
-    transitions=(
-        Transition("submit", S.DRAFT, S.SUBMITTED, _owns_sheet, _l("Submit the score sheet"),
-                   guard=_sheet_open),
-        Transition("reopen", S.SUBMITTED, S.DRAFT, actor_can(is_staff),
-                   _l("Reopen for the reviewer"), guard=_call_still_in_review, needs_reason=True),
-    ),
-)  # fmt: skip
+SHEET_WORKFLOW = Workflow(name="review_sheet", transitions=(
+    Transition("submit", S.DRAFT, S.SUBMITTED, _owns_sheet, _l("Submit the score sheet"),
+               guard=_sheet_open),
+    Transition("reopen", S.SUBMITTED, S.DRAFT, actor_can(is_staff), _l("Reopen for the reviewer"),
+               guard=_call_still_in_review, needs_reason=True),
+))  # fmt: skip

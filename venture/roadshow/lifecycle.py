@@ -54,17 +54,14 @@ def _nothing_on_stage(roadshow, _actor):
     return None
 
 
-ROADSHOW_WORKFLOW = Workflow(
-    name="roadshow",
-    transitions=(
-        Transition("start", R.SCHEDULED, R.RUNNING, _staff, _l("Start the roadshow"),
-                   guard=_ready_to_start),
-        Transition("finish", R.RUNNING, R.FINISHED, _staff, _l("Finish the roadshow"),
-                   guard=_nothing_on_stage),
-        Transition("cancel", R.SCHEDULED, R.CANCELLED, _staff, _l("Cancel the roadshow"),
-                   needs_reason=True),
-    ),
-)  # fmt: skip
+ROADSHOW_WORKFLOW = Workflow(name="roadshow", transitions=(
+    Transition("start", R.SCHEDULED, R.RUNNING, _staff, _l("Start the roadshow"),
+               guard=_ready_to_start),
+    Transition("finish", R.RUNNING, R.FINISHED, _staff, _l("Finish the roadshow"),
+               guard=_nothing_on_stage),
+    Transition("cancel", R.SCHEDULED, R.CANCELLED, _staff, _l("Cancel the roadshow"),
+               needs_reason=True),
+))  # fmt: skip
 
 
 def _session_running(item, _actor):
@@ -75,13 +72,10 @@ def _session_running(item, _actor):
     return None
 
 
-ITEM_WORKFLOW = Workflow(
-    name="roadshow_item",
-    transitions=(
-        Transition("present", I.WAITING, I.PRESENTING, _staff, _l("Call to the stage"),
-                   guard=_session_running),
-        Transition("close", I.PRESENTING, I.CLOSED, _staff, _l("Close scoring")),
-        Transition("reopen", I.CLOSED, I.PRESENTING, _staff, _l("Reopen scoring"),
-                   guard=_session_running, needs_reason=True),
-    ),
-)  # fmt: skip
+ITEM_WORKFLOW = Workflow(name="roadshow_item", transitions=(
+    Transition("present", I.WAITING, I.PRESENTING, _staff, _l("Call to the stage"),
+               guard=_session_running),
+    Transition("close", I.PRESENTING, I.CLOSED, _staff, _l("Close scoring")),
+    Transition("reopen", I.CLOSED, I.PRESENTING, _staff, _l("Reopen scoring"),
+               guard=_session_running, needs_reason=True),
+))  # fmt: skip
