@@ -8,11 +8,9 @@ new state and the audit row, and calls the workflow's after-hooks (notifications
 A table reads one transition a row (action, from, to, who, label, then guard and reason), laid
 out by hand and kept from the formatter with `# fmt: skip`:
 
-    CALL_WORKFLOW = Workflow(name="call", state_attr="stage", transitions=(
-        Transition("publish", S.DRAFT, S.PUBLISHED, _staff, _l("Publish"),
-                   guard=all_problems(publish_problems)),
-        Transition("cancel", (S.DRAFT, S.PUBLISHED), S.CANCELLED, _staff, _l("Cancel the call"),
-                   needs_reason=True),
+    LIGHT_WORKFLOW = Workflow(name="light", transitions=(
+        Transition("go", L.RED, L.GREEN, _staff, _l("Go"), guard=_road_clear),
+        Transition("stop", L.GREEN, L.RED, _staff, _l("Stop"), needs_reason=True),
     ))  # fmt: skip
 
 `actor_can` makes the `allowed` of a transition that depends on the actor only;

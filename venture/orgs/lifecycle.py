@@ -8,6 +8,7 @@ from venture.orgs.enums import OrgStatus as O
 from venture.orgs.permissions import can_verify_bank_details, can_verify_org, is_member
 
 _staff = actor_can(can_verify_org)
+_bank_verifier = actor_can(can_verify_bank_details)
 
 
 def _has_certificate(org, _actor):
@@ -26,7 +27,6 @@ ORG_WORKFLOW = Workflow(name="organization", state_attr="status", transitions=(
 
 
 # 银行账户变更审核: staff confirm a new account against the uploaded proof, or refuse it
-_bank_verifier = actor_can(can_verify_bank_details)
 BANK_CHANGE_WORKFLOW = Workflow(name="bank_change", transitions=(
     Transition("confirm", B.PENDING, B.CONFIRMED, _bank_verifier, _l("Confirm the new account")),
     Transition("reject", B.PENDING, B.REJECTED, _bank_verifier, _l("Refuse the change"),

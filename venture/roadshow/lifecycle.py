@@ -55,12 +55,12 @@ def _nothing_on_stage(roadshow, _actor):
 
 
 ROADSHOW_WORKFLOW = Workflow(name="roadshow", transitions=(
-    Transition("start", R.SCHEDULED, R.RUNNING, _staff, _l("Start the roadshow"),
-               guard=_ready_to_start),
-    Transition("finish", R.RUNNING, R.FINISHED, _staff, _l("Finish the roadshow"),
-               guard=_nothing_on_stage),
-    Transition("cancel", R.SCHEDULED, R.CANCELLED, _staff, _l("Cancel the roadshow"),
-               needs_reason=True),
+    Transition("start", R.SCHEDULED, R.RUNNING, _staff,
+               _l("Start the roadshow"), guard=_ready_to_start),
+    Transition("finish", R.RUNNING, R.FINISHED, _staff,
+               _l("Finish the roadshow"), guard=_nothing_on_stage),
+    Transition("cancel", R.SCHEDULED, R.CANCELLED, _staff,
+               _l("Cancel the roadshow"), needs_reason=True),
 ))  # fmt: skip
 
 
