@@ -11,14 +11,9 @@ from venture.applications.enums import ApplicationState as S
 from venture.applications.permissions import can_screen, is_applicant_member
 from venture.applications.rules import submission_problems
 from venture.core.formatting import local_datetime
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, first_problem
 from venture.core.timeutil import now
 from venture.notifications.operations import notify, staff_users
-
-
-def _ready_to_submit(application, _actor):
-    problems = submission_problems(application)
-    return problems[0] if problems else None
 
 
 def _before_call_deadline(application, _actor):
@@ -40,57 +35,24 @@ def _staff(user, application):
     return can_screen(user, application)
 
 
-APPLICATION_WORKFLOW = Workflow(
-    name="application",
-    transitions=(
-        Transition(
-            "submit",
-            (S.DRAFT, S.RETURNED),
-            S.SUBMITTED,
-            allowed=is_applicant_member,
-            label=_l("Submit"),
-            guard=_ready_to_submit,
-        ),
-        Transition(
-            "withdraw",
-            (S.DRAFT, S.SUBMITTED, S.RETURNED),
-            S.WITHDRAWN,
-            allowed=is_applicant_member,
-            label=_l("Withdraw"),
-            guard=_before_call_deadline,
-        ),
-        Transition(
-            "return_for_correction",
-            (S.SUBMITTED,),
-            S.RETURNED,
-            allowed=_staff,
-            label=_l("Return for correction"),
-            guard=_correction_deadline_ahead,
-            needs_reason=True,
-        ),
-        Transition("mark_eligible", (S.SUBMITTED,), S.ELIGIBLE, _staff, _l("Mark eligible")),
-        Transition(
-            "mark_ineligible",
-            (S.SUBMITTED,),
-            S.INELIGIBLE,
-            allowed=_staff,
-            label=_l("Mark ineligible"),
-            needs_reason=True,
-        ),
-        Transition("start_review", (S.ELIGIBLE,), S.UNDER_REVIEW, _staff, _l("Start review")),
-        Transition("propose_award", (S.UNDER_REVIEW,), S.PROPOSED, _staff, _l("Propose award")),
-        Transition("not_select", (S.UNDER_REVIEW,), S.NOT_SELECTED, _staff, _l("Not selected")),
-        Transition("confirm_award", (S.PROPOSED,), S.AWARDED, _staff, _l("Confirm award")),
-        Transition("decline_award", (S.PROPOSED,), S.NOT_AWARDED, _staff, _l("Decline award")),
-        Transition(
-            "close_not_selected",
-            (S.NOT_SELECTED,),
-            S.NOT_AWARDED,
-            _staff,
-            _l("Close as not awarded"),
-        ),
-    ),
-)
+APPLICATION_WORKFLOW = Workflow(name="application", transitions=(
+    Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, is_applicant_member, _l("Submit"),
+               guard=first_problem(submission_problems)),
+    Transition("withdraw", (S.DRAFT, S.SUBMITTED, S.RETURNED), S.WITHDRAWN, is_applicant_member,
+               _l("Withdraw"), guard=_before_call_deadline),
+    Transition("return_for_correction", S.SUBMITTED, S.RETURNED, _staff,
+               _l("Return for correction"), guard=_correction_deadline_ahead, needs_reason=True),
+    Transition("mark_eligible", S.SUBMITTED, S.ELIGIBLE, _staff, _l("Mark eligible")),
+    Transition("mark_ineligible", S.SUBMITTED, S.INELIGIBLE, _staff, _l("Mark ineligible"),
+               needs_reason=True),
+    Transition("start_review", S.ELIGIBLE, S.UNDER_REVIEW, _staff, _l("Start review")),
+    Transition("propose_award", S.UNDER_REVIEW, S.PROPOSED, _staff, _l("Propose award")),
+    Transition("not_select", S.UNDER_REVIEW, S.NOT_SELECTED, _staff, _l("Not selected")),
+    Transition("confirm_award", S.PROPOSED, S.AWARDED, _staff, _l("Confirm award")),
+    Transition("decline_award", S.PROPOSED, S.NOT_AWARDED, _staff, _l("Decline award")),
+    Transition("close_not_selected", S.NOT_SELECTED, S.NOT_AWARDED, _staff,
+               _l("Close as not awarded")),
+))  # fmt: skip
 
 
 def _members(application):

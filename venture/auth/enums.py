@@ -1,32 +1,21 @@
 """Roles people hold on the platform."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class Role(StrEnum):
+
+class Role(LabelledEnum):
     """角色"""
 
-    APPLICANT = "applicant"  # 社会组织
-    STAFF = "staff"  # 项目主管 / 民政局工作人员
-    REVIEWER = "reviewer"  # 评审专家
-    FINANCE = "finance"  # 财务人员
-    EVALUATOR = "evaluator"  # 第三方评估机构
-    COMMUNITY = "community"  # 社区居委会
-    ADMIN = "admin"  # 系统管理员
-
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
+    APPLICANT = "applicant", _l("Social organization")  # 社会组织
+    STAFF = "staff", _l("Programme staff")  # 项目主管 / 民政局工作人员
+    REVIEWER = "reviewer", _l("Reviewer")  # 评审专家
+    FINANCE = "finance", _l("Finance")  # 财务人员
+    EVALUATOR = "evaluator", _l("Evaluator")  # 第三方评估机构
+    COMMUNITY = "community", _l("Residents' committee")  # 社区居委会
+    ADMIN = "admin", _l("Administrator")  # 系统管理员
 
 
-ROLE_LABELS = {
-    Role.APPLICANT: _l("Social organization"),
-    Role.STAFF: _l("Programme staff"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.FINANCE: _l("Finance"),
-    Role.EVALUATOR: _l("Evaluator"),
-    Role.COMMUNITY: _l("Residents' committee"),
-    Role.ADMIN: _l("Administrator"),
-}
+# the roles with their labels, in declaration order (the admin form offers them)
+ROLE_LABELS = {role: role.label for role in Role}

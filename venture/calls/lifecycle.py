@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from venture.calls.enums import CallStage
+from venture.calls.enums import CallStage as S
 from venture.calls.permissions import can_manage_calls
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can, all_problems
 from venture.core.timeutil import now
 from venture.procurement.routes import route_for
 
@@ -27,30 +27,11 @@ def publish_problems(call):
     return problems
 
 
-def _ready_to_publish(call, _actor):
-    problems = publish_problems(call)
-    return " ".join(str(p) for p in problems) or None
+_staff = actor_can(can_manage_calls)
 
-
-CALL_WORKFLOW = Workflow(
-    name="call",
-    state_attr="stage",
-    transitions=(
-        Transition(
-            "publish",
-            (CallStage.DRAFT,),
-            CallStage.PUBLISHED,
-            allowed=lambda user, call: can_manage_calls(user),
-            label=_l("Publish"),
-            guard=_ready_to_publish,
-        ),
-        Transition(
-            "cancel",
-            (CallStage.DRAFT, CallStage.PUBLISHED),
-            CallStage.CANCELLED,
-            allowed=lambda user, call: can_manage_calls(user),
-            label=_l("Cancel the call"),
-            needs_reason=True,
-        ),
-    ),
-)
+CALL_WORKFLOW = Workflow(name="call", state_attr="stage", transitions=(
+    Transition("publish", S.DRAFT, S.PUBLISHED, _staff, _l("Publish"),
+               guard=all_problems(publish_problems)),
+    Transition("cancel", (S.DRAFT, S.PUBLISHED), S.CANCELLED, _staff, _l("Cancel the call"),
+               needs_reason=True),
+))  # fmt: skip

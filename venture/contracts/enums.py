@@ -1,42 +1,20 @@
 """Contract states."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class ContractState(StrEnum):
+
+class ContractState(LabelledEnum):
     """合同状态; the transitions between them are in contracts/lifecycle.py."""
 
-    DRAFT = "draft"  # 草稿
-    ISSUED = "issued"  # 已发出 (to the organization, for signature and seal)
-    SIGNED = "signed"  # 已签订 (signed scan confirmed by staff)
-    IN_FORCE = "in_force"  # 履行中
-    COMPLETED = "completed"  # 已完成
-    TERMINATED = "terminated"  # 已终止
-
-    @property
-    def label(self):
-        return {
-            ContractState.DRAFT: _l("Draft"),
-            ContractState.ISSUED: _l("Issued for signature"),
-            ContractState.SIGNED: _l("Signed"),
-            ContractState.IN_FORCE: _l("In force"),
-            ContractState.COMPLETED: _l("Completed"),
-            ContractState.TERMINATED: _l("Terminated"),
-        }[self]
-
-    @property
-    def badge(self):
-        """Bootstrap colour of the state badge."""
-        return {
-            ContractState.DRAFT: "secondary",
-            ContractState.ISSUED: "warning",
-            ContractState.SIGNED: "info",
-            ContractState.IN_FORCE: "primary",
-            ContractState.COMPLETED: "success",
-            ContractState.TERMINATED: "danger",
-        }[self]
+    DRAFT = "draft", _l("Draft"), "secondary"  # 草稿
+    # 已发出 (to the organization, for signature and seal)
+    ISSUED = "issued", _l("Issued for signature"), "warning"
+    SIGNED = "signed", _l("Signed"), "info"  # 已签订 (signed scan confirmed by staff)
+    IN_FORCE = "in_force", _l("In force"), "primary"  # 履行中
+    COMPLETED = "completed", _l("Completed"), "success"  # 已完成
+    TERMINATED = "terminated", _l("Terminated"), "danger"  # 已终止
 
 
 # states in which the contract binds both parties and money may move

@@ -15,17 +15,15 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from venture.contracts.enums import ContractState
+from venture.contracts.enums import ContractState as C
 from venture.contracts.permissions import can_manage_contracts, can_sign_contract
 from venture.core.formatting import local_date
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
 from venture.orgs.enums import OrgStatus
 
-
-def _staff(user, _contract):
-    return can_manage_contracts(user)
+_staff = actor_can(can_manage_contracts)
 
 
 def installment_problem(contract):
@@ -89,70 +87,23 @@ def _all_paid(contract, _actor):
 
 
 OPEN_STATES = (
-    ContractState.DRAFT,
-    ContractState.ISSUED,
-    ContractState.SIGNED,
-    ContractState.IN_FORCE,
+    C.DRAFT,
+    C.ISSUED,
+    C.SIGNED,
+    C.IN_FORCE,
 )
 
-CONTRACT_WORKFLOW = Workflow(
-    name="contract",
-    transitions=(
-        Transition(
-            "issue",
-            (ContractState.DRAFT,),
-            ContractState.ISSUED,
-            allowed=_staff,
-            label=_l("Issue to the organization"),
-            guard=_ready_to_issue,
-        ),
-        Transition(
-            "recall",
-            (ContractState.ISSUED,),
-            ContractState.DRAFT,
-            allowed=_staff,
-            label=_l("Recall to draft"),
-            needs_reason=True,
-        ),
-        Transition(
-            "confirm_signature",
-            (ContractState.ISSUED,),
-            ContractState.SIGNED,
-            allowed=_staff,
-            label=_l("Confirm the signed contract"),
-            guard=_scan_uploaded,
-        ),
-        Transition(
-            "sign_online",
-            (ContractState.ISSUED,),
-            ContractState.SIGNED,
-            allowed=can_sign_contract,
-            label=_l("Sign online"),
-            guard=_signable_online,
-        ),
-        Transition(
-            "put_in_force",
-            (ContractState.SIGNED,),
-            ContractState.IN_FORCE,
-            allowed=_staff,
-            label=_l("Put in force"),
-            guard=_start_date_reached,
-        ),
-        Transition(
-            "complete",
-            (ContractState.IN_FORCE,),
-            ContractState.COMPLETED,
-            allowed=_staff,
-            label=_l("Mark as completed"),
-            guard=_all_paid,
-        ),
-        Transition(
-            "terminate",
-            OPEN_STATES,
-            ContractState.TERMINATED,
-            allowed=_staff,
-            label=_l("Terminate"),
-            needs_reason=True,
-        ),
-    ),
-)
+CONTRACT_WORKFLOW = Workflow(name="contract", transitions=(
+    Transition("issue", C.DRAFT, C.ISSUED, _staff, _l("Issue to the organization"),
+               guard=_ready_to_issue),
+    Transition("recall", C.ISSUED, C.DRAFT, _staff, _l("Recall to draft"), needs_reason=True),
+    Transition("confirm_signature", C.ISSUED, C.SIGNED, _staff, _l("Confirm the signed contract"),
+               guard=_scan_uploaded),
+    Transition("sign_online", C.ISSUED, C.SIGNED, can_sign_contract, _l("Sign online"),
+               guard=_signable_online),
+    Transition("put_in_force", C.SIGNED, C.IN_FORCE, _staff, _l("Put in force"),
+               guard=_start_date_reached),
+    Transition("complete", C.IN_FORCE, C.COMPLETED, _staff, _l("Mark as completed"),
+               guard=_all_paid),
+    Transition("terminate", OPEN_STATES, C.TERMINATED, _staff, _l("Terminate"), needs_reason=True),
+))  # fmt: skip

@@ -4,6 +4,17 @@ A workflow is data: each Transition names an action, the states it leaves from, 
 reaches, who may take it (a predicate on the actor and the record) and an optional guard that
 returns a refusal message when the record is not ready. `transition()` checks both, writes the
 new state and the audit row, and calls the workflow's after-hooks (notifications).
+
+A table reads one transition a row (action, from, to, who, label, then guard and reason), laid
+out by hand and kept from the formatter with `# fmt: skip`:
+
+    LIGHT_WORKFLOW = Workflow(name="light", transitions=(
+        Transition("go", L.RED, L.GREEN, _staff, _l("Go"), guard=_road_clear),
+        Transition("stop", L.GREEN, L.RED, _staff, _l("Stop"), needs_reason=True),
+    ))  # fmt: skip
+
+`actor_can` makes the `allowed` of a transition that depends on the actor only;
+`all_problems` and `first_problem` make a guard from a function listing what a record lacks.
 """
 
 from collections.abc import Callable
@@ -36,6 +47,31 @@ class Transition:
     label: Any = None
     guard: Callable | None = None  # (obj, actor) -> message or None
     needs_reason: bool = False
+
+    def __post_init__(self):
+        # one source state may be written alone; `sources` is always a tuple
+        if not isinstance(self.sources, tuple):
+            object.__setattr__(self, "sources", (self.sources,))
+
+
+def actor_can(predicate):
+    """An `allowed` for a transition that asks the actor only (a role), not the record."""
+    return lambda actor, _obj: predicate(actor)
+
+
+def all_problems(problems_of):
+    """A guard refusing with every message problems_of(obj) lists, joined, or None."""
+    return lambda obj, _actor: " ".join(str(p) for p in problems_of(obj)) or None
+
+
+def first_problem(problems_of):
+    """A guard refusing with the first message problems_of(obj) lists, or None."""
+
+    def guard(obj, _actor):
+        problems = problems_of(obj)
+        return problems[0] if problems else None
+
+    return guard
 
 
 @dataclass

@@ -1,44 +1,21 @@
 """Funded projects (立项项目), progress reports, change requests: states and choices."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class ProjectState(StrEnum):
+
+class ProjectState(LabelledEnum):
     """项目状态; the transitions between them are in delivery/lifecycle.py."""
 
-    CONTRACTING = "contracting"  # 签约中
-    IN_FORCE = "in_force"  # 执行中
-    MIDTERM_EVALUATED = "midterm_evaluated"  # 中期评估合格
-    RECTIFICATION = "rectification"  # 整改中
-    FINAL_EVALUATED = "final_evaluated"  # 结项评估合格
-    CLOSED = "closed"  # 已结项
-    TERMINATED = "terminated"  # 已终止
-
-    @property
-    def label(self):
-        return {
-            ProjectState.CONTRACTING: _l("Contracting"),
-            ProjectState.IN_FORCE: _l("Being delivered"),
-            ProjectState.MIDTERM_EVALUATED: _l("Mid-term evaluation passed"),
-            ProjectState.RECTIFICATION: _l("Under rectification"),
-            ProjectState.FINAL_EVALUATED: _l("Final evaluation passed"),
-            ProjectState.CLOSED: _l("Closed out"),
-            ProjectState.TERMINATED: _l("Terminated"),
-        }[self]
-
-    @property
-    def badge(self):
-        return {
-            ProjectState.CONTRACTING: "secondary",
-            ProjectState.IN_FORCE: "primary",
-            ProjectState.MIDTERM_EVALUATED: "info",
-            ProjectState.RECTIFICATION: "warning",
-            ProjectState.FINAL_EVALUATED: "success",
-            ProjectState.CLOSED: "dark",
-            ProjectState.TERMINATED: "danger",
-        }[self]
+    CONTRACTING = "contracting", _l("Contracting"), "secondary"  # 签约中
+    IN_FORCE = "in_force", _l("Being delivered"), "primary"  # 执行中
+    # 中期评估合格
+    MIDTERM_EVALUATED = "midterm_evaluated", _l("Mid-term evaluation passed"), "info"
+    RECTIFICATION = "rectification", _l("Under rectification"), "warning"  # 整改中
+    FINAL_EVALUATED = "final_evaluated", _l("Final evaluation passed"), "success"  # 结项评估合格
+    CLOSED = "closed", _l("Closed out"), "dark"  # 已结项
+    TERMINATED = "terminated", _l("Terminated"), "danger"  # 已终止
 
 
 # a project in these states can still change; closed and terminated projects are read-only
@@ -58,152 +35,64 @@ DELIVERING_STATES = (
 )
 
 
-class ReportFrequency(StrEnum):
+class ReportFrequency(LabelledEnum):
     """报告周期, set per call."""
 
-    MONTHLY = "monthly"  # 月报
-    QUARTERLY = "quarterly"  # 季报
-
-    @property
-    def label(self):
-        return {
-            ReportFrequency.MONTHLY: _l("Monthly"),
-            ReportFrequency.QUARTERLY: _l("Quarterly"),
-        }[self]
+    MONTHLY = "monthly", _l("Monthly")  # 月报
+    QUARTERLY = "quarterly", _l("Quarterly")  # 季报
 
 
-class ReportKind(StrEnum):
+class ReportKind(LabelledEnum):
     """报告类型"""
 
-    SCHEDULED = "scheduled"  # 定期报告
-    AD_HOC = "ad_hoc"  # 专项报告
-    RECTIFICATION = "rectification"  # 整改报告
-
-    @property
-    def label(self):
-        return {
-            ReportKind.SCHEDULED: _l("Scheduled report"),
-            ReportKind.AD_HOC: _l("Ad-hoc report"),
-            ReportKind.RECTIFICATION: _l("Rectification report"),
-        }[self]
+    SCHEDULED = "scheduled", _l("Scheduled report")  # 定期报告
+    AD_HOC = "ad_hoc", _l("Ad-hoc report")  # 专项报告
+    RECTIFICATION = "rectification", _l("Rectification report")  # 整改报告
 
 
-class ReportState(StrEnum):
+class ReportState(LabelledEnum):
     """进度报告状态"""
 
-    DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已提交
-    ACCEPTED = "accepted"  # 已通过
-    RETURNED = "returned"  # 退回修改
-
-    @property
-    def label(self):
-        return {
-            ReportState.DRAFT: _l("Draft"),
-            ReportState.SUBMITTED: _l("Submitted"),
-            ReportState.ACCEPTED: _l("Accepted"),
-            ReportState.RETURNED: _l("Returned for changes"),
-        }[self]
-
-    @property
-    def badge(self):
-        return {
-            ReportState.DRAFT: "secondary",
-            ReportState.SUBMITTED: "primary",
-            ReportState.ACCEPTED: "success",
-            ReportState.RETURNED: "warning",
-        }[self]
+    DRAFT = "draft", _l("Draft"), "secondary"  # 草稿
+    SUBMITTED = "submitted", _l("Submitted"), "primary"  # 已提交
+    ACCEPTED = "accepted", _l("Accepted"), "success"  # 已通过
+    RETURNED = "returned", _l("Returned for changes"), "warning"  # 退回修改
 
 
-class BeneficiaryGroup(StrEnum):
+class BeneficiaryGroup(LabelledEnum):
     """受益群体"""
 
-    ELDERLY = "elderly"  # 老年人
-    CHILDREN = "children"  # 儿童青少年
-    DISABLED = "disabled"  # 残障人士
-    FAMILIES = "families"  # 困难家庭
-    RESIDENTS = "residents"  # 社区居民
-    OTHER = "other"  # 其他
-
-    @property
-    def label(self):
-        return {
-            BeneficiaryGroup.ELDERLY: _l("Older people"),
-            BeneficiaryGroup.CHILDREN: _l("Children and young people"),
-            BeneficiaryGroup.DISABLED: _l("People with disabilities"),
-            BeneficiaryGroup.FAMILIES: _l("Families in hardship"),
-            BeneficiaryGroup.RESIDENTS: _l("Community residents"),
-            BeneficiaryGroup.OTHER: _l("Others"),
-        }[self]
+    ELDERLY = "elderly", _l("Older people")  # 老年人
+    CHILDREN = "children", _l("Children and young people")  # 儿童青少年
+    DISABLED = "disabled", _l("People with disabilities")  # 残障人士
+    FAMILIES = "families", _l("Families in hardship")  # 困难家庭
+    RESIDENTS = "residents", _l("Community residents")  # 社区居民
+    OTHER = "other", _l("Others")  # 其他
 
 
-class MilestoneStatus(StrEnum):
+class MilestoneStatus(LabelledEnum):
     """里程碑进度"""
 
-    NOT_STARTED = "not_started"  # 未开始
-    IN_PROGRESS = "in_progress"  # 进行中
-    DONE = "done"  # 已完成
-    DELAYED = "delayed"  # 延误
-
-    @property
-    def label(self):
-        return {
-            MilestoneStatus.NOT_STARTED: _l("Not started"),
-            MilestoneStatus.IN_PROGRESS: _l("In progress"),
-            MilestoneStatus.DONE: _l("Done"),
-            MilestoneStatus.DELAYED: _l("Delayed"),
-        }[self]
-
-    @property
-    def badge(self):
-        return {
-            MilestoneStatus.NOT_STARTED: "secondary",
-            MilestoneStatus.IN_PROGRESS: "primary",
-            MilestoneStatus.DONE: "success",
-            MilestoneStatus.DELAYED: "danger",
-        }[self]
+    NOT_STARTED = "not_started", _l("Not started"), "secondary"  # 未开始
+    IN_PROGRESS = "in_progress", _l("In progress"), "primary"  # 进行中
+    DONE = "done", _l("Done"), "success"  # 已完成
+    DELAYED = "delayed", _l("Delayed"), "danger"  # 延误
 
 
-class ChangeKind(StrEnum):
+class ChangeKind(LabelledEnum):
     """变更类型"""
 
-    BUDGET = "budget"  # 预算调整 (moving money between budget lines)
-    EXTENSION = "extension"  # 延期
-    ACTIVITIES = "activities"  # 活动内容变更
-    STAFF = "staff"  # 项目人员变更
-
-    @property
-    def label(self):
-        return {
-            ChangeKind.BUDGET: _l("Move money between budget lines"),
-            ChangeKind.EXTENSION: _l("Extend the term"),
-            ChangeKind.ACTIVITIES: _l("Change the activities"),
-            ChangeKind.STAFF: _l("Change the project staff"),
-        }[self]
+    # 预算调整 (moving money between budget lines)
+    BUDGET = "budget", _l("Move money between budget lines")
+    EXTENSION = "extension", _l("Extend the term")  # 延期
+    ACTIVITIES = "activities", _l("Change the activities")  # 活动内容变更
+    STAFF = "staff", _l("Change the project staff")  # 项目人员变更
 
 
-class ChangeState(StrEnum):
+class ChangeState(LabelledEnum):
     """变更申请状态"""
 
-    PENDING = "pending"  # 待审批
-    APPROVED = "approved"  # 已批准
-    REJECTED = "rejected"  # 未批准
-    WITHDRAWN = "withdrawn"  # 已撤回
-
-    @property
-    def label(self):
-        return {
-            ChangeState.PENDING: _l("Awaiting a decision"),
-            ChangeState.APPROVED: _l("Approved"),
-            ChangeState.REJECTED: _l("Not approved"),
-            ChangeState.WITHDRAWN: _l("Withdrawn"),
-        }[self]
-
-    @property
-    def badge(self):
-        return {
-            ChangeState.PENDING: "primary",
-            ChangeState.APPROVED: "success",
-            ChangeState.REJECTED: "danger",
-            ChangeState.WITHDRAWN: "secondary",
-        }[self]
+    PENDING = "pending", _l("Awaiting a decision"), "primary"  # 待审批
+    APPROVED = "approved", _l("Approved"), "success"  # 已批准
+    REJECTED = "rejected", _l("Not approved"), "danger"  # 未批准
+    WITHDRAWN = "withdrawn", _l("Withdrawn"), "secondary"  # 已撤回

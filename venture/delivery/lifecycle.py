@@ -13,23 +13,18 @@ change request: pending → approved / rejected (staff, with a reason) or withdr
 from flask_babel import lazy_gettext as _l
 
 from venture.core.formatting import local_date
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can, all_problems
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
-from venture.delivery.enums import (
-    ACTIVE_STATES,
-    ChangeState,
-    ProjectState,
-    ReportKind,
-    ReportState,
-)
+from venture.delivery.enums import ACTIVE_STATES, ReportKind
+from venture.delivery.enums import ChangeState as C
+from venture.delivery.enums import ProjectState as P
+from venture.delivery.enums import ReportState as R
 from venture.delivery.permissions import can_manage_project, is_project_member
 from venture.delivery.progress import line_totals
 from venture.payments.lifecycle import SYSTEM
 
-
-def _staff(user, _obj):
-    return can_manage_project(user)
+_staff = actor_can(can_manage_project)
 
 
 def _staff_or_platform(user, _obj):
@@ -81,60 +76,23 @@ def _ready_to_close(project, _actor):
     return closing_refusal(problems) if problems else None
 
 
-PROJECT_WORKFLOW = Workflow(
-    name="project",
-    transitions=(
-        Transition(
-            "start",
-            (ProjectState.CONTRACTING,),
-            ProjectState.IN_FORCE,
-            allowed=_staff_or_platform,
-            label=_l("Start delivery"),
-            guard=_contract_in_force,
-        ),
-        Transition(
-            "pass_midterm",
-            (ProjectState.IN_FORCE, ProjectState.RECTIFICATION),
-            ProjectState.MIDTERM_EVALUATED,
-            allowed=_staff_or_platform,
-            label=_l("Record the passed mid-term evaluation"),
-            guard=_passed("midterm"),
-        ),
-        Transition(
-            "pass_final",
-            (ProjectState.IN_FORCE, ProjectState.MIDTERM_EVALUATED, ProjectState.RECTIFICATION),
-            ProjectState.FINAL_EVALUATED,
-            allowed=_staff_or_platform,
-            label=_l("Record the passed final evaluation"),
-            guard=_passed("final"),
-        ),
-        Transition(
-            "rectify",
-            (ProjectState.IN_FORCE, ProjectState.MIDTERM_EVALUATED, ProjectState.RECTIFICATION),
-            ProjectState.RECTIFICATION,
-            allowed=_staff,
-            label=_l("Order rectification"),
-            guard=_failed_and_not_reevaluating,
-            needs_reason=True,
-        ),
-        Transition(
-            "close",
-            (ProjectState.FINAL_EVALUATED,),
-            ProjectState.CLOSED,
-            allowed=_staff,
-            label=_l("Close the project"),
-            guard=_ready_to_close,
-        ),
-        Transition(
-            "terminate",
-            ACTIVE_STATES,
-            ProjectState.TERMINATED,
-            allowed=_staff_or_platform,
-            label=_l("Terminate the project"),
-            needs_reason=True,
-        ),
-    ),
-)
+PROJECT_WORKFLOW = Workflow(name="project", transitions=(
+    Transition("start", P.CONTRACTING, P.IN_FORCE, _staff_or_platform, _l("Start delivery"),
+               guard=_contract_in_force),
+    Transition("pass_midterm", (P.IN_FORCE, P.RECTIFICATION), P.MIDTERM_EVALUATED,
+               _staff_or_platform, _l("Record the passed mid-term evaluation"),
+               guard=_passed("midterm")),
+    Transition("pass_final", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION), P.FINAL_EVALUATED,
+               _staff_or_platform, _l("Record the passed final evaluation"),
+               guard=_passed("final")),
+    Transition("rectify", (P.IN_FORCE, P.MIDTERM_EVALUATED, P.RECTIFICATION), P.RECTIFICATION,
+               _staff, _l("Order rectification"), guard=_failed_and_not_reevaluating,
+               needs_reason=True),
+    Transition("close", P.FINAL_EVALUATED, P.CLOSED, _staff, _l("Close the project"),
+               guard=_ready_to_close),
+    Transition("terminate", ACTIVE_STATES, P.TERMINATED, _staff_or_platform,
+               _l("Terminate the project"), needs_reason=True),
+))  # fmt: skip
 
 
 def over_budget_problems(report):
@@ -175,11 +133,6 @@ def submission_problems(report):
     return problems + over_budget_problems(report)
 
 
-def _ready_to_submit(report, _actor):
-    problems = submission_problems(report)
-    return " ".join(str(p) for p in problems) or None
-
-
 def _member_of_open_project(user, report):
     return is_project_member(user, report.project) and not report.project.is_read_only
 
@@ -188,34 +141,13 @@ def _staff_on_open_project(user, report):
     return can_manage_project(user) and not report.project.is_read_only
 
 
-REPORT_WORKFLOW = Workflow(
-    name="progress_report",
-    transitions=(
-        Transition(
-            "submit",
-            (ReportState.DRAFT, ReportState.RETURNED),
-            ReportState.SUBMITTED,
-            allowed=_member_of_open_project,
-            label=_l("Submit the report"),
-            guard=_ready_to_submit,
-        ),
-        Transition(
-            "accept",
-            (ReportState.SUBMITTED,),
-            ReportState.ACCEPTED,
-            allowed=_staff_on_open_project,
-            label=_l("Accept"),
-        ),
-        Transition(
-            "return",
-            (ReportState.SUBMITTED,),
-            ReportState.RETURNED,
-            allowed=_staff_on_open_project,
-            label=_l("Return with comments"),
-            needs_reason=True,
-        ),
-    ),
-)
+REPORT_WORKFLOW = Workflow(name="progress_report", transitions=(
+    Transition("submit", (R.DRAFT, R.RETURNED), R.SUBMITTED, _member_of_open_project,
+               _l("Submit the report"), guard=all_problems(submission_problems)),
+    Transition("accept", R.SUBMITTED, R.ACCEPTED, _staff_on_open_project, _l("Accept")),
+    Transition("return", R.SUBMITTED, R.RETURNED, _staff_on_open_project,
+               _l("Return with comments"), needs_reason=True),
+))  # fmt: skip
 
 
 def _change_still_fits(change, _actor):
@@ -228,32 +160,13 @@ def _project_open(user, change):
     return can_manage_project(user) and change.project.is_delivering
 
 
-CHANGE_WORKFLOW = Workflow(
-    name="change_request",
-    transitions=(
-        Transition(
-            "approve",
-            (ChangeState.PENDING,),
-            ChangeState.APPROVED,
-            allowed=_project_open,
-            label=_l("Approve"),
-            guard=_change_still_fits,
-            needs_reason=True,
-        ),
-        Transition(
-            "reject",
-            (ChangeState.PENDING,),
-            ChangeState.REJECTED,
-            allowed=_staff,
-            label=_l("Turn down"),
-            needs_reason=True,
-        ),
-        Transition(
-            "withdraw",
-            (ChangeState.PENDING,),
-            ChangeState.WITHDRAWN,
-            allowed=lambda user, change: is_project_member(user, change.project),
-            label=_l("Withdraw"),
-        ),
-    ),
-)
+def _project_member(user, change):
+    return is_project_member(user, change.project)
+
+
+CHANGE_WORKFLOW = Workflow(name="change_request", transitions=(
+    Transition("approve", C.PENDING, C.APPROVED, _project_open, _l("Approve"),
+               guard=_change_still_fits, needs_reason=True),
+    Transition("reject", C.PENDING, C.REJECTED, _staff, _l("Turn down"), needs_reason=True),
+    Transition("withdraw", C.PENDING, C.WITHDRAWN, _project_member, _l("Withdraw")),
+))  # fmt: skip

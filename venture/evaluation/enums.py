@@ -1,52 +1,25 @@
 """Evaluation kinds, states and grades (项目评估)."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class EvaluationKind(StrEnum):
+
+class EvaluationKind(LabelledEnum):
     """评估类型; the value is what payments.operations.evaluation_passed expects."""
 
-    MIDTERM = "midterm"  # 中期评估
-    FINAL = "final"  # 结项评估
-
-    @property
-    def label(self):
-        return {
-            EvaluationKind.MIDTERM: _l("Mid-term evaluation"),
-            EvaluationKind.FINAL: _l("Final evaluation"),
-        }[self]
+    MIDTERM = "midterm", _l("Mid-term evaluation")  # 中期评估
+    FINAL = "final", _l("Final evaluation")  # 结项评估
 
 
-class EvaluationState(StrEnum):
+class EvaluationState(LabelledEnum):
     """评估状态; transitions in evaluation/lifecycle.py."""
 
-    ASSIGNED = "assigned"  # 已指派
-    SELF_ASSESSED = "self_assessed"  # 已提交自评
-    SCORED = "scored"  # 已评分
-    ANNOUNCED = "announced"  # 结果公示中
-    FINAL = "final"  # 结果已生效
-
-    @property
-    def label(self):
-        return {
-            EvaluationState.ASSIGNED: _l("Evaluator assigned"),
-            EvaluationState.SELF_ASSESSED: _l("Self-assessment submitted"),
-            EvaluationState.SCORED: _l("Scored"),
-            EvaluationState.ANNOUNCED: _l("Result being announced"),
-            EvaluationState.FINAL: _l("Result final"),
-        }[self]
-
-    @property
-    def badge(self):
-        return {
-            EvaluationState.ASSIGNED: "secondary",
-            EvaluationState.SELF_ASSESSED: "primary",
-            EvaluationState.SCORED: "info",
-            EvaluationState.ANNOUNCED: "warning",
-            EvaluationState.FINAL: "dark",
-        }[self]
+    ASSIGNED = "assigned", _l("Evaluator assigned"), "secondary"  # 已指派
+    SELF_ASSESSED = "self_assessed", _l("Self-assessment submitted"), "primary"  # 已提交自评
+    SCORED = "scored", _l("Scored"), "info"  # 已评分
+    ANNOUNCED = "announced", _l("Result being announced"), "warning"  # 结果公示中
+    FINAL = "final", _l("Result final"), "dark"  # 结果已生效
 
 
 OPEN_STATES = (
@@ -57,32 +30,14 @@ OPEN_STATES = (
 )
 
 
-class Grade(StrEnum):
+class Grade(LabelledEnum):
     """评估等级: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 < 60."""
 
-    EXCELLENT = "excellent"  # 优秀
-    GOOD = "good"  # 良好
-    PASS = "pass"  # 合格
-    FAIL = "fail"  # 不合格
-
-    @property
-    def label(self):
-        return {
-            Grade.EXCELLENT: _l("Excellent (优秀)"),
-            Grade.GOOD: _l("Good (良好)"),
-            Grade.PASS: _l("Pass (合格)"),
-            Grade.FAIL: _l("Fail (不合格)"),
-        }[self]
+    EXCELLENT = "excellent", _l("Excellent (优秀)"), "success"  # 优秀
+    GOOD = "good", _l("Good (良好)"), "primary"  # 良好
+    PASS = "pass", _l("Pass (合格)"), "info"  # 合格
+    FAIL = "fail", _l("Fail (不合格)"), "danger"  # 不合格
 
     @property
     def passed(self):
         return self != Grade.FAIL
-
-    @property
-    def badge(self):
-        return {
-            Grade.EXCELLENT: "success",
-            Grade.GOOD: "primary",
-            Grade.PASS: "info",
-            Grade.FAIL: "danger",
-        }[self]

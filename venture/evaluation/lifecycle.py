@@ -11,18 +11,17 @@ from flask_babel import lazy_gettext as _l
 
 from venture.announcements.enums import AnnouncementState
 from venture.core.formatting import local_date
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can, all_problems
 from venture.core.timeutil import local_today
-from venture.evaluation.enums import EvaluationKind, EvaluationState
+from venture.evaluation.enums import EvaluationKind
+from venture.evaluation.enums import EvaluationState as E
 from venture.evaluation.permissions import (
     can_manage_evaluations,
     can_self_assess,
     is_assigned_evaluator,
 )
 
-
-def _staff(user, _evaluation):
-    return can_manage_evaluations(user)
+_staff = actor_can(can_manage_evaluations)
 
 
 def self_assessment_problems(evaluation):
@@ -41,10 +40,6 @@ def self_assessment_problems(evaluation):
     if evaluation.kind == EvaluationKind.FINAL and evaluation.final_report_file_id is None:
         problems.append(_l("Upload the project's final report (结项报告)."))
     return problems
-
-
-def _self_assessment_ready(evaluation, _actor):
-    return " ".join(str(p) for p in self_assessment_problems(evaluation)) or None
 
 
 def scoring_problems(evaluation, criteria):
@@ -85,7 +80,7 @@ def _ready_to_score(evaluation, _actor):
 
 
 def _announcement_withdrawn(evaluation, _actor):
-    if evaluation.state == EvaluationState.ANNOUNCED and (
+    if evaluation.state == E.ANNOUNCED and (
         evaluation.announcement is not None
         and evaluation.announcement.state != AnnouncementState.WITHDRAWN
     ):
@@ -93,47 +88,13 @@ def _announcement_withdrawn(evaluation, _actor):
     return None
 
 
-EVALUATION_WORKFLOW = Workflow(
-    name="evaluation",
-    transitions=(
-        Transition(
-            "submit_self_assessment",
-            (EvaluationState.ASSIGNED,),
-            EvaluationState.SELF_ASSESSED,
-            allowed=can_self_assess,
-            label=_l("Submit the self-assessment"),
-            guard=_self_assessment_ready,
-        ),
-        Transition(
-            "score",
-            (EvaluationState.ASSIGNED, EvaluationState.SELF_ASSESSED),
-            EvaluationState.SCORED,
-            allowed=is_assigned_evaluator,
-            label=_l("Submit the scores"),
-            guard=_ready_to_score,
-        ),
-        Transition(
-            "announce",
-            (EvaluationState.SCORED,),
-            EvaluationState.ANNOUNCED,
-            allowed=_staff,
-            label=_l("Announce the result"),
-        ),
-        Transition(
-            "return",
-            (EvaluationState.SCORED, EvaluationState.ANNOUNCED),
-            EvaluationState.ASSIGNED,
-            allowed=_staff,
-            label=_l("Return to the evaluator"),
-            guard=_announcement_withdrawn,
-            needs_reason=True,
-        ),
-        Transition(
-            "finalise",
-            (EvaluationState.ANNOUNCED,),
-            EvaluationState.FINAL,
-            allowed=_staff,
-            label=_l("Make the result final"),
-        ),
-    ),
-)
+EVALUATION_WORKFLOW = Workflow(name="evaluation", transitions=(
+    Transition("submit_self_assessment", E.ASSIGNED, E.SELF_ASSESSED, can_self_assess,
+               _l("Submit the self-assessment"), guard=all_problems(self_assessment_problems)),
+    Transition("score", (E.ASSIGNED, E.SELF_ASSESSED), E.SCORED, is_assigned_evaluator,
+               _l("Submit the scores"), guard=_ready_to_score),
+    Transition("announce", E.SCORED, E.ANNOUNCED, _staff, _l("Announce the result")),
+    Transition("return", (E.SCORED, E.ANNOUNCED), E.ASSIGNED, _staff, _l("Return to the evaluator"),
+               guard=_announcement_withdrawn, needs_reason=True),
+    Transition("finalise", E.ANNOUNCED, E.FINAL, _staff, _l("Make the result final")),
+))  # fmt: skip

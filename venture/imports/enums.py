@@ -1,82 +1,45 @@
 """Import kinds, batch states and row outcomes (批量导入)."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class ImportKind(StrEnum):
+
+class ImportKind(LabelledEnum):
     """导入类别"""
 
-    ORGANIZATIONS = "organizations"  # 社会组织
-    EXPERTS = "experts"  # 评审专家
-    COMMUNITIES = "communities"  # 街道和社区
-    PROJECTS = "projects"  # 往年资助项目
-
-    @property
-    def label(self):
-        return {
-            ImportKind.ORGANIZATIONS: _l("Organizations"),
-            ImportKind.EXPERTS: _l("Experts"),
-            ImportKind.COMMUNITIES: _l("Streets and communities"),
-            ImportKind.PROJECTS: _l("Past funded projects"),
-        }[self]
+    ORGANIZATIONS = "organizations", _l("Organizations")  # 社会组织
+    EXPERTS = "experts", _l("Experts")  # 评审专家
+    COMMUNITIES = "communities", _l("Streets and communities")  # 街道和社区
+    PROJECTS = "projects", _l("Past funded projects")  # 往年资助项目
 
 
-class BatchState(StrEnum):
+class BatchState(LabelledEnum):
     """导入批次状态"""
 
-    PREVIEWED = "previewed"  # 待确认
-    CONFIRMED = "confirmed"  # 已导入
-    UNDONE = "undone"  # 已撤销
-
-    @property
-    def label(self):
-        return {
-            BatchState.PREVIEWED: _l("Awaiting confirmation"),
-            BatchState.CONFIRMED: _l("Imported"),
-            BatchState.UNDONE: _l("Undone"),
-        }[self]
+    PREVIEWED = "previewed", _l("Awaiting confirmation")  # 待确认
+    CONFIRMED = "confirmed", _l("Imported")  # 已导入
+    UNDONE = "undone", _l("Undone")  # 已撤销
 
 
-class RowAction(StrEnum):
+class RowAction(LabelledEnum):
     """每行的处理结果"""
 
-    ADD = "add"  # 新增
-    UPDATE = "update"  # 更新
-    UNCHANGED = "unchanged"  # 无变化
-    REFUSED = "refused"  # 拒绝
-
-    @property
-    def label(self):
-        return {
-            RowAction.ADD: _l("Add"),
-            RowAction.UPDATE: _l("Update"),
-            RowAction.UNCHANGED: _l("Unchanged"),
-            RowAction.REFUSED: _l("Refused"),
-        }[self]
+    ADD = "add", _l("Add")  # 新增
+    UPDATE = "update", _l("Update")  # 更新
+    UNCHANGED = "unchanged", _l("Unchanged")  # 无变化
+    REFUSED = "refused", _l("Refused")  # 拒绝
 
 
-class PastOutcome(StrEnum):
+class PastOutcome(LabelledEnum):
     """往年项目的结项评估结果"""
 
-    EXCELLENT = "excellent"  # 优秀
-    GOOD = "good"  # 良好
-    PASSED = "passed"  # 合格
-    FAILED = "failed"  # 不合格
-    TERMINATED = "terminated"  # 终止
-    UNKNOWN = "unknown"  # 未评估
-
-    @property
-    def label(self):
-        return {
-            PastOutcome.EXCELLENT: _l("Excellent (优秀)"),
-            PastOutcome.GOOD: _l("Good (良好)"),
-            PastOutcome.PASSED: _l("Passed (合格)"),
-            PastOutcome.FAILED: _l("Failed (不合格)"),
-            PastOutcome.TERMINATED: _l("Terminated (终止)"),
-            PastOutcome.UNKNOWN: _l("Not evaluated (未评估)"),
-        }[self]
+    EXCELLENT = "excellent", _l("Excellent (优秀)")  # 优秀
+    GOOD = "good", _l("Good (良好)")  # 良好
+    PASSED = "passed", _l("Passed (合格)")  # 合格
+    FAILED = "failed", _l("Failed (不合格)")  # 不合格
+    TERMINATED = "terminated", _l("Terminated (终止)")  # 终止
+    UNKNOWN = "unknown", _l("Not evaluated (未评估)")  # 未评估
 
 
 # the words a spreadsheet uses for an outcome, first one written in templates and exports

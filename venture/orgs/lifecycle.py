@@ -2,9 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
-from venture.core.lifecycle import Transition, Workflow
-from venture.orgs.enums import BankChangeState, OrgStatus
+from venture.core.lifecycle import Transition, Workflow, actor_can
+from venture.orgs.enums import BankChangeState as B
+from venture.orgs.enums import OrgStatus as O
 from venture.orgs.permissions import can_verify_bank_details, can_verify_org, is_member
+
+_staff = actor_can(can_verify_org)
+_bank_verifier = actor_can(can_verify_bank_details)
 
 
 def _has_certificate(org, _actor):
@@ -13,55 +17,18 @@ def _has_certificate(org, _actor):
     return None
 
 
-ORG_WORKFLOW = Workflow(
-    name="organization",
-    state_attr="status",
-    transitions=(
-        Transition(
-            "verify",
-            (OrgStatus.PENDING, OrgStatus.REJECTED),
-            OrgStatus.VERIFIED,
-            allowed=lambda user, org: can_verify_org(user),
-            label=_l("Verify"),
-            guard=_has_certificate,
-        ),
-        Transition(
-            "reject",
-            (OrgStatus.PENDING, OrgStatus.VERIFIED),
-            OrgStatus.REJECTED,
-            allowed=lambda user, org: can_verify_org(user),
-            label=_l("Reject"),
-            needs_reason=True,
-        ),
-        Transition(
-            "resubmit",
-            (OrgStatus.REJECTED,),
-            OrgStatus.PENDING,
-            allowed=is_member,
-            label=_l("Ask for verification again"),
-        ),
-    ),
-)
+ORG_WORKFLOW = Workflow(name="organization", state_attr="status", transitions=(
+    Transition("verify", (O.PENDING, O.REJECTED), O.VERIFIED, _staff, _l("Verify"),
+               guard=_has_certificate),
+    Transition("reject", (O.PENDING, O.VERIFIED), O.REJECTED, _staff, _l("Reject"),
+               needs_reason=True),
+    Transition("resubmit", O.REJECTED, O.PENDING, is_member, _l("Ask for verification again")),
+))  # fmt: skip
 
 
 # 银行账户变更审核: staff confirm a new account against the uploaded proof, or refuse it
-BANK_CHANGE_WORKFLOW = Workflow(
-    name="bank_change",
-    transitions=(
-        Transition(
-            "confirm",
-            (BankChangeState.PENDING,),
-            BankChangeState.CONFIRMED,
-            allowed=lambda user, change: can_verify_bank_details(user),
-            label=_l("Confirm the new account"),
-        ),
-        Transition(
-            "reject",
-            (BankChangeState.PENDING,),
-            BankChangeState.REJECTED,
-            allowed=lambda user, change: can_verify_bank_details(user),
-            label=_l("Refuse the change"),
-            needs_reason=True,
-        ),
-    ),
-)
+BANK_CHANGE_WORKFLOW = Workflow(name="bank_change", transitions=(
+    Transition("confirm", B.PENDING, B.CONFIRMED, _bank_verifier, _l("Confirm the new account")),
+    Transition("reject", B.PENDING, B.REJECTED, _bank_verifier, _l("Refuse the change"),
+               needs_reason=True),
+))  # fmt: skip

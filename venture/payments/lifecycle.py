@@ -8,8 +8,8 @@ reason. Money moves only while the contract is signed or in force.
 
 from flask_babel import lazy_gettext as _l
 
-from venture.core.lifecycle import Transition, Workflow
-from venture.payments.enums import InstallmentState
+from venture.core.lifecycle import Transition, Workflow, actor_can
+from venture.payments.enums import InstallmentState as I
 from venture.payments.permissions import (
     can_approve_release,
     can_record_payment,
@@ -33,6 +33,12 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
+_approver = actor_can(can_approve_release)
+_payer = actor_can(can_record_payment)
+
+
+def _platform_or_approver(user, _installment):
+    return user is SYSTEM or can_approve_release(user)
 
 
 def _contract_active(installment, _actor):
@@ -72,33 +78,11 @@ def _second_person(installment, actor):
     return None
 
 
-INSTALLMENT_WORKFLOW = Workflow(
-    name="installment",
-    transitions=(
-        Transition(
-            "meet_condition",
-            (InstallmentState.PENDING,),
-            InstallmentState.CONDITION_MET,
-            allowed=lambda user, _i: user is SYSTEM or can_approve_release(user),
-            label=_l("Record the condition as met"),
-            guard=_contract_active,
-            needs_reason=True,
-        ),
-        Transition(
-            "approve_release",
-            (InstallmentState.CONDITION_MET,),
-            InstallmentState.RELEASE_APPROVED,
-            allowed=lambda user, _i: can_approve_release(user),
-            label=_l("Approve the release"),
-            guard=_release_allowed,
-        ),
-        Transition(
-            "mark_paid",
-            (InstallmentState.RELEASE_APPROVED,),
-            InstallmentState.PAID,
-            allowed=lambda user, _i: can_record_payment(user),
-            label=_l("Paid in full"),
-            guard=_second_person,
-        ),
-    ),
-)
+INSTALLMENT_WORKFLOW = Workflow(name="installment", transitions=(
+    Transition("meet_condition", I.PENDING, I.CONDITION_MET, _platform_or_approver,
+               _l("Record the condition as met"), guard=_contract_active, needs_reason=True),
+    Transition("approve_release", I.CONDITION_MET, I.RELEASE_APPROVED, _approver,
+               _l("Approve the release"), guard=_release_allowed),
+    Transition("mark_paid", I.RELEASE_APPROVED, I.PAID, _payer, _l("Paid in full"),
+               guard=_second_person),
+))  # fmt: skip

@@ -8,31 +8,28 @@ from flask_babel import lazy_gettext as _l
 
 from venture.announcements.enums import AnnouncementState
 from venture.auth.enums import Role
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can, first_problem
 from venture.core.timeutil import now
 from venture.procurement import rules
-from venture.procurement.enums import AwardState, BidState, DesignationState
+from venture.procurement.enums import AwardState as A
+from venture.procurement.enums import BidState as B
+from venture.procurement.enums import DesignationState as D
 from venture.procurement.permissions import can_manage_procurement, is_bidder_member
 
 
-def _staff(user, _record):
+def _staff_role(user, _award):
     return user.is_authenticated and user.has_role(Role.STAFF)
 
 
-AWARD_WORKFLOW = Workflow(
-    name="award",
-    transitions=(
-        Transition("confirm", (AwardState.PROPOSED,), AwardState.FINAL, _staff, _l("Confirm")),
-        Transition(
-            "cancel",
-            (AwardState.PROPOSED,),
-            AwardState.CANCELLED,
-            allowed=_staff,
-            label=_l("Cancel the award"),
-            needs_reason=True,
-        ),
-    ),
-)
+# designations and bids: whoever manages procurement
+_staff = actor_can(can_manage_procurement)
+
+
+AWARD_WORKFLOW = Workflow(name="award", transitions=(
+    Transition("confirm", A.PROPOSED, A.FINAL, _staff_role, _l("Confirm")),
+    Transition("cancel", A.PROPOSED, A.CANCELLED, _staff_role, _l("Cancel the award"),
+               needs_reason=True),
+))  # fmt: skip
 
 
 # ── designations (定向委托) ──────────────────────────────────────────────────────────────────
@@ -49,47 +46,16 @@ def _ready_to_announce(designation, _actor):
     return None
 
 
-DESIGNATION_WORKFLOW = Workflow(
-    name="designation",
-    transitions=(
-        Transition(
-            "announce",
-            (DesignationState.DRAFTED, DesignationState.ANNOUNCED),
-            DesignationState.ANNOUNCED,
-            allowed=lambda user, _d: can_manage_procurement(user),
-            label=_l("Announce the designation"),
-            guard=_ready_to_announce,
-        ),
-        Transition(
-            "award",
-            (DesignationState.ANNOUNCED,),
-            DesignationState.AWARDED,
-            allowed=lambda user, _d: can_manage_procurement(user),
-            label=_l("Award"),
-        ),
-        Transition(
-            "cancel",
-            (DesignationState.DRAFTED, DesignationState.ANNOUNCED),
-            DesignationState.CANCELLED,
-            allowed=lambda user, _d: can_manage_procurement(user),
-            label=_l("Cancel the designation"),
-            needs_reason=True,
-        ),
-    ),
-)
+DESIGNATION_WORKFLOW = Workflow(name="designation", transitions=(
+    Transition("announce", (D.DRAFTED, D.ANNOUNCED), D.ANNOUNCED, _staff,
+               _l("Announce the designation"), guard=_ready_to_announce),
+    Transition("award", D.ANNOUNCED, D.AWARDED, _staff, _l("Award")),
+    Transition("cancel", (D.DRAFTED, D.ANNOUNCED), D.CANCELLED, _staff,
+               _l("Cancel the designation"), needs_reason=True),
+))  # fmt: skip
 
 
 # ── bids (投标) ──────────────────────────────────────────────────────────────────────────────
-
-
-def _submittable(bid, _actor):
-    problems = rules.submission_problems(bid)
-    return problems[0] if problems else None
-
-
-def _before_deadline(bid, _actor):
-    problems = rules.bidding_problems(bid)
-    return problems[0] if problems else None
 
 
 def _opening_time_reached(bid, _actor):
@@ -98,58 +64,18 @@ def _opening_time_reached(bid, _actor):
     return None
 
 
-def _bid_staff(user, _bid):
-    return can_manage_procurement(user)
-
-
-BID_WORKFLOW = Workflow(
-    name="bid",
-    transitions=(
-        Transition(
-            "submit",
-            (BidState.DRAFT,),
-            BidState.SUBMITTED,
-            allowed=is_bidder_member,
-            label=_l("Submit the bid"),
-            guard=_submittable,
-        ),
-        Transition(
-            "replace",
-            (BidState.SUBMITTED,),
-            BidState.SUBMITTED,
-            allowed=is_bidder_member,
-            label=_l("Replace the bid"),
-            guard=_submittable,
-        ),
-        Transition(
-            "recall",
-            (BidState.SUBMITTED,),
-            BidState.DRAFT,
-            allowed=is_bidder_member,
-            label=_l("Withdraw the bid (撤回)"),
-            guard=_before_deadline,
-        ),
-        Transition(
-            "open",
-            (BidState.SUBMITTED,),
-            BidState.OPENED,
-            allowed=_bid_staff,
-            label=_l("Open"),
-            guard=_opening_time_reached,
-        ),
-        Transition(
-            "find_compliant", (BidState.OPENED,), BidState.COMPLIANT, _bid_staff, _l("Compliant")
-        ),
-        Transition(
-            "find_non_compliant",
-            (BidState.OPENED, BidState.COMPLIANT),
-            BidState.NON_COMPLIANT,
-            allowed=_bid_staff,
-            label=_l("Non-compliant"),
-            needs_reason=True,
-        ),
-        Transition("score", (BidState.COMPLIANT,), BidState.SCORED, _bid_staff, _l("Scored")),
-        Transition("win", (BidState.SCORED,), BidState.WON, _bid_staff, _l("Won")),
-        Transition("lose", (BidState.SCORED,), BidState.LOST, _bid_staff, _l("Lost")),
-    ),
-)
+BID_WORKFLOW = Workflow(name="bid", transitions=(
+    Transition("submit", B.DRAFT, B.SUBMITTED, is_bidder_member, _l("Submit the bid"),
+               guard=first_problem(rules.submission_problems)),
+    Transition("replace", B.SUBMITTED, B.SUBMITTED, is_bidder_member, _l("Replace the bid"),
+               guard=first_problem(rules.submission_problems)),
+    Transition("recall", B.SUBMITTED, B.DRAFT, is_bidder_member, _l("Withdraw the bid (撤回)"),
+               guard=first_problem(rules.bidding_problems)),
+    Transition("open", B.SUBMITTED, B.OPENED, _staff, _l("Open"), guard=_opening_time_reached),
+    Transition("find_compliant", B.OPENED, B.COMPLIANT, _staff, _l("Compliant")),
+    Transition("find_non_compliant", (B.OPENED, B.COMPLIANT), B.NON_COMPLIANT, _staff,
+               _l("Non-compliant"), needs_reason=True),
+    Transition("score", B.COMPLIANT, B.SCORED, _staff, _l("Scored")),
+    Transition("win", B.SCORED, B.WON, _staff, _l("Won")),
+    Transition("lose", B.SCORED, B.LOST, _staff, _l("Lost")),
+))  # fmt: skip

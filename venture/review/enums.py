@@ -1,77 +1,44 @@
 """Review states and choices (专家评审)."""
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from venture.core.enums import LabelledEnum
 
-class AffiliationKind(StrEnum):
+
+class AffiliationKind(LabelledEnum):
     """关联关系: the kinds of tie to an organization that bar a reviewer from its applications."""
 
-    EMPLOYMENT = "employment"  # 任职 (works or worked for it)
-    GOVERNANCE = "governance"  # 理事 / 监事 (governs it)
-    FAMILY = "family"  # 与法定代表人有亲属关系
-    OTHER = "other"  # 其他利害关系
-
-    @property
-    def label(self):
-        return {
-            AffiliationKind.EMPLOYMENT: _l("Works or worked there"),
-            AffiliationKind.GOVERNANCE: _l("Board or supervisory member"),
-            AffiliationKind.FAMILY: _l("Family tie to the legal representative"),
-            AffiliationKind.OTHER: _l("Other tie"),
-        }[self]
+    EMPLOYMENT = "employment", _l("Works or worked there")  # 任职 (works or worked for it)
+    GOVERNANCE = "governance", _l("Board or supervisory member")  # 理事 / 监事 (governs it)
+    FAMILY = "family", _l("Family tie to the legal representative")  # 与法定代表人有亲属关系
+    OTHER = "other", _l("Other tie")  # 其他利害关系
 
 
-class PanelMethod(StrEnum):
+class PanelMethod(LabelledEnum):
     """组建方式"""
 
-    MANUAL = "manual"  # 指定
-    DRAW = "draw"  # 随机抽取
-
-    @property
-    def label(self):
-        return {PanelMethod.MANUAL: _l("Chosen by staff"), PanelMethod.DRAW: _l("Random draw")}[
-            self
-        ]
+    MANUAL = "manual", _l("Chosen by staff")  # 指定
+    DRAW = "draw", _l("Random draw")  # 随机抽取
 
 
-class AssignmentState(StrEnum):
+class AssignmentState(LabelledEnum):
     """评审分配状态"""
 
-    ACTIVE = "active"  # 待评 / 已评
-    CONFLICT = "conflict"  # 已回避
-
-    @property
-    def label(self):
-        return {
-            AssignmentState.ACTIVE: _l("Assigned"),
-            AssignmentState.CONFLICT: _l("Conflict declared (回避)"),
-        }[self]
+    ACTIVE = "active", _l("Assigned")  # 待评 / 已评
+    CONFLICT = "conflict", _l("Conflict declared (回避)")  # 已回避
 
 
-class SheetState(StrEnum):
+class SheetState(LabelledEnum):
     """评分表状态; transitions in review/lifecycle.py."""
 
-    DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已提交
-
-    @property
-    def label(self):
-        return {SheetState.DRAFT: _l("Draft"), SheetState.SUBMITTED: _l("Submitted")}[self]
+    DRAFT = "draft", _l("Draft")  # 草稿
+    SUBMITTED = "submitted", _l("Submitted")  # 已提交
 
 
-class Aggregation(StrEnum):
+class Aggregation(LabelledEnum):
     """汇总方式: how reviewer totals become an application's score."""
 
-    MEAN = "mean"  # 算术平均
-    TRIMMED = "trimmed"  # 去掉一个最高分和一个最低分
-    STANDARDISED = "standardised"  # 标准分
-
-    @property
-    def label(self):
-        return {
-            Aggregation.MEAN: _l("Mean of reviewer totals"),
-            Aggregation.TRIMMED: _l("Trimmed mean (drop highest and lowest, 5 or more sheets)"),
-            Aggregation.STANDARDISED: _l("Standardised scores (per-reviewer z-scores)"),
-        }[self]
+    MEAN = "mean", _l("Mean of reviewer totals")  # 算术平均
+    # 去掉一个最高分和一个最低分
+    TRIMMED = "trimmed", _l("Trimmed mean (drop highest and lowest, 5 or more sheets)")
+    STANDARDISED = "standardised", _l("Standardised scores (per-reviewer z-scores)")  # 标准分

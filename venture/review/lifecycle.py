@@ -6,8 +6,9 @@ move along procurement/lifecycle.py's AWARD_WORKFLOW.
 
 from flask_babel import lazy_gettext as _l
 
-from venture.core.lifecycle import Transition, Workflow
-from venture.review.enums import AssignmentState, SheetState
+from venture.core.lifecycle import Transition, Workflow, actor_can
+from venture.review.enums import AssignmentState as A
+from venture.review.enums import SheetState as S
 from venture.review.permissions import is_staff, owns_assignment
 
 
@@ -17,33 +18,22 @@ def _not_submitted(assignment, _actor):
     return None
 
 
-ASSIGNMENT_WORKFLOW = Workflow(
-    name="review_assignment",
-    transitions=(
-        Transition(
-            "declare_conflict",
-            (AssignmentState.ACTIVE,),
-            AssignmentState.CONFLICT,
-            allowed=owns_assignment,
-            label=_l("Declare a conflict of interest (回避)"),
-            guard=_not_submitted,
-            needs_reason=True,
-        ),
-        # a tie recorded in the expert pool (by staff, or by the reviewer on their profile)
-        Transition(
-            "withdraw_for_tie",
-            (AssignmentState.ACTIVE,),
-            AssignmentState.CONFLICT,
-            allowed=lambda user, a: is_staff(user) or a.reviewer.user_id == user.id,
-            label=_l("Withdraw for a recorded tie"),
-            needs_reason=True,
-        ),
-    ),
-)
+def _staff_or_reviewer(user, assignment):
+    return is_staff(user) or assignment.reviewer.user_id == user.id
+
+
+ASSIGNMENT_WORKFLOW = Workflow(name="review_assignment", transitions=(
+    Transition("declare_conflict", A.ACTIVE, A.CONFLICT, owns_assignment,
+               _l("Declare a conflict of interest (回避)"), guard=_not_submitted,
+               needs_reason=True),
+    # a tie recorded in the expert pool (by staff, or by the reviewer on their profile)
+    Transition("withdraw_for_tie", A.ACTIVE, A.CONFLICT, _staff_or_reviewer,
+               _l("Withdraw for a recorded tie"), needs_reason=True),
+))  # fmt: skip
 
 
 def _assignment_stands(sheet, _actor):
-    if sheet.assignment.state != AssignmentState.ACTIVE:
+    if sheet.assignment.state != A.ACTIVE:
         return _l("You declared a conflict with this application; it can no longer be scored.")
     return None
 
@@ -54,27 +44,17 @@ def _call_still_in_review(sheet, _actor):
     return None
 
 
-SHEET_WORKFLOW = Workflow(
-    name="review_sheet",
-    transitions=(
-        Transition(
-            "submit",
-            (SheetState.DRAFT,),
-            SheetState.SUBMITTED,
-            allowed=lambda user, sheet: owns_assignment(user, sheet.assignment),
-            label=_l("Submit the score sheet"),
-            guard=lambda sheet, actor: (
-                _assignment_stands(sheet, actor) or _call_still_in_review(sheet, actor)
-            ),
-        ),
-        Transition(
-            "reopen",
-            (SheetState.SUBMITTED,),
-            SheetState.DRAFT,
-            allowed=lambda user, sheet: is_staff(user),
-            label=_l("Reopen for the reviewer"),
-            guard=_call_still_in_review,
-            needs_reason=True,
-        ),
-    ),
-)
+def _sheet_open(sheet, actor):
+    return _assignment_stands(sheet, actor) or _call_still_in_review(sheet, actor)
+
+
+def _owns_sheet(user, sheet):
+    return owns_assignment(user, sheet.assignment)
+
+
+SHEET_WORKFLOW = Workflow(name="review_sheet", transitions=(
+    Transition("submit", S.DRAFT, S.SUBMITTED, _owns_sheet, _l("Submit the score sheet"),
+               guard=_sheet_open),
+    Transition("reopen", S.SUBMITTED, S.DRAFT, actor_can(is_staff), _l("Reopen for the reviewer"),
+               guard=_call_still_in_review, needs_reason=True),
+))  # fmt: skip

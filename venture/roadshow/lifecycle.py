@@ -8,14 +8,13 @@ refused by the lock registered in operations.py), and staff may reopen it with a
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from venture.core.lifecycle import Transition, Workflow
+from venture.core.lifecycle import Transition, Workflow, actor_can
 from venture.extensions import db
-from venture.roadshow.enums import ItemState, RoadshowState
+from venture.roadshow.enums import ItemState as I
+from venture.roadshow.enums import RoadshowState as R
 from venture.roadshow.permissions import is_staff
 
-
-def _staff(user, _obj):
-    return is_staff(user)
+_staff = actor_can(is_staff)
 
 
 def _ready_to_start(roadshow, _actor):
@@ -50,76 +49,33 @@ def _ready_to_start(roadshow, _actor):
 
 
 def _nothing_on_stage(roadshow, _actor):
-    if any(i.state == ItemState.PRESENTING for i in roadshow.items):
+    if any(i.state == I.PRESENTING for i in roadshow.items):
         return _l("Close the scoring of the project on stage first.")
     return None
 
 
-ROADSHOW_WORKFLOW = Workflow(
-    name="roadshow",
-    transitions=(
-        Transition(
-            "start",
-            (RoadshowState.SCHEDULED,),
-            RoadshowState.RUNNING,
-            allowed=_staff,
-            label=_l("Start the roadshow"),
-            guard=_ready_to_start,
-        ),
-        Transition(
-            "finish",
-            (RoadshowState.RUNNING,),
-            RoadshowState.FINISHED,
-            allowed=_staff,
-            label=_l("Finish the roadshow"),
-            guard=_nothing_on_stage,
-        ),
-        Transition(
-            "cancel",
-            (RoadshowState.SCHEDULED,),
-            RoadshowState.CANCELLED,
-            allowed=_staff,
-            label=_l("Cancel the roadshow"),
-            needs_reason=True,
-        ),
-    ),
-)
+ROADSHOW_WORKFLOW = Workflow(name="roadshow", transitions=(
+    Transition("start", R.SCHEDULED, R.RUNNING, _staff,
+               _l("Start the roadshow"), guard=_ready_to_start),
+    Transition("finish", R.RUNNING, R.FINISHED, _staff,
+               _l("Finish the roadshow"), guard=_nothing_on_stage),
+    Transition("cancel", R.SCHEDULED, R.CANCELLED, _staff,
+               _l("Cancel the roadshow"), needs_reason=True),
+))  # fmt: skip
 
 
 def _session_running(item, _actor):
-    if item.roadshow.state != RoadshowState.RUNNING:
+    if item.roadshow.state != R.RUNNING:
         return _l("The roadshow is not running.")
-    if any(i.state == ItemState.PRESENTING and i.id != item.id for i in item.roadshow.items):
+    if any(i.state == I.PRESENTING and i.id != item.id for i in item.roadshow.items):
         return _l("Close the scoring of the project on stage first.")
     return None
 
 
-ITEM_WORKFLOW = Workflow(
-    name="roadshow_item",
-    transitions=(
-        Transition(
-            "present",
-            (ItemState.WAITING,),
-            ItemState.PRESENTING,
-            allowed=_staff,
-            label=_l("Call to the stage"),
-            guard=_session_running,
-        ),
-        Transition(
-            "close",
-            (ItemState.PRESENTING,),
-            ItemState.CLOSED,
-            allowed=_staff,
-            label=_l("Close scoring"),
-        ),
-        Transition(
-            "reopen",
-            (ItemState.CLOSED,),
-            ItemState.PRESENTING,
-            allowed=_staff,
-            label=_l("Reopen scoring"),
-            guard=_session_running,
-            needs_reason=True,
-        ),
-    ),
-)
+ITEM_WORKFLOW = Workflow(name="roadshow_item", transitions=(
+    Transition("present", I.WAITING, I.PRESENTING, _staff, _l("Call to the stage"),
+               guard=_session_running),
+    Transition("close", I.PRESENTING, I.CLOSED, _staff, _l("Close scoring")),
+    Transition("reopen", I.CLOSED, I.PRESENTING, _staff, _l("Reopen scoring"),
+               guard=_session_running, needs_reason=True),
+))  # fmt: skip
