@@ -163,15 +163,9 @@ def save_draft(application, values, *, actor):
     application.updated_at = now()
 
     after = _summary(application)
-    changed = [k for k in after if str(before[k]) != str(after[k])]
-    if changed:
-        audit.record(
-            "application.save",
-            application,
-            actor=actor,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    audit.record_difference(
+        "application.save", application, actor=actor, before=before, after=after, key=str
+    )
 
 
 def attach_file(application, label, storage, *, actor):

@@ -49,6 +49,19 @@ def create_user(
     return user
 
 
+def create_account(account, *, roles, actor, organization=None):
+    """create_user from an account form's email, name, phone (blank: none) and password."""
+    return create_user(
+        email=account["email"],
+        name=account["name"],
+        phone=account.get("phone") or None,
+        password=account["password"],
+        roles=roles,
+        actor=actor,
+        organization=organization,
+    )
+
+
 def set_user_roles(user, roles, *, actor):
     before = ",".join(sorted(r.value for r in user.roles))
     user.set_roles(roles)

@@ -170,8 +170,13 @@ def snapshot(obj, fields):
 
 def record_changes(action, obj, *, actor, before, fields):
     """Record an update with only the fields that changed; nothing if none did."""
-    after = snapshot(obj, fields)
-    changed = [k for k in fields if _plain(before[k]) != _plain(after[k])]
+    return record_difference(action, obj, actor=actor, before=before, after=snapshot(obj, fields))
+
+
+def record_difference(action, obj, *, actor, before, after, key=_plain):
+    """Record an update with only the keys of after whose value changed (compared as key(value));
+    nothing if none did."""
+    changed = [k for k in after if key(before[k]) != key(after[k])]
     if not changed:
         return None
     return record(
