@@ -39,8 +39,7 @@ def create_user(
     )
     user.set_password(password)
     user.set_roles(roles)
-    db.session.add(user)
-    audit.record(
+    audit.record_added(
         "user.create",
         user,
         actor=actor or user,

@@ -147,6 +147,12 @@ def record(action, obj, *, actor, before=None, after=None, reason=None):
     return entry
 
 
+def record_added(action, obj, *, actor, after, reason=None):
+    """Add the new obj to the session and record its creation."""
+    db.session.add(obj)
+    return record(action, obj, actor=actor, after=after, reason=reason)
+
+
 def verify_chain(batch=2000):
     """(rows checked, the first row that breaks the chain or None), in seq order."""
     table = AuditEntry.__table__

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.core import audit
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
-from venture.core.files import UploadRefused, store_bytes, store_upload
+from venture.core.files import store_bytes, store_required_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -162,14 +162,13 @@ def settle_surplus(project, *, kind, reason="", receipt=None, actor):
         )
     stored_receipt = None
     if kind == SettlementKind.RETURNED:
-        if receipt is None or not getattr(receipt, "filename", None):
-            raise SettlementRefused(
-                _("Attach the bank receipt of the returned surplus."), "receipt"
-            )
-        try:
-            stored_receipt = store_upload(receipt, actor=actor)
-        except UploadRefused as refused:
-            raise SettlementRefused(str(refused), "receipt") from None
+        stored_receipt = store_required_upload(
+            receipt,
+            missing=_("Attach the bank receipt of the returned surplus."),
+            refusal=SettlementRefused,
+            field="receipt",
+            actor=actor,
+        )
     if kind == SettlementKind.CARRIED_OVER and not reason:
         raise SettlementRefused(_("Say who approved the carry-over and for what."), "reason")
     recorded_at = now()

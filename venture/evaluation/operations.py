@@ -242,8 +242,7 @@ def assign_evaluation(project, *, kind, evaluator, due, actor):
         assigned_at=now(),
         self_assessment_due=due,
     )
-    db.session.add(evaluation)
-    audit.record(
+    audit.record_added(
         "evaluation.assign",
         evaluation,
         actor=actor,

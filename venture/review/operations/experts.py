@@ -34,8 +34,7 @@ def add_expert(user, *, profile, categories, actor):
         accounts.set_user_roles(user, [*user.roles, Role.REVIEWER], actor=actor)
     expert = ReviewerProfile(user=user, **profile)
     _set_expertise(expert, categories)
-    db.session.add(expert)
-    audit.record(
+    audit.record_added(
         "reviewer.add",
         expert,
         actor=actor,
