@@ -100,7 +100,7 @@ def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
     return _keep(data, storage.filename, f".{allowed[kind.mime]}", kind.mime, actor)
 
 
-def store_required_upload(storage, *, missing, refusal, field, allowed=DOCUMENT_TYPES, actor=None):
+def store_required_upload(storage, refusal, field, missing, *, allowed=DOCUMENT_TYPES, actor=None):
     """store_upload of a file the form requires: none chosen (message missing) or a refused one
     raises refusal(message, field)."""
     if storage is None or not getattr(storage, "filename", None):

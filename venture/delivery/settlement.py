@@ -162,12 +162,9 @@ def settle_surplus(project, *, kind, reason="", receipt=None, actor):
         )
     stored_receipt = None
     if kind == SettlementKind.RETURNED:
+        missing = _("Attach the bank receipt of the returned surplus.")
         stored_receipt = store_required_upload(
-            receipt,
-            missing=_("Attach the bank receipt of the returned surplus."),
-            refusal=SettlementRefused,
-            field="receipt",
-            actor=actor,
+            receipt, SettlementRefused, "receipt", missing, actor=actor
         )
     if kind == SettlementKind.CARRIED_OVER and not reason:
         raise SettlementRefused(_("Say who approved the carry-over and for what."), "reason")

@@ -120,13 +120,8 @@ def record_bond(bid, *, form, amount, reference, proof, actor):
         raise BondError(
             _("The number is longer than %(max)d characters.", max=REFERENCE_MAX), "reference"
         )
-    stored = store_required_upload(
-        proof,
-        missing=_("Upload the bank's proof of the transfer or the guarantee letter."),
-        refusal=BondError,
-        field="proof",
-        actor=actor,
-    )
+    missing = _("Upload the bank's proof of the transfer or the guarantee letter.")
+    stored = store_required_upload(proof, BondError, "proof", missing, actor=actor)
     before = None
     if existing is None:
         existing = BidBond(bid=bid)

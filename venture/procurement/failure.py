@@ -257,13 +257,8 @@ def change_route(failure, *, outcome, approval, reference, actor):
     reference = (reference or "").strip()
     if not reference:
         raise FailureError(_("Give the approval document's number."), "reference")
-    stored = store_required_upload(
-        approval,
-        missing=_("Upload the approval of the change of route (变更采购方式批复)."),
-        refusal=FailureError,
-        field="approval",
-        actor=actor,
-    )
+    missing = _("Upload the approval of the change of route (变更采购方式批复).")
+    stored = store_required_upload(approval, FailureError, "approval", missing, actor=actor)
     tender = failure.tender
     failure.approval, failure.approval_reference = stored, reference[:200]
     if outcome == FailureOutcome.NEGOTIATION:

@@ -315,9 +315,7 @@ def add_document(project, *, label, storage, actor):
     label = (label or "").strip()
     if not label:
         raise DeliveryError(_("Say what the document is."), "label")
-    stored = store_required_upload(
-        storage, missing=_("Choose a file."), refusal=DeliveryError, field="file", actor=actor
-    )
+    stored = store_required_upload(storage, DeliveryError, "file", _("Choose a file."), actor=actor)
     document = ProjectDocument(
         project_id=project.id, label=label[:200], file=stored, uploaded_by_id=actor.id
     )
