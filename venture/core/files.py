@@ -111,6 +111,28 @@ def store_required_upload(storage, refusal, field, missing, *, allowed=DOCUMENT_
         raise refusal(str(refused), field) from refused
 
 
+def store_labelled_upload(label, storage, refusal, *, actor=None):
+    """(label, stored file) of an upload a person named: the label trimmed to 200 characters; no
+    label or a refused file raises refusal(message)."""
+    label = (label or "").strip()[:200]
+    if not label:
+        raise refusal(_("Say what the file is."))
+    try:
+        return label, store_upload(storage, allowed=DOCUMENT_TYPES, actor=actor)
+    except UploadRefused as refused:
+        raise refusal(str(refused)) from refused
+
+
+def add_attachment(owner, attachment, *, replaces):
+    """Append attachment to owner.attachments; when replaces, the earlier file under its label
+    (owner.attachment_for) goes."""
+    if replaces:
+        earlier = owner.attachment_for(attachment.label)
+        if earlier is not None:
+            owner.attachments.remove(earlier)
+    owner.attachments.append(attachment)
+
+
 def store_bytes(data, *, name, content_type, actor=None):
     """Keep bytes the platform made itself (rendered PDFs, exports)."""
     return _keep(data, name, Path(name).suffix or ".bin", content_type, actor)
