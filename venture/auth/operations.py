@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from venture.auth.models import AccessDenied, LoginAttempt, User, UserSession
+from venture.auth.enums import Role
+from venture.auth.models import AccessDenied, LoginAttempt, User, UserRole, UserSession
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.timeutil import now
@@ -25,6 +26,16 @@ class AccountError(Refused):
 
 def find_user_by_email(email):
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def active_holders(role, *order_by):
+    """Every active account holding role, in order_by."""
+    return db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role(role).value, User.active)
+        .order_by(*order_by)
+    ).all()
 
 
 def create_user(
