@@ -22,7 +22,10 @@ from venture.community.models import ServicePrice
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.db import CENT
-from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
+from venture.core.files import (
+    add_attachment,
+    store_labelled_upload,
+)
 from venture.core.lifecycle import transition
 from venture.core.money import MAX_AMOUNT
 from venture.core.timeutil import now
@@ -163,34 +166,19 @@ def save_draft(application, values, *, actor):
     application.updated_at = now()
 
     after = _summary(application)
-    changed = [k for k in after if str(before[k]) != str(after[k])]
-    if changed:
-        audit.record(
-            "application.save",
-            application,
-            actor=actor,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    audit.record_difference(
+        "application.save", application, actor=actor, before=before, after=after, key=str
+    )
 
 
 def attach_file(application, label, storage, *, actor):
     """Keep an uploaded file under label; a required attachment replaces its earlier file."""
     if not application.is_editable:
         raise ApplicationError(_("This application can no longer be changed."))
-    label = (label or "").strip()[:200]
-    if not label:
-        raise ApplicationError(_("Say what the file is."))
-    try:
-        stored = store_upload(storage, allowed=DOCUMENT_TYPES, actor=actor)
-    except UploadRefused as refused:
-        raise ApplicationError(str(refused)) from refused
-    if label in application.call.attachment_names:
-        earlier = application.attachment_for(label)
-        if earlier is not None:
-            application.attachments.remove(earlier)
+    label, stored = store_labelled_upload(label, storage, ApplicationError, actor=actor)
     attachment = ApplicationAttachment(label=label, file=stored)
-    application.attachments.append(attachment)
+    replaces = label in application.call.attachment_names
+    add_attachment(application, attachment, replaces=replaces)
     audit.record(
         "application.attach",
         application,

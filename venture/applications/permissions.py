@@ -1,20 +1,16 @@
 """Who may see, edit and screen an application. Later modules extend can_view_application
 (assigned reviewers) by adding a rule to VIEW_RULES."""
 
-from venture.auth.enums import Role
+from venture.auth.permissions import is_member_of, is_staff
 
 
 def is_applicant_member(user, application):
     """A member of the organization that made the application."""
-    return (
-        user.is_authenticated
-        and user.organization_id is not None
-        and user.organization_id == application.organization_id
-    )
+    return is_member_of(user, application.organization_id)
 
 
 def can_screen(user, _application=None):
-    return user.is_authenticated and user.has_role(Role.STAFF)
+    return is_staff(user)
 
 
 def _staff_sees_submitted(user, application):

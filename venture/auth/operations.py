@@ -12,7 +12,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from venture.auth.models import AccessDenied, LoginAttempt, User, UserSession
+from venture.auth.enums import Role
+from venture.auth.models import AccessDenied, LoginAttempt, User, UserRole, UserSession
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.timeutil import now
@@ -27,6 +28,16 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def active_holders(role, *order_by):
+    """Every active account holding role, in order_by."""
+    return db.session.scalars(
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role(role).value, User.active)
+        .order_by(*order_by)
+    ).all()
+
+
 def create_user(
     *, email, name, password, roles, actor, phone=None, organization=None, community=None
 ):
@@ -39,14 +50,26 @@ def create_user(
     )
     user.set_password(password)
     user.set_roles(roles)
-    db.session.add(user)
-    audit.record(
+    audit.record_added(
         "user.create",
         user,
         actor=actor or user,
         after={"email": email, "name": user.name, "roles": ",".join(sorted(roles))},
     )
     return user
+
+
+def create_account(account, *, roles, actor, organization=None):
+    """create_user from an account form's email, name, phone (blank: none) and password."""
+    return create_user(
+        email=account["email"],
+        name=account["name"],
+        phone=account.get("phone") or None,
+        password=account["password"],
+        roles=roles,
+        actor=actor,
+        organization=organization,
+    )
 
 
 def set_user_roles(user, roles, *, actor):

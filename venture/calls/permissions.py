@@ -1,12 +1,13 @@
 """Who may see and manage calls."""
 
 from venture.auth.enums import Role
+from venture.auth.permissions import is_staff
 from venture.calls.enums import CallStatus
 from venture.procurement.routes import route_for
 
 
 def can_manage_calls(user):
-    return user.is_authenticated and user.has_role(Role.STAFF)
+    return is_staff(user)
 
 
 def can_view_call(user, call):

@@ -79,8 +79,7 @@ def publish_need(values, *, actor, photos=()):
     need = Need(community_id=actor.community_id, created_by_id=actor.id, status=NeedStatus.OPEN)
     for name in NEED_FIELDS:
         setattr(need, name, values[name])
-    db.session.add(need)
-    audit.record(
+    audit.record_added(
         "need.publish",
         need,
         actor=actor,

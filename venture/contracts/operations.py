@@ -109,8 +109,7 @@ def draft_contract(award, *, actor):
         **document.default_terms(award),
     )
     contract.installments = _installments(award.amount, _plan_rows(award.call.installment_plan))
-    db.session.add(contract)
-    audit.record(
+    audit.record_added(
         "contract.draft",
         contract,
         actor=actor,

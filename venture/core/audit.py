@@ -147,6 +147,12 @@ def record(action, obj, *, actor, before=None, after=None, reason=None):
     return entry
 
 
+def record_added(action, obj, *, actor, after, reason=None):
+    """Add the new obj to the session and record its creation."""
+    db.session.add(obj)
+    return record(action, obj, actor=actor, after=after, reason=reason)
+
+
 def verify_chain(batch=2000):
     """(rows checked, the first row that breaks the chain or None), in seq order."""
     table = AuditEntry.__table__
@@ -170,8 +176,13 @@ def snapshot(obj, fields):
 
 def record_changes(action, obj, *, actor, before, fields):
     """Record an update with only the fields that changed; nothing if none did."""
-    after = snapshot(obj, fields)
-    changed = [k for k in fields if _plain(before[k]) != _plain(after[k])]
+    return record_difference(action, obj, actor=actor, before=before, after=snapshot(obj, fields))
+
+
+def record_difference(action, obj, *, actor, before, after, key=_plain):
+    """Record an update with only the keys of after whose value changed (compared as key(value));
+    nothing if none did."""
+    changed = [k for k in after if key(before[k]) != key(after[k])]
     if not changed:
         return None
     return record(

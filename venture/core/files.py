@@ -97,23 +97,49 @@ def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
                 types=", ".join(sorted(set(allowed.values()))),
             )
         )
-    stored = StoredFile(
-        original_name=_clean_name(storage.filename),
-        stored_name=f"{uuid.uuid4().hex}.{allowed[kind.mime]}",
-        content_type=kind.mime,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by_id=getattr(actor, "id", None),
-    )
-    stored.path.parent.mkdir(parents=True, exist_ok=True)
-    stored.path.write_bytes(data)
-    db.session.add(stored)
-    return stored
+    return _keep(data, storage.filename, f".{allowed[kind.mime]}", kind.mime, actor)
+
+
+def store_required_upload(storage, refusal, field, missing, *, allowed=DOCUMENT_TYPES, actor=None):
+    """store_upload of a file the form requires: none chosen (message missing) or a refused one
+    raises refusal(message, field)."""
+    if storage is None or not getattr(storage, "filename", None):
+        raise refusal(missing, field)
+    try:
+        return store_upload(storage, allowed=allowed, actor=actor)
+    except UploadRefused as refused:
+        raise refusal(str(refused), field) from refused
+
+
+def store_labelled_upload(label, storage, refusal, *, actor=None):
+    """(label, stored file) of an upload a person named: the label trimmed to 200 characters; no
+    label or a refused file raises refusal(message)."""
+    label = (label or "").strip()[:200]
+    if not label:
+        raise refusal(_("Say what the file is."))
+    try:
+        return label, store_upload(storage, allowed=DOCUMENT_TYPES, actor=actor)
+    except UploadRefused as refused:
+        raise refusal(str(refused)) from refused
+
+
+def add_attachment(owner, attachment, *, replaces):
+    """Append attachment to owner.attachments; when replaces, the earlier file under its label
+    (owner.attachment_for) goes."""
+    if replaces:
+        earlier = owner.attachment_for(attachment.label)
+        if earlier is not None:
+            owner.attachments.remove(earlier)
+    owner.attachments.append(attachment)
 
 
 def store_bytes(data, *, name, content_type, actor=None):
     """Keep bytes the platform made itself (rendered PDFs, exports)."""
-    suffix = Path(name).suffix or ".bin"
+    return _keep(data, name, Path(name).suffix or ".bin", content_type, actor)
+
+
+def _keep(data, name, suffix, content_type, actor):
+    """Write data under a random name with suffix, and record it as a StoredFile."""
     stored = StoredFile(
         original_name=_clean_name(name),
         stored_name=f"{uuid.uuid4().hex}{suffix}",

@@ -31,24 +31,30 @@ def local_datetime(value):
     return f"{local_date(local.date())} {local:%H:%M}"
 
 
-def local_date(value):
-    """2026年11月25日 in Chinese, 25 Nov 2026 in English."""
+def _day_text(value, chinese, english):
+    """ "" for None, else the day of value written by chinese(day) or english(day)."""
     if value is None:
         return ""
-    value = _day(value)
-    if _chinese():
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    day = _day(value)
+    return chinese(day) if _chinese() else english(day)
+
+
+def local_date(value):
+    """2026年11月25日 in Chinese, 25 Nov 2026 in English."""
+    return _day_text(
+        value,
+        chinese=lambda day: f"{day.year}年{day.month}月{day.day}日",
+        english=lambda day: f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+    )
 
 
 def weekday_date(value):
     """A near date people plan around: 11月27日（周五）, or Fri 27 Nov in English."""
-    if value is None:
-        return ""
-    value = _day(value)
-    if _chinese():
-        return f"{value.month}月{value.day}日（{WEEKDAYS_ZH[value.weekday()]}）"
-    return f"{WEEKDAYS_EN[value.weekday()]} {value.day} {MONTHS[value.month - 1]}"
+    return _day_text(
+        value,
+        chinese=lambda day: f"{day.month}月{day.day}日（{WEEKDAYS_ZH[day.weekday()]}）",
+        english=lambda day: f"{WEEKDAYS_EN[day.weekday()]} {day.day} {MONTHS[day.month - 1]}",
+    )
 
 
 # a date within this many days is shown with its weekday and without its year

@@ -180,8 +180,7 @@ def set_workday_override(day, *, is_working_day, note, actor):
         override = WorkdayOverride(
             day=day, is_working_day=is_working_day, note=note.strip(), created_by_id=actor.id
         )
-        db.session.add(override)
-        audit.record(
+        audit.record_added(
             "workday_override.add",
             override,
             actor=actor,

@@ -7,36 +7,26 @@ serves) by adding a rule to VIEW_RULES.
 from sqlalchemy import select
 
 from venture.auth.enums import Role
+from venture.auth.permissions import has_role, is_member_of, is_staff, row_exists
 from venture.delivery.enums import ChangeState, ReportState
-from venture.extensions import db
-
-
-def is_staff(user):
-    return user.is_authenticated and user.has_role(Role.STAFF)
 
 
 def is_project_member(user, project):
     """A member of the organization delivering the project."""
-    return (
-        user.is_authenticated
-        and user.has_role(Role.APPLICANT)
-        and user.organization_id is not None
-        and user.organization_id == project.organization_id
-    )
+    return is_member_of(user, project.organization_id, Role.APPLICANT)
 
 
 def is_assigned_evaluator(user, project):
     """An evaluator with an evaluation of this project assigned to them (any state)."""
-    if not (user.is_authenticated and user.has_role(Role.EVALUATOR)):
+    if not has_role(user, Role.EVALUATOR):
         return False
     from venture.evaluation.models import Evaluation
 
-    found = db.session.scalar(
-        select(Evaluation.id)
-        .where(Evaluation.project_id == project.id, Evaluation.evaluator_id == user.id)
-        .limit(1)
+    return row_exists(
+        select(Evaluation.id).where(
+            Evaluation.project_id == project.id, Evaluation.evaluator_id == user.id
+        )
     )
-    return found is not None
 
 
 def _staff_or_finance(user, _project):

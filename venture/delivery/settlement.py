@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.core import audit
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
-from venture.core.files import UploadRefused, store_bytes, store_upload
+from venture.core.files import store_bytes, store_required_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -90,17 +90,20 @@ def settlement_of(project):
     )
 
 
+def _total(query):
+    """The sum a query selects, in yuan and fen."""
+    return Decimal(db.session.scalar(query)).quantize(Decimal("0.01"))
+
+
 def paid_on(project):
     """Money paid on the project's contract (finance's payment records)."""
     from venture.payments.models import Installment, Payment
 
-    return Decimal(
-        db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
-            .join(Installment, Payment.installment_id == Installment.id)
-            .where(Installment.contract_id == project.contract_id)
-        )
-    ).quantize(Decimal("0.01"))
+    return _total(
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .join(Installment, Payment.installment_id == Installment.id)
+        .where(Installment.contract_id == project.contract_id)
+    )
 
 
 def spent_on(project):
@@ -108,23 +111,19 @@ def spent_on(project):
     from venture.delivery.enums import ReportState
     from venture.delivery.models import Expenditure, ProgressReport
 
-    return Decimal(
-        db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Expenditure.amount), 0))
-            .join(ProgressReport, ProgressReport.id == Expenditure.report_id)
-            .where(
-                ProgressReport.project_id == project.id,
-                ProgressReport.state == ReportState.ACCEPTED,
-            )
+    return _total(
+        sa.select(sa.func.coalesce(sa.func.sum(Expenditure.amount), 0))
+        .join(ProgressReport, ProgressReport.id == Expenditure.report_id)
+        .where(
+            ProgressReport.project_id == project.id,
+            ProgressReport.state == ReportState.ACCEPTED,
         )
-    ).quantize(Decimal("0.01"))
+    )
 
 
 def settle_surplus(project, *, kind, reason="", receipt=None, actor):
     """Staff reconcile spending with payments and record what becomes of the surplus: returned
     (receipt: the bank's receipt upload), carried over (reason: the approval) or none."""
-    from flask import render_template
-
     from venture.delivery.enums import ProjectState
     from venture.delivery.models import ProjectDocument
     from venture.delivery.permissions import can_manage_project
@@ -163,18 +162,15 @@ def settle_surplus(project, *, kind, reason="", receipt=None, actor):
         )
     stored_receipt = None
     if kind == SettlementKind.RETURNED:
-        if receipt is None or not getattr(receipt, "filename", None):
-            raise SettlementRefused(
-                _("Attach the bank receipt of the returned surplus."), "receipt"
-            )
-        try:
-            stored_receipt = store_upload(receipt, actor=actor)
-        except UploadRefused as refused:
-            raise SettlementRefused(str(refused), "receipt") from None
+        missing = _("Attach the bank receipt of the returned surplus.")
+        stored_receipt = store_required_upload(
+            receipt, SettlementRefused, "receipt", missing, actor=actor
+        )
     if kind == SettlementKind.CARRIED_OVER and not reason:
         raise SettlementRefused(_("Say who approved the carry-over and for what."), "reason")
     recorded_at = now()
-    pdf = _render(project, paid, spent, surplus, kind, reason, actor, recorded_at, render_template)
+    settled = {"paid": paid, "spent": spent, "surplus": surplus, "kind": kind, "reason": reason}
+    pdf = _render(project, settled, actor, recorded_at)
     document = store_bytes(
         pdf,
         name=f"{DOCUMENT_LABEL}-{project.contract.number}.pdf",
@@ -183,52 +179,33 @@ def settle_surplus(project, *, kind, reason="", receipt=None, actor):
     )
     settlement = SurplusSettlement(
         project_id=project.id,
-        paid=paid,
-        spent=spent,
-        surplus=surplus,
-        kind=kind,
-        reason=reason,
+        **settled,
         receipt=stored_receipt,
         document=document,
         recorded_by_id=actor.id,
         recorded_at=recorded_at,
     )
     db.session.add(settlement)
-    db.session.add(
-        ProjectDocument(
-            project_id=project.id, label=DOCUMENT_LABEL, file=document, uploaded_by_id=actor.id
-        )
-    )
-    if stored_receipt is not None:
-        db.session.add(
-            ProjectDocument(
-                project_id=project.id,
-                label="结余退回凭证",
-                file=stored_receipt,
-                uploaded_by_id=actor.id,
+    documents = [(DOCUMENT_LABEL, document), ("结余退回凭证", stored_receipt)]
+    for label, file in documents:
+        if file is not None:
+            db.session.add(
+                ProjectDocument(
+                    project_id=project.id, label=label, file=file, uploaded_by_id=actor.id
+                )
             )
-        )
-    audit.record(
-        "project.settle_surplus",
-        project,
-        actor=actor,
-        after={"paid": paid, "spent": spent, "surplus": surplus, "kind": kind, "reason": reason},
-    )
+    audit.record("project.settle_surplus", project, actor=actor, after=settled)
     return settlement
 
 
-def _render(project, paid, spent, surplus, kind, reason, actor, recorded_at, render_template):
+def _render(project, settled, actor, recorded_at):
     from venture.core.pdf import render_pdf
 
     return render_pdf(
         "pdf/surplus_settlement.html",
         project=project,
         contract=project.contract,
-        paid=paid,
-        spent=spent,
-        surplus=surplus,
-        kind=kind,
-        reason=reason,
+        **settled,
         recorded_by=actor,
         recorded_at=recorded_at,
     )

@@ -139,27 +139,17 @@ def current_document(subject):
 
 def supersede_documents(subject, *, actor, reason):
     """The subject's documents are replaced (a recalled contract is corrected and reissued)."""
-    for issued in documents_of(subject):
-        if issued.superseded_at is None:
-            issued.superseded_at = now()
-            audit.record(
-                "document.supersede",
-                issued,
-                actor=actor,
-                after={"code": issued.code},
-                reason=reason,
-            )
+    _end_documents(subject, "superseded_at", "document.supersede", actor=actor, reason=reason)
 
 
 def terminate_documents(subject, *, actor, reason):
     """The subject ended early (a terminated contract): its verification page says so."""
+    _end_documents(subject, "terminated_at", "document.terminate", actor=actor, reason=reason)
+
+
+def _end_documents(subject, moment, action, *, actor, reason):
+    """Stamp moment (superseded_at or terminated_at) on the subject's live documents."""
     for issued in documents_of(subject):
-        if issued.superseded_at is None and issued.terminated_at is None:
-            issued.terminated_at = now()
-            audit.record(
-                "document.terminate",
-                issued,
-                actor=actor,
-                after={"code": issued.code},
-                reason=reason,
-            )
+        if issued.superseded_at is None and getattr(issued, moment) is None:
+            setattr(issued, moment, now())
+            audit.record(action, issued, actor=actor, after={"code": issued.code}, reason=reason)

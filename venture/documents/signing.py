@@ -78,6 +78,11 @@ def _sign(pdf, signer, meta, *, field_spec=None, appearance=None):
         stamp_style=_stamp_style(appearance) if appearance else None,
         new_field_spec=field_spec,
     )
+    return _signed(pdf_signer, writer, appearance)
+
+
+def _signed(pdf_signer, writer, appearance):
+    """The bytes of writer's PDF signed by pdf_signer, its stamp filled from appearance."""
     out = outside_event_loop(
         pdf_signer.sign_pdf,
         writer,
@@ -110,13 +115,7 @@ def certify_contract(pdf, boxes, *, party_a_name, signer_name):
         stamp_style=_stamp_style(appearance),
         new_field_spec=fields.SigFieldSpec(PARTY_A_FIELD, on_page=page_a, box=box_a),
     )
-    out = outside_event_loop(
-        pdf_signer.sign_pdf,
-        writer,
-        appearance_text_params=appearance,
-        bytes_reserved=SIGNATURE_BYTES,
-    )
-    return out.getvalue()
+    return _signed(pdf_signer, writer, appearance)
 
 
 def sign_party_b(pdf, organization, *, signer_name):

@@ -17,7 +17,8 @@ from markupsafe import escape
 
 from venture.announcements.operations import publish_announcement, register_finaliser
 from venture.auth.enums import Role
-from venture.auth.models import User, UserRole
+from venture.auth.models import User
+from venture.auth.operations import active_holders
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.concurrency import claim_edit
@@ -160,12 +161,7 @@ def ensure_rubric(call, kind, *, actor):
 
 
 def evaluator_accounts():
-    return db.session.scalars(
-        sa.select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.EVALUATOR.value, User.active)
-        .order_by(User.name, User.id)
-    ).all()
+    return active_holders(Role.EVALUATOR, User.name, User.id)
 
 
 def evaluator_choices(project):
@@ -242,8 +238,7 @@ def assign_evaluation(project, *, kind, evaluator, due, actor):
         assigned_at=now(),
         self_assessment_due=due,
     )
-    db.session.add(evaluation)
-    audit.record(
+    audit.record_added(
         "evaluation.assign",
         evaluation,
         actor=actor,

@@ -1,22 +1,18 @@
 """Who may see and do what in an evaluation."""
 
 from venture.auth.enums import Role
+from venture.auth.permissions import has_role, is_staff
 from venture.delivery.permissions import is_project_member
 
 
 def can_manage_evaluations(user, _evaluation=None):
     """Assign evaluators, set rubrics, announce results: programme staff."""
-    return user.is_authenticated and user.has_role(Role.STAFF)
+    return is_staff(user)
 
 
 def is_assigned_evaluator(user, evaluation):
     """The evaluator the evaluation is assigned to; nobody else with the role sees it."""
-    return (
-        user.is_authenticated
-        and user.has_role(Role.EVALUATOR)
-        and evaluation.evaluator_id is not None
-        and evaluation.evaluator_id == user.id
-    )
+    return has_role(user, Role.EVALUATOR) and evaluation.evaluator_id == user.id
 
 
 def can_view_evaluation(user, evaluation):

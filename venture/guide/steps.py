@@ -21,12 +21,8 @@ STEP_KEYS = (
 )
 
 
-def _first(query):
-    return db.session.scalars(query.limit(1)).first()
-
-
-def step_url(key):
-    """The page of the first record waiting at step key, or None when none waits."""
+def _waiting():
+    """{step key: (model, the conditions of a record waiting at it)}, as of now."""
     from venture.announcements.enums import AnnouncementState
     from venture.announcements.models import Announcement
     from venture.contracts.enums import ContractState
@@ -40,64 +36,42 @@ def step_url(key):
     from venture.procurement.enums import AwardState
     from venture.procurement.models import Award, Tender
 
-    if key == "open_bids":
-        tender = _first(
-            select(Tender)
-            .where(Tender.opened_at.is_(None), Tender.opening_at <= now())
-            .order_by(Tender.id)
-        )
-        return tender and url_for("procurement.tender", tender_id=tender.id)
-    if key == "finalise_announcement":
-        announcement = _first(
-            select(Announcement)
-            .where(
-                Announcement.state == AnnouncementState.PUBLISHED,
-                Announcement.ends_on < local_today(),
-            )
-            .order_by(Announcement.id)
-        )
-        return announcement and url_for("announcements.manage", announcement_id=announcement.id)
-    if key == "draft_contract":
-        award = _first(
-            select(Award)
-            .where(
-                Award.state == AwardState.FINAL,
-                ~select(Contract.id).where(Contract.award_id == Award.id).exists(),
-            )
-            .order_by(Award.id)
-        )
-        return award and url_for("contracts.index")
-    if key == "sign_contract":
-        contract = _first(
-            select(Contract).where(Contract.state == ContractState.ISSUED).order_by(Contract.id)
-        )
-        return contract and url_for("contracts.show", contract_id=contract.id)
-    if key == "approve_installment":
-        installment = _first(
-            select(Installment)
-            .where(Installment.state == InstallmentState.CONDITION_MET)
-            .order_by(Installment.id)
-        )
-        return installment and url_for("contracts.show", contract_id=installment.contract_id)
-    if key == "review_report":
-        report = _first(
-            select(ProgressReport)
-            .where(ProgressReport.state == ReportState.SUBMITTED)
-            .order_by(ProgressReport.id)
-        )
-        return report and url_for("delivery.report", report_id=report.id)
-    if key == "score_evaluation":
-        evaluation = _first(
-            select(Evaluation)
-            .where(Evaluation.state == EvaluationState.SELF_ASSESSED)
-            .order_by(Evaluation.id)
-        )
-        return evaluation and url_for("evaluation.show", evaluation_id=evaluation.id)
-    if key == "close_project":
-        project = _first(
-            select(Project)
-            .where(Project.state == ProjectState.FINAL_EVALUATED)
-            .order_by(Project.id)
-        )
-        return project and url_for("delivery.show", project_id=project.id)
-    raise KeyError(key)
+    published = Announcement.state == AnnouncementState.PUBLISHED
+    without_contract = ~select(Contract.id).where(Contract.award_id == Award.id).exists()
+    return {
+        "open_bids": (Tender, Tender.opened_at.is_(None), Tender.opening_at <= now()),
+        "finalise_announcement": (Announcement, published, Announcement.ends_on < local_today()),
+        "draft_contract": (Award, Award.state == AwardState.FINAL, without_contract),
+        "sign_contract": (Contract, Contract.state == ContractState.ISSUED),
+        "approve_installment": (Installment, Installment.state == InstallmentState.CONDITION_MET),
+        "review_report": (ProgressReport, ProgressReport.state == ReportState.SUBMITTED),
+        "score_evaluation": (Evaluation, Evaluation.state == EvaluationState.SELF_ASSESSED),
+        "close_project": (Project, Project.state == ProjectState.FINAL_EVALUATED),
+    }
+
+
+# step key: the page of a record waiting at it (endpoint, {URL value: the record's attribute})
+PAGES = {
+    "open_bids": ("procurement.tender", {"tender_id": "id"}),
+    "finalise_announcement": ("announcements.manage", {"announcement_id": "id"}),
+    "draft_contract": ("contracts.index", {}),
+    "sign_contract": ("contracts.show", {"contract_id": "id"}),
+    "approve_installment": ("contracts.show", {"contract_id": "contract_id"}),
+    "review_report": ("delivery.report", {"report_id": "id"}),
+    "score_evaluation": ("evaluation.show", {"evaluation_id": "id"}),
+    "close_project": ("delivery.show", {"project_id": "id"}),
+}
+
+
+def step_url(key):
+    """The page of the first record waiting at step key, or None when none waits."""
+    model, *conditions = _waiting()[key]
+    record = db.session.scalars(
+        select(model).where(*conditions).order_by(model.id).limit(1)
+    ).first()
+    if record is None:
+        return None
+    endpoint, values = PAGES[key]
+    return url_for(
+        endpoint, **{name: getattr(record, attribute) for name, attribute in values.items()}
+    )

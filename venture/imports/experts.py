@@ -14,7 +14,7 @@ from venture.auth.models import User
 from venture.extensions import db
 from venture.imports.columns import Column
 from venture.imports.enums import ImportKind, RowAction
-from venture.imports.kinds import Kind, chunks, plain
+from venture.imports.kinds import Kind, chunks
 from venture.imports.models import ImportRecord
 from venture.imports.parsers import half_width, parse_email, parse_phone, split_list
 from venture.orgs.models import Organization
@@ -233,7 +233,7 @@ class ExpertKind(Kind):
                 expert, record = self._add(result, batch)
                 ties = result.values["tie_keys"]
             else:
-                expert, record = result.target, self._update(result, batch)
+                expert, record = result.target, self.update_record(batch, result, result.target)
                 ties = result.extra["new_ties"]
             records.append(record)
             for organization_id, kind in ties:
@@ -304,29 +304,16 @@ class ExpertKind(Kind):
             after={"user_id": user.id, "user_created": created, "role_added": role_added},
         )
 
-    def _update(self, result, batch):
-        expert = result.target
-        before, after = {}, {}
-        for attribute, (old, new) in result.changes.items():
-            if attribute == "ties":
-                continue
-            if attribute == "name":
-                expert.user.name = new
-            elif attribute == "expertise":
-                wanted = {*expert.expertise, *result.values["categories"]}
-                expert.expertise = sorted(wanted, key=lambda c: c.id)
-            else:
-                setattr(expert, attribute, new)
-            before[attribute], after[attribute] = plain(old), plain(new)
-        return ImportRecord(
-            batch_id=batch.id,
-            row_number=result.number,
-            action=RowAction.UPDATE,
-            object_type="ReviewerProfile",
-            object_id=expert.id,
-            before=before,
-            after=after,
-        )
+    unapplied_changes = ("ties",)
+
+    def apply_change(self, expert, attribute, new, result):
+        if attribute == "name":
+            expert.user.name = new
+        elif attribute == "expertise":
+            wanted = {*expert.expertise, *result.values["categories"]}
+            expert.expertise = sorted(wanted, key=lambda c: c.id)
+        else:
+            setattr(expert, attribute, new)
 
     def restore(self, expert, entry):
         current = {

@@ -97,11 +97,16 @@ class Kind:
         """Write the accepted rows; return the ImportRecords of what was written."""
         raise NotImplementedError
 
+    # changes shown in the preview but not applied by an update (a kind applies them itself)
+    unapplied_changes = ()
+
     def update_record(self, batch, result, record):
         """Apply result.changes to record and return its ImportRecord."""
         before, after = {}, {}
         for attribute, (old, new) in result.changes.items():
-            setattr(record, attribute, new)
+            if attribute in self.unapplied_changes:
+                continue
+            self.apply_change(record, attribute, new, result)
             before[attribute], after[attribute] = plain(old), plain(new)
         return ImportRecord(
             batch_id=batch.id,
@@ -112,6 +117,9 @@ class Kind:
             before=before,
             after=after,
         )
+
+    def apply_change(self, record, attribute, new, result):
+        setattr(record, attribute, new)
 
     def restore(self, record, entry):
         """Put an updated record back as it was; a message if it changed since."""

@@ -458,15 +458,7 @@ def claim_with_code(credit_code, code, *, account):
     if accounts.find_user_by_email(account["email"]) is not None:
         raise ImportRefused(_("An account with this e-mail already exists."))
     claim.used_at = now()
-    user = accounts.create_user(
-        email=account["email"],
-        name=account["name"],
-        phone=account.get("phone") or None,
-        password=account["password"],
-        roles=[Role.APPLICANT],
-        actor=None,
-        organization=org,
-    )
+    user = accounts.create_account(account, roles=[Role.APPLICANT], actor=None, organization=org)
     audit.record(
         "organization.claim",
         org,

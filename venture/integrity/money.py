@@ -94,16 +94,21 @@ def _cents(value):
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
+def _added_up(whole, part, onclause):
+    """(id, amount, the parts' amounts added up) of every whole with parts."""
+    return db.session.execute(
+        sa.select(whole.id, whole.amount, sa.func.sum(part.amount))
+        .join(part, onclause)
+        .group_by(whole.id, whole.amount)
+    ).all()
+
+
 @register_check("money.installments_equal_contract")
 def check_installments_equal_contract():
     from venture.contracts.models import Contract
     from venture.payments.models import Installment
 
-    rows = db.session.execute(
-        sa.select(Contract.id, Contract.amount, sa.func.sum(Installment.amount))
-        .join(Installment, Installment.contract_id == Contract.id)
-        .group_by(Contract.id, Contract.amount)
-    ).all()
+    rows = _added_up(Contract, Installment, Installment.contract_id == Contract.id)
     for contract_id, amount, installments in rows:
         if _cents(installments) != _cents(amount):
             yield Finding(
@@ -140,11 +145,7 @@ def check_budget_table():
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment
 
-    rows = db.session.execute(
-        sa.select(Installment.id, Installment.amount, sa.func.sum(Payment.amount))
-        .join(Payment, Payment.installment_id == Installment.id)
-        .group_by(Installment.id, Installment.amount)
-    ).all()
+    rows = _added_up(Installment, Payment, Payment.installment_id == Installment.id)
     for installment_id, amount, total in rows:
         if _cents(total) > _cents(amount):
             yield Finding(

@@ -96,8 +96,10 @@ def tender_evaluation_refusal(tender, at=None):
 # ── the whole-database checks ──────────────────────────────────────────────────────────────
 
 
-def _early(rule, rows, what):
-    for kind, record_id, moment, deadline in rows:
+def _early(rule, query, what):
+    """Findings for the rows (kind, id, moment, the call's deadline) of query: moment came
+    first."""
+    for kind, record_id, moment, deadline in db.session.execute(query):
         if moment is not None and deadline is not None and moment < deadline:
             yield Finding(
                 rule,
@@ -105,6 +107,17 @@ def _early(rule, rows, what):
                 f"{what} at {moment:%Y-%m-%d %H:%M} UTC, before the call's application "
                 f"deadline {deadline:%Y-%m-%d %H:%M} UTC",
             )
+
+
+def _before_call_deadline(kind, model, moment, *where):
+    """The records of model (with a call_id) whose moment came before their call's deadline."""
+    from venture.calls.models import Call
+
+    return (
+        sa.select(sa.literal(kind), model.id, moment, Call.closes_at)
+        .join(Call, Call.id == model.call_id)
+        .where(*where, moment < Call.closes_at)
+    )
 
 
 @register_check("phase.panel_after_deadline")
@@ -116,37 +129,27 @@ def check_panel_after_deadline():
     from venture.review.models import Panel, ReviewAssignment, ReviewSheet
     from venture.roadshow.models import Roadshow
 
-    sheets = db.session.execute(
+    rule = "phase.panel_after_deadline"
+    sheets = (
         sa.select(sa.literal("review_sheet"), ReviewSheet.id, ReviewSheet.first_submitted_at)
         .add_columns(Call.closes_at)
         .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
         .join(Panel, Panel.id == ReviewAssignment.panel_id)
         .join(Call, Call.id == Panel.call_id)
         .where(ReviewSheet.first_submitted_at < Call.closes_at)
-    ).all()
-    yield from _early("phase.panel_after_deadline", sheets, "scored")
-    proposals = db.session.execute(
-        sa.select(sa.literal("panel"), Panel.id, Panel.proposed_at, Call.closes_at)
-        .join(Call, Call.id == Panel.call_id)
-        .where(Panel.proposed_at < Call.closes_at)
-    ).all()
-    yield from _early("phase.panel_after_deadline", proposals, "awards proposed")
-    results = db.session.execute(
-        sa.select(sa.literal("announcement"), Announcement.id, Announcement.published_at)
-        .add_columns(Call.closes_at)
-        .join(Call, Call.id == Announcement.call_id)
-        .where(
-            Announcement.kind == "review_result",
-            Announcement.published_at < Call.closes_at,
-        )
-    ).all()
-    yield from _early("phase.panel_after_deadline", results, "result published")
-    roadshows = db.session.execute(
-        sa.select(sa.literal("roadshow"), Roadshow.id, Roadshow.started_at, Call.closes_at)
-        .join(Call, Call.id == Roadshow.call_id)
-        .where(Roadshow.started_at < Call.closes_at)
-    ).all()
-    yield from _early("phase.panel_after_deadline", roadshows, "roadshow started")
+    )
+    yield from _early(rule, sheets, "scored")
+    proposals = _before_call_deadline("panel", Panel, Panel.proposed_at)
+    yield from _early(rule, proposals, "awards proposed")
+    results = _before_call_deadline(
+        "announcement",
+        Announcement,
+        Announcement.published_at,
+        Announcement.kind == "review_result",
+    )
+    yield from _early(rule, results, "result published")
+    roadshows = _before_call_deadline("roadshow", Roadshow, Roadshow.started_at)
+    yield from _early(rule, roadshows, "roadshow started")
 
 
 @register_check("phase.no_application_after_deadline")

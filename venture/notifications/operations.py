@@ -10,7 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from venture.auth.enums import Role
-from venture.auth.models import User, UserRole
+from venture.auth.models import User
+from venture.auth.operations import active_holders
 from venture.core.mail import send_mail
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -45,12 +46,7 @@ def _absolute(link):
 
 def staff_users():
     """Every active account holding the staff role."""
-    return db.session.scalars(
-        sa.select(User)
-        .join(UserRole)
-        .where(UserRole.role == Role.STAFF.value, User.active)
-        .order_by(User.id)
-    ).all()
+    return active_holders(Role.STAFF, User.id)
 
 
 def unread_count(user):

@@ -71,19 +71,10 @@ def register_organization(*, credit_code, profile, account, certificate=None):
         raise OrganizationError(
             _("An organization with this credit code is already registered."), "credit_code"
         )
-    if accounts.find_user_by_email(account["email"]) is not None:
-        raise OrganizationError(_("An account with this e-mail already exists."), "email")
+    _refuse_used_email(account)
     org = Organization(credit_code=code, org_type=org_type_for(code), **profile)
     db.session.add(org)
-    user = accounts.create_user(
-        email=account["email"],
-        name=account["name"],
-        phone=account.get("phone"),
-        password=account["password"],
-        roles=[Role.APPLICANT],
-        actor=None,
-        organization=org,
-    )
+    user = _create_member(account, org)
     if certificate:
         _attach_certificate(org, certificate, user)
     audit.record(
@@ -93,6 +84,24 @@ def register_organization(*, credit_code, profile, account, certificate=None):
         after={**audit.snapshot(org, PROFILE_FIELDS), "credit_code": code},
     )
     return org, user
+
+
+def _refuse_used_email(account):
+    if accounts.find_user_by_email(account["email"]) is not None:
+        raise OrganizationError(_("An account with this e-mail already exists."), "email")
+
+
+def _create_member(account, organization):
+    """The applicant account a person opens for themselves in organization."""
+    return accounts.create_user(
+        email=account["email"],
+        name=account["name"],
+        phone=account.get("phone"),
+        password=account["password"],
+        roles=[Role.APPLICANT],
+        actor=None,
+        organization=organization,
+    )
 
 
 def _attach_certificate(org, storage, actor):
@@ -177,17 +186,8 @@ def find_invitation(token):
 
 
 def accept_invitation(invitation, *, account):
-    if accounts.find_user_by_email(account["email"]) is not None:
-        raise OrganizationError(_("An account with this e-mail already exists."), "email")
-    user = accounts.create_user(
-        email=account["email"],
-        name=account["name"],
-        phone=account.get("phone"),
-        password=account["password"],
-        roles=[Role.APPLICANT],
-        actor=None,
-        organization=invitation.organization,
-    )
+    _refuse_used_email(account)
+    user = _create_member(account, invitation.organization)
     invitation.accepted_at = now()
     audit.record(
         "organization.join", invitation.organization, actor=user, after={"member": user.email}

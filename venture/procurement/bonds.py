@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
 from venture.core import audit
-from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
+from venture.core.files import store_required_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today, now, to_local
@@ -120,14 +120,8 @@ def record_bond(bid, *, form, amount, reference, proof, actor):
         raise BondError(
             _("The number is longer than %(max)d characters.", max=REFERENCE_MAX), "reference"
         )
-    if proof is None or not proof.filename:
-        raise BondError(
-            _("Upload the bank's proof of the transfer or the guarantee letter."), "proof"
-        )
-    try:
-        stored = store_upload(proof, allowed=DOCUMENT_TYPES, actor=actor)
-    except UploadRefused as refused:
-        raise BondError(str(refused), "proof") from refused
+    missing = _("Upload the bank's proof of the transfer or the guarantee letter.")
+    stored = store_required_upload(proof, BondError, "proof", missing, actor=actor)
     before = None
     if existing is None:
         existing = BidBond(bid=bid)

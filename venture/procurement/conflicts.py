@@ -60,8 +60,7 @@ def declare_no_tie(bid, *, reviewer, actor):
     if has_declared(bid, reviewer):
         return
     declaration = BidConflictDeclaration(bid_id=bid.id, reviewer_id=reviewer.id, declared_at=now())
-    db.session.add(declaration)
-    audit.record(
+    audit.record_added(
         "bid.no_conflict",
         declaration,
         actor=actor,

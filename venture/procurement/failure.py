@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from venture.announcements.operations import publish_announcement, register_finaliser
 from venture.calls.enums import Route
 from venture.calls.models import Call
+from venture.calls.operations import CALL_FIELDS
 from venture.core import audit
-from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
+from venture.core.files import store_required_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -33,17 +34,9 @@ from venture.procurement.practice_models import TenderFailure
 MIN_BIDDERS = 3  # 政府采购法 第三十六条
 NOTICE_DAYS = 1  # 采购结果公告: one working day
 COMPLIANT_STATES = (BidState.COMPLIANT, BidState.SCORED, BidState.WON, BidState.LOST)
-COPIED_CALL_FIELDS = (
-    "year",
-    "description",
-    "eligibility",
-    "required_attachments",
-    "total_budget",
-    "cap_per_project",
-    "max_applications_per_org",
-    "project_start",
-    "project_end",
-    "installment_plan",
+# a new tender's call keeps the failed one's terms; its title, route and dates are its own
+COPIED_CALL_FIELDS = tuple(
+    name for name in CALL_FIELDS if name not in ("title", "route", "opens_at", "closes_at")
 )
 COPIED_TENDER_FIELDS = (
     "evaluation",
@@ -264,14 +257,8 @@ def change_route(failure, *, outcome, approval, reference, actor):
     reference = (reference or "").strip()
     if not reference:
         raise FailureError(_("Give the approval document's number."), "reference")
-    if approval is None or not approval.filename:
-        raise FailureError(
-            _("Upload the approval of the change of route (变更采购方式批复)."), "approval"
-        )
-    try:
-        stored = store_upload(approval, allowed=DOCUMENT_TYPES, actor=actor)
-    except UploadRefused as refused:
-        raise FailureError(str(refused), "approval") from refused
+    missing = _("Upload the approval of the change of route (变更采购方式批复).")
+    stored = store_required_upload(approval, FailureError, "approval", missing, actor=actor)
     tender = failure.tender
     failure.approval, failure.approval_reference = stored, reference[:200]
     if outcome == FailureOutcome.NEGOTIATION:

@@ -132,8 +132,7 @@ def respond_to_opening(tender, *, answer, reason, actor):
         responded_at=now(),
         responded_by=actor,
     )
-    db.session.add(response)
-    audit.record(
+    audit.record_added(
         "opening.object" if answer == OpeningAnswer.OBJECTED else "opening.confirm",
         response,
         actor=actor,

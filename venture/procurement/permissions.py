@@ -8,15 +8,15 @@ content asks can_read_bid.
 from sqlalchemy import select
 
 from venture.auth.enums import Role
+from venture.auth.permissions import has_role, is_member_of, is_staff, row_exists
 from venture.calls.enums import CallStatus
-from venture.extensions import db
 from venture.procurement.enums import BidState
 
 UNOPENED = (BidState.DRAFT, BidState.SUBMITTED)
 
 
 def can_manage_procurement(user):
-    return user.is_authenticated and user.has_role(Role.STAFF)
+    return is_staff(user)
 
 
 def can_oversee_procurement(user):
@@ -26,20 +26,16 @@ def can_oversee_procurement(user):
 
 def is_bidder_member(user, bid):
     """A member of the organization that made the bid."""
-    return (
-        user.is_authenticated
-        and user.organization_id is not None
-        and user.organization_id == bid.organization_id
-    )
+    return is_member_of(user, bid.organization_id)
 
 
 def is_tender_panelist(user, tender):
     """A regular member of the panel (评标委员会) formed for the tender's call."""
     from venture.review.models import Panel, PanelMember, ReviewerProfile
 
-    if not (user.is_authenticated and user.has_role(Role.REVIEWER)):
+    if not has_role(user, Role.REVIEWER):
         return False
-    found = db.session.scalar(
+    return row_exists(
         select(PanelMember.id)
         .join(Panel, Panel.id == PanelMember.panel_id)
         .join(ReviewerProfile, ReviewerProfile.id == PanelMember.reviewer_id)
@@ -48,9 +44,7 @@ def is_tender_panelist(user, tender):
             ReviewerProfile.user_id == user.id,
             PanelMember.reserve.is_(False),
         )
-        .limit(1)
     )
-    return found is not None
 
 
 def is_sealed(bid):
@@ -90,14 +84,13 @@ def took_part(user, tender):
 
     if not user.is_authenticated or user.organization_id is None:
         return False
-    found = db.session.scalar(
+    return row_exists(
         select(Bid.id).where(
             Bid.tender_id == tender.id,
             Bid.organization_id == user.organization_id,
             Bid.state.not_in(UNOPENED),
         )
     )
-    return found is not None
 
 
 def can_view_opening_record(user, tender):

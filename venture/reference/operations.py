@@ -29,8 +29,7 @@ def add_community(*, name, street, actor):
     if db.session.scalar(exists):
         raise ReferenceError_(_("This street already has a community with this name."))
     community = Community(name=name.strip(), street=street)
-    db.session.add(community)
-    audit.record(
+    audit.record_added(
         "community.create",
         community,
         actor=actor,
@@ -43,8 +42,7 @@ def add_category(*, code, name_zh, name_en, actor):
     if db.session.scalar(select(ServiceCategory).where(ServiceCategory.code == code.strip())):
         raise ReferenceError_(_("A category with this code exists already."))
     category = ServiceCategory(code=code.strip(), name_zh=name_zh.strip(), name_en=name_en.strip())
-    db.session.add(category)
-    audit.record(
+    audit.record_added(
         "category.create",
         category,
         actor=actor,

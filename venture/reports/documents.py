@@ -16,35 +16,17 @@ def _count(value):
 
 def call_charts(summary, responsive=False):
     """{name: SVG markup} of a call summary's charts (responsive ones for web pages)."""
+    charts = (
+        ("screening", _("Applications by screening result"), summary.screening, _count),
+        ("category", _("Contract amounts by service category"), summary.by_category, format_yuan),
+        ("street", _("Contract amounts by street"), summary.by_street, format_yuan),
+        ("beneficiaries", _("Beneficiaries served by group"), summary.served_by_group, _count),
+    )
     return {
-        "screening": bar_chart(
-            _("Applications by screening result"),
-            summary.screening,
-            formatter=_count,
-            chart_id="chart-screening",
-            responsive=responsive,
-        ),
-        "category": bar_chart(
-            _("Contract amounts by service category"),
-            summary.by_category,
-            formatter=format_yuan,
-            chart_id="chart-category",
-            responsive=responsive,
-        ),
-        "street": bar_chart(
-            _("Contract amounts by street"),
-            summary.by_street,
-            formatter=format_yuan,
-            chart_id="chart-street",
-            responsive=responsive,
-        ),
-        "beneficiaries": bar_chart(
-            _("Beneficiaries served by group"),
-            summary.served_by_group,
-            formatter=_count,
-            chart_id="chart-beneficiaries",
-            responsive=responsive,
-        ),
+        name: bar_chart(
+            title, data, formatter=formatter, chart_id=f"chart-{name}", responsive=responsive
+        )
+        for name, title, data, formatter in charts
     }
 
 

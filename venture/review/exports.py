@@ -65,6 +65,15 @@ def ranking_pdf(panel, aggregation):
     )
 
 
+def _sheet(title, titles):
+    """A workbook whose one sheet is called title, with a bold, frozen header row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    _header(sheet, titles)
+    return book, sheet
+
+
 def _header(sheet, titles):
     append_row(sheet, [str(t) for t in titles])
     for cell in sheet[1]:
@@ -89,11 +98,8 @@ def sheets_xlsx(panel):
     scores are numbers."""
     criteria = operations.criteria_of(panel.call_id)
     datetime_format = xlsx_datetime_format()  # Beijing time, in the export's language
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Score sheets")[:31]
-    _header(
-        sheet,
+    book, sheet = _sheet(
+        _("Score sheets"),
         [
             _("Application number"),
             _("Organization"),
@@ -124,11 +130,8 @@ def sheets_xlsx(panel):
 def ranking_xlsx(panel, aggregation):
     """The ranking: scores at two decimals and amounts in yuan, as numbers."""
     ranked = results.ranking(panel, aggregation)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Ranking")[:31]
-    _header(
-        sheet,
+    book, sheet = _sheet(
+        _("Ranking"),
         [
             _("Rank"),
             _("Application number"),

@@ -4,12 +4,8 @@ from sqlalchemy import select
 
 from venture.applications.permissions import VIEW_RULES
 from venture.auth.enums import Role
-from venture.extensions import db
+from venture.auth.permissions import has_role, is_staff, row_exists
 from venture.review.enums import AssignmentState
-
-
-def is_staff(user):
-    return user.is_authenticated and user.has_role(Role.STAFF)
 
 
 def owns_assignment(user, assignment):
@@ -35,9 +31,9 @@ def is_assigned_reviewer(user, application):
     """
     from venture.review.models import Panel, ReviewAssignment, ReviewerProfile
 
-    if not (user.is_authenticated and user.has_role(Role.REVIEWER)):
+    if not has_role(user, Role.REVIEWER):
         return False
-    found = db.session.scalar(
+    return row_exists(
         select(ReviewAssignment.id)
         .join(ReviewerProfile, ReviewerProfile.id == ReviewAssignment.reviewer_id)
         .join(Panel, Panel.id == ReviewAssignment.panel_id)
@@ -48,9 +44,7 @@ def is_assigned_reviewer(user, application):
             ReviewAssignment.no_conflict_at.is_not(None),
             Panel.blind.is_(False),
         )
-        .limit(1)
     )
-    return found is not None
 
 
 def can_see_identity(user, panel):

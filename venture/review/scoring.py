@@ -97,12 +97,12 @@ def trimmed_mean(values):
 
 def population_sd(values):
     values = list(values)
-    if not values:
+    centre = mean(values)
+    if centre is None:
         return None
     with localcontext() as context:
         context.prec = PRECISION
-        centre = mean(values)
-        return (sum(((v - centre) ** 2 for v in values), Decimal("0")) / len(values)).sqrt()
+        return mean([(v - centre) ** 2 for v in values]).sqrt()
 
 
 def spread(values):

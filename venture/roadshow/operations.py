@@ -98,8 +98,7 @@ def create_roadshow(call, *, scheduled_at, place, minutes, application_ids, acto
     )
     for position, application_id in enumerate(application_ids, start=1):
         roadshow.items.append(RoadshowItem(application_id=application_id, position=position))
-    db.session.add(roadshow)
-    audit.record(
+    audit.record_added(
         "roadshow.create",
         roadshow,
         actor=actor,

@@ -22,7 +22,6 @@ from venture.delivery.operations.common import (
 )
 from venture.delivery.permissions import can_request_change
 from venture.delivery.rules import details_problem, line_of
-from venture.extensions import db
 from venture.notifications.operations import notify
 
 
@@ -43,8 +42,7 @@ def request_change(project, *, kind, reason, details, actor):
         details=details,
         requested_by_id=actor.id,
     )
-    db.session.add(change)
-    audit.record(
+    audit.record_added(
         "change_request.submit",
         change,
         actor=actor,

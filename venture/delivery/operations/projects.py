@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from venture.auth.enums import Role
 from venture.contracts.lifecycle import CONTRACT_WORKFLOW
 from venture.core import audit
-from venture.core.files import UploadRefused, store_bytes, store_upload
+from venture.core.files import store_bytes, store_required_upload
 from venture.core.formatting import local_date
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import CENT
@@ -120,8 +120,7 @@ def ensure_project(contract, *, actor):
         )
         for n, m in enumerate(application.milestones if application else [], 1)
     ]
-    db.session.add(project)
-    audit.record(
+    audit.record_added(
         "project.create",
         project,
         actor=actor,
@@ -316,12 +315,7 @@ def add_document(project, *, label, storage, actor):
     label = (label or "").strip()
     if not label:
         raise DeliveryError(_("Say what the document is."), "label")
-    if storage is None or not storage.filename:
-        raise DeliveryError(_("Choose a file."), "file")
-    try:
-        stored = store_upload(storage, actor=actor)
-    except UploadRefused as refused:
-        raise DeliveryError(str(refused), "file") from None
+    stored = store_required_upload(storage, DeliveryError, "file", _("Choose a file."), actor=actor)
     document = ProjectDocument(
         project_id=project.id, label=label[:200], file=stored, uploaded_by_id=actor.id
     )

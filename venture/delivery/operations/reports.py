@@ -88,8 +88,7 @@ def start_report(project, *, kind, actor, period_start=None, title=None):
         fields = {"title": title}
     report = ProgressReport(kind=kind, created_by_id=actor.id, **fields)
     project.reports.append(report)
-    db.session.add(report)
-    audit.record(
+    audit.record_added(
         "progress_report.start",
         report,
         actor=actor,

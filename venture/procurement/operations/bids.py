@@ -12,7 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from venture.core import audit
-from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_bytes, store_upload
+from venture.core.files import (
+    add_attachment,
+    store_bytes,
+    store_labelled_upload,
+)
 from venture.core.formatting import local_datetime
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
@@ -105,19 +109,9 @@ def save_bid(bid, values, *, actor):
 def attach_bid_file(bid, label, storage, *, actor):
     """Keep an uploaded file; a required document replaces its earlier file."""
     _require_changeable(bid, actor)
-    label = (label or "").strip()[:200]
-    if not label:
-        raise ProcurementError(_("Say what the file is."))
-    try:
-        stored = store_upload(storage, allowed=DOCUMENT_TYPES, actor=actor)
-    except UploadRefused as refused:
-        raise ProcurementError(str(refused)) from refused
+    label, stored = store_labelled_upload(label, storage, ProcurementError, actor=actor)
     required = label in bid.tender.document_names
-    if required:
-        earlier = bid.attachment_for(label)
-        if earlier is not None:
-            bid.attachments.remove(earlier)
-    bid.attachments.append(BidAttachment(label=label, file=stored))
+    add_attachment(bid, BidAttachment(label=label, file=stored), replaces=required)
     # the label of a required document is the tender's own; a typed label may be content
     audit.record("bid.attach", bid, actor=actor, after={"document": label if required else "extra"})
 

@@ -35,6 +35,7 @@ from venture.procurement.operations.common import (
 )
 from venture.procurement.permissions import can_manage_procurement
 from venture.procurement.routes import route_for
+from venture.review.operations.awards import add_proposed_award
 
 # ── targeted purchase (定向购买) ──────────────────────────────────────────────────────────────
 
@@ -236,29 +237,15 @@ def propose_designation_award(call, *, actor):
         transition(APPLICATION_WORKFLOW, application, "start_review", actor=actor)
     if application.state == ApplicationState.UNDER_REVIEW:
         transition(APPLICATION_WORKFLOW, application, "propose_award", actor=actor)
-    award = Award(
-        call_id=call.id,
-        organization_id=application.organization_id,
-        application_id=application.id,
-        route=call.route,
+    return add_proposed_award(
+        call,
+        application,
         amount=application.requested_amount,
-        state=AwardState.PROPOSED,
         rank=1,
         justification=f"{designation.reason.label}：{designation.justification}",
-        created_by_id=actor.id,
-    )
-    db.session.add(award)
-    audit.record(
-        "award.propose",
-        award,
         actor=actor,
-        after={
-            "application_id": application.id,
-            "amount": award.amount,
-            "designation_id": designation.id,
-        },
+        after={"designation_id": designation.id},
     )
-    return award
 
 
 def finalise_designation(announcement, actor):

@@ -94,15 +94,9 @@ def save_tender(call, values, *, actor):
     if created:
         audit.record("tender.create", tender, actor=actor, after=after)
     else:
-        changed = [k for k in after if str(before[k]) != str(after[k])]
-        if changed:
-            audit.record(
-                "tender.update",
-                tender,
-                actor=actor,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+        audit.record_difference(
+            "tender.update", tender, actor=actor, before=before, after=after, key=str
+        )
     return tender
 
 

@@ -154,8 +154,7 @@ def replace_reviewer(assignment, expert, *, actor):
         reviewer_id=expert.id,
         created_by_id=actor.id,
     )
-    db.session.add(new)
-    audit.record(
+    audit.record_added(
         "review.replace",
         new,
         actor=actor,

@@ -29,6 +29,32 @@ from venture.review.operations.scoresheets import refuse_before_deadline
 # ── awards and the result ───────────────────────────────────────────────────────────────────
 
 
+def add_proposed_award(
+    call, application, *, amount, rank, justification, actor, after, reason=None
+):
+    """A proposed award of amount to application, audited as award.propose (after: more of
+    what the proposal rests on)."""
+    award = Award(
+        call_id=call.id,
+        organization_id=application.organization_id,
+        application_id=application.id,
+        route=call.route,
+        amount=amount,
+        state=AwardState.PROPOSED,
+        rank=rank,
+        justification=justification,
+        created_by_id=actor.id,
+    )
+    audit.record_added(
+        "award.propose",
+        award,
+        actor=actor,
+        after={"application_id": application.id, "amount": amount, **after},
+        reason=reason,
+    )
+    return award
+
+
 def propose_awards(panel, ranking, decisions, *, actor):
     """Awards down the ranking: decisions {application_id: (amount or None, justification)}.
 
@@ -106,29 +132,14 @@ def propose_awards(panel, ranking, decisions, *, actor):
     funded_ids = set()
     for row, amount, justification in funded:
         app = row.application
-        award = Award(
-            call_id=call.id,
-            organization_id=app.organization_id,
-            application_id=app.id,
-            route=call.route,
+        add_proposed_award(
+            call,
+            app,
             amount=amount,
-            state=AwardState.PROPOSED,
             rank=row.rank,
             justification=justification or None,
-            created_by_id=actor.id,
-        )
-        db.session.add(award)
-        audit.record(
-            "award.propose",
-            award,
             actor=actor,
-            after={
-                "application_id": app.id,
-                "amount": amount,
-                "requested": app.requested_amount,
-                "rank": row.rank,
-                "score": row.display_score,
-            },
+            after={"requested": app.requested_amount, "rank": row.rank, "score": row.display_score},
             reason=justification or None,
         )
         transition(APPLICATION_WORKFLOW, app, "propose_award", actor=actor)

@@ -34,8 +34,7 @@ def add_expert(user, *, profile, categories, actor):
         accounts.set_user_roles(user, [*user.roles, Role.REVIEWER], actor=actor)
     expert = ReviewerProfile(user=user, **profile)
     _set_expertise(expert, categories)
-    db.session.add(expert)
-    audit.record(
+    audit.record_added(
         "reviewer.add",
         expert,
         actor=actor,
@@ -51,14 +50,7 @@ def add_expert(user, *, profile, categories, actor):
 def create_expert(*, account, profile, categories, actor):
     """A new reviewer account and its place in the pool."""
     try:
-        user = accounts.create_user(
-            email=account["email"],
-            name=account["name"],
-            phone=account.get("phone") or None,
-            password=account["password"],
-            roles=[Role.REVIEWER],
-            actor=actor,
-        )
+        user = accounts.create_account(account, roles=[Role.REVIEWER], actor=actor)
     except accounts.AccountError as error:
         raise ReviewError(str(error), "email") from error
     return add_expert(user, profile=profile, categories=categories, actor=actor)
@@ -69,17 +61,9 @@ def update_expert(expert, *, profile, categories, actor):
     for key, value in profile.items():
         setattr(expert, key, value)
     _set_expertise(expert, categories)
-    after_fields = (*PROFILE_FIELDS, "expertise")
     after = {**audit.snapshot(expert, PROFILE_FIELDS), "expertise": _expertise_codes(expert)}
-    changed = [k for k in after_fields if before[k] != after[k]]
-    if changed:
-        audit.record(
-            "reviewer.update",
-            expert,
-            actor=actor,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    # strings, a flag and a list of codes: compared as they are
+    audit.record_difference("reviewer.update", expert, actor=actor, before=before, after=after)
 
 
 def add_affiliation(expert, *, organization, kind, role, started_on, ended_on, actor):
