@@ -49,6 +49,25 @@ def page_list(url):
     ]
 
 
+def show_statements(engine, client, path):
+    """Each statement of one request with its time, slowest first."""
+    timings, starts = [], []
+
+    def before(_conn, _cursor, statement, *_args):
+        starts.append(time.perf_counter())
+
+    def after(_conn, _cursor, statement, *_args):
+        timings.append((time.perf_counter() - starts.pop(), statement))
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    client.get(path)
+    sa.event.remove(engine, "before_cursor_execute", before)
+    sa.event.remove(engine, "after_cursor_execute", after)
+    for seconds, statement in sorted(timings, reverse=True):
+        print(f"  {seconds * 1000:6.2f} ms  {' '.join(statement.split())[:220]}")
+
+
 def main():
     from venture import create_app
     from venture.benchdata import LOGINS, PASSWORD
@@ -61,6 +80,7 @@ def main():
     parser.add_argument("--profile", default=None)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sql", action="store_true", help="each statement's time, slowest first")
     args = parser.parse_args()
     pages = page_list(args.database_url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SESSION_COOKIE_SECURE": False})
@@ -99,6 +119,8 @@ def main():
             f"{label:<12} CPU {statistics.median(cpu) * 1000:7.1f} ms  "
             f"wall {statistics.median(wall) * 1000:7.1f} ms  SQL {sql:3d}  {path}"
         )
+        if args.sql:
+            show_statements(engine, client, path)
         if args.profile == label:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
