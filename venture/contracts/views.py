@@ -1,10 +1,10 @@
 """Contract pages: staff drafting and issuing, the organization's copy, signing."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -481,30 +481,54 @@ def decide(contract_id, action):
     )
 
 
-def _count(query):
-    # a count needs no order: unordered, the database does not sort the rows it counts
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def staff_contract_counts():
+    """The staff's contract work as scalar subqueries: awards waiting for a contract, drafts,
+    signed scans to confirm, releases to approve (the staff home's 下一步 counts them in its
+    one statement and passes them on: remember_staff_contract_work)."""
+    releases = (
+        select(func.count())
+        .select_from(Installment)
+        .join(Installment.contract)
+        .where(
+            Installment.state == InstallmentState.CONDITION_MET,
+            Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
+        )
+    )
+    awaiting = ~exists().where(Contract.award_id == Award.id)
+    counts = {
+        "awards_waiting": select(func.count())
+        .select_from(Award)
+        .where(Award.state == AwardState.FINAL, awaiting),
+        "drafts": select(func.count())
+        .select_from(Contract)
+        .where(Contract.state == ContractState.DRAFT),
+        "scans_to_confirm": select(func.count())
+        .select_from(Contract)
+        .where(Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)),
+        "releases_to_approve": releases,
+    }
+    return {name: query.scalar_subquery() for name, query in counts.items()}
+
+
+def remember_staff_contract_work(work):
+    """Keep the counts for the rest of this request: the staff home shows them twice."""
+    if has_request_context():
+        request.staff_contract_work = work
+    return work
+
+
+def staff_contract_work():
+    """{name: count} of staff_contract_counts, counted once a request."""
+    if has_request_context() and hasattr(request, "staff_contract_work"):
+        return request.staff_contract_work
+    counts = staff_contract_counts()
+    row = db.session.execute(select(*(q.label(k) for k, q in counts.items()))).one()
+    return remember_staff_contract_work(row._asdict())
 
 
 @home_panel(Role.STAFF, "contracts/panel_staff.html")
 def _staff_figures(_user):
-    return {
-        "awards_waiting": _count(_awards_awaiting_contract()),
-        "drafts": _count(select(Contract.id).where(Contract.state == ContractState.DRAFT)),
-        "scans_to_confirm": _count(
-            select(Contract.id).where(
-                Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)
-            )
-        ),
-        "releases_to_approve": _count(
-            select(Installment.id)
-            .join(Installment.contract)
-            .where(
-                Installment.state == InstallmentState.CONDITION_MET,
-                Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
-            )
-        ),
-    }
+    return staff_contract_work()
 
 
 @home_panel(Role.APPLICANT, "contracts/panel_applicant.html")
