@@ -1,10 +1,10 @@
 """Contract pages: staff drafting and issuing, the organization's copy, signing."""
 
-from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +31,7 @@ from venture.contracts.permissions import (
     can_upload_scan,
     can_view_contract,
 )
+from venture.contracts.work import staff_contract_work
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import flash_form_errors, post_action, run_action
 from venture.core.audit import AuditEntry
@@ -479,51 +480,6 @@ def decide(contract_id, action):
         target=_contract_url(contract),
         form=form,
     )
-
-
-def staff_contract_counts():
-    """The staff's contract work as scalar subqueries: awards waiting for a contract, drafts,
-    signed scans to confirm, releases to approve (the staff home's 下一步 counts them in its
-    one statement and passes them on: remember_staff_contract_work)."""
-    releases = (
-        select(func.count())
-        .select_from(Installment)
-        .join(Installment.contract)
-        .where(
-            Installment.state == InstallmentState.CONDITION_MET,
-            Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
-        )
-    )
-    awaiting = ~exists().where(Contract.award_id == Award.id)
-    counts = {
-        "awards_waiting": select(func.count())
-        .select_from(Award)
-        .where(Award.state == AwardState.FINAL, awaiting),
-        "drafts": select(func.count())
-        .select_from(Contract)
-        .where(Contract.state == ContractState.DRAFT),
-        "scans_to_confirm": select(func.count())
-        .select_from(Contract)
-        .where(Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)),
-        "releases_to_approve": releases,
-    }
-    return {name: query.scalar_subquery() for name, query in counts.items()}
-
-
-def remember_staff_contract_work(work):
-    """Keep the counts for the rest of this request: the staff home shows them twice."""
-    if has_request_context():
-        request.staff_contract_work = work
-    return work
-
-
-def staff_contract_work():
-    """{name: count} of staff_contract_counts, counted once a request."""
-    if has_request_context() and hasattr(request, "staff_contract_work"):
-        return request.staff_contract_work
-    counts = staff_contract_counts()
-    row = db.session.execute(select(*(q.label(k) for k, q in counts.items()))).one()
-    return remember_staff_contract_work(row._asdict())
 
 
 @home_panel(Role.STAFF, "contracts/panel_staff.html")

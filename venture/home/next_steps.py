@@ -24,7 +24,7 @@ from venture.community.models import ActivityCheck, Need
 from venture.community.permissions import CHECKABLE_REPORT_STATES
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
-from venture.contracts.views import remember_staff_contract_work, staff_contract_counts
+from venture.contracts.work import remember_staff_contract_work, staff_contract_counts
 from venture.core.timeutil import local_today, now
 from venture.delivery.enums import ChangeState, ProjectState, ReportState
 from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Project
