@@ -136,6 +136,27 @@ def check_budget_table():
             )
 
 
+@register_check("money.installment_paid_total")
+def check_installment_paid_total():
+    """The stored paid_total of each installment (what the ledger's totals read) is the sum of
+    its payments."""
+    from venture.payments.models import Installment, Payment
+
+    paid = (
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .where(Payment.installment_id == Installment.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(sa.select(Installment.id, Installment.paid_total, paid)).all()
+    for installment_id, stored, total in rows:
+        if _cents(stored) != _cents(total):
+            yield Finding(
+                "money.installment_paid_total",
+                f"installment {installment_id}",
+                f"stored paid total {_cents(stored)}, its payments add up to {_cents(total)}",
+            )
+
+
 @register_check("money.payments_within_installment")
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment
