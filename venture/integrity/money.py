@@ -148,13 +148,11 @@ def check_installment_paid_total():
         .scalar_subquery()
     )
     rows = db.session.execute(sa.select(Installment.id, Installment.paid_total, paid)).all()
-    for installment_id, stored, total in rows:
-        if _cents(stored) != _cents(total):
-            yield Finding(
-                "money.installment_paid_total",
-                f"installment {installment_id}",
-                f"stored paid total {_cents(stored)}, its payments add up to {_cents(total)}",
-            )
+    for installment_id, *figures in rows:
+        stored, total = map(_cents, figures)
+        if stored != total:
+            detail = f"stored paid total {stored}, its payments add up to {total}"
+            yield Finding("money.installment_paid_total", f"installment {installment_id}", detail)
 
 
 @register_check("money.payments_within_installment")
