@@ -233,6 +233,28 @@ def test_screening_list_of_a_call_is_bounded_and_paginated(client, login, make, 
     assert len(set(counts.values())) == 1, counts
 
 
+def test_screening_list_filtered_or_searched_is_bounded(client, login, make, page_size):
+    """One state: its total is that state's count (no count of its own); a search counts the
+    rows it matches, one statement more."""
+    call, base = submitted_call(make)
+    login(make.user(Role.STAFF))
+
+    def grow(count):
+        grow_applications(base, count, call_id=call.id)
+
+    url = f"/staff/calls/{call.id}/applications"
+    one_state, searched = "screening list, one state", "screening list, searched"
+    counts = bounded(
+        client,
+        one_state,
+        f"{url}?state=submitted",
+        grow,
+        listed=page_size,
+        also=[(searched, f"{url}?q=QC")],
+    )
+    assert counts[searched] == counts[one_state] + 1, counts
+
+
 def test_review_matrix_of_a_call_is_bounded_and_paginated(client, login, make, page_size):
     staff = make.user(Role.STAFF)
     call, _experts, grow = reviewed_call(make, staff)

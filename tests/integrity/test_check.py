@@ -15,7 +15,7 @@ from venture.demo import load_demo
 from venture.extensions import db
 from venture.integrity.checks import run_checks
 from venture.payments.enums import InstallmentState
-from venture.payments.models import Payment
+from venture.payments.models import Installment, Payment
 from venture.procurement.models import Award
 
 
@@ -23,7 +23,10 @@ def test_integrity_check_prints_0_findings_on_the_demo(app):
     load_demo()
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
-    assert (result.exit_code, result.output.splitlines()[-1]) == (0, "0 findings (9 rules checked)")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        0,
+        "0 findings (10 rules checked)",
+    )
 
 
 def test_integrity_check_finds_every_deliberately_broken_record(app, make):
@@ -76,4 +79,32 @@ def test_integrity_check_finds_every_deliberately_broken_record(app, make):
         ("closing.checklist", f"project {project.id}"),
     }
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
-    assert (result.exit_code, result.output.splitlines()[-1]) == (1, "8 findings (9 rules checked)")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (
+        1,
+        "8 findings (10 rules checked)",
+    )
+
+
+def test_integrity_check_finds_a_stored_paid_total_that_is_not_its_payments(make):
+    contract = make.contract("1000.00", state="in_force")
+    first, second = contract.installments[0], contract.installments[1]
+    db.session.add(
+        Payment(
+            installment=first,
+            paid_on=now().date(),
+            amount=Decimal("120.00"),
+            voucher_no="记-998",
+            bank_reference="X2",
+            recorded_by_id=make.user(Role.FINANCE).id,
+        )
+    )
+    db.session.commit()
+    assert [f.rule for f in run_checks() if f.rule == "money.installment_paid_total"] == []
+    db.session.execute(
+        sa.update(Installment).where(Installment.id == second.id).values(paid_total=5)
+    )
+    db.session.commit()
+    findings = [f for f in run_checks() if f.rule == "money.installment_paid_total"]
+    assert [(f.record, f.detail) for f in findings] == [
+        (f"installment {second.id}", "stored paid total 5.00, its payments add up to 0.00")
+    ]

@@ -85,6 +85,33 @@ def test_second_payment_beyond_the_installment_is_refused_with_figures(make):
         pay(installment, "0.01", finance, voucher="记-003")
 
 
+def test_paid_total_is_kept_with_the_payments(make):
+    """The stored figure the ledger's totals read: the sum of the installment's payments, after
+    each payment, a refused one rolled back, and a payment removed."""
+    installment, _staff = approved(make, "1000.00")
+    finance = make.user(Role.FINANCE)
+
+    def stored():
+        db.session.expire_all()
+        return db.session.get(type(installment), installment.id).paid_total
+
+    assert stored() == Decimal("0.00")
+    pay(installment, "120.50", finance)
+    db.session.commit()
+    assert stored() == Decimal("120.50")
+    pay(installment, "300.00", finance, voucher="记-002")
+    db.session.commit()
+    assert stored() == Decimal("420.50")
+    with pytest.raises(operations.PaymentRefused):
+        pay(installment, "1000.00", finance, voucher="记-003")
+    db.session.rollback()
+    assert stored() == Decimal("420.50")
+    first = db.session.scalar(select(Payment).where(Payment.voucher_no == "记-001"))
+    db.session.delete(first)
+    db.session.commit()
+    assert stored() == Decimal("300.00") == installment.paid_amount
+
+
 def test_same_voucher_twice_on_an_installment_is_refused(make):
     installment, _staff = approved(make, "1000.00")
     finance = make.user(Role.FINANCE)

@@ -309,8 +309,9 @@ def screening_list(call_id):
         .options(selectinload(Application.category), lazyload(Application.communities))
         .order_by(*SORTS[sort])
     )
-    if state in {s.value for s in SCREENED_STATES}:
-        query = query.where(Application.state == ApplicationState(state))
+    chosen = ApplicationState(state) if state in {s.value for s in SCREENED_STATES} else None
+    if chosen:
+        query = query.where(Application.state == chosen)
     if text:
         like = f"%{text}%"
         query = query.where(
@@ -327,10 +328,12 @@ def screening_list(call_id):
             .group_by(Application.state)
         ).all()
     )
+    # without a search the page's total is one of the counts (or their sum): no second count
+    total = None if text else (counts.get(chosen, 0) if chosen else sum(counts.values()))
     return render_template(
         "applications/screening_list.html",
         call=call,
-        page=paginate(query, key=Application.id),
+        page=paginate(query, key=Application.id, total=total),
         state=state,
         q=text,
         sort=sort,

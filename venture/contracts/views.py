@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,6 +31,7 @@ from venture.contracts.permissions import (
     can_upload_scan,
     can_view_contract,
 )
+from venture.contracts.work import staff_contract_work
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import flash_form_errors, post_action, run_action
 from venture.core.audit import AuditEntry
@@ -481,30 +482,9 @@ def decide(contract_id, action):
     )
 
 
-def _count(query):
-    # a count needs no order: unordered, the database does not sort the rows it counts
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-
-
 @home_panel(Role.STAFF, "contracts/panel_staff.html")
 def _staff_figures(_user):
-    return {
-        "awards_waiting": _count(_awards_awaiting_contract()),
-        "drafts": _count(select(Contract.id).where(Contract.state == ContractState.DRAFT)),
-        "scans_to_confirm": _count(
-            select(Contract.id).where(
-                Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)
-            )
-        ),
-        "releases_to_approve": _count(
-            select(Installment.id)
-            .join(Installment.contract)
-            .where(
-                Installment.state == InstallmentState.CONDITION_MET,
-                Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
-            )
-        ),
-    }
+    return staff_contract_work()
 
 
 @home_panel(Role.APPLICANT, "contracts/panel_applicant.html")

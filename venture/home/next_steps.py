@@ -24,6 +24,7 @@ from venture.community.models import ActivityCheck, Need
 from venture.community.permissions import CHECKABLE_REPORT_STATES
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
+from venture.contracts.work import remember_staff_contract_work, staff_contract_counts
 from venture.core.timeutil import local_today, now
 from venture.delivery.enums import ChangeState, ProjectState, ReportState
 from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Project
@@ -41,8 +42,6 @@ from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment
-from venture.procurement.enums import AwardState
-from venture.procurement.models import Award
 from venture.procurement.routes import routes_reviewing_applications
 from venture.review.models import Panel
 
@@ -194,15 +193,6 @@ def _staff_figures(_user):
     reviews_late = panel_scoring_overdue(now(), today)
     reviews_in = panel_sheets_in(now())
     pending_objection = Objection.state == ObjectionState.PENDING
-    awaiting_contract = and_(
-        Award.state == AwardState.FINAL,
-        ~exists().where(Contract.award_id == Award.id),
-    )
-    release = and_(
-        Installment.state == InstallmentState.CONDITION_MET,
-        Installment.contract_id == Contract.id,
-        Contract.state.in_(PAYABLE_CONTRACTS),
-    )
     return {
         "orgs": count_of(Organization, Organization.status == OrgStatus.PENDING),
         "screening": count_of(Application, submitted),
@@ -229,13 +219,22 @@ def _staff_figures(_user):
         "objection_announcement": earliest(Objection.announcement_id, pending_objection),
         "reports": count_of(ProgressReport, ProgressReport.state == ReportState.SUBMITTED),
         "changes": count_of(ChangeRequest, ChangeRequest.state == ChangeState.PENDING),
-        "contracts": count_of(Award, awaiting_contract)
-        + count_of(Contract, Contract.state == ContractState.DRAFT),
-        "scans": count_of(
-            Contract, Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)
-        ),
-        "releases": count_of(Installment, release, joins=(Contract,)),
         "results": count_of(Evaluation, Evaluation.state == EvaluationState.SCORED),
+        **staff_contract_counts(),
+    }
+
+
+STAFF_CONTRACT_WORK = ("awards_waiting", "drafts", "scans_to_confirm", "releases_to_approve")
+
+
+def _staff_contract_lines(f):
+    """The contract lines' counts; the contracts panel of the same page shows them too and
+    reads them instead of counting again."""
+    work = remember_staff_contract_work({name: f[name] for name in STAFF_CONTRACT_WORK})
+    return {
+        "contracts": work["awards_waiting"] + work["drafts"],
+        "scans": work["scans_to_confirm"],
+        "releases": work["releases_to_approve"],
     }
 
 
@@ -245,6 +244,7 @@ DELIVERY_ATTENTION = link("delivery.index", attention=1)
 
 staff_steps = RoleSteps(
     figures=_staff_figures,
+    derived=_staff_contract_lines,
     lines=(
         Line(
             "screening",

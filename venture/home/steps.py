@@ -118,11 +118,13 @@ class Line:
 class RoleSteps:
     """A role's 下一步: figures(user) gives the scalar subqueries of its one SELECT (None: the
     account has nothing to wait for, e.g. no organization); read(user) the figures that are
-    read rather than counted; lines the table. Calling it gives the user's steps."""
+    read rather than counted; derived(figures) those worked out from the others; lines the
+    table. Calling it gives the user's steps."""
 
     figures: object
     lines: tuple
     read: object = None
+    derived: object = None  # (figures) -> more figures worked out from the counted ones
 
     def __call__(self, user):
         subqueries = self.figures(user)
@@ -132,6 +134,8 @@ class RoleSteps:
         f = row._asdict()
         if self.read is not None:
             f.update(self.read(user))
+        if self.derived is not None:
+            f.update(self.derived(f))
         return [line.step(f) for line in self.lines if f[line.count]]
 
 

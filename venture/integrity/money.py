@@ -141,6 +141,25 @@ def check_budget_table():
             )
 
 
+@register_check("money.installment_paid_total")
+def check_installment_paid_total():
+    """The stored paid_total of each installment (what the ledger's totals read) is the sum of
+    its payments."""
+    from venture.payments.models import Installment, Payment
+
+    paid = (
+        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .where(Payment.installment_id == Installment.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(sa.select(Installment.id, Installment.paid_total, paid)).all()
+    for installment_id, *figures in rows:
+        stored, total = map(_cents, figures)
+        if stored != total:
+            detail = f"stored paid total {stored}, its payments add up to {total}"
+            yield Finding("money.installment_paid_total", f"installment {installment_id}", detail)
+
+
 @register_check("money.payments_within_installment")
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment

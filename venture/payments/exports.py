@@ -163,17 +163,12 @@ def ledger_page_rows(ids):
 
 def ledger_totals(filters):
     """(installments, amount due, paid) over every installment the filters select, in one
-    statement: the page's count and its totals read the selection once."""
-    paid_of = (
-        sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0))
-        .where(Payment.installment_id == Installment.id)
-        .correlate(Installment)
-        .scalar_subquery()
-    )
+    statement off the installments' own columns (paid_total is kept with their payments): the
+    page's count and its totals read the selection once."""
     query = sa.select(
         sa.func.count(),
         sa.func.coalesce(sa.func.sum(Installment.amount), 0),
-        sa.func.coalesce(sa.func.sum(paid_of), 0),
+        sa.func.coalesce(sa.func.sum(Installment.paid_total), 0),
     ).join(Installment.contract)
     count, due, paid = db.session.execute(_where(query, filters)).one()
     cent = Decimal("0.01")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
@@ -48,6 +48,11 @@ class Installment(TimestampMixin, db.Model):
     override_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     override_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     override_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the sum of its payments, kept by keep_paid_total at each flush that adds or removes one:
+    # the ledger's totals read it instead of summing every selected installment's payments
+    paid_total: Mapped[Decimal] = mapped_column(
+        Money(), default=Decimal("0.00"), server_default="0", nullable=False
+    )
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
@@ -117,6 +122,20 @@ class Payment(db.Model):
         # the ledger's "paid between" filter: an installment's payments in a date window
         sa.Index("ix_payment_installment_id_paid_on", "installment_id", "paid_on"),
     )
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_paid_total(session, _context, _instances):
+    """Every flush that adds or deletes a payment keeps its installment's paid_total right,
+    whichever operation (or test) made it; a payment's amount is never changed."""
+    for payment, sign in [
+        *((p, 1) for p in session.new if isinstance(p, Payment)),
+        *((p, -1) for p in session.deleted if isinstance(p, Payment)),
+    ]:
+        installment = payment.installment or session.get(Installment, payment.installment_id)
+        if installment is None or installment in session.deleted:
+            continue
+        installment.paid_total = (installment.paid_total or Decimal("0.00")) + sign * payment.amount
 
 
 class ExportJob(TimestampMixin, db.Model):

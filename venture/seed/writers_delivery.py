@@ -102,6 +102,7 @@ def write_installment(w, contract, position, *, percent, condition, amount, staf
         approved_at=approved,
         approved_by_id=staff if paid else None,
         paid_at=paid_at,
+        paid_total=amount if paid else Decimal("0.00"),  # its payments add up to the amount
         created_at=drafted,
         updated_at=paid_at if paid else drafted,
     )
