@@ -2,14 +2,12 @@
 committee's checks of reported activities; the service prices of an application; residents'
 satisfaction answers."""
 
-from datetime import datetime
-from decimal import Decimal
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId
+from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
 # the needs a call answers (Call.needs writes it)
@@ -36,26 +34,22 @@ class Need(TimestampMixin, db.Model):
     __tablename__ = "need"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("community.id"), nullable=False, index=True
-    )
-    category_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("service_category.id"), nullable=False, index=True
-    )
-    title: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    target_group: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("service_category.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    target_group: Mapped[str] = mapped_column(sa.String(200))
     # estimated number of residents who need the service
-    residents: Mapped[int] = mapped_column(nullable=False)
-    place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
-    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, 20), nullable=False, index=True)
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    residents: Mapped[int]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, 20), index=True)
+    description: Mapped[Text]
     status: Mapped[NeedStatus] = mapped_column(
-        enum_type(NeedStatus, 20), default=NeedStatus.OPEN, nullable=False, index=True
+        enum_type(NeedStatus, 20), default=NeedStatus.OPEN, index=True
     )
     # why it was closed or merged
-    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status_reason: Mapped[Text | None]
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    created_by_id: Mapped[UserId]
 
     community = relationship("Community", lazy="joined")
     category = relationship("ServiceCategory", lazy="joined")
@@ -95,10 +89,8 @@ class NeedPhoto(db.Model):
     __tablename__ = "need_photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("need.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    need_id: Mapped[int] = mapped_column(sa.ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[FileId]
 
     need = relationship("Need", back_populates="photos")
     file = relationship("StoredFile", lazy="joined")
@@ -116,12 +108,12 @@ class ActivityCheck(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True, nullable=False
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    verdict: Mapped[Verdict] = mapped_column(enum_type(Verdict, 20), nullable=False, index=True)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    user_id: Mapped[UserId]
+    verdict: Mapped[Verdict] = mapped_column(enum_type(Verdict, 20), index=True)
+    comment: Mapped[BlankText]
+    at: Mapped[Timestamp]
 
     activity = relationship("Activity", lazy="joined")
     user = relationship("User", lazy="joined")
@@ -142,13 +134,13 @@ class ServicePrice(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int] = mapped_column(nullable=False)
-    service: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    position: Mapped[int]
+    service: Mapped[str] = mapped_column(sa.String(200), default="")
     pricing: Mapped[Pricing | None] = mapped_column(enum_type(Pricing, 20))
-    price: Mapped[Decimal | None] = mapped_column(Money())
-    unit: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
+    price: Mapped[Amount | None]
+    unit: Mapped[str] = mapped_column(sa.String(40), default="")
 
     __table_args__ = (sa.CheckConstraint("price >= 0", name="price_not_negative"),)
 
@@ -164,14 +156,12 @@ class SurveyResponse(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
+        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
-    device_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    ip_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, nullable=False, index=True
-    )
+    device_hash: Mapped[str] = mapped_column(sa.String(64))
+    ip_hash: Mapped[str] = mapped_column(sa.String(64))
+    comment: Mapped[BlankText]
+    created_at: Mapped[Timestamp] = mapped_column(index=True)
 
     answers = relationship(
         "SurveyAnswer", cascade="all, delete-orphan", back_populates="response", lazy="selectin"
@@ -192,10 +182,10 @@ class SurveyAnswer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_response.id", ondelete="CASCADE"), nullable=False, index=True
+        sa.ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
     )
-    question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20), nullable=False)
-    score: Mapped[int] = mapped_column(nullable=False)
+    question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20))
+    score: Mapped[int]
 
     response = relationship("SurveyResponse", back_populates="answers")
 
