@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import ApplicationState, BudgetCategory
-from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId
+from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
@@ -129,9 +129,7 @@ class BudgetLine(db.Model):
     __tablename__ = "budget_line"
 
     id: Mapped[Key]
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = parent_key("application")
     position: Mapped[int]
     category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
     item: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -174,9 +172,7 @@ class Milestone(db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[Key]
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = parent_key("application")
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     due_date: Mapped[date | None]
@@ -191,9 +187,7 @@ class ApplicationAttachment(db.Model):
     __tablename__ = "application_attachment"
 
     id: Mapped[Key]
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = parent_key("application")
     label: Mapped[str] = mapped_column(sa.String(200))
     file_id: Mapped[FileId]
 

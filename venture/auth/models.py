@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from venture.auth.enums import Role
-from venture.core.columns import Key, Moment, UserId
+from venture.core.columns import Key, Moment, UserId, parent_key
 from venture.core.db import TimestampMixin
 from venture.extensions import db
 
@@ -131,7 +131,7 @@ class UserSession(db.Model):
     __tablename__ = "user_session"
 
     id: Mapped[Key]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = parent_key("user")
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     started_at: Mapped[Moment]
     ended_at: Mapped[Moment | None]

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId
+from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
@@ -89,7 +89,7 @@ class NeedPhoto(db.Model):
     __tablename__ = "need_photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(sa.ForeignKey("need.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = parent_key("need")
     file_id: Mapped[FileId]
 
     need = relationship("Need", back_populates="photos")
@@ -133,9 +133,7 @@ class ServicePrice(db.Model):
     __tablename__ = "service_price"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = parent_key("application")
     position: Mapped[int]
     service: Mapped[str] = mapped_column(sa.String(200), default="")
     pricing: Mapped[Pricing | None] = mapped_column(enum_type(Pricing, 20))
@@ -155,9 +153,7 @@ class SurveyResponse(db.Model):
     __tablename__ = "survey_response"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     device_hash: Mapped[str] = mapped_column(sa.String(64))
     ip_hash: Mapped[str] = mapped_column(sa.String(64))
     comment: Mapped[BlankText]
@@ -181,9 +177,7 @@ class SurveyAnswer(db.Model):
     __tablename__ = "survey_answer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[int] = parent_key("survey_response")
     question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20))
     score: Mapped[int]
 

@@ -33,3 +33,8 @@ Amount = Annotated[Decimal, mapped_column(Money())]
 UserId = Annotated[int, mapped_column(sa.ForeignKey("user.id"))]
 # a file in the upload store (venture.core.files.StoredFile)
 FileId = Annotated[int, mapped_column(sa.ForeignKey("stored_file.id"))]
+
+
+def parent_key(table):
+    """The row's parent in `table`: indexed, and deleting the parent deletes the row."""
+    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
-from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
+from venture.core.columns import (
+    Amount,
+    BlankText,
+    FileId,
+    Key,
+    Moment,
+    Text,
+    Timestamp,
+    UserId,
+    parent_key,
+)
 from venture.core.db import TimestampMixin, enum_type
 from venture.delivery.enums import (
     ACTIVE_STATES,
@@ -119,9 +129,7 @@ class PlanLine(db.Model):
     __tablename__ = "plan_line"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     position: Mapped[int]
     category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
     item: Mapped[str] = mapped_column(sa.String(200))
@@ -147,9 +155,7 @@ class PlanMilestone(db.Model):
     __tablename__ = "plan_milestone"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
     deliverable: Mapped[BlankText]
@@ -186,9 +192,7 @@ class ProgressReport(TimestampMixin, db.Model):
     __tablename__ = "progress_report"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, 20))
     state: Mapped[ReportState] = mapped_column(
         enum_type(ReportState, 20), default=ReportState.DRAFT, index=True
@@ -291,9 +295,7 @@ class Activity(db.Model):
     __tablename__ = "activity"
 
     id: Mapped[Key]
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = parent_key("progress_report")
     held_on: Mapped[date]  # the date the activity took place
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -312,9 +314,7 @@ class BeneficiaryCount(db.Model):
     __tablename__ = "beneficiary_count"
 
     id: Mapped[Key]
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = parent_key("progress_report")
     group: Mapped[BeneficiaryGroup] = mapped_column(enum_type(BeneficiaryGroup, 20))
     count: Mapped[int]
 
@@ -332,9 +332,7 @@ class Expenditure(db.Model):
     __tablename__ = "expenditure"
 
     id: Mapped[Key]
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = parent_key("progress_report")
     plan_line_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_line.id"), index=True)
     amount: Mapped[Amount]
     note: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -356,9 +354,7 @@ class MilestoneUpdate(db.Model):
     __tablename__ = "milestone_update"
 
     id: Mapped[Key]
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = parent_key("progress_report")
     plan_milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_milestone.id"))
     status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 20))
     completed_on: Mapped[date | None]
@@ -381,9 +377,7 @@ class ReportAttachment(db.Model):
     __tablename__ = "report_attachment"
 
     id: Mapped[Key]
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = parent_key("progress_report")
     file_id: Mapped[FileId]
     is_photo: Mapped[bool] = mapped_column(default=False)
     caption: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -402,9 +396,7 @@ class ChangeRequest(TimestampMixin, db.Model):
     __tablename__ = "change_request"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind, 20))
     state: Mapped[ChangeState] = mapped_column(
         enum_type(ChangeState, 20), default=ChangeState.PENDING, index=True
@@ -436,9 +428,7 @@ class ProjectMessage(db.Model):
     __tablename__ = "project_message"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     author_id: Mapped[UserId]
     body: Mapped[Text]
     created_at: Mapped[Timestamp]
@@ -452,9 +442,7 @@ class ProjectDocument(db.Model):
     __tablename__ = "project_document"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     label: Mapped[str] = mapped_column(sa.String(200))
     file_id: Mapped[FileId]
     uploaded_by_id: Mapped[UserId]
@@ -470,9 +458,7 @@ class ReportReminder(db.Model):
     __tablename__ = "report_reminder"
 
     id: Mapped[Key]
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), index=True
-    )
+    project_id: Mapped[int] = parent_key("project")
     period_start: Mapped[date]
     stage: Mapped[str] = mapped_column(sa.String(10))  # "due" or "overdue"
     sent_at: Mapped[Timestamp]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import BlankText, Moment
+from venture.core.columns import BlankText, Moment, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
 from venture.extensions import db
@@ -21,7 +21,7 @@ class EvaluationCriterion(db.Model):
     __tablename__ = "evaluation_criterion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int] = parent_key("call")
     kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(100))
@@ -134,9 +134,7 @@ class EvaluationScore(db.Model):
     __tablename__ = "evaluation_score"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("evaluation.id", ondelete="CASCADE"), index=True
-    )
+    evaluation_id: Mapped[int] = parent_key("evaluation")
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_criterion.id"))
     raw: Mapped[str] = mapped_column(sa.String(20), default="")
     score: Mapped[Decimal | None] = mapped_column(Points)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment
+from venture.core.columns import Amount, FileId, Key, Moment, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.imports.enums import BatchState, ImportKind, PastOutcome, RowAction
@@ -48,9 +48,7 @@ class ImportRecord(db.Model):
     __tablename__ = "import_record"
 
     id: Mapped[Key]
-    batch_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
-    )
+    batch_id: Mapped[int] = parent_key("import_batch")
     row_number: Mapped[int]
     action: Mapped[RowAction] = mapped_column(enum_type(RowAction, 20))
     object_type: Mapped[str] = mapped_column(sa.String(60))

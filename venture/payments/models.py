@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition
-from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
+from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.payments.enums import ExportKind, InstallmentState, JobState
@@ -22,9 +22,7 @@ class Installment(TimestampMixin, db.Model):
     __tablename__ = "installment"
 
     id: Mapped[Key]
-    contract_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("contract.id", ondelete="CASCADE"), index=True
-    )
+    contract_id: Mapped[int] = parent_key("contract")
     position: Mapped[int]
     percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
     condition: Mapped[InstallmentCondition] = mapped_column(enum_type(InstallmentCondition, 20))

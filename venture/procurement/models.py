@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
-from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId
+from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.procurement.enums import (
@@ -281,7 +281,7 @@ class BidAttachment(db.Model):
     __tablename__ = "bid_attachment"
 
     id: Mapped[Key]
-    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    bid_id: Mapped[int] = parent_key("bid")
     label: Mapped[str] = mapped_column(sa.String(200))
     file_id: Mapped[FileId]
 

@@ -5,7 +5,7 @@ bids (回避声明)."""
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, Text, UserId
+from venture.core.columns import Amount, FileId, Key, Moment, Text, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.procurement.practice_enums import (
@@ -139,7 +139,7 @@ class BidConflictDeclaration(db.Model):
     __tablename__ = "bid_conflict_declaration"
 
     id: Mapped[Key]
-    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bid.id", ondelete="CASCADE"), index=True)
+    bid_id: Mapped[int] = parent_key("bid")
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("reviewer_profile.id"), index=True)
     declared_at: Mapped[Moment]
 

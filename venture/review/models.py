@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.core.columns import BlankText, Key, Moment, Text, UserId
+from venture.core.columns import BlankText, Key, Moment, Text, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.review.enums import (
@@ -70,9 +70,7 @@ class ReviewerAffiliation(TimestampMixin, db.Model):
     __tablename__ = "reviewer_affiliation"
 
     id: Mapped[Key]
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id", ondelete="CASCADE"), index=True
-    )
+    reviewer_id: Mapped[int] = parent_key("reviewer_profile")
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     kind: Mapped[AffiliationKind] = mapped_column(enum_type(AffiliationKind, 20))
     role: Mapped[str] = mapped_column(sa.String(100), default="")
@@ -97,7 +95,7 @@ class ReviewCriterion(db.Model):
     __tablename__ = "review_criterion"
 
     id: Mapped[Key]
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int] = parent_key("call")
     position: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(100))
     description: Mapped[BlankText]
@@ -167,7 +165,7 @@ class PanelMember(db.Model):
     __tablename__ = "panel_member"
 
     id: Mapped[Key]
-    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    panel_id: Mapped[int] = parent_key("panel")
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("reviewer_profile.id"), index=True)
     reserve: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int]
@@ -187,7 +185,7 @@ class ReviewAssignment(TimestampMixin, db.Model):
     __tablename__ = "review_assignment"
 
     id: Mapped[Key]
-    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    panel_id: Mapped[int] = parent_key("panel")
     # exactly one of the two: what is scored
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), index=True)
     bid_id: Mapped[int | None] = mapped_column(
@@ -294,9 +292,7 @@ class ReviewScore(db.Model):
     __tablename__ = "review_score"
 
     id: Mapped[Key]
-    sheet_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("review_sheet.id", ondelete="CASCADE"), index=True
-    )
+    sheet_id: Mapped[int] = parent_key("review_sheet")
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"))
     raw: Mapped[str] = mapped_column(sa.String(20), default="")
     score: Mapped[Decimal | None] = mapped_column(Points)

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Key, Moment, UserId
+from venture.core.columns import Key, Moment, UserId, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.roadshow.enums import ItemState, RoadshowState
@@ -71,9 +71,7 @@ class RoadshowItem(db.Model):
     __tablename__ = "roadshow_item"
 
     id: Mapped[Key]
-    roadshow_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("roadshow.id", ondelete="CASCADE"), index=True
-    )
+    roadshow_id: Mapped[int] = parent_key("roadshow")
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
     position: Mapped[int]
     state: Mapped[ItemState] = mapped_column(enum_type(ItemState, 12), default=ItemState.WAITING)

@@ -65,17 +65,18 @@ class Writer:
         """An audit row as audit.record() writes it, next in the chain."""
         self.last_seq += 1
         self.audited = True
+        # AuditRow's fields in order: the chain, who and when, what, the values, no reason
         entry = AuditRow(
-            seq=self.last_seq,
-            prev_hash=self.last_hash,
-            at=at,
-            actor_id=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=_dump(before),
-            after=_dump(after),
-            reason=None,
+            self.last_seq,
+            self.last_hash,
+            at,
+            actor,
+            action,
+            object_type,
+            object_id,
+            _dump(before),
+            _dump(after),
+            None,
         )
         entry.hash = entry_hash(entry)
         self.last_hash = entry.hash
