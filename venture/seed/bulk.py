@@ -122,6 +122,16 @@ class Writer:
         self.echo(f"  {label:<40} {elapsed:7.1f} s")
 
 
+def nulls(*columns):
+    """Columns a new row leaves empty (NULL), for w.add(model, **nulls(...))."""
+    return dict.fromkeys(columns)
+
+
+def stamps(created, updated=None):
+    """created_at and updated_at of a row: updated when it changed after it was created."""
+    return {"created_at": created, "updated_at": created if updated is None else updated}
+
+
 @dataclass
 class AuditRow:
     seq: int
