@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.announcements.enums import AnnouncementKind, AnnouncementState, ObjectionState
 from venture.core import timeutil
-from venture.core.columns import BlankText, Key, Moment, Text, Timestamp
+from venture.core.columns import BlankText, Key, Moment, Text, Timestamp, children
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.workdays import period_end
 from venture.extensions import db
@@ -60,11 +60,8 @@ class Announcement(TimestampMixin, db.Model):
     attachments = relationship(
         "StoredFile", secondary=announcement_attachment, order_by="StoredFile.id"
     )
-    objections = relationship(
-        "Objection",
-        back_populates="announcement",
-        order_by="Objection.submitted_at, Objection.id",
-        cascade="all, delete-orphan",
+    objections = children(
+        "Objection", "announcement", order_by="Objection.submitted_at, Objection.id"
     )
 
     __table_args__ = (

@@ -7,7 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import ApplicationState, BudgetCategory
-from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId, parent_key
+from venture.core.columns import (
+    Amount,
+    BlankText,
+    FileId,
+    Key,
+    Moment,
+    Text,
+    UserId,
+    children,
+    parent_key,
+)
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
@@ -67,21 +77,9 @@ class Application(TimestampMixin, db.Model):
     communities = relationship(
         "Community", secondary=application_community, lazy="selectin", order_by="Community.id"
     )
-    budget_lines = relationship(
-        "BudgetLine",
-        cascade="all, delete-orphan",
-        order_by="BudgetLine.position",
-        back_populates="application",
-    )
-    milestones = relationship(
-        "Milestone",
-        cascade="all, delete-orphan",
-        order_by="Milestone.position",
-        back_populates="application",
-    )
-    attachments = relationship(
-        "ApplicationAttachment", cascade="all, delete-orphan", back_populates="application"
-    )
+    budget_lines = children("BudgetLine", "application", order_by="BudgetLine.position")
+    milestones = children("Milestone", "application", order_by="Milestone.position")
+    attachments = children("ApplicationAttachment", "application")
     # the call's community needs it answers, and its services' prices (venture/community)
     needs = relationship("Need", secondary="application_need", order_by="Need.id")
     service_prices = relationship(

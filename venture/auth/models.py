@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from venture.auth.enums import Role
-from venture.core.columns import Key, Moment, UserId, parent_key
+from venture.core.columns import Key, Moment, UserId, children, parent_key
 from venture.core.db import TimestampMixin
 from venture.extensions import db
 
@@ -32,9 +32,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"), index=True)
 
-    role_rows = relationship(
-        "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
-    )
+    role_rows = children("UserRole", "user", lazy="selectin")
     organization = relationship("Organization", foreign_keys=[organization_id], lazy="joined")
     community = relationship("Community", lazy="joined")
 

@@ -6,7 +6,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId, parent_key
+from venture.core.columns import (
+    Amount,
+    BlankText,
+    FileId,
+    Text,
+    Timestamp,
+    UserId,
+    children,
+    parent_key,
+)
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
@@ -55,9 +64,7 @@ class Need(TimestampMixin, db.Model):
     category = relationship("ServiceCategory", lazy="joined")
     merged_into = relationship("Need", remote_side=[id])
     created_by = relationship("User")
-    photos = relationship(
-        "NeedPhoto", cascade="all, delete-orphan", order_by="NeedPhoto.id", back_populates="need"
-    )
+    photos = children("NeedPhoto", "need", order_by="NeedPhoto.id")
     calls = relationship("Call", secondary=call_need, viewonly=True, order_by="Call.id")
     applications = relationship(
         "Application", secondary=application_need, viewonly=True, order_by="Application.id"
@@ -159,9 +166,7 @@ class SurveyResponse(db.Model):
     comment: Mapped[BlankText]
     created_at: Mapped[Timestamp] = mapped_column(index=True)
 
-    answers = relationship(
-        "SurveyAnswer", cascade="all, delete-orphan", back_populates="response", lazy="selectin"
-    )
+    answers = children("SurveyAnswer", "response", lazy="selectin")
 
     __table_args__ = (
         sa.UniqueConstraint(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
 from venture.contracts.enums import ACTIVE_STATES, ContractState
-from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId, children
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 
@@ -104,12 +104,7 @@ class Contract(TimestampMixin, db.Model):
     signed_online_by = relationship("User", foreign_keys=[signed_online_by_id])
     budget_proposed_by = relationship("User", foreign_keys=[budget_proposed_by_id])
     budget_confirmed_by = relationship("User", foreign_keys=[budget_confirmed_by_id])
-    installments = relationship(
-        "Installment",
-        cascade="all, delete-orphan",
-        order_by="Installment.position",
-        back_populates="contract",
-    )
+    installments = children("Installment", "contract", order_by="Installment.position")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -17,6 +17,7 @@ from venture.core.columns import (
     Text,
     Timestamp,
     UserId,
+    children,
     parent_key,
 )
 from venture.core.db import TimestampMixin, enum_type
@@ -78,24 +79,9 @@ class Project(TimestampMixin, db.Model):
     application = relationship("Application")
     officer = relationship("User", foreign_keys=[officer_id])
     archive = relationship("StoredFile")
-    plan_lines = relationship(
-        "PlanLine",
-        cascade="all, delete-orphan",
-        order_by="PlanLine.position",
-        back_populates="project",
-    )
-    milestones = relationship(
-        "PlanMilestone",
-        cascade="all, delete-orphan",
-        order_by="PlanMilestone.position",
-        back_populates="project",
-    )
-    reports = relationship(
-        "ProgressReport",
-        cascade="all, delete-orphan",
-        order_by="ProgressReport.id",
-        back_populates="project",
-    )
+    plan_lines = children("PlanLine", "project", order_by="PlanLine.position")
+    milestones = children("PlanMilestone", "project", order_by="PlanMilestone.position")
+    reports = children("ProgressReport", "project", order_by="ProgressReport.id")
 
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="term_in_order"),
@@ -217,27 +203,11 @@ class ProgressReport(TimestampMixin, db.Model):
     project = relationship("Project", back_populates="reports")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
-    activities = relationship(
-        "Activity",
-        cascade="all, delete-orphan",
-        order_by="Activity.held_on, Activity.id",
-        back_populates="report",
-    )
-    beneficiaries = relationship(
-        "BeneficiaryCount", cascade="all, delete-orphan", back_populates="report"
-    )
-    expenditures = relationship(
-        "Expenditure", cascade="all, delete-orphan", back_populates="report"
-    )
-    milestone_updates = relationship(
-        "MilestoneUpdate", cascade="all, delete-orphan", back_populates="report"
-    )
-    attachments = relationship(
-        "ReportAttachment",
-        cascade="all, delete-orphan",
-        order_by="ReportAttachment.id",
-        back_populates="report",
-    )
+    activities = children("Activity", "report", order_by="Activity.held_on, Activity.id")
+    beneficiaries = children("BeneficiaryCount", "report")
+    expenditures = children("Expenditure", "report")
+    milestone_updates = children("MilestoneUpdate", "report")
+    attachments = children("ReportAttachment", "report", order_by="ReportAttachment.id")
 
     __table_args__ = (
         sa.UniqueConstraint(

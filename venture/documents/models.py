@@ -5,7 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, Timestamp, UserId
+from venture.core.columns import Amount, FileId, Key, Moment, Timestamp, UserId, children
 from venture.core.db import enum_type
 from venture.documents.enums import DocumentKind
 from venture.extensions import db
@@ -37,12 +37,7 @@ class IssuedDocument(db.Model):
     superseded_at: Mapped[Moment | None]
     terminated_at: Mapped[Moment | None]
 
-    versions = relationship(
-        "DocumentVersion",
-        back_populates="document",
-        order_by="DocumentVersion.id",
-        cascade="all, delete-orphan",
-    )
+    versions = children("DocumentVersion", "document", order_by="DocumentVersion.id")
 
     __table_args__ = (
         sa.Index("ix_issued_document_subject", "subject_type", "subject_id"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import BlankText, Moment, parent_key
+from venture.core.columns import BlankText, Moment, children, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
 from venture.extensions import db
@@ -87,12 +87,7 @@ class Evaluation(TimestampMixin, db.Model):
     final_report_file = relationship("StoredFile", foreign_keys=[final_report_file_id])
     announcement = relationship("Announcement")
     reevaluation_of = relationship("Evaluation", remote_side=[id])
-    scores = relationship(
-        "EvaluationScore",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-        back_populates="evaluation",
-    )
+    scores = children("EvaluationScore", "evaluation", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(

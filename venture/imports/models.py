@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, parent_key
+from venture.core.columns import Amount, FileId, Key, Moment, children, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.imports.enums import BatchState, ImportKind, PastOutcome, RowAction
@@ -34,12 +34,7 @@ class ImportBatch(TimestampMixin, db.Model):
     file = relationship("StoredFile", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
     undone_by = relationship("User", foreign_keys=[undone_by_id])
-    records = relationship(
-        "ImportRecord",
-        back_populates="batch",
-        order_by="ImportRecord.id",
-        cascade="all, delete-orphan",
-    )
+    records = children("ImportRecord", "batch", order_by="ImportRecord.id")
 
 
 class ImportRecord(db.Model):

@@ -7,7 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition
-from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId, parent_key
+from venture.core.columns import (
+    Amount,
+    FileId,
+    Key,
+    Moment,
+    Text,
+    Timestamp,
+    UserId,
+    children,
+    parent_key,
+)
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.payments.enums import ExportKind, InstallmentState, JobState
@@ -47,12 +57,7 @@ class Installment(TimestampMixin, db.Model):
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     override_requested_by = relationship("User", foreign_keys=[override_requested_by_id])
     override_confirmed_by = relationship("User", foreign_keys=[override_confirmed_by_id])
-    payments = relationship(
-        "Payment",
-        cascade="all, delete-orphan",
-        order_by="Payment.id",
-        back_populates="installment",
-    )
+    payments = children("Payment", "installment", order_by="Payment.id")
 
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "position", name="uq_installment_contract_id_position"),

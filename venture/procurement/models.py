@@ -9,7 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
-from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId, parent_key
+from venture.core.columns import (
+    Amount,
+    BlankText,
+    FileId,
+    Key,
+    Moment,
+    Text,
+    UserId,
+    children,
+    parent_key,
+)
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.procurement.enums import (
@@ -250,12 +260,7 @@ class Bid(TimestampMixin, db.Model):
 
     tender = relationship("Tender", lazy="joined")
     organization = relationship("Organization", lazy="joined")
-    attachments = relationship(
-        "BidAttachment",
-        cascade="all, delete-orphan",
-        order_by="BidAttachment.id",
-        back_populates="bid",
-    )
+    attachments = children("BidAttachment", "bid", order_by="BidAttachment.id")
 
     __table_args__ = (
         sa.UniqueConstraint(

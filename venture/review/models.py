@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.core.columns import BlankText, Key, Moment, Text, UserId, parent_key
+from venture.core.columns import BlankText, Key, Moment, Text, UserId, children, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.review.enums import (
@@ -51,12 +51,8 @@ class ReviewerProfile(TimestampMixin, db.Model):
         lazy="selectin",
         order_by="ServiceCategory.id",
     )
-    affiliations = relationship(
-        "ReviewerAffiliation",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-        order_by="ReviewerAffiliation.id",
-        back_populates="reviewer",
+    affiliations = children(
+        "ReviewerAffiliation", "reviewer", lazy="selectin", order_by="ReviewerAffiliation.id"
     )
 
     @property
@@ -134,13 +130,7 @@ class Panel(TimestampMixin, db.Model):
 
     call = relationship("Call", lazy="joined")
     formed_by = relationship("User")
-    members = relationship(
-        "PanelMember",
-        cascade="all, delete-orphan",
-        order_by="PanelMember.position",
-        lazy="selectin",
-        back_populates="panel",
-    )
+    members = children("PanelMember", "panel", order_by="PanelMember.position", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint("size >= 3 AND size % 2 = 1", name="size_odd_at_least_3"),
@@ -268,9 +258,7 @@ class ReviewSheet(TimestampMixin, db.Model):
     first_submitted_at: Mapped[Moment | None]
 
     assignment = relationship("ReviewAssignment", back_populates="sheet")
-    scores = relationship(
-        "ReviewScore", cascade="all, delete-orphan", lazy="selectin", back_populates="sheet"
-    )
+    scores = children("ReviewScore", "sheet", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(

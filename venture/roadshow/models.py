@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Key, Moment, UserId, parent_key
+from venture.core.columns import Key, Moment, UserId, children, parent_key
 from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.roadshow.enums import ItemState, RoadshowState
@@ -34,13 +34,7 @@ class Roadshow(TimestampMixin, db.Model):
     call = relationship("Call", lazy="joined")
     panel = relationship("Panel", lazy="joined")
     created_by = relationship("User")
-    items = relationship(
-        "RoadshowItem",
-        cascade="all, delete-orphan",
-        order_by="RoadshowItem.position",
-        lazy="selectin",
-        back_populates="roadshow",
-    )
+    items = children("RoadshowItem", "roadshow", order_by="RoadshowItem.position", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(
