@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.announcements.enums import AnnouncementKind, AnnouncementState, ObjectionState
 from venture.core import timeutil
-from venture.core.columns import BlankText, Key, Moment, Text, Timestamp, children
+from venture.core.columns import BlankText, Key, Moment, Text, Timestamp
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children
 from venture.core.workdays import period_end
 from venture.extensions import db
 

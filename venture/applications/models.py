@@ -7,18 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import ApplicationState, BudgetCategory
-from venture.core.columns import (
-    Amount,
-    BlankText,
-    FileId,
-    Key,
-    Moment,
-    Text,
-    UserId,
-    children,
-    parent_key,
-)
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, parent_key
 from venture.extensions import db
 
 application_community = sa.Table(
@@ -179,18 +170,15 @@ class Milestone(db.Model):
     application = relationship("Application", back_populates="milestones")
 
 
-class ApplicationAttachment(db.Model):
+class ApplicationAttachment(LabelledFile, db.Model):
     """申报附件: one of the call's required attachments, or an extra one."""
 
     __tablename__ = "application_attachment"
 
     id: Mapped[Key]
     application_id: Mapped[int] = parent_key("application")
-    label: Mapped[str] = mapped_column(sa.String(200))
-    file_id: Mapped[FileId]
 
     application = relationship("Application", back_populates="attachments")
-    file = relationship("StoredFile", lazy="joined")
 
 
 class ApplicationNumberCounter(db.Model):

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from venture.auth.enums import Role
-from venture.core.columns import Key, Moment, UserId, children, parent_key
+from venture.core.columns import Key, Moment, UserId
 from venture.core.db import TimestampMixin
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 
 

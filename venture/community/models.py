@@ -6,17 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.columns import (
-    Amount,
-    BlankText,
-    FileId,
-    Text,
-    Timestamp,
-    UserId,
-    children,
-    parent_key,
-)
+from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 
 # the needs a call answers (Call.needs writes it)

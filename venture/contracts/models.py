@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
 from venture.contracts.enums import ACTIVE_STATES, ContractState
-from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId, children
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children
 from venture.extensions import db
 
 

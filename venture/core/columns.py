@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated
 
 import sqlalchemy as sa
-from sqlalchemy.orm import mapped_column, relationship
+from sqlalchemy.orm import mapped_column
 
 from venture.core.db import Money, UTCDateTime, utcnow
 
@@ -33,14 +33,3 @@ Amount = Annotated[Decimal, mapped_column(Money())]
 UserId = Annotated[int, mapped_column(sa.ForeignKey("user.id"))]
 # a file in the upload store (venture.core.files.StoredFile)
 FileId = Annotated[int, mapped_column(sa.ForeignKey("stored_file.id"))]
-
-
-def parent_key(table):
-    """The row's parent in `table`: indexed, and deleting the parent deletes the row."""
-    return mapped_column(sa.ForeignKey(f"{table}.id", ondelete="CASCADE"), index=True)
-
-
-def children(model, parent, **options):
-    """The rows of `model` that belong to this one (their `parent` side, a parent_key): saved
-    with it, and deleted with it or when taken out of the collection."""
-    return relationship(model, cascade="all, delete-orphan", back_populates=parent, **options)

@@ -8,19 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
-from venture.core.columns import (
-    Amount,
-    BlankText,
-    FileId,
-    Key,
-    Moment,
-    Text,
-    Timestamp,
-    UserId,
-    children,
-    parent_key,
-)
+from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, parent_key
 from venture.delivery.enums import (
     ACTIVE_STATES,
     DELIVERING_STATES,
@@ -406,19 +396,16 @@ class ProjectMessage(db.Model):
     author = relationship("User", lazy="joined")
 
 
-class ProjectDocument(db.Model):
+class ProjectDocument(LabelledFile, db.Model):
     """项目文件: any other document of the project (minutes, supplementary agreements…)."""
 
     __tablename__ = "project_document"
 
     id: Mapped[Key]
     project_id: Mapped[int] = parent_key("project")
-    label: Mapped[str] = mapped_column(sa.String(200))
-    file_id: Mapped[FileId]
     uploaded_by_id: Mapped[UserId]
     uploaded_at: Mapped[Timestamp]
 
-    file = relationship("StoredFile", lazy="joined")
     uploaded_by = relationship("User")
 
 

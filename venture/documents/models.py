@@ -5,8 +5,9 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, Timestamp, UserId, children
+from venture.core.columns import Amount, FileId, Key, Moment, Timestamp, UserId
 from venture.core.db import enum_type
+from venture.core.mixins import children
 from venture.documents.enums import DocumentKind
 from venture.extensions import db
 

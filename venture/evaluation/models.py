@@ -6,8 +6,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import BlankText, Moment, children, parent_key
+from venture.core.columns import BlankText, Moment
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
 from venture.extensions import db
 

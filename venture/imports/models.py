@@ -3,8 +3,9 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, children, parent_key
+from venture.core.columns import Amount, FileId, Key, Moment
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.imports.enums import BatchState, ImportKind, PastOutcome, RowAction
 

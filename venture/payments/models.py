@@ -7,18 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition
-from venture.core.columns import (
-    Amount,
-    FileId,
-    Key,
-    Moment,
-    Text,
-    Timestamp,
-    UserId,
-    children,
-    parent_key,
-)
+from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 

@@ -9,18 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
-from venture.core.columns import (
-    Amount,
-    BlankText,
-    FileId,
-    Key,
-    Moment,
-    Text,
-    UserId,
-    children,
-    parent_key,
-)
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, parent_key
 from venture.extensions import db
 from venture.procurement.enums import (
     AwardState,
@@ -280,18 +271,15 @@ class Bid(TimestampMixin, db.Model):
         return None
 
 
-class BidAttachment(db.Model):
+class BidAttachment(LabelledFile, db.Model):
     """投标附件: a required document of the tender, or an extra one."""
 
     __tablename__ = "bid_attachment"
 
     id: Mapped[Key]
     bid_id: Mapped[int] = parent_key("bid")
-    label: Mapped[str] = mapped_column(sa.String(200))
-    file_id: Mapped[FileId]
 
     bid = relationship("Bid", back_populates="attachments")
-    file = relationship("StoredFile", lazy="joined")
 
 
 # the tender-practice records (bonds, opening answers, failures) add backrefs to Bid and Tender

@@ -5,8 +5,9 @@ bids (回避声明)."""
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import Amount, FileId, Key, Moment, Text, UserId, parent_key
+from venture.core.columns import Amount, FileId, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import parent_key
 from venture.extensions import db
 from venture.procurement.practice_enums import (
     BondForm,

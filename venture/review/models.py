@@ -6,8 +6,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.core.columns import BlankText, Key, Moment, Text, UserId, children, parent_key
+from venture.core.columns import BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.review.enums import (
     AffiliationKind,
