@@ -9,17 +9,14 @@ from venture.announcements.enums import AnnouncementKind, AnnouncementState, Obj
 from venture.core import timeutil
 from venture.core.columns import BlankText, Key, Moment, Text, Timestamp
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import children
+from venture.core.mixins import children, link_table
 from venture.core.workdays import period_end
 from venture.extensions import db
 
-announcement_attachment = sa.Table(
+announcement_attachment = link_table(
     "announcement_attachment",
-    db.metadata,
-    sa.Column(
-        "announcement_id", sa.ForeignKey("announcement.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("stored_file_id", sa.ForeignKey("stored_file.id"), primary_key=True),
+    ("announcement_id", "announcement.id"),
+    ("stored_file_id", "stored_file.id"),
 )
 
 

@@ -9,16 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from venture.applications.enums import ApplicationState, BudgetCategory
 from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import LabelledFile, children, parent_key
+from venture.core.mixins import LabelledFile, children, link_table, parent_key
 from venture.extensions import db
 
-application_community = sa.Table(
-    "application_community",
-    db.metadata,
-    sa.Column(
-        "application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("community_id", sa.ForeignKey("community.id"), primary_key=True),
+application_community = link_table(
+    "application_community", ("application_id", "application.id"), ("community_id", "community.id")
 )
 
 

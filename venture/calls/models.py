@@ -15,20 +15,15 @@ from venture.calls.enums import (
 from venture.calls.richtext import sanitise_description
 from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import link_table
 from venture.core.timeutil import now
 from venture.extensions import db
 
-call_category = sa.Table(
-    "call_category",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("category_id", sa.ForeignKey("service_category.id"), primary_key=True),
+call_category = link_table(
+    "call_category", ("call_id", "call.id"), ("category_id", "service_category.id")
 )
-call_community = sa.Table(
-    "call_community",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("community_id", sa.ForeignKey("community.id"), primary_key=True),
+call_community = link_table(
+    "call_community", ("call_id", "call.id"), ("community_id", "community.id")
 )
 
 

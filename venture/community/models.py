@@ -8,24 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
 from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import children, parent_key
+from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
 
 # the needs a call answers (Call.needs writes it)
-call_need = sa.Table(
-    "call_need",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("need_id", sa.ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+call_need = link_table(
+    "call_need", ("call_id", "call.id"), ("need_id", "need.id"), other_ondelete="CASCADE"
 )
 # the needs an application says it answers, from its call's needs (Application.needs writes it)
-application_need = sa.Table(
+application_need = link_table(
     "application_need",
-    db.metadata,
-    sa.Column(
-        "application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("need_id", sa.ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+    ("application_id", "application.id"),
+    ("need_id", "need.id"),
+    other_ondelete="CASCADE",
 )
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from venture.core.columns import FileId
+from venture.core.db import Model
 
 
 class LabelledFile:
@@ -16,6 +17,17 @@ class LabelledFile:
     @declared_attr
     def file(cls):
         return relationship("StoredFile", lazy="joined")
+
+
+def link_table(name, owner, other, *, other_ondelete=None):
+    """A many-to-many table of two keys, (column, "table.id") each, that are its primary key;
+    deleting the owner (the first) deletes its links."""
+    return sa.Table(
+        name,
+        Model.metadata,
+        sa.Column(owner[0], sa.ForeignKey(owner[1], ondelete="CASCADE"), primary_key=True),
+        sa.Column(other[0], sa.ForeignKey(other[1], ondelete=other_ondelete), primary_key=True),
+    )
 
 
 def parent_key(table):

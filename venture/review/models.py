@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.core.columns import BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import children, parent_key
+from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
 from venture.review.enums import (
     AffiliationKind,
@@ -21,13 +21,10 @@ from venture.review.enums import (
 # a score or maximum in half points: 0.0 … 999.5
 Points = sa.Numeric(5, 1, asdecimal=True)
 
-reviewer_expertise = sa.Table(
+reviewer_expertise = link_table(
     "reviewer_expertise",
-    db.metadata,
-    sa.Column(
-        "reviewer_id", sa.ForeignKey("reviewer_profile.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("category_id", sa.ForeignKey("service_category.id"), primary_key=True),
+    ("reviewer_id", "reviewer_profile.id"),
+    ("category_id", "service_category.id"),
 )
 
 
