@@ -111,11 +111,11 @@ class Contract(TimestampMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("year", "route", "sequence", name="uq_contract_year_route_sequence"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
-        sa.CheckConstraint("end_date > start_date", name="term_positive"),
         sa.CheckConstraint(
             "state != 'terminated' OR termination_reason IS NOT NULL",
             name="terminated_has_reason",
         ),
+        sa.CheckConstraint("end_date > start_date", name="term_positive"),
     )
 
     @property

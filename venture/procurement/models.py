@@ -52,10 +52,11 @@ class Award(TimestampMixin, db.Model):
     final_at: Mapped[Moment | None]
     created_by_id: Mapped[UserId]
 
-    call = relationship("Call", lazy="joined")
-    organization = relationship("Organization", lazy="joined")
+    # what was awarded: an application or a bid
     application = relationship("Application")
     bid = relationship("Bid")
+    call = relationship("Call", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
