@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.columns import Amount, BlankText, FileId, Text, Timestamp, UserId
+from venture.core.columns import Amount, BlankText, FileId, Key, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
@@ -29,7 +29,7 @@ class Need(TimestampMixin, db.Model):
 
     __tablename__ = "need"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("service_category.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
@@ -49,7 +49,7 @@ class Need(TimestampMixin, db.Model):
 
     community = relationship("Community", lazy="joined")
     category = relationship("ServiceCategory", lazy="joined")
-    merged_into = relationship("Need", remote_side=[id])
+    merged_into = relationship("Need", remote_side="Need.id")
     created_by = relationship("User")
     photos = children("NeedPhoto", "need", order_by="NeedPhoto.id")
     calls = relationship("Call", secondary=call_need, viewonly=True, order_by="Call.id")
@@ -82,7 +82,7 @@ class NeedPhoto(db.Model):
 
     __tablename__ = "need_photo"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     need_id: Mapped[int] = parent_key("need")
     file_id: Mapped[FileId]
 
@@ -100,7 +100,7 @@ class ActivityCheck(db.Model):
 
     __tablename__ = "activity_check"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     activity_id: Mapped[int] = mapped_column(
         sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True
     )
@@ -126,7 +126,7 @@ class ServicePrice(db.Model):
 
     __tablename__ = "service_price"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     application_id: Mapped[int] = parent_key("application")
     position: Mapped[int]
     service: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -146,7 +146,7 @@ class SurveyResponse(db.Model):
 
     __tablename__ = "survey_response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     project_id: Mapped[int] = parent_key("project")
     device_hash: Mapped[str] = mapped_column(sa.String(64))
     ip_hash: Mapped[str] = mapped_column(sa.String(64))
@@ -168,7 +168,7 @@ class SurveyAnswer(db.Model):
 
     __tablename__ = "survey_answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     response_id: Mapped[int] = parent_key("survey_response")
     question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20))
     score: Mapped[int]
@@ -176,8 +176,8 @@ class SurveyAnswer(db.Model):
     response = relationship("SurveyResponse", back_populates="answers")
 
     __table_args__ = (
+        sa.CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
         sa.UniqueConstraint(
             "response_id", "question", name="uq_survey_answer_response_id_question"
         ),
-        sa.CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
     )

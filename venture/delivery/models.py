@@ -90,13 +90,13 @@ class Project(TimestampMixin, db.Model):
         return self.state in DELIVERING_STATES
 
     @property
+    def budget_total(self):
+        return sum((line.amount for line in self.plan_lines), Decimal("0.00"))
+
+    @property
     def is_read_only(self):
         """Closed and terminated projects keep their records as they are."""
         return self.state not in ACTIVE_STATES
-
-    @property
-    def budget_total(self):
-        return sum((line.amount for line in self.plan_lines), Decimal("0.00"))
 
 
 class PlanLine(db.Model):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import BlankText, Moment
+from venture.core.columns import BlankText, Key, Moment
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, parent_key
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
@@ -21,7 +21,7 @@ class EvaluationCriterion(db.Model):
 
     __tablename__ = "evaluation_criterion"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     call_id: Mapped[int] = parent_key("call")
     kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10))
     position: Mapped[int]
@@ -46,7 +46,7 @@ class Evaluation(TimestampMixin, db.Model):
 
     __tablename__ = "evaluation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"), index=True)
     kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10))
     round: Mapped[int] = mapped_column(default=1)
@@ -87,7 +87,7 @@ class Evaluation(TimestampMixin, db.Model):
     self_assessment_file = relationship("StoredFile", foreign_keys=[self_assessment_file_id])
     final_report_file = relationship("StoredFile", foreign_keys=[final_report_file_id])
     announcement = relationship("Announcement")
-    reevaluation_of = relationship("Evaluation", remote_side=[id])
+    reevaluation_of = relationship("Evaluation", remote_side="Evaluation.id")
     scores = children("EvaluationScore", "evaluation", lazy="selectin")
 
     __table_args__ = (
@@ -129,7 +129,7 @@ class EvaluationScore(db.Model):
 
     __tablename__ = "evaluation_score"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     evaluation_id: Mapped[int] = parent_key("evaluation")
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_criterion.id"))
     raw: Mapped[str] = mapped_column(sa.String(20), default="")
