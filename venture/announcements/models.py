@@ -109,9 +109,9 @@ class Objection(db.Model):
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     answered_at: Mapped[Moment | None]
 
-    announcement = relationship("Announcement", back_populates="objections")
     user = relationship("User", foreign_keys=[user_id])
     answered_by = relationship("User", foreign_keys=[answered_by_id])
+    announcement = relationship("Announcement", back_populates="objections")
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -66,12 +66,12 @@ class Need(TimestampMixin, db.Model):
     )
 
     @property
-    def street(self):
-        return self.community.street
-
-    @property
     def is_live(self):
         return self.status in (NeedStatus.OPEN, NeedStatus.ADDRESSED)
+
+    @property
+    def street(self):
+        return self.community.street
 
 
 MAX_PHOTOS = 6

@@ -119,12 +119,12 @@ class Contract(TimestampMixin, db.Model):
     )
 
     @property
-    def is_draft(self):
-        return self.state == ContractState.DRAFT
-
-    @property
     def signed_online(self):
         return self.signed_online_at is not None
+
+    @property
+    def is_draft(self):
+        return self.state == ContractState.DRAFT
 
     @property
     def is_active(self):
