@@ -1,23 +1,22 @@
 """Public announcements (公示公告) and the objections (质疑) lodged against them."""
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.announcements.enums import AnnouncementKind, AnnouncementState, ObjectionState
 from venture.core import timeutil
-from venture.core.db import TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.core.columns import BlankText, Key, Moment, Text, Timestamp
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, link_table
 from venture.core.workdays import period_end
 from venture.extensions import db
 
-announcement_attachment = sa.Table(
+announcement_attachment = link_table(
     "announcement_attachment",
-    db.metadata,
-    sa.Column(
-        "announcement_id", sa.ForeignKey("announcement.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("stored_file_id", sa.ForeignKey("stored_file.id"), primary_key=True),
+    ("announcement_id", "announcement.id"),
+    ("stored_file_id", "stored_file.id"),
 )
 
 
@@ -30,32 +29,27 @@ class Announcement(TimestampMixin, db.Model):
 
     __tablename__ = "announcement"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[AnnouncementKind] = mapped_column(
-        enum_type(AnnouncementKind), nullable=False, index=True
-    )
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    body: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # sanitised HTML
+    id: Mapped[Key]
+    kind: Mapped[AnnouncementKind] = mapped_column(enum_type(AnnouncementKind), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[BlankText]  # sanitised HTML
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
     # what it announces, e.g. ("Award", 12) or ("Evaluation", 3)
     subject_type: Mapped[str | None] = mapped_column(sa.String(60))
-    subject_id: Mapped[int | None] = mapped_column()
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    period_days: Mapped[int] = mapped_column(nullable=False)
-    starts_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    ends_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    subject_id: Mapped[int | None]
+    published_at: Mapped[Timestamp]
+    period_days: Mapped[int]
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    ends_on: Mapped[date] = mapped_column(sa.Date, index=True)
     state: Mapped[AnnouncementState] = mapped_column(
-        enum_type(AnnouncementState, 20),
-        default=AnnouncementState.PUBLISHED,
-        nullable=False,
-        index=True,
+        enum_type(AnnouncementState, 20), default=AnnouncementState.PUBLISHED, index=True
     )
-    published_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    finalised_at: Mapped[Moment | None]
     finalised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[Moment | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+    withdrawal_reason: Mapped[Text | None]
 
     call = relationship("Call")
     published_by = relationship("User", foreign_keys=[published_by_id])
@@ -64,11 +58,8 @@ class Announcement(TimestampMixin, db.Model):
     attachments = relationship(
         "StoredFile", secondary=announcement_attachment, order_by="StoredFile.id"
     )
-    objections = relationship(
-        "Objection",
-        back_populates="announcement",
-        order_by="Objection.submitted_at, Objection.id",
-        cascade="all, delete-orphan",
+    objections = children(
+        "Objection", "announcement", order_by="Objection.submitted_at, Objection.id"
     )
 
     __table_args__ = (
@@ -106,26 +97,21 @@ class Objection(db.Model):
 
     __tablename__ = "objection"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    announcement_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("announcement.id"), nullable=False, index=True
-    )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False, index=True)
-    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    id: Mapped[Key]
+    announcement_id: Mapped[int] = mapped_column(sa.ForeignKey("announcement.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    text: Mapped[Text]
+    submitted_at: Mapped[Timestamp]
     state: Mapped[ObjectionState] = mapped_column(
-        enum_type(ObjectionState, 20),
-        default=ObjectionState.PENDING,
-        nullable=False,
-        index=True,
+        enum_type(ObjectionState, 20), default=ObjectionState.PENDING, index=True
     )
-    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answer: Mapped[Text | None]
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[Moment | None]
 
-    announcement = relationship("Announcement", back_populates="objections")
     user = relationship("User", foreign_keys=[user_id])
     answered_by = relationship("User", foreign_keys=[answered_by_id])
+    announcement = relationship("Announcement", back_populates="objections")
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -2,7 +2,8 @@
 what an applicant does through the API as on the web form (start, change the draft, attach
 and remove files, submit) and staff's screening (资格审查)."""
 
-import sqlalchemy as sa
+from contextlib import contextmanager
+
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,7 @@ from venture.api import representations as rep
 from venture.api import schemas
 from venture.api.base import api, get_or_404, require, stale_error
 from venture.api.errors import ApiError
-from venture.api.listing import days, list_operation, of_call, one_of
+from venture.api.listing import days, list_operation, of_call, one_of, scoped
 from venture.api.permissions import application_scope, can_read_application
 from venture.api.registry import TOKEN, parse_moment
 from venture.applications import operations as applications
@@ -31,10 +32,8 @@ from venture.extensions import db
 list_operation(
     "/applications",
     "applications_list",
-    query=lambda: (
-        sa.select(Application)
-        .where(application_scope(current_user))
-        .order_by(Application.updated_at.desc(), Application.id.desc())
+    query=scoped(
+        Application, application_scope, Application.updated_at.desc(), Application.id.desc()
     ),
     filters=(
         of_call(Application.call_id),
@@ -50,8 +49,8 @@ list_operation(
         "submitted one for staff."
     ),
     tag="applications",
-    access=(TOKEN,),
     response="ApplicationSummary",
+    access=(TOKEN,),
 )
 
 
@@ -86,12 +85,39 @@ def _saved(record):
     return _application_json(record)
 
 
+def applicant_operation(rule, method, **declaration):
+    """An operation an applicant's token runs on their organization's application."""
+    return api.operation(
+        rule,
+        method,
+        tag="applications",
+        access=(TOKEN, Role.APPLICANT),
+        response="Application",
+        **declaration,
+    )
+
+
+@contextmanager
+def refused_as(status, code):
+    """An operation of applications that refuses (ApplicationError) answers status and code."""
+    try:
+        yield
+    except applications.ApplicationError as error:
+        raise ApiError(status, code, str(error)) from None
+
+
+def _attachment(record, attachment_id):
+    item = next((a for a in record.attachments if a.id == attachment_id), None)
+    require(item is not None)
+    return item
+
+
 @api.operation(
     "/applications/<int:application_id>",
     summary=_l("One application, with its state history"),
     tag="applications",
-    access=(TOKEN,),
     response="Application",
+    access=(TOKEN,),
 )
 def application(application_id):
     return _application_json(_visible_application(application_id))
@@ -157,13 +183,11 @@ def _save_fields(application, body):
             _("Some values could not be read; nothing was saved."),
             fields={_api_key(k): str(v) for k, v in errors.items()},
         )
-    try:
+    with refused_as(409, "not_editable"):
         applications.save_draft(application, values, actor=current_user)
-    except applications.ApplicationError as error:
-        raise ApiError(409, "not_editable", str(error)) from None
 
 
-@api.operation(
+@applicant_operation(
     "/applications",
     "POST",
     summary=_l("Start an application"),
@@ -171,20 +195,15 @@ def _save_fields(application, body):
         "Starts your organization's draft for an open call (or returns its empty draft), and "
         "saves the fields given, as the web form does."
     ),
-    tag="applications",
-    access=(TOKEN, Role.APPLICANT),
     body=schemas.APPLICATION_CREATE,
     body_name="ApplicationCreate",
-    response="Application",
     status=201,
 )
 def application_create(body):
     record = get_or_404(Call, body["call_id"])
     require(record.is_public)
-    try:
+    with refused_as(422, "refused"):
         made = applications.start_application(record, actor=current_user)
-    except applications.ApplicationError as error:
-        raise ApiError(422, "refused", str(error)) from None
     fields = {k: v for k, v in body.items() if k != "call_id"}
     if fields:
         _save_fields(made, fields)
@@ -194,7 +213,7 @@ def application_create(body):
     return response, 201, {"Location": location}
 
 
-@api.operation(
+@applicant_operation(
     "/applications/<int:application_id>",
     "PATCH",
     summary=_l("Change a draft application"),
@@ -202,11 +221,8 @@ def application_create(body):
         "Saves the fields given; the others keep their value. Only drafts and applications "
         "returned for correction can be changed, by the organization's members."
     ),
-    tag="applications",
-    access=(TOKEN, Role.APPLICANT),
     body=schemas.APPLICATION_UPDATE,
     body_name="ApplicationUpdate",
-    response="Application",
 )
 def application_update(application_id, body):
     record = _members_application(application_id)
@@ -214,7 +230,7 @@ def application_update(application_id, body):
     return _saved(record)
 
 
-@api.operation(
+@applicant_operation(
     "/applications/<int:application_id>/attachments",
     "POST",
     summary=_l("Attach a file to a draft application"),
@@ -222,12 +238,9 @@ def application_update(application_id, body):
         "A file for one of the call's required attachments replaces the earlier one; any other "
         "label adds a file."
     ),
-    tag="applications",
-    access=(TOKEN, Role.APPLICANT),
     body=schemas.ATTACHMENT_UPLOAD,
     body_name="AttachmentUpload",
     body_media="multipart/form-data",
-    response="Application",
     status=201,
 )
 def attachment_create(application_id):
@@ -235,47 +248,36 @@ def attachment_create(application_id):
     storage = request.files.get("file")
     if storage is None or not storage.filename:
         raise ApiError(422, "invalid_body", _("Choose a file to upload."), field="/file")
-    try:
+    with refused_as(422, "refused"):
         applications.attach_file(record, request.form.get("label"), storage, actor=current_user)
-    except applications.ApplicationError as error:
-        raise ApiError(422, "refused", str(error)) from None
     return _saved(record), 201
 
 
 @api.operation(
     "/applications/<int:application_id>/attachments/<int:attachment_id>",
     summary=_l("Download an attachment of an application"),
-    tag="applications",
     access=(TOKEN,),
+    tag="applications",
     media="application/octet-stream",
 )
 def attachment_file(application_id, attachment_id):
-    record = _visible_application(application_id)
-    item = next((a for a in record.attachments if a.id == attachment_id), None)
-    require(item is not None)
-    return send_stored(item.file)
+    return send_stored(_attachment(_visible_application(application_id), attachment_id).file)
 
 
-@api.operation(
+@applicant_operation(
     "/applications/<int:application_id>/attachments/<int:attachment_id>",
     "DELETE",
     summary=_l("Remove an attachment from a draft application"),
-    tag="applications",
-    access=(TOKEN, Role.APPLICANT),
-    response="Application",
 )
 def attachment_delete(application_id, attachment_id):
     record = _members_application(application_id)
-    item = next((a for a in record.attachments if a.id == attachment_id), None)
-    require(item is not None)
-    try:
+    item = _attachment(record, attachment_id)
+    with refused_as(409, "not_editable"):
         applications.remove_attachment(record, item, actor=current_user)
-    except applications.ApplicationError as error:
-        raise ApiError(409, "not_editable", str(error)) from None
     return _saved(record)
 
 
-@api.operation(
+@applicant_operation(
     "/applications/<int:application_id>/submit",
     "POST",
     summary=_l("Submit an application"),
@@ -283,9 +285,6 @@ def attachment_delete(application_id, attachment_id):
         "Submits the draft (or the corrected application); the first submission gives it its "
         "number. When something stops it, the answer lists every problem (422)."
     ),
-    tag="applications",
-    access=(TOKEN, Role.APPLICANT),
-    response="Application",
 )
 def application_submit(application_id):
     record = _members_application(application_id)
@@ -344,16 +343,15 @@ def application_screen(application_id, body):
                 field="/correction_deadline",
             )
     try:
-        applications.screen_application(
-            record,
-            body["action"],
-            actor=current_user,
-            reason=body.get("reason"),
-            checklist=checklist,
-            deadline=deadline,
-        )
-    except applications.ApplicationError as error:
-        raise ApiError(422, "refused", str(error)) from None
+        with refused_as(422, "refused"):
+            applications.screen_application(
+                record,
+                body["action"],
+                actor=current_user,
+                reason=body.get("reason"),
+                checklist=checklist,
+                deadline=deadline,
+            )
     except TransitionRefused as refused:
         raise ApiError(409, "refused", refused.message) from None
     return _saved(record)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.api import representations as rep
 from venture.api.base import CONTRACT_READERS, api, require
-from venture.api.listing import days, equal, list_operation, of_call, one_of
+from venture.api.listing import days, equal, list_operation, of_call, one_of, scoped
 from venture.api.permissions import award_scope, can_read_contract, contract_scope, payment_scope
 from venture.api.registry import Param
 from venture.calls.enums import Route
@@ -26,19 +26,19 @@ from venture.procurement.models import Award
 list_operation(
     "/awards",
     "awards",
-    query=lambda: sa.select(Award).where(award_scope(current_user)).order_by(Award.id.desc()),
+    query=scoped(Award, award_scope, Award.id.desc()),
     filters=(
         of_call(Award.call_id),
         one_of("state", AwardState, Award.state, _l("Only awards in this state.")),
         one_of("route", Route, Award.route, _l("Only awards of this route.")),
         days("final", Award.final_at),
     ),
-    render=rep.award,
     summary=_l("Awards of every route"),
     description=_l(
         "Final awards, and proposed ones once their result is announced (公示); your "
         "organization's own; all of them for staff, finance and administrators."
     ),
+    render=rep.award,
     tag="awards",
     response="Award",
 )
@@ -103,8 +103,8 @@ def contract(contract_id):
     "/contracts/<int:contract_id>/pdf",
     summary=_l("The issued contract document (PDF)"),
     tag="contracts",
-    access=CONTRACT_READERS,
     media="application/pdf",
+    access=CONTRACT_READERS,
 )
 def contract_pdf(contract_id):
     record = _visible_contract(contract_id)

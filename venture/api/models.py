@@ -1,11 +1,10 @@
 """Personal API tokens (API 令牌)."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import TimestampMixin, UTCDateTime
+from venture.core.columns import Key, Moment, UserId
+from venture.core.db import TimestampMixin
 from venture.core.timeutil import now
 from venture.extensions import db
 
@@ -19,14 +18,14 @@ class ApiToken(TimestampMixin, db.Model):
 
     __tablename__ = "api_token"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False, index=True)
-    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True, nullable=False)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[Key]
+    user_id: Mapped[UserId] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    expires_at: Mapped[Moment | None]
+    last_used_at: Mapped[Moment | None]
+    revoked_at: Mapped[Moment | None]
 
     user = relationship("User", lazy="joined")
 

@@ -59,8 +59,8 @@ def create_token(user, *, name, expires_in_days, actor):
         user_id=user.id,
         name=name[:100],
         prefix=prefix,
-        token_hash=_digest(text),
         expires_at=expires_at,
+        token_hash=_digest(text),
     )
     db.session.add(token)
     audit.record(

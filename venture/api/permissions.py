@@ -74,10 +74,10 @@ def _assigned_application_ids(user):
         .join(ReviewerProfile, ReviewerProfile.id == ReviewAssignment.reviewer_id)
         .join(Panel, Panel.id == ReviewAssignment.panel_id)
         .where(
-            ReviewerProfile.user_id == user.id,
             ReviewAssignment.application_id.is_not(None),
-            ReviewAssignment.state == AssignmentState.ACTIVE,
+            ReviewerProfile.user_id == user.id,
             ReviewAssignment.no_conflict_at.is_not(None),
+            ReviewAssignment.state == AssignmentState.ACTIVE,
             Panel.blind.is_(False),
         )
     )

@@ -155,22 +155,15 @@ class Api:
         rule,
         method="GET",
         *,
-        summary,
-        tag,
         access=PUBLIC,
-        description="",
         query=(),
-        body=None,
-        body_name=None,
-        body_media="application/json",
-        response=None,
         paged=False,
-        status=200,
-        media="application/json",
         path_params=None,
+        **fields,
     ):
         """Declare and register an operation; the view gets path values, then `args` (the
-        parsed query) when query parameters are declared, and `body` when a body is."""
+        parsed query) when query parameters are declared, and `body` when a body is. The other
+        keywords are Operation's fields (`summary` and `tag` always, then as needed)."""
 
         def decorator(view):
             params = tuple(query) + ((PAGE, PER_PAGE) if paged else ())
@@ -178,19 +171,11 @@ class Api:
                 endpoint=view.__name__,
                 rule=rule,
                 method=method,
-                summary=summary,
-                tag=tag,
                 access=tuple(access),
-                description=description,
-                query=params,
-                body=body,
-                body_name=body_name,
-                body_media=body_media,
-                response=response,
-                paged=paged,
-                status=status,
-                media=media,
                 path_params=path_params or {},
+                query=params,
+                paged=paged,
+                **fields,
             )
 
             @wraps(view)
@@ -202,13 +187,13 @@ class Api:
                         raise ApiError(404, "not_found", not_found_message())
                 if params:
                     kwargs["args"] = {p.name: p.parse(request.args.get(p.name)) for p in params}
-                if body is not None and body_media == "application/json":
-                    kwargs["body"] = read_body(body)
-                elif body is not None and request.mimetype != body_media:
+                if op.body is not None and op.body_media == "application/json":
+                    kwargs["body"] = read_body(op.body)
+                elif op.body is not None and request.mimetype != op.body_media:
                     raise ApiError(
                         415,
                         "unsupported_media_type",
-                        _("Send the request body as %(media)s.", media=body_media),
+                        _("Send the request body as %(media)s.", media=op.body_media),
                     )
                 return view(**kwargs)
 

@@ -195,8 +195,12 @@ def application(record, *, member):
             for line in record.budget_lines
         ],
         "milestones": [
-            {"title": m.title, "due_date": day(m.due_date), "deliverable": m.deliverable}
-            for m in record.milestones
+            {
+                "title": milestone.title,
+                "due_date": day(milestone.due_date),
+                "deliverable": milestone.deliverable,
+            }
+            for milestone in record.milestones
         ],
         "attachments": [
             {"id": a.id, "label": a.label, "file_name": a.file.original_name}

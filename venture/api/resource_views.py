@@ -12,7 +12,7 @@ from venture.announcements.enums import AnnouncementState
 from venture.api import representations as rep
 from venture.api.base import api, get_or_404, require
 from venture.api.errors import ApiError
-from venture.api.listing import condition, days, list_operation, one_of
+from venture.api.listing import condition, days, list_operation, one_of, scoped
 from venture.api.permissions import (
     call_scope,
     can_read_organization,
@@ -66,11 +66,7 @@ def _call_status_condition(status):
 list_operation(
     "/calls",
     "calls",
-    query=lambda: (
-        sa.select(Call)
-        .where(call_scope(current_user))
-        .order_by(Call.opens_at.desc(), Call.id.desc())
-    ),
+    query=scoped(Call, call_scope, Call.opens_at.desc(), Call.id.desc()),
     filters=(
         one_of("route", Route, Call.route, _l("Only calls of this route.")),
         condition(
@@ -163,11 +159,7 @@ def review_results(call_id):
 list_operation(
     "/organizations",
     "organizations",
-    query=lambda: (
-        sa.select(Organization)
-        .where(organization_scope(current_user))
-        .order_by(Organization.id.desc())
-    ),
+    query=scoped(Organization, organization_scope, Organization.id.desc()),
     filters=(
         one_of(
             "status",

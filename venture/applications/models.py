@@ -1,22 +1,19 @@
 """Applications (申报书) with their budget lines, milestones and attachments."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import ApplicationState, BudgetCategory
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, link_table, parent_key
 from venture.extensions import db
 
-application_community = sa.Table(
-    "application_community",
-    db.metadata,
-    sa.Column(
-        "application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("community_id", sa.ForeignKey("community.id"), primary_key=True),
+application_community = link_table(
+    "application_community", ("application_id", "application.id"), ("community_id", "community.id")
 )
 
 
@@ -25,44 +22,40 @@ class Application(TimestampMixin, db.Model):
 
     __tablename__ = "application"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     # e.g. 2026-GYCT-0042, given at first submission
     number: Mapped[str | None] = mapped_column(sa.String(30), unique=True)
     state: Mapped[ApplicationState] = mapped_column(
-        enum_type(ApplicationState, 20), default=ApplicationState.DRAFT, nullable=False, index=True
+        enum_type(ApplicationState, 20), default=ApplicationState.DRAFT, index=True
     )
-    title: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_category.id"))
-    target_group: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    beneficiaries: Mapped[int | None] = mapped_column()
-    needs_analysis: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    objectives: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    activity_plan: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    project_start: Mapped[date | None] = mapped_column()
-    project_end: Mapped[date | None] = mapped_column()
+    target_group: Mapped[BlankText]
+    beneficiaries: Mapped[int | None]
+    needs_analysis: Mapped[BlankText]
+    objectives: Mapped[BlankText]
+    activity_plan: Mapped[BlankText]
+    team: Mapped[BlankText]
+    project_start: Mapped[date | None]
+    project_end: Mapped[date | None]
     # totals are computed on the server from the budget lines, never typed
-    requested_amount: Mapped[Decimal] = mapped_column(
-        Money(), default=Decimal("0.00"), nullable=False
-    )
-    own_funds: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"), nullable=False)
-    declaration: Mapped[bool] = mapped_column(default=False, nullable=False)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    correction_comment: Mapped[str | None] = mapped_column(sa.Text)
-    correction_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    screening_reason: Mapped[str | None] = mapped_column(sa.Text)
+    requested_amount: Mapped[Amount] = mapped_column(default=Decimal("0.00"))
+    own_funds: Mapped[Amount] = mapped_column(default=Decimal("0.00"))
+    declaration: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[Moment | None]
+    correction_comment: Mapped[Text | None]
+    correction_deadline: Mapped[Moment | None]
+    screening_reason: Mapped[Text | None]
     # [{"item": "…", "met": true}, …]: the call's eligibility requirements as staff ticked them
     screening_checklist: Mapped[list | None] = mapped_column(sa.JSON)
     # values typed into the draft that fit no column (e.g. "一万" as a price), keyed by form
     # field, kept so that nothing typed is lost; submission is refused while any remain
-    typed_input: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    typed_input: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_by_id: Mapped[UserId]
     # optimistic locking: a stale save is refused instead of overwriting
-    version: Mapped[int] = mapped_column(default=1, nullable=False)
+    version: Mapped[int] = mapped_column(default=1)
 
     call = relationship("Call", lazy="joined")
     organization = relationship("Organization", lazy="joined")
@@ -70,21 +63,9 @@ class Application(TimestampMixin, db.Model):
     communities = relationship(
         "Community", secondary=application_community, lazy="selectin", order_by="Community.id"
     )
-    budget_lines = relationship(
-        "BudgetLine",
-        cascade="all, delete-orphan",
-        order_by="BudgetLine.position",
-        back_populates="application",
-    )
-    milestones = relationship(
-        "Milestone",
-        cascade="all, delete-orphan",
-        order_by="Milestone.position",
-        back_populates="application",
-    )
-    attachments = relationship(
-        "ApplicationAttachment", cascade="all, delete-orphan", back_populates="application"
-    )
+    budget_lines = children("BudgetLine", "application", order_by="BudgetLine.position")
+    milestones = children("Milestone", "application", order_by="Milestone.position")
+    attachments = children("ApplicationAttachment", "application")
     # the call's community needs it answers, and its services' prices (venture/community)
     needs = relationship("Need", secondary="application_need", order_by="Need.id")
     service_prices = relationship(
@@ -131,19 +112,17 @@ class BudgetLine(db.Model):
 
     __tablename__ = "budget_line"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    application_id: Mapped[int] = parent_key("application")
+    position: Mapped[int]
     category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
-    item: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
-    unit_price: Mapped[Decimal | None] = mapped_column(Money())
+    item: Mapped[str] = mapped_column(sa.String(200), default="")
+    unit_price: Mapped[Amount | None]
     quantity: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     # computed on the server: unit price × quantity
-    amount: Mapped[Decimal | None] = mapped_column(Money())
-    requested: Mapped[Decimal | None] = mapped_column(Money())
-    own_funds: Mapped[Decimal | None] = mapped_column(Money())
+    amount: Mapped[Amount | None]
+    requested: Mapped[Amount | None]
+    own_funds: Mapped[Amount | None]
 
     application = relationship("Application", back_populates="budget_lines")
 
@@ -176,32 +155,25 @@ class Milestone(db.Model):
 
     __tablename__ = "milestone"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
-    due_date: Mapped[date | None] = mapped_column()
-    deliverable: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    application_id: Mapped[int] = parent_key("application")
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    due_date: Mapped[date | None]
+    deliverable: Mapped[BlankText]
 
     application = relationship("Application", back_populates="milestones")
 
 
-class ApplicationAttachment(db.Model):
+class ApplicationAttachment(LabelledFile, db.Model):
     """申报附件: one of the call's required attachments, or an extra one."""
 
     __tablename__ = "application_attachment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    application_id: Mapped[int] = parent_key("application")
 
     application = relationship("Application", back_populates="attachments")
-    file = relationship("StoredFile", lazy="joined")
 
 
 class ApplicationNumberCounter(db.Model):
@@ -214,8 +186,8 @@ class ApplicationNumberCounter(db.Model):
 
     __tablename__ = "application_number_counter"
 
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    year: Mapped[Key] = mapped_column(autoincrement=False)
     route_code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    last_value: Mapped[int] = mapped_column(default=0, nullable=False)
+    last_value: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (sa.CheckConstraint("last_value >= 0", name="last_value_not_negative"),)

@@ -1,7 +1,5 @@
 """Accounts and the roles they hold."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_login import UserMixin
@@ -9,7 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from venture.auth.enums import Role
-from venture.core.db import TimestampMixin, UTCDateTime
+from venture.core.columns import Key, Moment, UserId
+from venture.core.db import TimestampMixin
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 
 
@@ -18,25 +18,22 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     __tablename__ = "user"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    id: Mapped[Key]
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
-    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
-    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     # bumped on deactivation or password change: every older session cookie stops working
-    session_version: Mapped[int] = mapped_column(default=1, nullable=False)
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[Moment | None]
     organization_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organization.id"),
-        index=True,
+        sa.ForeignKey("organization.id"), index=True
     )
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"), index=True)
 
-    role_rows = relationship(
-        "UserRole", cascade="all, delete-orphan", lazy="selectin", back_populates="user"
-    )
+    role_rows = children("UserRole", "user", lazy="selectin")
     organization = relationship("Organization", foreign_keys=[organization_id], lazy="joined")
     community = relationship("Community", lazy="joined")
 
@@ -77,9 +74,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 class UserRole(db.Model):
     __tablename__ = "user_role"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False, index=True)
-    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    id: Mapped[Key]
+    user_id: Mapped[UserId] = mapped_column(index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
 
     user = relationship("User", back_populates="role_rows")
 
@@ -98,11 +95,11 @@ class LoginAttempt(db.Model):
 
     __tablename__ = "login_attempt"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    id: Mapped[Key]
+    email: Mapped[str] = mapped_column(sa.String(254))
     ip: Mapped[str | None] = mapped_column(sa.String(45))
-    success: Mapped[bool] = mapped_column(nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    success: Mapped[bool]
+    at: Mapped[Moment]
 
     __table_args__ = (
         sa.Index("ix_login_attempt_email_at", "email", "at"),
@@ -115,12 +112,12 @@ class AccessDenied(db.Model):
 
     __tablename__ = "access_denied"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    method: Mapped[str] = mapped_column(sa.String(10), nullable=False)
-    path: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    method: Mapped[str] = mapped_column(sa.String(10))
+    path: Mapped[str] = mapped_column(sa.String(500))
     ip: Mapped[str | None] = mapped_column(sa.String(45))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    at: Mapped[Moment] = mapped_column(index=True)
 
     user = relationship("User", lazy="joined")
 
@@ -132,13 +129,11 @@ class UserSession(db.Model):
 
     __tablename__ = "user_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    key_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[Key]
+    user_id: Mapped[int] = parent_key("user")
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    started_at: Mapped[Moment]
+    ended_at: Mapped[Moment | None]
     ended_because: Mapped[str | None] = mapped_column(sa.String(20))
     ip: Mapped[str | None] = mapped_column(sa.String(45))
     user_agent: Mapped[str | None] = mapped_column(sa.String(200))

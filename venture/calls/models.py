@@ -1,7 +1,6 @@
 """Calls for proposals (征集公告)."""
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,21 +13,17 @@ from venture.calls.enums import (
     Route,
 )
 from venture.calls.richtext import sanitise_description
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import link_table
 from venture.core.timeutil import now
 from venture.extensions import db
 
-call_category = sa.Table(
-    "call_category",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("category_id", sa.ForeignKey("service_category.id"), primary_key=True),
+call_category = link_table(
+    "call_category", ("call_id", "call.id"), ("category_id", "service_category.id")
 )
-call_community = sa.Table(
-    "call_community",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("community_id", sa.ForeignKey("community.id"), primary_key=True),
+call_community = link_table(
+    "call_community", ("call_id", "call.id"), ("community_id", "community.id")
 )
 
 
@@ -37,32 +32,32 @@ class Call(TimestampMixin, db.Model):
 
     __tablename__ = "call"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    year: Mapped[int] = mapped_column(nullable=False)
-    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False, index=True)
-    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # sanitised HTML
-    eligibility: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    year: Mapped[int]
+    route: Mapped[Route] = mapped_column(enum_type(Route), index=True)
+    description: Mapped[BlankText]  # sanitised HTML
+    eligibility: Mapped[BlankText]
     # one required attachment per line, e.g. "登记证书副本"
-    required_attachments: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    total_budget: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    cap_per_project: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    max_applications_per_org: Mapped[int] = mapped_column(default=1, nullable=False)
-    project_start: Mapped[date] = mapped_column(nullable=False)
-    project_end: Mapped[date] = mapped_column(nullable=False)
-    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    required_attachments: Mapped[BlankText]
+    total_budget: Mapped[Amount]
+    cap_per_project: Mapped[Amount]
+    max_applications_per_org: Mapped[int] = mapped_column(default=1)
+    project_start: Mapped[date]
+    project_end: Mapped[date]
+    opens_at: Mapped[Moment]
+    closes_at: Mapped[Moment]
     # [{"percent": 50, "condition": "on_signing"}, …]; the contracts copy it
     installment_plan: Mapped[list] = mapped_column(
-        sa.JSON, default=lambda: list(DEFAULT_INSTALLMENT_PLAN), nullable=False
+        sa.JSON, default=lambda: list(DEFAULT_INSTALLMENT_PLAN)
     )
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
-    notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    published_at: Mapped[Moment | None]
+    cancelled_at: Mapped[Moment | None]
+    cancel_reason: Mapped[Text | None]
+    notice_id: Mapped[FileId | None]
+    created_by_id: Mapped[UserId]
     # moved on by every save of the review rubric (venture.core.concurrency.claim_edit)
-    rubric_version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
+    rubric_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     categories = relationship(
         "ServiceCategory", secondary=call_category, lazy="selectin", order_by="ServiceCategory.id"

@@ -2,31 +2,25 @@
 committee's checks of reported activities; the service prices of an application; residents'
 satisfaction answers."""
 
-from datetime import datetime
-from decimal import Decimal
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.core.columns import Amount, BlankText, FileId, Key, Text, Timestamp, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
 
 # the needs a call answers (Call.needs writes it)
-call_need = sa.Table(
-    "call_need",
-    db.metadata,
-    sa.Column("call_id", sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("need_id", sa.ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+call_need = link_table(
+    "call_need", ("call_id", "call.id"), ("need_id", "need.id"), other_ondelete="CASCADE"
 )
 # the needs an application says it answers, from its call's needs (Application.needs writes it)
-application_need = sa.Table(
+application_need = link_table(
     "application_need",
-    db.metadata,
-    sa.Column(
-        "application_id", sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("need_id", sa.ForeignKey("need.id", ondelete="CASCADE"), primary_key=True),
+    ("application_id", "application.id"),
+    ("need_id", "need.id"),
+    other_ondelete="CASCADE",
 )
 
 
@@ -35,35 +29,29 @@ class Need(TimestampMixin, db.Model):
 
     __tablename__ = "need"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("community.id"), nullable=False, index=True
-    )
-    category_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("service_category.id"), nullable=False, index=True
-    )
-    title: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    target_group: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    id: Mapped[Key]
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("service_category.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    target_group: Mapped[str] = mapped_column(sa.String(200))
     # estimated number of residents who need the service
-    residents: Mapped[int] = mapped_column(nullable=False)
-    place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
-    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, 20), nullable=False, index=True)
-    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    residents: Mapped[int]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    urgency: Mapped[Urgency] = mapped_column(enum_type(Urgency, 20), index=True)
+    description: Mapped[Text]
     status: Mapped[NeedStatus] = mapped_column(
-        enum_type(NeedStatus, 20), default=NeedStatus.OPEN, nullable=False, index=True
+        enum_type(NeedStatus, 20), default=NeedStatus.OPEN, index=True
     )
     # why it was closed or merged
-    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status_reason: Mapped[Text | None]
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    created_by_id: Mapped[UserId]
 
     community = relationship("Community", lazy="joined")
     category = relationship("ServiceCategory", lazy="joined")
-    merged_into = relationship("Need", remote_side=[id])
+    merged_into = relationship("Need", remote_side="Need.id")
     created_by = relationship("User")
-    photos = relationship(
-        "NeedPhoto", cascade="all, delete-orphan", order_by="NeedPhoto.id", back_populates="need"
-    )
+    photos = children("NeedPhoto", "need", order_by="NeedPhoto.id")
     calls = relationship("Call", secondary=call_need, viewonly=True, order_by="Call.id")
     applications = relationship(
         "Application", secondary=application_need, viewonly=True, order_by="Application.id"
@@ -78,12 +66,12 @@ class Need(TimestampMixin, db.Model):
     )
 
     @property
-    def street(self):
-        return self.community.street
-
-    @property
     def is_live(self):
         return self.status in (NeedStatus.OPEN, NeedStatus.ADDRESSED)
+
+    @property
+    def street(self):
+        return self.community.street
 
 
 MAX_PHOTOS = 6
@@ -94,11 +82,9 @@ class NeedPhoto(db.Model):
 
     __tablename__ = "need_photo"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("need.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    need_id: Mapped[int] = parent_key("need")
+    file_id: Mapped[FileId]
 
     need = relationship("Need", back_populates="photos")
     file = relationship("StoredFile", lazy="joined")
@@ -114,14 +100,14 @@ class ActivityCheck(db.Model):
 
     __tablename__ = "activity_check"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     activity_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True, nullable=False
+        sa.ForeignKey("activity.id", ondelete="CASCADE"), unique=True
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    verdict: Mapped[Verdict] = mapped_column(enum_type(Verdict, 20), nullable=False, index=True)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    user_id: Mapped[UserId]
+    verdict: Mapped[Verdict] = mapped_column(enum_type(Verdict, 20), index=True)
+    comment: Mapped[BlankText]
+    at: Mapped[Timestamp]
 
     activity = relationship("Activity", lazy="joined")
     user = relationship("User", lazy="joined")
@@ -140,15 +126,13 @@ class ServicePrice(db.Model):
 
     __tablename__ = "service_price"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    service: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    id: Mapped[Key]
+    application_id: Mapped[int] = parent_key("application")
+    position: Mapped[int]
+    service: Mapped[str] = mapped_column(sa.String(200), default="")
     pricing: Mapped[Pricing | None] = mapped_column(enum_type(Pricing, 20))
-    price: Mapped[Decimal | None] = mapped_column(Money())
-    unit: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
+    price: Mapped[Amount | None]
+    unit: Mapped[str] = mapped_column(sa.String(40), default="")
 
     __table_args__ = (sa.CheckConstraint("price >= 0", name="price_not_negative"),)
 
@@ -162,20 +146,14 @@ class SurveyResponse(db.Model):
 
     __tablename__ = "survey_response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    device_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    ip_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, nullable=False, index=True
-    )
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    device_hash: Mapped[str] = mapped_column(sa.String(64))
+    ip_hash: Mapped[str] = mapped_column(sa.String(64))
+    comment: Mapped[BlankText]
+    created_at: Mapped[Timestamp] = mapped_column(index=True)
 
-    answers = relationship(
-        "SurveyAnswer", cascade="all, delete-orphan", back_populates="response", lazy="selectin"
-    )
+    answers = children("SurveyAnswer", "response", lazy="selectin")
 
     __table_args__ = (
         sa.UniqueConstraint(
@@ -190,18 +168,16 @@ class SurveyAnswer(db.Model):
 
     __tablename__ = "survey_answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("survey_response.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20), nullable=False)
-    score: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    response_id: Mapped[int] = parent_key("survey_response")
+    question: Mapped[SurveyQuestion] = mapped_column(enum_type(SurveyQuestion, 20))
+    score: Mapped[int]
 
     response = relationship("SurveyResponse", back_populates="answers")
 
     __table_args__ = (
+        sa.CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
         sa.UniqueConstraint(
             "response_id", "question", name="uq_survey_answer_response_id_question"
         ),
-        sa.CheckConstraint("score >= 1 AND score <= 5", name="score_range"),
     )

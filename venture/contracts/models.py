@@ -1,14 +1,15 @@
 """Contracts (服务合同) drafted from final awards, and their yearly number counters."""
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
 from venture.contracts.enums import ACTIVE_STATES, ContractState
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children
 from venture.extensions import db
 
 
@@ -17,10 +18,10 @@ class ContractCounter(db.Model):
 
     __tablename__ = "contract_counter"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(nullable=False)
-    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False)
-    last: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    year: Mapped[int]
+    route: Mapped[Route] = mapped_column(enum_type(Route))
+    last: Mapped[int]
 
     __table_args__ = (
         sa.UniqueConstraint("year", "route", name="uq_contract_counter_year_route"),
@@ -37,63 +38,61 @@ class Contract(TimestampMixin, db.Model):
 
     __tablename__ = "contract"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(30), unique=True, nullable=False)
-    year: Mapped[int] = mapped_column(nullable=False)
-    sequence: Mapped[int] = mapped_column(nullable=False)
-    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False, index=True)
-    award_id: Mapped[int] = mapped_column(sa.ForeignKey("award.id"), unique=True, nullable=False)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    number: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    route: Mapped[Route] = mapped_column(enum_type(Route), index=True)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("award.id"), unique=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))
     state: Mapped[ContractState] = mapped_column(
-        enum_type(ContractState, 20), default=ContractState.DRAFT, nullable=False, index=True
+        enum_type(ContractState, 20), default=ContractState.DRAFT, index=True
     )
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    amount: Mapped[Amount]
     # the terms, filled from the award and the application, editable while a draft
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    legal_basis: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    service_content: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    places: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    start_date: Mapped[date] = mapped_column(nullable=False)
-    end_date: Mapped[date] = mapped_column(nullable=False)
-    quantity_targets: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    quality_targets: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    legal_basis: Mapped[Text]
+    service_content: Mapped[BlankText]
+    places: Mapped[BlankText]
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    quantity_targets: Mapped[BlankText]
+    quality_targets: Mapped[BlankText]
     # the document of record, set on issue
     template_version: Mapped[str | None] = mapped_column(sa.String(20))
     document_data: Mapped[dict | None] = mapped_column(sa.JSON)
     document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_at: Mapped[Moment | None]
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # the organization's signed and sealed scan, confirmed by staff
     signed_scan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    scan_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    signed_on: Mapped[date | None] = mapped_column()
-    signature_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scan_uploaded_at: Mapped[Moment | None]
+    signed_on: Mapped[date | None]
+    signature_confirmed_at: Mapped[Moment | None]
     signature_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # why the organization returned a scan instead of signing online (the exception's reason)
-    scan_reason: Mapped[str | None] = mapped_column(sa.Text)
+    scan_reason: Mapped[Text | None]
     # signed online by a member of the organization (电子签署): who, when, from which address
-    signed_online_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_online_at: Mapped[Moment | None]
     signed_online_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     signed_online_address: Mapped[str | None] = mapped_column(sa.String(45))
-    in_force_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    termination_reason: Mapped[str | None] = mapped_column(sa.Text)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    in_force_at: Mapped[Moment | None]
+    completed_at: Mapped[Moment | None]
+    terminated_at: Mapped[Moment | None]
+    termination_reason: Mapped[Text | None]
+    created_by_id: Mapped[UserId]
     # 预算调整 after a cut (核减): the organization re-allocates its budget table to the awarded
     # amount, [{"category": code, "amount": "1234.00"}], and staff confirm it; the application's
     # budget lines stay as the request (history)
     budget_allocation: Mapped[list | None] = mapped_column(sa.JSON)
     budget_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    budget_proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    budget_proposed_at: Mapped[Moment | None]
     budget_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    budget_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    budget_confirmed_at: Mapped[Moment | None]
     # optimistic locking: two staff editing one draft cannot overwrite each other
-    version: Mapped[int] = mapped_column(default=1, nullable=False)
+    version: Mapped[int] = mapped_column(default=1)
 
     award = relationship("Award")
     call = relationship("Call", lazy="joined")
@@ -106,31 +105,26 @@ class Contract(TimestampMixin, db.Model):
     signed_online_by = relationship("User", foreign_keys=[signed_online_by_id])
     budget_proposed_by = relationship("User", foreign_keys=[budget_proposed_by_id])
     budget_confirmed_by = relationship("User", foreign_keys=[budget_confirmed_by_id])
-    installments = relationship(
-        "Installment",
-        cascade="all, delete-orphan",
-        order_by="Installment.position",
-        back_populates="contract",
-    )
+    installments = children("Installment", "contract", order_by="Installment.position")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         sa.UniqueConstraint("year", "route", "sequence", name="uq_contract_year_route_sequence"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
-        sa.CheckConstraint("end_date > start_date", name="term_positive"),
         sa.CheckConstraint(
             "state != 'terminated' OR termination_reason IS NOT NULL",
             name="terminated_has_reason",
         ),
+        sa.CheckConstraint("end_date > start_date", name="term_positive"),
     )
-
-    @property
-    def is_draft(self):
-        return self.state == ContractState.DRAFT
 
     @property
     def signed_online(self):
         return self.signed_online_at is not None
+
+    @property
+    def is_draft(self):
+        return self.state == ContractState.DRAFT
 
     @property
     def is_active(self):

@@ -1,14 +1,16 @@
 """Funded projects (立项项目) and what happens during delivery: the plan, progress reports,
 change requests, messages and documents."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, parent_key
 from venture.delivery.enums import (
     ACTIVE_STATES,
     DELIVERING_STATES,
@@ -34,36 +36,32 @@ class Project(TimestampMixin, db.Model):
 
     __tablename__ = "project"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("contract.id"), unique=True, nullable=False
-    )
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    contract_id: Mapped[int] = mapped_column(sa.ForeignKey("contract.id"), unique=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"))
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200))
     state: Mapped[ProjectState] = mapped_column(
-        enum_type(ProjectState, 20), default=ProjectState.CONTRACTING, nullable=False, index=True
+        enum_type(ProjectState, 20), default=ProjectState.CONTRACTING, index=True
     )
     # the staff officer (项目主管) who follows the project
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
-    start_date: Mapped[date] = mapped_column(nullable=False)
-    end_date: Mapped[date] = mapped_column(nullable=False)
-    original_end_date: Mapped[date] = mapped_column(nullable=False)
-    activity_plan: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    original_activity_plan: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    original_team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    planned_beneficiaries: Mapped[int | None] = mapped_column()
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    rectification_due: Mapped[date | None] = mapped_column()
-    rectification_requirements: Mapped[str | None] = mapped_column(sa.Text)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    archive_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    termination_reason: Mapped[str | None] = mapped_column(sa.Text)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    original_end_date: Mapped[date]
+    activity_plan: Mapped[BlankText]
+    original_activity_plan: Mapped[BlankText]
+    team: Mapped[BlankText]
+    original_team: Mapped[BlankText]
+    planned_beneficiaries: Mapped[int | None]
+    started_at: Mapped[Moment | None]
+    rectification_due: Mapped[date | None]
+    rectification_requirements: Mapped[Text | None]
+    closed_at: Mapped[Moment | None]
+    archive_id: Mapped[FileId | None]
+    terminated_at: Mapped[Moment | None]
+    termination_reason: Mapped[Text | None]
 
     contract = relationship("Contract", lazy="joined")
     call = relationship("Call", lazy="joined")
@@ -71,24 +69,9 @@ class Project(TimestampMixin, db.Model):
     application = relationship("Application")
     officer = relationship("User", foreign_keys=[officer_id])
     archive = relationship("StoredFile")
-    plan_lines = relationship(
-        "PlanLine",
-        cascade="all, delete-orphan",
-        order_by="PlanLine.position",
-        back_populates="project",
-    )
-    milestones = relationship(
-        "PlanMilestone",
-        cascade="all, delete-orphan",
-        order_by="PlanMilestone.position",
-        back_populates="project",
-    )
-    reports = relationship(
-        "ProgressReport",
-        cascade="all, delete-orphan",
-        order_by="ProgressReport.id",
-        back_populates="project",
-    )
+    plan_lines = children("PlanLine", "project", order_by="PlanLine.position")
+    milestones = children("PlanMilestone", "project", order_by="PlanMilestone.position")
+    reports = children("ProgressReport", "project", order_by="ProgressReport.id")
 
     __table_args__ = (
         sa.CheckConstraint("end_date >= start_date", name="term_in_order"),
@@ -107,13 +90,13 @@ class Project(TimestampMixin, db.Model):
         return self.state in DELIVERING_STATES
 
     @property
+    def budget_total(self):
+        return sum((line.amount for line in self.plan_lines), Decimal("0.00"))
+
+    @property
     def is_read_only(self):
         """Closed and terminated projects keep their records as they are."""
         return self.state not in ACTIVE_STATES
-
-    @property
-    def budget_total(self):
-        return sum((line.amount for line in self.plan_lines), Decimal("0.00"))
 
 
 class PlanLine(db.Model):
@@ -121,15 +104,13 @@ class PlanLine(db.Model):
 
     __tablename__ = "plan_line"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    position: Mapped[int]
     category: Mapped[BudgetCategory | None] = mapped_column(enum_type(BudgetCategory, 20))
-    item: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # current budget
-    original_amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    item: Mapped[str] = mapped_column(sa.String(200))
+    amount: Mapped[Amount]  # current budget
+    original_amount: Mapped[Amount]
     budget_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("budget_line.id"))
 
     project = relationship("Project", back_populates="plan_lines")
@@ -149,20 +130,18 @@ class PlanMilestone(db.Model):
 
     __tablename__ = "plan_milestone"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    deliverable: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    due_date: Mapped[date | None] = mapped_column()
-    original_due_date: Mapped[date | None] = mapped_column()
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    deliverable: Mapped[BlankText]
+    due_date: Mapped[date | None]
+    original_due_date: Mapped[date | None]
     # from the latest accepted progress report
     status: Mapped[MilestoneStatus] = mapped_column(
-        enum_type(MilestoneStatus, 20), default=MilestoneStatus.NOT_STARTED, nullable=False
+        enum_type(MilestoneStatus, 20), default=MilestoneStatus.NOT_STARTED
     )
-    completed_on: Mapped[date | None] = mapped_column()
+    completed_on: Mapped[date | None]
 
     project = relationship("Project", back_populates="milestones")
 
@@ -172,13 +151,11 @@ class ReportingPlan(TimestampMixin, db.Model):
 
     __tablename__ = "reporting_plan"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True, nullable=False)
-    frequency: Mapped[ReportFrequency] = mapped_column(
-        enum_type(ReportFrequency, 20), nullable=False
-    )
-    grace_days: Mapped[int] = mapped_column(nullable=False)
-    updated_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True)
+    frequency: Mapped[ReportFrequency] = mapped_column(enum_type(ReportFrequency, 20))
+    grace_days: Mapped[int]
+    updated_by_id: Mapped[UserId]
 
     __table_args__ = (
         sa.CheckConstraint("grace_days >= 0 AND grace_days <= 60", name="grace_days_range"),
@@ -190,55 +167,37 @@ class ProgressReport(TimestampMixin, db.Model):
 
     __tablename__ = "progress_report"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, 20), nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    kind: Mapped[ReportKind] = mapped_column(enum_type(ReportKind, 20))
     state: Mapped[ReportState] = mapped_column(
-        enum_type(ReportState, 20), default=ReportState.DRAFT, nullable=False, index=True
+        enum_type(ReportState, 20), default=ReportState.DRAFT, index=True
     )
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200))
     # scheduled reports cover a period and are due some days after it ends
-    period_start: Mapped[date | None] = mapped_column()
-    period_end: Mapped[date | None] = mapped_column()
-    due_on: Mapped[date | None] = mapped_column()
-    summary: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    problems: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    next_steps: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    due_on: Mapped[date | None]
+    summary: Mapped[BlankText]
+    problems: Mapped[BlankText]
+    next_steps: Mapped[BlankText]
+    created_by_id: Mapped[UserId]
+    submitted_at: Mapped[Moment | None]
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[Moment | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    staff_comment: Mapped[str | None] = mapped_column(sa.Text)
+    staff_comment: Mapped[Text | None]
     # moved on by every save (venture.core.concurrency.claim_edit): two saves at once conflict
-    version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     project = relationship("Project", back_populates="reports")
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
-    activities = relationship(
-        "Activity",
-        cascade="all, delete-orphan",
-        order_by="Activity.held_on, Activity.id",
-        back_populates="report",
-    )
-    beneficiaries = relationship(
-        "BeneficiaryCount", cascade="all, delete-orphan", back_populates="report"
-    )
-    expenditures = relationship(
-        "Expenditure", cascade="all, delete-orphan", back_populates="report"
-    )
-    milestone_updates = relationship(
-        "MilestoneUpdate", cascade="all, delete-orphan", back_populates="report"
-    )
-    attachments = relationship(
-        "ReportAttachment",
-        cascade="all, delete-orphan",
-        order_by="ReportAttachment.id",
-        back_populates="report",
-    )
+    activities = children("Activity", "report", order_by="Activity.held_on, Activity.id")
+    beneficiaries = children("BeneficiaryCount", "report")
+    expenditures = children("Expenditure", "report")
+    milestone_updates = children("MilestoneUpdate", "report")
+    attachments = children("ReportAttachment", "report", order_by="ReportAttachment.id")
 
     __table_args__ = (
         sa.UniqueConstraint(
@@ -295,17 +254,13 @@ class Activity(db.Model):
 
     __tablename__ = "activity"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    held_on: Mapped[date] = mapped_column(nullable=False)  # the date the activity took place
-    community_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("community.id"), nullable=False, index=True
-    )
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    participants: Mapped[int] = mapped_column(nullable=False)
-    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    report_id: Mapped[int] = parent_key("progress_report")
+    held_on: Mapped[date]  # the date the activity took place
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("community.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    participants: Mapped[int]
+    description: Mapped[BlankText]
 
     report = relationship("ProgressReport", back_populates="activities")
     community = relationship("Community", lazy="joined")
@@ -318,12 +273,10 @@ class BeneficiaryCount(db.Model):
 
     __tablename__ = "beneficiary_count"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    group: Mapped[BeneficiaryGroup] = mapped_column(enum_type(BeneficiaryGroup, 20), nullable=False)
-    count: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    report_id: Mapped[int] = parent_key("progress_report")
+    group: Mapped[BeneficiaryGroup] = mapped_column(enum_type(BeneficiaryGroup, 20))
+    count: Mapped[int]
 
     report = relationship("ProgressReport", back_populates="beneficiaries")
 
@@ -338,17 +291,13 @@ class Expenditure(db.Model):
 
     __tablename__ = "expenditure"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    plan_line_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("plan_line.id"), nullable=False, index=True
-    )
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    note: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
+    id: Mapped[Key]
+    report_id: Mapped[int] = parent_key("progress_report")
+    plan_line_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_line.id"), index=True)
+    amount: Mapped[Amount]
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
     # required when the line's running total is more than 10% over its budget
-    explanation: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    explanation: Mapped[BlankText]
 
     report = relationship("ProgressReport", back_populates="expenditures")
     plan_line = relationship("PlanLine", lazy="joined")
@@ -364,16 +313,12 @@ class MilestoneUpdate(db.Model):
 
     __tablename__ = "milestone_update"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    plan_milestone_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("plan_milestone.id"), nullable=False
-    )
-    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 20), nullable=False)
-    completed_on: Mapped[date | None] = mapped_column()
-    note: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    report_id: Mapped[int] = parent_key("progress_report")
+    plan_milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_milestone.id"))
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, 20))
+    completed_on: Mapped[date | None]
+    note: Mapped[BlankText]
 
     report = relationship("ProgressReport", back_populates="milestone_updates")
     milestone = relationship("PlanMilestone", lazy="joined")
@@ -391,13 +336,11 @@ class ReportAttachment(db.Model):
 
     __tablename__ = "report_attachment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("progress_report.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
-    is_photo: Mapped[bool] = mapped_column(default=False, nullable=False)
-    caption: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    id: Mapped[Key]
+    report_id: Mapped[int] = parent_key("progress_report")
+    file_id: Mapped[FileId]
+    is_photo: Mapped[bool] = mapped_column(default=False)
+    caption: Mapped[str] = mapped_column(sa.String(200), default="")
 
     report = relationship("ProgressReport", back_populates="attachments")
     file = relationship("StoredFile", lazy="joined")
@@ -412,22 +355,20 @@ class ChangeRequest(TimestampMixin, db.Model):
 
     __tablename__ = "change_request"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind, 20), nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind, 20))
     state: Mapped[ChangeState] = mapped_column(
-        enum_type(ChangeState, 20), default=ChangeState.PENDING, nullable=False, index=True
+        enum_type(ChangeState, 20), default=ChangeState.PENDING, index=True
     )
-    reason: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    details: Mapped[dict] = mapped_column(sa.JSON, nullable=False)
+    reason: Mapped[Text]
+    details: Mapped[dict] = mapped_column(sa.JSON)
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
-    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[Moment | None]
+    decision_reason: Mapped[Text | None]
 
     project = relationship("Project")
     requested_by = relationship("User", foreign_keys=[requested_by_id])
@@ -446,32 +387,25 @@ class ProjectMessage(db.Model):
 
     __tablename__ = "project_message"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    author_id: Mapped[UserId]
+    body: Mapped[Text]
+    created_at: Mapped[Timestamp]
 
     author = relationship("User", lazy="joined")
 
 
-class ProjectDocument(db.Model):
+class ProjectDocument(LabelledFile, db.Model):
     """项目文件: any other document of the project (minutes, supplementary agreements…)."""
 
     __tablename__ = "project_document"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    uploaded_by_id: Mapped[UserId]
+    uploaded_at: Mapped[Timestamp]
 
-    file = relationship("StoredFile", lazy="joined")
     uploaded_by = relationship("User")
 
 
@@ -480,13 +414,11 @@ class ReportReminder(db.Model):
 
     __tablename__ = "report_reminder"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("project.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    period_start: Mapped[date] = mapped_column(nullable=False)
-    stage: Mapped[str] = mapped_column(sa.String(10), nullable=False)  # "due" or "overdue"
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = parent_key("project")
+    period_start: Mapped[date]
+    stage: Mapped[str] = mapped_column(sa.String(10))  # "due" or "overdue"
+    sent_at: Mapped[Timestamp]
 
     __table_args__ = (
         sa.UniqueConstraint(

@@ -1,12 +1,13 @@
 """Issued documents (签发文件) and their stored versions, found by verification code (验真码)."""
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import Money, UTCDateTime, enum_type, utcnow
+from venture.core.columns import Amount, FileId, Key, Moment, Timestamp, UserId
+from venture.core.db import enum_type
+from venture.core.mixins import children
 from venture.documents.enums import DocumentKind
 from venture.extensions import db
 
@@ -20,29 +21,24 @@ class IssuedDocument(db.Model):
 
     __tablename__ = "issued_document"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(16), unique=True, nullable=False)
-    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind), nullable=False)
+    id: Mapped[Key]
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
     # the record the document is about, e.g. ("Contract", 7)
-    subject_type: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    subject_id: Mapped[int] = mapped_column(nullable=False)
-    reference: Mapped[str] = mapped_column(sa.String(60), default="", nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
-    parties: Mapped[list] = mapped_column(sa.JSON, nullable=False)
-    amount: Mapped[Decimal | None] = mapped_column(Money())
-    dated: Mapped[date] = mapped_column(nullable=False)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[int]
+    reference: Mapped[str] = mapped_column(sa.String(60), default="")
+    title: Mapped[str] = mapped_column(sa.String(300))
+    parties: Mapped[list] = mapped_column(sa.JSON)
+    amount: Mapped[Amount | None]
+    dated: Mapped[date]
+    issued_at: Mapped[Timestamp]
+    issued_by_id: Mapped[UserId | None]
     # replaced by a corrected version (a recalled contract) or ended (a terminated contract)
-    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[Moment | None]
+    terminated_at: Mapped[Moment | None]
 
-    versions = relationship(
-        "DocumentVersion",
-        back_populates="document",
-        order_by="DocumentVersion.id",
-        cascade="all, delete-orphan",
-    )
+    versions = children("DocumentVersion", "document", order_by="DocumentVersion.id")
 
     __table_args__ = (
         sa.Index("ix_issued_document_subject", "subject_type", "subject_id"),
@@ -60,16 +56,14 @@ class DocumentVersion(db.Model):
 
     __tablename__ = "document_version"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("issued_document.id"), nullable=False, index=True
-    )
-    label: Mapped[str] = mapped_column(sa.String(20), nullable=False)
-    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, index=True)
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("issued_document.id"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(20))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    file_id: Mapped[FileId]
     # [{"role": "party_a", "organization": …, "signer": …, "at": iso}] as signed
-    signatures: Mapped[list] = mapped_column(sa.JSON, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    signatures: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[Timestamp]
 
     document = relationship("IssuedDocument", back_populates="versions")
     file = relationship("StoredFile")

@@ -1,12 +1,14 @@
 """Evaluations of funded projects (中期评估 / 结项评估), their rubric and score sheets."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import BlankText, Key, Moment
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
 from venture.extensions import db
 
@@ -19,15 +21,13 @@ class EvaluationCriterion(db.Model):
 
     __tablename__ = "evaluation_criterion"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("call.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10), nullable=False)
-    position: Mapped[int] = mapped_column(nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    max_score: Mapped[Decimal] = mapped_column(Points, nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = parent_key("call")
+    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[BlankText]
+    max_score: Mapped[Decimal] = mapped_column(Points)
 
     __table_args__ = (
         sa.UniqueConstraint(
@@ -46,43 +46,40 @@ class Evaluation(TimestampMixin, db.Model):
 
     __tablename__ = "evaluation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"), nullable=False, index=True)
-    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10), nullable=False)
-    round: Mapped[int] = mapped_column(default=1, nullable=False)
+    id: Mapped[Key]
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("project.id"), index=True)
+    kind: Mapped[EvaluationKind] = mapped_column(enum_type(EvaluationKind, 10))
+    round: Mapped[int] = mapped_column(default=1)
     reevaluation_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation.id"))
     state: Mapped[EvaluationState] = mapped_column(
-        enum_type(EvaluationState, 20),
-        default=EvaluationState.ASSIGNED,
-        nullable=False,
-        index=True,
+        enum_type(EvaluationState, 20), default=EvaluationState.ASSIGNED, index=True
     )
     # None after the evaluator declared a conflict, until staff assign another
     evaluator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
-    assigned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    assigned_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    assigned_at: Mapped[Moment]
     # the organization's self-assessment, due by the end of this Asia/Shanghai day
-    self_assessment_due: Mapped[date] = mapped_column(nullable=False)
-    self_assessment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    self_assessment_due: Mapped[date]
+    self_assessment: Mapped[BlankText]
     self_assessment_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
     final_report_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    self_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    self_submitted_at: Mapped[Moment | None]
     # the evaluator's site visit (实地评估)
-    site_visit_on: Mapped[date | None] = mapped_column()
-    site_visit_place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
-    site_visit_people: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    site_visit_notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    site_visit_on: Mapped[date | None]
+    site_visit_place: Mapped[str] = mapped_column(sa.String(200), default="")
+    site_visit_people: Mapped[BlankText]
+    site_visit_notes: Mapped[BlankText]
+    overall_comment: Mapped[BlankText]
     total: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1, asdecimal=True))
     grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, 10))
-    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    scored_at: Mapped[Moment | None]
     announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
-    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    passed: Mapped[bool | None] = mapped_column()
-    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    conflict_notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    announced_at: Mapped[Moment | None]
+    passed: Mapped[bool | None]
+    finalised_at: Mapped[Moment | None]
+    conflict_notes: Mapped[BlankText]
     # moved on by every save of the score sheet (venture.core.concurrency.claim_edit)
-    version: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     project = relationship("Project", lazy="joined")
     evaluator = relationship("User", foreign_keys=[evaluator_id], lazy="joined")
@@ -90,13 +87,8 @@ class Evaluation(TimestampMixin, db.Model):
     self_assessment_file = relationship("StoredFile", foreign_keys=[self_assessment_file_id])
     final_report_file = relationship("StoredFile", foreign_keys=[final_report_file_id])
     announcement = relationship("Announcement")
-    reevaluation_of = relationship("Evaluation", remote_side=[id])
-    scores = relationship(
-        "EvaluationScore",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-        back_populates="evaluation",
-    )
+    reevaluation_of = relationship("Evaluation", remote_side="Evaluation.id")
+    scores = children("EvaluationScore", "evaluation", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -137,16 +129,12 @@ class EvaluationScore(db.Model):
 
     __tablename__ = "evaluation_score"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("evaluation.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    criterion_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("evaluation_criterion.id"), nullable=False
-    )
-    raw: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
+    id: Mapped[Key]
+    evaluation_id: Mapped[int] = parent_key("evaluation")
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_criterion.id"))
+    raw: Mapped[str] = mapped_column(sa.String(20), default="")
     score: Mapped[Decimal | None] = mapped_column(Points)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    comment: Mapped[BlankText]
 
     evaluation = relationship("Evaluation", back_populates="scores")
     criterion = relationship("EvaluationCriterion", lazy="joined")

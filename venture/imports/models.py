@@ -1,12 +1,11 @@
 """Import batches and what they wrote, past funded projects, account claim codes."""
 
-from datetime import datetime
-from decimal import Decimal
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, FileId, Key, Moment
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.imports.enums import BatchState, ImportKind, PastOutcome, RowAction
 
@@ -16,32 +15,27 @@ class ImportBatch(TimestampMixin, db.Model):
 
     __tablename__ = "import_batch"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ImportKind] = mapped_column(enum_type(ImportKind, 20), nullable=False)
+    id: Mapped[Key]
+    kind: Mapped[ImportKind] = mapped_column(enum_type(ImportKind, 20))
     state: Mapped[BatchState] = mapped_column(
-        enum_type(BatchState, 20), default=BatchState.PREVIEWED, nullable=False, index=True
+        enum_type(BatchState, 20), default=BatchState.PREVIEWED, index=True
     )
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    file_id: Mapped[FileId]
     # None: an operator's command line
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[Moment | None]
+    undone_at: Mapped[Moment | None]
     undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    rows_total: Mapped[int] = mapped_column(default=0, nullable=False)
-    added: Mapped[int] = mapped_column(default=0, nullable=False)
-    updated: Mapped[int] = mapped_column(default=0, nullable=False)
-    unchanged: Mapped[int] = mapped_column(default=0, nullable=False)
-    refused: Mapped[int] = mapped_column(default=0, nullable=False)
+    rows_total: Mapped[int] = mapped_column(default=0)
+    added: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    refused: Mapped[int] = mapped_column(default=0)
 
     file = relationship("StoredFile", lazy="joined")
     created_by = relationship("User", foreign_keys=[created_by_id], lazy="joined")
     undone_by = relationship("User", foreign_keys=[undone_by_id])
-    records = relationship(
-        "ImportRecord",
-        back_populates="batch",
-        order_by="ImportRecord.id",
-        cascade="all, delete-orphan",
-    )
+    records = children("ImportRecord", "batch", order_by="ImportRecord.id")
 
 
 class ImportRecord(db.Model):
@@ -49,14 +43,12 @@ class ImportRecord(db.Model):
 
     __tablename__ = "import_record"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    row_number: Mapped[int] = mapped_column(nullable=False)
-    action: Mapped[RowAction] = mapped_column(enum_type(RowAction, 20), nullable=False)
-    object_type: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    object_id: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    batch_id: Mapped[int] = parent_key("import_batch")
+    row_number: Mapped[int]
+    action: Mapped[RowAction] = mapped_column(enum_type(RowAction, 20))
+    object_type: Mapped[str] = mapped_column(sa.String(60))
+    object_id: Mapped[int]
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
 
@@ -73,16 +65,14 @@ class PastProject(TimestampMixin, db.Model):
 
     __tablename__ = "past_project"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    year: Mapped[int] = mapped_column(nullable=False)
-    call_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    id: Mapped[Key]
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    year: Mapped[int]
+    call_name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    amount: Mapped[Amount]
     outcome: Mapped[PastOutcome] = mapped_column(
-        enum_type(PastOutcome, 20), default=PastOutcome.UNKNOWN, nullable=False
+        enum_type(PastOutcome, 20), default=PastOutcome.UNKNOWN
     )
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_category.id"))
     community_id: Mapped[int | None] = mapped_column(sa.ForeignKey("community.id"))
@@ -105,15 +95,13 @@ class ClaimCode(db.Model):
 
     __tablename__ = "claim_code"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
-    sent_to: Mapped[str] = mapped_column(sa.String(254), nullable=False)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    attempts: Mapped[int] = mapped_column(default=0, nullable=False)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[Key]
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    sent_to: Mapped[str] = mapped_column(sa.String(254))
+    sent_at: Mapped[Moment]
+    expires_at: Mapped[Moment]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[Moment | None]
 
     organization = relationship("Organization")

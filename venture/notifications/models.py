@@ -1,11 +1,9 @@
 """In-app notifications (站内消息); each also goes out as an e-mail."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import UTCDateTime, utcnow
+from venture.core.columns import BlankText, Key, Moment, Timestamp
 from venture.extensions import db
 
 
@@ -14,15 +12,13 @@ class Notification(db.Model):
 
     __tablename__ = "notification"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False
-    )
-    subject: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    body: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[BlankText]
     link: Mapped[str | None] = mapped_column(sa.String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[Timestamp]
+    read_at: Mapped[Moment | None]
 
     user = relationship("User")
 

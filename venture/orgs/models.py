@@ -1,11 +1,10 @@
 """Social organizations (社会组织) and their invitations."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import FileId, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
 from venture.extensions import db
 from venture.orgs.enums import BankChangeState, OrgStatus, OrgType
 
@@ -15,34 +14,28 @@ class Organization(TimestampMixin, db.Model):
 
     __tablename__ = "organization"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True, nullable=False)
-    org_type: Mapped[OrgType] = mapped_column(
-        enum_type(OrgType),
-        nullable=False,
-    )
-    legal_representative: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    address: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    id: Mapped[Key]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    org_type: Mapped[OrgType] = mapped_column(enum_type(OrgType))
+    legal_representative: Mapped[str] = mapped_column(sa.String(60))
+    address: Mapped[str] = mapped_column(sa.String(300))
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("street.id"), index=True)
-    contact_name: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    contact_phone: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    contact_email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
-    bank_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    bank_account_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    bank_account: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    contact_name: Mapped[str] = mapped_column(sa.String(60))
+    contact_phone: Mapped[str] = mapped_column(sa.String(40))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    bank_name: Mapped[str] = mapped_column(sa.String(120))
+    bank_account_name: Mapped[str] = mapped_column(sa.String(200))
+    bank_account: Mapped[str] = mapped_column(sa.String(40))
+    certificate_id: Mapped[FileId | None]
     status: Mapped[OrgStatus] = mapped_column(
-        enum_type(OrgStatus, 20),
-        default=OrgStatus.PENDING,
-        nullable=False,
-        index=True,
+        enum_type(OrgStatus, 20), default=OrgStatus.PENDING, index=True
     )
-    status_reason: Mapped[str | None] = mapped_column(sa.Text)
-    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_reason: Mapped[Text | None]
+    verified_at: Mapped[Moment | None]
     # since when bank_name / bank_account_name / bank_account were checked by staff; None:
     # no verified account, so no payment can be recorded (a change waits in BankDetailsChange)
-    bank_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bank_verified_at: Mapped[Moment | None]
 
     street = relationship("Street", lazy="joined")
     certificate = relationship("StoredFile")
@@ -64,15 +57,13 @@ class Invitation(TimestampMixin, db.Model):
 
     __tablename__ = "invitation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
-    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[Key]
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[UserId]
+    expires_at: Mapped[Moment]
+    accepted_at: Mapped[Moment | None]
 
     organization = relationship("Organization", lazy="joined")
 
@@ -84,21 +75,19 @@ class BankDetailsChange(TimestampMixin, db.Model):
 
     __tablename__ = "bank_details_change"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    bank_name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    bank_account_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    bank_account: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    proof_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    bank_name: Mapped[str] = mapped_column(sa.String(120))
+    bank_account_name: Mapped[str] = mapped_column(sa.String(200))
+    bank_account: Mapped[str] = mapped_column(sa.String(40))
+    proof_id: Mapped[FileId]
     state: Mapped[BankChangeState] = mapped_column(
-        enum_type(BankChangeState, 20), default=BankChangeState.PENDING, nullable=False
+        enum_type(BankChangeState, 20), default=BankChangeState.PENDING
     )
-    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reason: Mapped[str | None] = mapped_column(sa.Text)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    decided_by_id: Mapped[UserId | None]
+    decided_at: Mapped[Moment | None]
+    reason: Mapped[Text | None]
 
     organization = relationship("Organization")
     proof = relationship("StoredFile", lazy="joined")

@@ -1,13 +1,15 @@
 """Installments (拨付), payments (支付记录) and export jobs."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type, utcnow
+from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 
@@ -20,50 +22,42 @@ class Installment(TimestampMixin, db.Model):
 
     __tablename__ = "installment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), nullable=False)
-    condition: Mapped[InstallmentCondition] = mapped_column(
-        enum_type(InstallmentCondition, 20), nullable=False
-    )
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    id: Mapped[Key]
+    contract_id: Mapped[int] = parent_key("contract")
+    position: Mapped[int]
+    percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    condition: Mapped[InstallmentCondition] = mapped_column(enum_type(InstallmentCondition, 20))
+    amount: Mapped[Amount]
     state: Mapped[InstallmentState] = mapped_column(
-        enum_type(InstallmentState, 20),
-        default=InstallmentState.PENDING,
-        nullable=False,
-        index=True,
+        enum_type(InstallmentState, 20), default=InstallmentState.PENDING, index=True
     )
-    condition_met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    condition_note: Mapped[str | None] = mapped_column(sa.Text)
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    condition_met_at: Mapped[Moment | None]
+    condition_note: Mapped[Text | None]
+    approved_at: Mapped[Moment | None]
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[Moment | None]
     # 条件例外: a condition held by exception, not by its event; one staff member asks with a
     # reason, another confirms (venture.integrity.conditions)
-    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    override_reason: Mapped[Text | None]
     override_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    override_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    override_requested_at: Mapped[Moment | None]
     override_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+<<<<<<< HEAD
     override_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the sum of its payments, kept by keep_paid_total at each flush that adds or removes one:
     # the ledger's totals read it instead of summing every selected installment's payments
     paid_total: Mapped[Decimal] = mapped_column(
         Money(), default=Decimal("0.00"), server_default="0", nullable=False
     )
+=======
+    override_confirmed_at: Mapped[Moment | None]
+>>>>>>> issue-17f
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     override_requested_by = relationship("User", foreign_keys=[override_requested_by_id])
     override_confirmed_by = relationship("User", foreign_keys=[override_confirmed_by_id])
-    payments = relationship(
-        "Payment",
-        cascade="all, delete-orphan",
-        order_by="Payment.id",
-        back_populates="installment",
-    )
+    payments = children("Payment", "installment", order_by="Payment.id")
 
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "position", name="uq_installment_contract_id_position"),
@@ -99,16 +93,14 @@ class Payment(db.Model):
 
     __tablename__ = "payment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    installment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("installment.id"), nullable=False, index=True
-    )
-    paid_on: Mapped[date] = mapped_column(nullable=False, index=True)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    voucher_no: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    bank_reference: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    id: Mapped[Key]
+    installment_id: Mapped[int] = mapped_column(sa.ForeignKey("installment.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(index=True)
+    amount: Mapped[Amount]
+    voucher_no: Mapped[str] = mapped_column(sa.String(40))
+    bank_reference: Mapped[str] = mapped_column(sa.String(60))
+    recorded_by_id: Mapped[UserId]
+    recorded_at: Mapped[Timestamp]
 
     installment = relationship("Installment", back_populates="payments")
     recorded_by = relationship("User")
@@ -148,23 +140,23 @@ class ExportJob(TimestampMixin, db.Model):
 
     __tablename__ = "export_job"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    id: Mapped[Key]
+    kind: Mapped[str] = mapped_column(sa.String(30))
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
     state: Mapped[JobState] = mapped_column(
-        enum_type(JobState, 20), default=JobState.QUEUED, nullable=False, index=True
+        enum_type(JobState, 20), default=JobState.QUEUED, index=True
     )
-    total: Mapped[int] = mapped_column(default=0, nullable=False)
-    done: Mapped[int] = mapped_column(default=0, nullable=False)
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
     # the claim: who runs it, when it last said so (a stale heartbeat frees it), how often tried
     worker: Mapped[str | None] = mapped_column(sa.String(120))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(default=0, server_default="0", nullable=False)
-    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[Moment | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    file_id: Mapped[FileId | None]
+    error: Mapped[Text | None]
+    requested_by_id: Mapped[UserId]
+    started_at: Mapped[Moment | None]
+    finished_at: Mapped[Moment | None]
     # what the handler needs besides the call: a ledger's filters (as in the page's query
     # string) and the language the person asked in
     parameters: Mapped[dict | None] = mapped_column(sa.JSON)

@@ -2,14 +2,16 @@
 tenders with their clarifications and bids (the panel's score sheets on bids are review's
 shared sheets, venture/review/sheets.py)."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.calls.enums import Route
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import LabelledFile, children, parent_key
 from venture.extensions import db
 from venture.procurement.enums import (
     AwardState,
@@ -35,27 +37,26 @@ class Award(TimestampMixin, db.Model):
 
     __tablename__ = "award"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), unique=True)
     bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bid.id"), unique=True)
-    route: Mapped[Route] = mapped_column(enum_type(Route), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
+    route: Mapped[Route] = mapped_column(enum_type(Route))
+    amount: Mapped[Amount]
     state: Mapped[AwardState] = mapped_column(
-        enum_type(AwardState, 20), default=AwardState.PROPOSED, nullable=False, index=True
+        enum_type(AwardState, 20), default=AwardState.PROPOSED, index=True
     )
-    rank: Mapped[int | None] = mapped_column()
-    justification: Mapped[str | None] = mapped_column(sa.Text)
-    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    rank: Mapped[int | None]
+    justification: Mapped[Text | None]
+    final_at: Mapped[Moment | None]
+    created_by_id: Mapped[UserId]
 
-    call = relationship("Call", lazy="joined")
-    organization = relationship("Organization", lazy="joined")
+    # what was awarded: an application or a bid
     application = relationship("Application")
     bid = relationship("Bid")
+    call = relationship("Call", lazy="joined")
+    organization = relationship("Organization", lazy="joined")
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
@@ -73,30 +74,23 @@ class Designation(TimestampMixin, db.Model):
 
     __tablename__ = "designation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    service: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    service_content: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # 采购预算 (ceiling)
-    term_start: Mapped[date] = mapped_column(nullable=False)
-    term_end: Mapped[date] = mapped_column(nullable=False)
-    reason: Mapped[DesignationReason] = mapped_column(
-        enum_type(DesignationReason, 20), nullable=False
-    )
-    justification: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    service: Mapped[str] = mapped_column(sa.String(200))
+    service_content: Mapped[BlankText]
+    amount: Mapped[Amount] = mapped_column(nullable=False)  # 采购预算 (ceiling)
+    term_start: Mapped[date]
+    term_end: Mapped[date]
+    reason: Mapped[DesignationReason] = mapped_column(enum_type(DesignationReason, 20))
+    justification: Mapped[Text]
     state: Mapped[DesignationState] = mapped_column(
-        enum_type(DesignationState, 20),
-        default=DesignationState.DRAFTED,
-        nullable=False,
-        index=True,
+        enum_type(DesignationState, 20), default=DesignationState.DRAFTED, index=True
     )
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), unique=True)
     announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
-    cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    cancel_reason: Mapped[Text | None]
+    created_by_id: Mapped[UserId]
 
     call = relationship("Call", lazy="joined")
     organization = relationship("Organization", lazy="joined")
@@ -133,30 +127,28 @@ class Tender(TimestampMixin, db.Model):
 
     __tablename__ = "tender"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True, nullable=False)
-    method: Mapped[TenderMethod] = mapped_column(enum_type(TenderMethod, 20), nullable=False)
-    evaluation: Mapped[EvaluationMethod] = mapped_column(
-        enum_type(EvaluationMethod, 20), nullable=False
-    )
-    requirements: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    budget_ceiling: Mapped[Decimal] = mapped_column(Money(), nullable=False)  # 最高限价
-    price_weight: Mapped[Decimal] = mapped_column(Points, default=Decimal("0"), nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True)
+    method: Mapped[TenderMethod] = mapped_column(enum_type(TenderMethod, 20))
+    evaluation: Mapped[EvaluationMethod] = mapped_column(enum_type(EvaluationMethod, 20))
+    requirements: Mapped[BlankText]
+    budget_ceiling: Mapped[Amount]  # 最高限价
+    price_weight: Mapped[Decimal] = mapped_column(Points, default=Decimal("0"))
     # one required document per line; a bid without one of them is non-compliant
-    required_documents: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    opening_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    opening_place: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    required_documents: Mapped[BlankText]
+    opening_at: Mapped[Moment]
+    opening_place: Mapped[str] = mapped_column(sa.String(200), default="")
     # 投标保证金: at most 2% of the budget (实施条例 第三十三条); None when none is required
-    bond_amount: Mapped[Decimal | None] = mapped_column(Money())
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bond_amount: Mapped[Amount | None]
+    opened_at: Mapped[Moment | None]
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     opening_record_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    compliance_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    compliance_checked_at: Mapped[Moment | None]
+    scored_at: Mapped[Moment | None]
+    proposed_at: Mapped[Moment | None]
     announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
     award_notice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    created_by_id: Mapped[UserId]
 
     call = relationship("Call", lazy="joined")
     opened_by = relationship("User", foreign_keys=[opened_by_id])
@@ -193,12 +185,12 @@ class TenderQuestion(db.Model):
 
     __tablename__ = "tender_question"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), nullable=False)
-    asked_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    id: Mapped[Key]
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"))
+    asked_by_id: Mapped[UserId]
+    text: Mapped[Text]
+    asked_at: Mapped[Moment]
     clarification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clarification.id"))
 
     organization = relationship("Organization", lazy="joined")
@@ -210,13 +202,13 @@ class Clarification(db.Model):
 
     __tablename__ = "clarification"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
-    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    published_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    deadline_before: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    deadline_after: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: unchanged
+    id: Mapped[Key]
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), index=True)
+    text: Mapped[Text]
+    published_at: Mapped[Moment]
+    published_by_id: Mapped[UserId]
+    deadline_before: Mapped[Moment]
+    deadline_after: Mapped[Moment | None]  # None: unchanged
 
     tender = relationship("Tender", back_populates="clarifications")
     questions = relationship("TenderQuestion", back_populates="clarification")
@@ -236,38 +228,31 @@ class Bid(TimestampMixin, db.Model):
 
     __tablename__ = "bid"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
     state: Mapped[BidState] = mapped_column(
-        enum_type(BidState, 20), default=BidState.DRAFT, nullable=False, index=True
+        enum_type(BidState, 20), default=BidState.DRAFT, index=True
     )
-    price: Mapped[Decimal | None] = mapped_column(Money())
-    approach: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 服务方案
-    team: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 团队配置
-    schedule: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 实施进度
-    quality: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)  # 质量保障
-    declaration: Mapped[bool] = mapped_column(default=False, nullable=False)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    version: Mapped[int] = mapped_column(default=0, nullable=False)  # submissions so far
+    price: Mapped[Amount | None]
+    approach: Mapped[BlankText]  # 服务方案
+    team: Mapped[BlankText]  # 团队配置
+    schedule: Mapped[BlankText]  # 实施进度
+    quality: Mapped[BlankText]  # 质量保障
+    declaration: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[Moment | None]
+    version: Mapped[int] = mapped_column(default=0)  # submissions so far
     seal_digest: Mapped[str | None] = mapped_column(sa.String(64))
     compliance_reasons: Mapped[list | None] = mapped_column(sa.JSON)
     technical_score: Mapped[Decimal | None] = mapped_column(Score2)
     price_score: Mapped[Decimal | None] = mapped_column(Score2)
     total_score: Mapped[Decimal | None] = mapped_column(Score2)
-    rank: Mapped[int | None] = mapped_column()
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    rank: Mapped[int | None]
+    created_by_id: Mapped[UserId]
 
     tender = relationship("Tender", lazy="joined")
     organization = relationship("Organization", lazy="joined")
-    attachments = relationship(
-        "BidAttachment",
-        cascade="all, delete-orphan",
-        order_by="BidAttachment.id",
-        back_populates="bid",
-    )
+    attachments = children("BidAttachment", "bid", order_by="BidAttachment.id")
 
     __table_args__ = (
         sa.UniqueConstraint(
@@ -287,20 +272,15 @@ class Bid(TimestampMixin, db.Model):
         return None
 
 
-class BidAttachment(db.Model):
+class BidAttachment(LabelledFile, db.Model):
     """投标附件: a required document of the tender, or an extra one."""
 
     __tablename__ = "bid_attachment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bid_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    bid_id: Mapped[int] = parent_key("bid")
 
     bid = relationship("Bid", back_populates="attachments")
-    file = relationship("StoredFile", lazy="joined")
 
 
 # the tender-practice records (bonds, opening answers, failures) add backrefs to Bid and Tender

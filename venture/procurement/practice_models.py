@@ -2,13 +2,12 @@
 (开标记录确认 / 唱标异议), failed tenders (废标) and panel members' conflict declarations on
 bids (回避声明)."""
 
-from datetime import datetime
-from decimal import Decimal
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Amount, FileId, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import parent_key
 from venture.extensions import db
 from venture.procurement.practice_enums import (
     BondForm,
@@ -28,24 +27,22 @@ class BidBond(TimestampMixin, db.Model):
 
     __tablename__ = "bid_bond"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bid_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid.id", ondelete="CASCADE"), unique=True, nullable=False
-    )
-    form: Mapped[BondForm] = mapped_column(enum_type(BondForm, 20), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Money(), nullable=False)
-    reference: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
-    proof_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"), nullable=False)
+    id: Mapped[Key]
+    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bid.id", ondelete="CASCADE"), unique=True)
+    form: Mapped[BondForm] = mapped_column(enum_type(BondForm, 20))
+    amount: Mapped[Amount]
+    reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    proof_id: Mapped[FileId]
     state: Mapped[BondState] = mapped_column(
-        enum_type(BondState, 20), default=BondState.RECORDED, nullable=False, index=True
+        enum_type(BondState, 20), default=BondState.RECORDED, index=True
     )
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
-    refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    refunded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    recorded_at: Mapped[Moment]
+    recorded_by_id: Mapped[UserId]
+    confirmed_at: Mapped[Moment | None]
+    confirmed_by_id: Mapped[UserId | None]
+    rejection_reason: Mapped[Text | None]
+    refunded_at: Mapped[Moment | None]
+    refunded_by_id: Mapped[UserId | None]
 
     bid = relationship("Bid", backref=sa.orm.backref("bond", uselist=False, lazy="select"))
     proof = relationship("StoredFile")
@@ -68,17 +65,15 @@ class OpeningResponse(db.Model):
 
     __tablename__ = "opening_response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), nullable=False, index=True)
-    bid_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid.id", ondelete="CASCADE"), unique=True, nullable=False
-    )
-    answer: Mapped[OpeningAnswer] = mapped_column(enum_type(OpeningAnswer, 20), nullable=False)
-    reason: Mapped[str | None] = mapped_column(sa.Text)
-    responded_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    responded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    reply: Mapped[str | None] = mapped_column(sa.Text)
-    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    id: Mapped[Key]
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), index=True)
+    bid_id: Mapped[int] = mapped_column(sa.ForeignKey("bid.id", ondelete="CASCADE"), unique=True)
+    answer: Mapped[OpeningAnswer] = mapped_column(enum_type(OpeningAnswer, 20))
+    reason: Mapped[Text | None]
+    responded_at: Mapped[Moment]
+    responded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    reply: Mapped[Text | None]
+    replied_at: Mapped[Moment | None]
     replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     bid = relationship("Bid", lazy="joined")
@@ -107,20 +102,20 @@ class TenderFailure(db.Model):
 
     __tablename__ = "tender_failure"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), unique=True, nullable=False)
-    reason: Mapped[FailureReason] = mapped_column(enum_type(FailureReason, 20), nullable=False)
-    bids: Mapped[int] = mapped_column(nullable=False)  # opened bids
-    compliant: Mapped[int | None] = mapped_column()  # compliant bids, once checked
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
-    declared_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    id: Mapped[Key]
+    tender_id: Mapped[int] = mapped_column(sa.ForeignKey("tender.id"), unique=True)
+    reason: Mapped[FailureReason] = mapped_column(enum_type(FailureReason, 20))
+    bids: Mapped[int]  # opened bids
+    compliant: Mapped[int | None]  # compliant bids, once checked
+    declared_at: Mapped[Moment]
+    declared_by_id: Mapped[UserId]
     announcement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("announcement.id"))
     outcome: Mapped[FailureOutcome | None] = mapped_column(enum_type(FailureOutcome, 20))
     successor_call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"))
-    approval_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    approval_id: Mapped[FileId | None]
     approval_reference: Mapped[str | None] = mapped_column(sa.String(200))
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    resolved_at: Mapped[Moment | None]
+    resolved_by_id: Mapped[UserId | None]
 
     tender = relationship("Tender", backref=sa.orm.backref("failure", uselist=False, lazy="select"))
     announcement = relationship("Announcement")
@@ -144,14 +139,10 @@ class BidConflictDeclaration(db.Model):
 
     __tablename__ = "bid_conflict_declaration"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bid_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("bid.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
-    )
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    id: Mapped[Key]
+    bid_id: Mapped[int] = parent_key("bid")
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("reviewer_profile.id"), index=True)
+    declared_at: Mapped[Moment]
 
     __table_args__ = (
         sa.UniqueConstraint(

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from venture.core.columns import Key
 from venture.extensions import db
 
 
@@ -12,10 +13,10 @@ class Street(db.Model):
 
     __tablename__ = "street"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(60), unique=True, nullable=False)
-    kind: Mapped[str] = mapped_column(sa.String(10), default="street", nullable=False)
-    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    id: Mapped[Key]
+    name: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), default="street")
+    active: Mapped[bool] = mapped_column(default=True)
 
     communities = relationship(
         "Community", back_populates="street", order_by="Community.name", lazy="selectin"
@@ -29,10 +30,10 @@ class Community(db.Model):
 
     __tablename__ = "community"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    street_id: Mapped[int] = mapped_column(sa.ForeignKey("street.id"), nullable=False, index=True)
-    name: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    id: Mapped[Key]
+    street_id: Mapped[int] = mapped_column(sa.ForeignKey("street.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    active: Mapped[bool] = mapped_column(default=True)
 
     street = relationship("Street", back_populates="communities", lazy="joined")
 
@@ -48,11 +49,11 @@ class ServiceCategory(db.Model):
 
     __tablename__ = "service_category"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(30), unique=True, nullable=False)
-    name_zh: Mapped[str] = mapped_column(sa.String(40), nullable=False)
-    name_en: Mapped[str] = mapped_column(sa.String(60), nullable=False)
-    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    id: Mapped[Key]
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(40))
+    name_en: Mapped[str] = mapped_column(sa.String(60))
+    active: Mapped[bool] = mapped_column(default=True)
 
     @property
     def name(self):

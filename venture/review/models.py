@@ -1,12 +1,14 @@
 """Expert pool, rubrics, panels, assignments and score sheets (专家评审)."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.core.db import TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import BlankText, Key, Moment, Text, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
 from venture.review.enums import (
     AffiliationKind,
@@ -19,13 +21,10 @@ from venture.review.enums import (
 # a score or maximum in half points: 0.0 … 999.5
 Points = sa.Numeric(5, 1, asdecimal=True)
 
-reviewer_expertise = sa.Table(
+reviewer_expertise = link_table(
     "reviewer_expertise",
-    db.metadata,
-    sa.Column(
-        "reviewer_id", sa.ForeignKey("reviewer_profile.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column("category_id", sa.ForeignKey("service_category.id"), primary_key=True),
+    ("reviewer_id", "reviewer_profile.id"),
+    ("category_id", "service_category.id"),
 )
 
 
@@ -34,14 +33,14 @@ class ReviewerProfile(TimestampMixin, db.Model):
 
     __tablename__ = "reviewer_profile"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), unique=True, nullable=False)
-    title: Mapped[str] = mapped_column(sa.String(60), default="", nullable=False)  # 职称
-    employer: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)  # 工作单位
-    phone: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
-    notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    id: Mapped[Key]
+    user_id: Mapped[UserId] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(sa.String(60), default="")  # 职称
+    employer: Mapped[str] = mapped_column(sa.String(200), default="")  # 工作单位
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    notes: Mapped[BlankText]
     # out of the pool: never drawn, kept for the records of past panels
-    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    active: Mapped[bool] = mapped_column(default=True)
 
     user = relationship("User", lazy="joined")
     expertise = relationship(
@@ -50,12 +49,8 @@ class ReviewerProfile(TimestampMixin, db.Model):
         lazy="selectin",
         order_by="ServiceCategory.id",
     )
-    affiliations = relationship(
-        "ReviewerAffiliation",
-        cascade="all, delete-orphan",
-        lazy="selectin",
-        order_by="ReviewerAffiliation.id",
-        back_populates="reviewer",
+    affiliations = children(
+        "ReviewerAffiliation", "reviewer", lazy="selectin", order_by="ReviewerAffiliation.id"
     )
 
     @property
@@ -68,18 +63,14 @@ class ReviewerAffiliation(TimestampMixin, db.Model):
 
     __tablename__ = "reviewer_affiliation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organization.id"), nullable=False, index=True
-    )
-    kind: Mapped[AffiliationKind] = mapped_column(enum_type(AffiliationKind, 20), nullable=False)
-    role: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
-    started_on: Mapped[date | None] = mapped_column()
-    ended_on: Mapped[date | None] = mapped_column()  # None: still holds
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    id: Mapped[Key]
+    reviewer_id: Mapped[int] = parent_key("reviewer_profile")
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    kind: Mapped[AffiliationKind] = mapped_column(enum_type(AffiliationKind, 20))
+    role: Mapped[str] = mapped_column(sa.String(100), default="")
+    started_on: Mapped[date | None]
+    ended_on: Mapped[date | None]  # None: still holds
+    created_by_id: Mapped[UserId]
 
     reviewer = relationship("ReviewerProfile", back_populates="affiliations")
     organization = relationship("Organization", lazy="joined")
@@ -97,14 +88,12 @@ class ReviewCriterion(db.Model):
 
     __tablename__ = "review_criterion"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("call.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
-    description: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
-    max_score: Mapped[Decimal] = mapped_column(Points, nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = parent_key("call")
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[BlankText]
+    max_score: Mapped[Decimal] = mapped_column(Points)
 
     __table_args__ = (
         sa.UniqueConstraint("call_id", "position", name="uq_review_criterion_call_id_position"),
@@ -117,37 +106,29 @@ class Panel(TimestampMixin, db.Model):
 
     __tablename__ = "panel"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True, nullable=False)
-    method: Mapped[PanelMethod] = mapped_column(enum_type(PanelMethod, 10), nullable=False)
-    size: Mapped[int] = mapped_column(nullable=False)  # members, reserves not counted
-    reviewers_per_application: Mapped[int] = mapped_column(nullable=False)
-    blind: Mapped[bool] = mapped_column(default=False, nullable=False)
-    deadline: Mapped[date | None] = mapped_column()  # scoring due by the end of this local day
-    spread_threshold: Mapped[Decimal] = mapped_column(
-        Points, default=Decimal("20.0"), nullable=False
-    )
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), unique=True)
+    method: Mapped[PanelMethod] = mapped_column(enum_type(PanelMethod, 10))
+    size: Mapped[int]  # members, reserves not counted
+    reviewers_per_application: Mapped[int]
+    blind: Mapped[bool] = mapped_column(default=False)
+    deadline: Mapped[date | None]  # scoring due by the end of this local day
+    spread_threshold: Mapped[Decimal] = mapped_column(Points, default=Decimal("20.0"))
     aggregation: Mapped[Aggregation] = mapped_column(
-        enum_type(Aggregation, 20), default=Aggregation.MEAN, nullable=False
+        enum_type(Aggregation, 20), default=Aggregation.MEAN
     )
     # the draw, kept so anyone can redo it: Random(seed).sample(sorted candidates, size+reserves)
     seed: Mapped[str | None] = mapped_column(sa.String(64))
     draw_categories: Mapped[list | None] = mapped_column(sa.JSON)
     candidates: Mapped[list | None] = mapped_column(sa.JSON)
     drawn: Mapped[list | None] = mapped_column(sa.JSON)
-    formed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    formed_by_id: Mapped[UserId]
+    reminded_at: Mapped[Moment | None]
+    proposed_at: Mapped[Moment | None]
 
     call = relationship("Call", lazy="joined")
     formed_by = relationship("User")
-    members = relationship(
-        "PanelMember",
-        cascade="all, delete-orphan",
-        order_by="PanelMember.position",
-        lazy="selectin",
-        back_populates="panel",
-    )
+    members = children("PanelMember", "panel", order_by="PanelMember.position", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint("size >= 3 AND size % 2 = 1", name="size_odd_at_least_3"),
@@ -171,15 +152,11 @@ class PanelMember(db.Model):
 
     __tablename__ = "panel_member"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    panel_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("panel.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
-    )
-    reserve: Mapped[bool] = mapped_column(default=False, nullable=False)
-    position: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    panel_id: Mapped[int] = parent_key("panel")
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("reviewer_profile.id"), index=True)
+    reserve: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int]
 
     panel = relationship("Panel", back_populates="members")
     reviewer = relationship("ReviewerProfile", lazy="joined")
@@ -195,33 +172,27 @@ class ReviewAssignment(TimestampMixin, db.Model):
 
     __tablename__ = "review_assignment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    panel_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("panel.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    id: Mapped[Key]
+    panel_id: Mapped[int] = parent_key("panel")
     # exactly one of the two: what is scored
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), index=True)
     bid_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("bid.id", ondelete="CASCADE"), index=True
     )
-    reviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviewer_profile.id"), nullable=False, index=True
-    )
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("reviewer_profile.id"), index=True)
     state: Mapped[AssignmentState] = mapped_column(
-        enum_type(AssignmentState, 10), default=AssignmentState.ACTIVE, nullable=False
+        enum_type(AssignmentState, 10), default=AssignmentState.ACTIVE
     )
     # the reviewer's declaration before opening: no conflict (then the sheet exists) or one
-    no_conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    conflict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    conflict_reason: Mapped[str | None] = mapped_column(sa.Text)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    no_conflict_at: Mapped[Moment | None]
+    conflict_at: Mapped[Moment | None]
+    conflict_reason: Mapped[Text | None]
+    created_by_id: Mapped[UserId]
     # the reviewer's queue order, kept on the row (keep_queue_order) so one index serves it:
     # queue_group = 8 × panel proposed + 4 × not active + sheet (0 none, 1 open, 2 submitted),
     # then the panel's deadline
-    queue_group: Mapped[int] = mapped_column(
-        sa.SmallInteger, default=0, server_default="0", nullable=False
-    )
-    queue_due: Mapped[date | None] = mapped_column()
+    queue_group: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
+    queue_due: Mapped[date | None]
 
     panel = relationship("Panel")
     application = relationship("Application", lazy="joined")
@@ -271,23 +242,21 @@ class ReviewSheet(TimestampMixin, db.Model):
 
     __tablename__ = "review_sheet"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Key]
     assignment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("review_assignment.id", ondelete="CASCADE"), unique=True, nullable=False
+        sa.ForeignKey("review_assignment.id", ondelete="CASCADE"), unique=True
     )
     state: Mapped[SheetState] = mapped_column(
-        enum_type(SheetState, 10), default=SheetState.DRAFT, nullable=False, index=True
+        enum_type(SheetState, 10), default=SheetState.DRAFT, index=True
     )
-    overall_comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    overall_comment: Mapped[BlankText]
     total: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 1, asdecimal=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[Moment | None]
     # set once and never cleared: the call's rubric is locked from then on
-    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_submitted_at: Mapped[Moment | None]
 
     assignment = relationship("ReviewAssignment", back_populates="sheet")
-    scores = relationship(
-        "ReviewScore", cascade="all, delete-orphan", lazy="selectin", back_populates="sheet"
-    )
+    scores = children("ReviewScore", "sheet", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -308,14 +277,12 @@ class ReviewScore(db.Model):
 
     __tablename__ = "review_score"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("review_sheet.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"), nullable=False)
-    raw: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
+    id: Mapped[Key]
+    sheet_id: Mapped[int] = parent_key("review_sheet")
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"))
+    raw: Mapped[str] = mapped_column(sa.String(20), default="")
     score: Mapped[Decimal | None] = mapped_column(Points)
-    comment: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    comment: Mapped[BlankText]
 
     sheet = relationship("ReviewSheet", back_populates="scores")
 

@@ -1,11 +1,11 @@
 """Roadshow sessions and their running order (路演评审)."""
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.db import TimestampMixin, UTCDateTime, enum_type
+from venture.core.columns import Key, Moment, UserId
+from venture.core.db import TimestampMixin, enum_type
+from venture.core.mixins import children, parent_key
 from venture.extensions import db
 from venture.roadshow.enums import ItemState, RoadshowState
 
@@ -15,33 +15,27 @@ class Roadshow(TimestampMixin, db.Model):
 
     __tablename__ = "roadshow"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), nullable=False, index=True)
-    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id"), nullable=False, index=True)
-    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
-    place: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    minutes_per_item: Mapped[int] = mapped_column(nullable=False)
+    id: Mapped[Key]
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("call.id"), index=True)
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id"), index=True)
+    scheduled_at: Mapped[Moment] = mapped_column(index=True)
+    place: Mapped[str] = mapped_column(sa.String(200))
+    minutes_per_item: Mapped[int]
     state: Mapped[RoadshowState] = mapped_column(
-        enum_type(RoadshowState, 12), default=RoadshowState.SCHEDULED, nullable=False, index=True
+        enum_type(RoadshowState, 12), default=RoadshowState.SCHEDULED, index=True
     )
     # the item on stage or, between items, the one just closed (its aggregate is shown)
-    current_position: Mapped[int | None] = mapped_column()
+    current_position: Mapped[int | None]
     # bumped to revoke every display link handed out so far
-    display_version: Mapped[int] = mapped_column(default=1, nullable=False)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
+    display_version: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[Moment | None]
+    finished_at: Mapped[Moment | None]
+    created_by_id: Mapped[UserId]
 
     call = relationship("Call", lazy="joined")
     panel = relationship("Panel", lazy="joined")
     created_by = relationship("User")
-    items = relationship(
-        "RoadshowItem",
-        cascade="all, delete-orphan",
-        order_by="RoadshowItem.position",
-        lazy="selectin",
-        back_populates="roadshow",
-    )
+    items = children("RoadshowItem", "roadshow", order_by="RoadshowItem.position", lazy="selectin")
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -71,22 +65,16 @@ class RoadshowItem(db.Model):
 
     __tablename__ = "roadshow_item"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    roadshow_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("roadshow.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("application.id"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(nullable=False)
-    state: Mapped[ItemState] = mapped_column(
-        enum_type(ItemState, 12), default=ItemState.WAITING, nullable=False
-    )
+    id: Mapped[Key]
+    roadshow_id: Mapped[int] = parent_key("roadshow")
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
+    position: Mapped[int]
+    state: Mapped[ItemState] = mapped_column(enum_type(ItemState, 12), default=ItemState.WAITING)
     # the timer: seconds run before the last pause, and since when it runs (None: stopped)
-    timer_elapsed: Mapped[int] = mapped_column(default=0, nullable=False)
-    timer_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_elapsed: Mapped[int] = mapped_column(default=0)
+    timer_started_at: Mapped[Moment | None]
+    opened_at: Mapped[Moment | None]
+    closed_at: Mapped[Moment | None]
 
     roadshow = relationship("Roadshow", back_populates="items")
     application = relationship("Application", lazy="joined")

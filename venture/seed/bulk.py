@@ -65,17 +65,18 @@ class Writer:
         """An audit row as audit.record() writes it, next in the chain."""
         self.last_seq += 1
         self.audited = True
+        # AuditRow's fields in order: the chain, who and when, what, the values, no reason
         entry = AuditRow(
-            seq=self.last_seq,
-            prev_hash=self.last_hash,
-            at=at,
-            actor_id=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=_dump(before),
-            after=_dump(after),
-            reason=None,
+            self.last_seq,
+            self.last_hash,
+            at,
+            actor,
+            action,
+            object_type,
+            object_id,
+            _dump(before),
+            _dump(after),
+            None,
         )
         entry.hash = entry_hash(entry)
         self.last_hash = entry.hash
@@ -119,6 +120,16 @@ class Writer:
         self.flush()
         elapsed = time.monotonic() - self.started
         self.echo(f"  {label:<40} {elapsed:7.1f} s")
+
+
+def nulls(*columns):
+    """Columns a new row leaves empty (NULL), for w.add(model, **nulls(...))."""
+    return dict.fromkeys(columns)
+
+
+def stamps(created, updated=None):
+    """created_at and updated_at of a row: updated when it changed after it was created."""
+    return {"created_at": created, "updated_at": created if updated is None else updated}
 
 
 @dataclass

@@ -2,8 +2,10 @@
 committees, taken up by the venture-grant call and answered by its applications; the
 committees' checks of reported activities and residents' satisfaction answers."""
 
+import json
 import random
 from decimal import Decimal
+from pathlib import Path
 
 from venture.auth.enums import Role
 from venture.auth.operations import create_user
@@ -12,35 +14,11 @@ from venture.extensions import db
 from venture.reference.models import ServiceCategory
 from venture.seed.story import DEMO_PASSWORD, SEED
 
-DEMO_NEEDS = [
-    # (community index, key, title, category, urgency, residents, target group, place, description)
-    (0, "after_school", "双职工家庭孩子放学后无人照看", "children", "urgent", 45,
-     "辖区6至12岁双职工家庭儿童", "社区党群服务中心",
-     "小区双职工家庭多，孩子下午四点放学后无人接送和看护，家长反映强烈。"),
-    (0, "home_visits", "独居老人日常探访和健康监测", "elderly", "pressing", 86,
-     "辖区80岁以上独居、空巢老人", "各居民楼院",
-     "独居老人行动不便，子女不在身边，突发疾病无人发现，需要定期上门探访。"),
-    (0, "visit_duplicate", "独居老人需要有人上门看看", "elderly", "normal", 40,
-     "独居老人", "3号楼院", "楼长反映3号楼院几位独居老人希望有人定期上门看看。"),
-    (0, "stair_lights", "老旧楼道照明和扶手改造", "co_building", "normal", 200,
-     "老旧小区居民，特别是老年人", "1至6号楼",
-     "楼道灯损坏、没有扶手，老人上下楼困难，希望协调驻区单位共建改造。"),
-    (24, "rehab", "残疾人康复训练缺少场地和指导", "disability", "pressing", 30,
-     "辖区肢体残疾和智力残疾居民", "社区康复室",
-     "康复室器材闲置，缺少专业康复师指导，残疾人家属希望有人定期开展康复训练。"),
-    (24, "yard_council", "楼院议事缺少组织", "self_governance", "normal", 150,
-     "楼院居民", "各楼院", "停车、环境卫生等楼院事务缺少议事渠道，希望培育居民议事会。"),
-    (1, "smartphones", "老年人智能手机使用培训", "elderly", "normal", 120,
-     "60岁以上老年居民", "社区活动室", "老人不会用手机挂号、缴费、扫码，希望有耐心的培训。"),
-    (1, "mediation", "邻里纠纷调解", "mediation", "pressing", 25,
-     "有邻里矛盾的居民家庭", "社区调解室", "噪音、漏水等邻里纠纷增多，需要专业调解力量。"),
-    (2, "teen_counselling", "青少年心理辅导", "counselling", "urgent", 40,
-     "辖区初高中学生及家长", "社区心理服务站", "学业压力大，部分学生情绪问题突出，家长求助无门。"),
-    (20, "left_behind", "留守儿童暑期看护", "children", "urgent", 60,
-     "父母外出务工的留守儿童", "村委会活动室", "暑假期间留守儿童无人看护，存在安全隐患。"),
-    (20, "square_dance", "广场舞噪音扰民协调", "mediation", "normal", 300,
-     "广场周边居民", "文化广场", "晚间广场舞音量过大，周边居民投诉。"),
-]  # fmt: skip
+# needs published by residents' committees: the community (an index into the district's), a key
+# the demo refers to it by, then the need as the committee's form has it
+DEMO_NEEDS = json.loads(
+    Path(__file__).with_name("demo_community_needs.json").read_text(encoding="utf-8")
+)
 # demo application title -> the needs it answers, and its service prices
 DEMO_ANSWERS = {
     "四点半课堂——双职工家庭儿童课后托管": (
@@ -77,8 +55,8 @@ def load_community(communities):
         )
     }
     needs = {}
-    for index, key, title, category, urgency, residents, group, place, text in DEMO_NEEDS:
-        place_of = communities[index]
+    for need in DEMO_NEEDS:
+        place_of = communities[need["community"]]
         if place_of.id not in committees:
             committees[place_of.id] = create_user(
                 email=f"juweihui{place_of.id}@demo.example.com",
@@ -89,15 +67,15 @@ def load_community(communities):
                 community=place_of,
             )
             db.session.flush()
-        needs[key] = community.publish_need(
+        needs[need["key"]] = community.publish_need(
             {
-                "category_id": categories[category].id,
-                "title": title,
-                "target_group": group,
-                "residents": residents,
-                "place": place,
-                "urgency": Urgency(urgency),
-                "description": text,
+                "category_id": categories[need["category"]].id,
+                "title": need["title"],
+                "target_group": need["target_group"],
+                "residents": need["residents"],
+                "place": need["place"],
+                "urgency": Urgency(need["urgency"]),
+                "description": need["description"],
             },
             actor=committees[place_of.id],
         )

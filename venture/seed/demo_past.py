@@ -2,9 +2,11 @@
 contracts, payments and delivery (全流程), through the real operations with the story's
 timestamps moved back (see `venture.seed.story`)."""
 
+import json
 import random
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -47,58 +49,13 @@ PAST_CALL_DESCRIPTION = """香坊区民政局安排福利彩票公益金，面�
 重点支持困境儿童关爱、居家养老互助、残疾人康复、矛盾纠纷调解和青少年心理健康服务。
 
 项目经资格审查、专家评审和结果公示后立项，签订服务协议后按进度分期拨付资金。"""
-PAST_APPLICATIONS = [
-    # (organization index, title, category code, quality 0–1 that the panel's scores follow,
-    #  community indexes served, beneficiaries, target group, objectives, budget lines
-    #  (category, item, unit price, quantity, requested, own funds))
-    (1, "童心守护——困境儿童成长陪伴计划", "children", 0.88, (0, 24), 160,
-     "辖区困境儿童、留守儿童及其家庭",
-     "为 160 名困境儿童建立成长档案，开展课后陪伴、亲子活动和入户探访，家长满意度达到 90%。",
-     [("personnel", "社工补贴", "4000", "12", "42000", "6000"),
-      ("activities", "成长营与亲子活动", "3000", "16", "45000", "3000"),
-      ("materials", "学习用品与绘本", "60", "300", "18000", "0"),
-      ("publicity", "宣传与成果展示", "5000", "1", "5000", "0")]),
-    (9, "银龄互助——低龄老人结对帮扶高龄独居老人", "elderly", 0.85, (0, 1), 120,
-     "辖区 80 岁以上独居老人和 60 至 70 岁的低龄志愿者",
-     "组织 60 名低龄老人与 60 名高龄独居老人结对，每周探访一次，建立应急联络机制。",
-     [("personnel", "社工补贴", "3500", "12", "36000", "6000"),
-      ("activities", "结对探访与健康讲座", "1200", "24", "28800", "0"),
-      ("materials", "助老服务包", "150", "160", "22000", "2000"),
-      ("administration", "项目管理费", "5000", "1", "5000", "0")]),
-    (11, "康复到家——居家残疾人康复指导", "disability", 0.83, (24, 2), 60,
-     "辖区居家肢体残疾和智力残疾居民及其照护者",
-     "为 60 名居家残疾人提供每月两次上门康复指导，培训照护者 40 人次。",
-     [("personnel", "康复师劳务", "5000", "12", "54000", "6000"),
-      ("materials", "康复器具", "1500", "20", "30000", "0"),
-      ("activities", "康复知识讲座", "1000", "12", "12000", "0")]),
-    (6, "和为贵——楼院矛盾纠纷调解", "mediation", 0.80, (1, 25), 300,
-     "有邻里矛盾的居民家庭和楼院居民",
-     "培育 4 支楼院调解队，调解邻里纠纷 80 件以上，调解成功率达到 85%。",
-     [("personnel", "调解员补贴", "3000", "12", "32000", "4000"),
-      ("activities", "调解培训与楼院议事会", "1500", "20", "30000", "0"),
-      ("publicity", "普法宣传", "4000", "1", "4000", "0")]),
-    (8, "心桥——社区青少年心理健康服务", "counselling", 0.77, (2, 0), 200,
-     "辖区初高中学生及其家长",
-     "开展团体辅导 30 场、个案咨询 150 人次，建立心理危机转介机制。",
-     [("personnel", "心理咨询师劳务", "6000", "12", "66000", "6000"),
-      ("activities", "团体辅导", "2000", "30", "54000", "6000"),
-      ("materials", "心理测评与教具", "15000", "1", "15000", "0")]),
-    (10, "彩虹课堂——社区儿童四点半课堂", "children", 0.72, (3, 4), 90,
-     "辖区双职工家庭小学生",
-     "为 90 名小学生提供课后托管和作业辅导，每周开课 5 天。",
-     [("personnel", "辅导老师补贴", "3000", "12", "36000", "0"),
-      ("activities", "兴趣课堂", "800", "40", "30000", "2000"),
-      ("materials", "学习用品", "40", "300", "12000", "0")]),
-    (2, "阳光就业——残疾人辅助性就业", "disability", 0.68, (24, 26), 40,
-     "辖区有劳动意愿的残疾人",
-     "为 40 名残疾人提供手工技能培训和辅助性就业岗位，人均月增收 500 元。",
-     [("personnel", "就业辅导员补贴", "3500", "12", "40000", "2000"),
-      ("materials", "手工原材料", "20000", "1", "20000", "0"),
-      ("activities", "义卖展销活动", "3000", "5", "15000", "0")]),
-    (3, "邻里守望——楼院互助小组培育", "self_governance", None, (5,), 100,
-     "楼院居民", "培育 10 个楼院互助小组。",
-     [("activities", "互助小组培训", "2000", "10", "20000", "0")]),
-]  # fmt: skip
+# the organizations' applications to the call: organization (an index into the district's),
+# title, category code, the quality 0–1 the panel's scores follow (null: found ineligible),
+# communities served (indexes), beneficiaries, target group, objectives, budget lines
+# (category, item, unit price, quantity, requested, own funds)
+PAST_APPLICATIONS = json.loads(
+    Path(__file__).with_name("demo_past_applications.json").read_text(encoding="utf-8")
+)
 PAST_CALL_BUDGET = Decimal("480000.00")
 EXPERTS = [
     # (title 职称, employer, fields of expertise)
@@ -169,21 +126,22 @@ def _past_call(orgs, streets, communities, start, staff, rng):
     def submit(call):
         submitted = []
         for n, row in enumerate(PAST_APPLICATIONS):
-            index, title, code, quality, served, reached, group, objectives, lines = row
-            values = application_values(call, title, categories[code], lines)
+            category = categories[row["category"]]
+            values = application_values(call, row["title"], category, row["budget_lines"])
             values |= {
-                "community_ids": [communities[i].id for i in served],
-                "beneficiaries": reached,
-                "target_group": group,
-                "objectives": objectives,
+                "community_ids": [communities[i].id for i in row["communities"]],
+                "beneficiaries": row["beneficiaries"],
+                "target_group": row["target_group"],
+                "objectives": row["objectives"],
             }
-            application = submit_application(call, first_member(orgs[index]), values)
+            member = first_member(orgs[row["organization"]])
+            application = submit_application(call, member, values)
             # every application goes in before the deadline (venture.integrity.phases)
             submitted_on = min(
                 working_day(opens_on + timedelta(days=6 + 3 * n)), closes_on - timedelta(days=1)
             )
             backdate(application, submitted_at=moment(submitted_on, 9 + n % 8, 5 * n))
-            qualities[application.id] = quality
+            qualities[application.id] = row["quality"]
             submitted.append(application)
         return submitted
 

@@ -118,10 +118,10 @@ def _tender_past_opening(people, orgs, today):
         Route.TENDER,
         [categories["elderly"]],
         streets[:3],
-        description="为辖区 3 个街道的老年人提供社区助餐服务，含中央厨房配送和助餐点运营。",
         budget=Decimal("240000.00"),
-        opens=from_local(datetime.combine(today - timedelta(days=20), time(9))),
+        description="为辖区 3 个街道的老年人提供社区助餐服务，含中央厨房配送和助餐点运营。",
         closes=ahead,
+        opens=from_local(datetime.combine(today - timedelta(days=20), time(9))),
     )
     db.session.flush()
     tender = publish_tender(

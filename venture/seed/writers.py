@@ -40,6 +40,7 @@ from venture.review.models import (
     ReviewSheet,
     reviewer_expertise,
 )
+from venture.seed.bulk import nulls, stamps
 from venture.seed.vocabulary import score_text
 
 # ── reference data and people ─────────────────────────────────────────────────────────────
@@ -74,13 +75,11 @@ def write_organization(w, *, name, credit_code, verified, at, **fields):
         bank_name=fields["bank_name"],
         bank_account_name=name,
         bank_account=fields["bank_account"],
-        certificate_id=None,
+        **nulls("certificate_id", "status_reason"),
         status=OrgStatus.VERIFIED if verified else OrgStatus.PENDING,
-        status_reason=None,
         verified_at=at if verified else None,
         bank_verified_at=at if verified else None,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
 
 
@@ -88,18 +87,14 @@ def write_user(w, email, name, roles, *, password_hash, organization=None, at):
     """An account with its roles, audited as `user.create`."""
     uid = w.add(
         User,
+        **nulls("phone", "locale", "last_login_at", "community_id"),
         email=email,
         name=name,
-        phone=None,
+        session_version=1,
         password_hash=password_hash,
         active=True,
-        locale=None,
-        session_version=1,
-        last_login_at=None,
         organization_id=organization,
-        community_id=None,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
     for role in roles:
         w.add(UserRole, user_id=uid, role=role)
@@ -107,19 +102,10 @@ def write_user(w, email, name, roles, *, password_hash, organization=None, at):
     return uid
 
 
-def write_reviewer_profile(w, user, *, title, employer, phone, categories, at):
-    """An expert of the pool with the categories they review."""
-    profile = w.add(
-        ReviewerProfile,
-        user_id=user,
-        title=title,
-        employer=employer,
-        phone=phone,
-        notes="",
-        active=True,
-        created_at=at,
-        updated_at=at,
-    )
+def write_reviewer_profile(w, user, *, categories, at, **fields):
+    """An expert of the pool with the categories they review; `fields` are the title,
+    employer and phone."""
+    profile = w.add(ReviewerProfile, user_id=user, **fields, notes="", active=True, **stamps(at))
     for category in categories:
         w.add(reviewer_expertise, reviewer_id=profile, category_id=category)
     return profile
@@ -134,12 +120,9 @@ def write_call(w, *, staff, created, published, categories, communities, **field
         Call,
         **fields,
         published_at=published,
-        cancelled_at=None,
-        cancel_reason=None,
-        notice_id=None,
+        **nulls("cancelled_at", "cancel_reason", "notice_id"),
         created_by_id=staff,
-        created_at=created,
-        updated_at=published,
+        **stamps(created, published),
     )
     w.audit("call.create", "Call", call, actor=staff, at=created, after={})
     w.transition("call", "publish", "Call", call, "draft", "published", actor=staff, at=published)
@@ -184,8 +167,7 @@ def write_reporting_plan(w, call, frequency, *, staff, at):
         frequency=frequency,
         grace_days=15,
         updated_by_id=staff,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
 
 
@@ -201,15 +183,13 @@ def write_application(w, *, member, lines, milestones, communities, created, **f
     app = w.add(
         Application,
         **fields,
-        correction_comment=None,
-        correction_deadline=None,
-        screening_reason=None,
-        screening_checklist=None,
+        **nulls(
+            "correction_comment", "correction_deadline", "screening_reason", "screening_checklist"
+        ),
         typed_input={},
         created_by_id=member,
         version=2 if submitted_at else 1,
-        created_at=created,
-        updated_at=submitted_at or created,
+        **stamps(created, submitted_at),
     )
     for position, category, item, unit, quantity, amount, requested, own in lines:
         w.add(
@@ -283,15 +263,10 @@ def write_panel(w, call, members, *, staff, formed, k, aggregation, deadline, pr
         deadline=deadline,
         spread_threshold=Decimal("20.0"),
         aggregation=aggregation,
-        seed=None,
-        draw_categories=None,
-        candidates=None,
-        drawn=None,
+        **nulls("seed", "draw_categories", "candidates", "drawn", "reminded_at"),
         formed_by_id=staff,
-        reminded_at=None,
         proposed_at=proposed,
-        created_at=formed,
-        updated_at=formed,
+        **stamps(formed),
     )
     for position, reviewer in enumerate(members, 1):
         w.add(PanelMember, panel_id=panel, reviewer_id=reviewer, reserve=False, position=position)
@@ -306,21 +281,33 @@ def write_panel(w, call, members, *, staff, formed, k, aggregation, deadline, pr
     return panel
 
 
+def _assignment(w, panel, reviewer, *, by, created, updated=None, **subject):
+    """review's standing assignment of a reviewer to what `subject` names (an application or
+    a bid), with the declaration of no conflict it holds."""
+    return w.add(
+        ReviewAssignment,
+        panel_id=panel,
+        reviewer_id=reviewer,
+        state=AssignmentState.ACTIVE,
+        created_by_id=by,
+        **subject,
+        **stamps(created, updated),
+    )
+
+
 def write_assignment(w, panel, app, reviewer, *, reviewer_user, staff, formed, opened, declared):
     """A reviewer's assignment to an application, last touched at `opened`; declared: the
     reviewer declared no conflict then."""
-    assignment = w.add(
-        ReviewAssignment,
-        panel_id=panel,
+    assignment = _assignment(
+        w,
+        panel,
+        reviewer,
+        by=staff,
+        created=formed,
+        updated=opened,
         application_id=app,
-        reviewer_id=reviewer,
-        state=AssignmentState.ACTIVE,
         no_conflict_at=opened if declared else None,
-        conflict_at=None,
-        conflict_reason=None,
-        created_by_id=staff,
-        created_at=formed,
-        updated_at=opened,
+        **nulls("conflict_at", "conflict_reason"),
     )
     if declared:
         w.audit(
@@ -345,8 +332,7 @@ def write_review_sheet(w, assignment, scores, *, reviewer_user, comment, at, sub
         total=total,
         submitted_at=at if submitted else None,
         first_submitted_at=at if submitted else None,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
     write_scores(w, ReviewScore, scores, sheet_id=sheet)
     if submitted:
@@ -385,19 +371,16 @@ def write_announcement(w, *, call, kind, title, published, subject, staff, final
         published_by_id=staff,
         finalised_at=published + timedelta(days=10) if final else None,
         finalised_by_id=staff if final else None,
-        withdrawn_at=None,
-        withdrawn_by_id=None,
-        withdrawal_reason=None,
-        created_at=published,
-        updated_at=published,
+        **nulls("withdrawn_at", "withdrawn_by_id", "withdrawal_reason"),
+        **stamps(published),
     )
     w.audit(
         "announcement.publish",
         "Announcement",
         announcement,
+        after={"kind": kind, "title": title},
         actor=staff,
         at=published,
-        after={"kind": kind, "title": title},
     )
     if final:
         w.transition(
@@ -429,8 +412,7 @@ def write_award(w, *, call, route, org, amount, rank, staff, proposed, final, **
         justification=subject.get("justification"),
         final_at=final,
         created_by_id=staff,
-        created_at=proposed,
-        updated_at=final,
+        **stamps(proposed, final),
     )
     w.audit(
         "award.propose",
@@ -453,8 +435,7 @@ def write_designation(w, designation, *, staff, drafted, announced, final, **fie
         state=DesignationState.AWARDED,
         cancel_reason=None,
         created_by_id=staff,
-        created_at=drafted,
-        updated_at=final,
+        **stamps(drafted, final),
     )
     for action, before, after, at in (
         ("announce", "drafted", "announced", announced),
@@ -474,14 +455,12 @@ def write_tender(w, tender, *, staff, opening, created, **fields):
         opening_at=opening,
         opened_at=opening,
         opened_by_id=staff,
-        opening_record_id=None,
+        **nulls("opening_record_id", "award_notice_id"),
         compliance_checked_at=opening + timedelta(days=1),
         scored_at=opening + timedelta(days=5),
         proposed_at=opening + timedelta(days=6),
-        award_notice_id=None,
         created_by_id=staff,
-        created_at=created,
-        updated_at=opening + timedelta(days=6),
+        **stamps(created, opening + timedelta(days=6)),
     )
 
 
@@ -496,8 +475,7 @@ def write_bid(w, bid, *, member, staff, submitted, opening, decided, **fields):
         version=1,
         seal_digest=hashlib.sha256(str(bid).encode()).hexdigest(),
         created_by_id=member,
-        created_at=submitted - timedelta(days=2),
-        updated_at=decided,
+        **stamps(submitted - timedelta(days=2), decided),
     )
     w.audit(
         "bid.create",
@@ -514,16 +492,8 @@ def write_bid(w, bid, *, member, staff, submitted, opening, decided, **fields):
 def write_bid_sheet(w, bid, reviewer, *, panel, reviewer_user, at, scores, total, comment):
     """A panel member's submitted sheet on a bid, the one place tender sheets are written:
     review's shared assignment (on the bid), sheet and scores."""
-    assignment = w.add(
-        ReviewAssignment,
-        panel_id=panel,
-        bid_id=bid,
-        reviewer_id=reviewer,
-        state=AssignmentState.ACTIVE,
-        no_conflict_at=at,
-        created_by_id=reviewer_user,
-        created_at=at,
-        updated_at=at,
+    assignment = _assignment(
+        w, panel, reviewer, by=reviewer_user, created=at, bid_id=bid, no_conflict_at=at
     )
     sheet = w.add(
         ReviewSheet,
@@ -532,8 +502,7 @@ def write_bid_sheet(w, bid, reviewer, *, panel, reviewer_user, at, scores, total
         overall_comment=comment,
         total=total,
         submitted_at=at,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
     write_scores(w, ReviewScore, scores, sheet_id=sheet)
     w.audit(

@@ -24,6 +24,7 @@ from venture.evaluation.grading import grade_for
 from venture.evaluation.models import Evaluation, EvaluationScore
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment, Payment
+from venture.seed.bulk import nulls, stamps
 from venture.seed.writers import write_scores
 
 # ── contracts and money ───────────────────────────────────────────────────────────────────
@@ -42,22 +43,19 @@ def write_contract(w, *, staff, drafted, issued, confirmed, in_force, completed,
         quantity_targets="全年开展服务活动不少于24次，服务不少于500人次。",
         quality_targets="服务对象满意度不低于90%。",
         template_version="2026.1",
-        document_data=None,
-        document_id=None,
+        **nulls(
+            "document_data", "document_id", "signed_scan_id", "terminated_at", "termination_reason"
+        ),
         issued_at=issued,
         issued_by_id=staff,
-        signed_scan_id=None,
         scan_uploaded_at=confirmed - timedelta(hours=18),
         signature_confirmed_at=confirmed,
         signature_confirmed_by_id=staff,
         in_force_at=in_force,
         completed_at=completed,
-        terminated_at=None,
-        termination_reason=None,
         created_by_id=staff,
         version=5,
-        created_at=drafted,
-        updated_at=completed or in_force,
+        **stamps(drafted, completed or in_force),
     )
     w.audit(
         "contract.draft",
@@ -103,8 +101,7 @@ def write_installment(w, contract, position, *, percent, condition, amount, staf
         approved_by_id=staff if paid else None,
         paid_at=paid_at,
         paid_total=amount if paid else Decimal("0.00"),  # its payments add up to the amount
-        created_at=drafted,
-        updated_at=paid_at if paid else drafted,
+        **stamps(drafted, paid_at if paid else drafted),
     )
     if paid:
         for action, before, after, at in (
@@ -179,14 +176,15 @@ def write_project(w, *, staff, in_force, closed, activity_plan, team, **fields):
         team=team,
         original_team=team,
         started_at=in_force,
-        rectification_due=None,
-        rectification_requirements=None,
+        **nulls(
+            "rectification_due",
+            "rectification_requirements",
+            "archive_id",
+            "terminated_at",
+            "termination_reason",
+        ),
         closed_at=closed,
-        archive_id=None,
-        terminated_at=None,
-        termination_reason=None,
-        created_at=in_force,
-        updated_at=closed or in_force,
+        **stamps(in_force, closed),
     )
     write_project_step(w, project, "start", "contracting", "in_force", actor=staff, at=in_force)
     return project
@@ -241,8 +239,7 @@ def write_report(w, project, *, member, staff, submitted, decided, **fields):
         decided_at=decided,
         decided_by_id=staff if decided else None,
         staff_comment="报告内容完整，予以通过。" if decided else None,
-        created_at=submitted - timedelta(days=2),
-        updated_at=decided or submitted,
+        **stamps(submitted - timedelta(days=2), decided or submitted),
     )
     steps = [("submit", "draft", "submitted", member, submitted)]
     if decided:
@@ -293,15 +290,18 @@ def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, sc
         project_id=project,
         kind=kind,
         round=1,
-        reevaluation_of_id=None,
+        **nulls(
+            "reevaluation_of_id",
+            "self_assessment_file_id",
+            "final_report_file_id",
+            "announcement_id",
+        ),
         state=EvaluationState.FINAL,
         evaluator_id=evaluator,
         assigned_by_id=staff,
         assigned_at=assigned,
         self_assessment_due=due - timedelta(days=7),
         self_assessment="项目按计划推进，各项指标完成情况良好。",
-        self_assessment_file_id=None,
-        final_report_file_id=None,
         self_submitted_at=assigned + timedelta(days=8),
         site_visit_on=due - timedelta(days=2),
         site_visit_place="项目服务社区",
@@ -311,13 +311,11 @@ def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, sc
         total=total,
         grade=grade_for(total),
         scored_at=scored,
-        announcement_id=None,
         announced_at=scored + timedelta(days=1),
         passed=True,
         finalised_at=scored + timedelta(days=9),
         conflict_notes="",
-        created_at=assigned,
-        updated_at=scored + timedelta(days=9),
+        **stamps(assigned, scored + timedelta(days=9)),
     )
     write_scores(w, EvaluationScore, scores, evaluation_id=evaluation)
     w.audit(
@@ -325,8 +323,8 @@ def write_evaluation(w, project, kind, scores, *, evaluator, staff, assigned, sc
         "Evaluation",
         evaluation,
         actor=staff,
-        at=assigned,
         after={"kind": kind, "evaluator_id": evaluator},
+        at=assigned,
     )
     for action, before, after, actor, at in (
         ("score", "self_assessed", "scored", evaluator, scored),
@@ -356,8 +354,7 @@ def write_settlement(w, project, *, paid, spent, kind, document, receipt, staff,
         document_id=document,
         recorded_by_id=staff,
         recorded_at=at,
-        created_at=at,
-        updated_at=at,
+        **stamps(at),
     )
     w.audit(
         "project.settle_surplus",
