@@ -42,16 +42,10 @@ class Installment(TimestampMixin, db.Model):
     override_requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     override_requested_at: Mapped[Moment | None]
     override_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-<<<<<<< HEAD
-    override_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    override_confirmed_at: Mapped[Moment | None]
     # the sum of its payments, kept by keep_paid_total at each flush that adds or removes one:
     # the ledger's totals read it instead of summing every selected installment's payments
-    paid_total: Mapped[Decimal] = mapped_column(
-        Money(), default=Decimal("0.00"), server_default="0", nullable=False
-    )
-=======
-    override_confirmed_at: Mapped[Moment | None]
->>>>>>> issue-17f
+    paid_total: Mapped[Amount] = mapped_column(default=Decimal("0.00"), server_default="0")
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
