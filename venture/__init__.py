@@ -34,6 +34,11 @@ def create_app(test_config=None):
     app.after_request(_security_headers)
 
     from venture import cli
+
+    # the integrity rules that lower modules ask through their hooks (payments/lifecycle.py
+    # RELEASE_RULES, calls/phases.py, applications/waiting.py): registered here, whatever the
+    # order in which the other modules were imported
+    from venture.integrity import checks, waiting  # noqa: F401
     from venture.integrity import cli as integrity_cli
 
     cli.register(app)

@@ -15,6 +15,7 @@ from venture.calls.forms import EXTRA_INSTALLMENT_ROWS, CallForm, CancelForm
 from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
 from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
+from venture.calls.phases import PHASE_RULES
 from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
 from venture.core.actions import form_action, form_page, post_action
@@ -26,7 +27,6 @@ from venture.core.pagination import paginate
 from venture.core.panels import home_panel, landing_block
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
-from venture.integrity.phases import call_phase
 from venture.reference.models import Community, ServiceCategory, Street
 
 bp = Blueprint("calls", __name__)
@@ -100,7 +100,7 @@ def show(call_id):
         publish_problems=publish_problems(call) if manage and call.stage == CallStage.DRAFT else [],
         cancel_form=CancelForm(),
         streets=_by_street(call.communities),
-        phase=call_phase(call),
+        phase=PHASE_RULES.call_phase(call),
     )
 
 

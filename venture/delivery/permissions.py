@@ -4,11 +4,9 @@ Later modules extend who may read a project (e.g. the residents' committee of a 
 serves) by adding a rule to VIEW_RULES.
 """
 
-from sqlalchemy import select
-
 from venture.auth.enums import Role
 from venture.delivery.enums import ChangeState, ReportState
-from venture.extensions import db
+from venture.delivery.evaluations import EVALUATIONS
 
 
 def is_staff(user):
@@ -29,14 +27,7 @@ def is_assigned_evaluator(user, project):
     """An evaluator with an evaluation of this project assigned to them (any state)."""
     if not (user.is_authenticated and user.has_role(Role.EVALUATOR)):
         return False
-    from venture.evaluation.models import Evaluation
-
-    found = db.session.scalar(
-        select(Evaluation.id)
-        .where(Evaluation.project_id == project.id, Evaluation.evaluator_id == user.id)
-        .limit(1)
-    )
-    return found is not None
+    return EVALUATIONS.evaluator_assigned(project, user)
 
 
 def _staff_or_finance(user, _project):

@@ -56,6 +56,8 @@ class Award(TimestampMixin, db.Model):
     organization = relationship("Organization", lazy="joined")
     application = relationship("Application")
     bid = relationship("Bid")
+    # the contract drafted from the award (contracts/models.py), read without importing it
+    contract = relationship("Contract", uselist=False, viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
