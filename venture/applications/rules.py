@@ -10,12 +10,12 @@ from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
 from venture.applications.values import field_label, problem_message
 from venture.calls.enums import CallStatus
+from venture.calls.hooks import PROCUREMENT_ROUTES
 from venture.community.pricing import service_price_problems
 from venture.core.formatting import local_date, local_datetime
 from venture.core.money import format_yuan
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.procurement.routes import route_for
 
 # the text a submission needs filled in
 REQUIRED_TEXT = ("title", "target_group", "needs_analysis", "objectives", "activity_plan", "team")
@@ -44,7 +44,7 @@ def submission_problems(application, at=None):
         timing_problems(application, at)
         + organization_problems(application)
         # the route's own rule, e.g. only the designated organization (procurement/routes.py)
-        + route_for(application.call).application_problems(application)
+        + PROCUREMENT_ROUTES.route_for(application.call).application_problems(application)
         + content_problems(application)
     )
 

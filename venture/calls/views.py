@@ -12,11 +12,10 @@ from venture.auth.enums import Role
 from venture.calls import operations
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStage, Route
 from venture.calls.forms import EXTRA_INSTALLMENT_ROWS, CallForm, CancelForm
+from venture.calls.hooks import COMMUNITY_NEEDS, PHASE_RULES
 from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
 from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
-from venture.calls.phases import PHASE_RULES
-from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
 from venture.core.actions import form_action, form_page, post_action
 from venture.core.downloads import send_download
@@ -152,7 +151,7 @@ def _set_choices(form, call=None):
         s.name: [(c.id, c.name) for c in s.communities if c.active] for s in streets
     }
     # community needs: the open ones and the call's own (venture/community)
-    form.need_ids.choices = [(n.id, n.title) for n in need_choices_for_call(call)]
+    form.need_ids.choices = [(n.id, n.title) for n in COMMUNITY_NEEDS.need_choices_for_call(call)]
 
 
 def _values(form):
@@ -212,7 +211,7 @@ def create():
                 "closes_at": datetime.combine(today, time(17, 0)),
                 "installments": DEFAULT_INSTALLMENT_PLAN,
                 # a call made from needs chosen on the needs board (venture/community)
-                **call_defaults_from_needs(ids_in(request.args.getlist("need"))),
+                **COMMUNITY_NEEDS.call_defaults_from_needs(ids_in(request.args.getlist("need"))),
             },
         )
         _with_empty_rows(form)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from venture.calls.phases import PHASE_RULES
+from venture.calls.hooks import PHASE_RULES
 from venture.core.formatting import local_datetime
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -94,7 +94,7 @@ def tender_evaluation_refusal(tender, at=None):
     return None
 
 
-# calls, review and roadshow ask these (calls/phases.py)
+# calls, review and roadshow ask these (calls/hooks.py)
 PHASE_RULES.register(call_phase=call_phase, panel_work_refusal=panel_work_refusal)
 
 

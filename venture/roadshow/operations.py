@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from venture.calls.phases import PHASE_RULES
+from venture.calls.hooks import PHASE_RULES
 from venture.core import audit
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
