@@ -105,6 +105,7 @@ def _register_blueprints(app):
 
 # the modules that fill the hooks of the modules below them (venture.core.hooks)
 HOOK_MODULES = (
+    "venture.applications.rules",  # calls.hooks.APPLICATIONS
     "venture.community.operations",  # calls.hooks.COMMUNITY_NEEDS
     "venture.evaluation.operations",  # payments RELEASE_RULES, delivery EVALUATIONS
     "venture.integrity.checks",  # RELEASE_RULES, PHASE_RULES, BUDGET_RULES, CLOSING_RULES

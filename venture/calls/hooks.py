@@ -13,6 +13,12 @@ PHASE_RULES = Hooks("calls.PHASE_RULES", "call_phase", "panel_work_refusal")
 # a call's procurement route (procurement/routes.py): route_for(call) → its route object
 PROCUREMENT_ROUTES = Hooks("calls.PROCUREMENT_ROUTES", "route_for")
 
+# a call's applications (applications/rules.py): counts_by_state(call_id) of the submitted ones,
+# submitted_counts(call_ids), applicant_organizations(call_id) as a subquery
+APPLICATIONS = Hooks(
+    "calls.APPLICATIONS", "counts_by_state", "submitted_counts", "applicant_organizations"
+)
+
 # the community needs a call answers (community/operations.py)
 COMMUNITY_NEEDS = Hooks(
     "calls.COMMUNITY_NEEDS", "need_choices_for_call", "call_defaults_from_needs", "set_call_needs"

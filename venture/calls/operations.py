@@ -6,11 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from venture.applications.enums import ApplicationState
-from venture.applications.models import Application
 from venture.auth.models import User
 from venture.calls.enums import CallStage
-from venture.calls.hooks import COMMUNITY_NEEDS
+from venture.calls.hooks import APPLICATIONS, COMMUNITY_NEEDS
 from venture.calls.lifecycle import CALL_WORKFLOW
 from venture.calls.models import Call
 from venture.calls.richtext import sanitise_description
@@ -138,9 +136,7 @@ def cancel_call(call, *, actor, reason):
     """Cancel a call; organizations with applications in it are told."""
     transition(CALL_WORKFLOW, call, "cancel", actor=actor, reason=reason)
     call.cancel_reason = reason.strip()
-    org_ids = select(Application.organization_id).where(
-        Application.call_id == call.id, Application.state != ApplicationState.WITHDRAWN
-    )
+    org_ids = APPLICATIONS.applicant_organizations(call.id)
     members = db.session.scalars(select(User).where(User.organization_id.in_(org_ids))).all()
     notify(
         members,

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from venture.applications.models import Application
 from venture.auth.enums import Role
 from venture.calls import operations
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStage, Route
 from venture.calls.forms import EXTRA_INSTALLMENT_ROWS, CallForm, CancelForm
-from venture.calls.hooks import COMMUNITY_NEEDS, PHASE_RULES
+from venture.calls.hooks import APPLICATIONS, COMMUNITY_NEEDS, PHASE_RULES
 from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
 from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
@@ -82,13 +81,7 @@ def show(call_id):
     manage = can_manage_calls(current_user)
     counts = {}
     if manage:
-        counts = dict(
-            db.session.execute(
-                select(Application.state, func.count())
-                .where(Application.call_id == call.id, Application.number.is_not(None))
-                .group_by(Application.state)
-            ).all()
-        )
+        counts = APPLICATIONS.counts_by_state(call.id)
     return render_template(
         "calls/show.html",
         call=call,
@@ -130,13 +123,7 @@ def manage():
     query = select(Call).order_by(Call.created_at.desc(), Call.id.desc())
     page = paginate(query)
     ids = [call.id for call in page.items]
-    submitted = dict(
-        db.session.execute(
-            select(Application.call_id, func.count())
-            .where(Application.call_id.in_(ids), Application.number.is_not(None))
-            .group_by(Application.call_id)
-        ).all()
-    )
+    submitted = APPLICATIONS.submitted_counts(ids)
     return render_template("calls/manage.html", page=page, submitted=submitted)
 
 
