@@ -307,8 +307,4 @@ def applicant_organizations(call_id):
     )
 
 
-APPLICATIONS.register(
-    counts_by_state=counts_by_state,
-    submitted_counts=submitted_counts,
-    applicant_organizations=applicant_organizations,
-)
+APPLICATIONS.register(counts_by_state, submitted_counts, applicant_organizations)

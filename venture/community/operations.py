@@ -242,11 +242,7 @@ def set_call_needs(call, need_ids, *, actor):
 
 
 # calls asks these through its hook (calls/hooks.py)
-COMMUNITY_NEEDS.register(
-    need_choices_for_call=need_choices_for_call,
-    call_defaults_from_needs=call_defaults_from_needs,
-    set_call_needs=set_call_needs,
-)
+COMMUNITY_NEEDS.register(need_choices_for_call, call_defaults_from_needs, set_call_needs)
 
 
 def _acting(actor):

@@ -12,7 +12,9 @@ class Hooks:
         self._name = name
         self._names = frozenset(names)
 
-    def register(self, **functions):
+    def register(self, *functions, **named):
+        """Each function under its own name, or under the keyword given."""
+        functions = {function.__name__: function for function in functions} | named
         unknown = set(functions) - self._names
         if unknown:
             raise ValueError(f"{self._name} has no hook {', '.join(sorted(unknown))}")

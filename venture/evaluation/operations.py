@@ -644,11 +644,12 @@ def finalise_evaluation_result(announcement, actor):
 
 register_finaliser("evaluation_result", finalise_evaluation_result)
 RELEASE_RULES.register(evaluation_refusal=evaluation_blocks_release)  # payments/lifecycle.py
-EVALUATIONS.register(  # delivery/evaluations.py
-    criteria_of=criteria_of,
-    evaluations_of=evaluations_of,
-    latest_final_evaluation=latest_final_evaluation,
-    open_evaluation=open_evaluation,
-    unresolved_failure=unresolved_failure,
-    evaluator_assigned=evaluator_assigned,
+# delivery/evaluations.py
+EVALUATIONS.register(
+    criteria_of,
+    evaluations_of,
+    latest_final_evaluation,
+    open_evaluation,
+    unresolved_failure,
+    evaluator_assigned,
 )

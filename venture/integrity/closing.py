@@ -135,7 +135,7 @@ def closing_problems(project, today=None):
     return problems + _final_evaluation(project) + _payments(project)
 
 
-CLOSING_RULES.register(closing_problems=closing_problems)  # delivery/lifecycle.py
+CLOSING_RULES.register(closing_problems)  # delivery/lifecycle.py
 
 
 # ── the whole-database check ───────────────────────────────────────────────────────────────

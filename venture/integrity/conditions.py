@@ -76,9 +76,7 @@ def override_waiting(installment):
 
 
 # payments asks these before a release (payments/lifecycle.py)
-RELEASE_RULES.register(
-    condition_happened=condition_event_happened, condition_refusal=condition_refusal
-)
+RELEASE_RULES.register(condition_refusal, condition_happened=condition_event_happened)
 
 
 # ── the whole-database check ───────────────────────────────────────────────────────────────

@@ -70,12 +70,7 @@ def budget_refusal(contract):
 
 
 # contracts asks these (contracts/budget.py)
-BUDGET_RULES.register(
-    requested_budget=requested_budget,
-    allocated_budget=allocated_budget,
-    budget_total=budget_total,
-    budget_refusal=budget_refusal,
-)
+BUDGET_RULES.register(requested_budget, allocated_budget, budget_total, budget_refusal)
 
 
 # ── the whole-database checks ──────────────────────────────────────────────────────────────

@@ -95,7 +95,7 @@ def tender_evaluation_refusal(tender, at=None):
 
 
 # calls, review and roadshow ask these (calls/hooks.py)
-PHASE_RULES.register(call_phase=call_phase, panel_work_refusal=panel_work_refusal)
+PHASE_RULES.register(call_phase, panel_work_refusal)
 
 
 # ── the whole-database checks ──────────────────────────────────────────────────────────────

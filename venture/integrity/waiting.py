@@ -259,9 +259,9 @@ def reviewer_sheets_waiting(user_id, at, today):
 
 # the home panels of applications and review ask these (applications/waiting.py)
 WAITING.register(
+    award_chain_steps,
+    reviewer_sheets_waiting,
+    open_panels,
+    panel_stage,
     AWARD_CHAIN_STATES=AWARD_CHAIN_STATES,
-    award_chain_steps=award_chain_steps,
-    reviewer_sheets_waiting=reviewer_sheets_waiting,
-    open_panels=open_panels,
-    panel_stage=panel_stage,
 )

@@ -176,4 +176,4 @@ def routes_reviewing_applications():
 
 
 # calls and applications ask a call's route through their hook (calls/hooks.py)
-PROCUREMENT_ROUTES.register(route_for=route_for)
+PROCUREMENT_ROUTES.register(route_for)

@@ -143,10 +143,10 @@ def render_progress_report(report, totals):
 
 # delivery and evaluation issue and archive these without importing this module
 REPORT_DOCUMENTS.register(
-    issue_final_report=issue_final_report,
-    issue_evaluation_report=issue_evaluation_report,
-    issued_or_rendered=issued_or_rendered,
-    render_progress_report=render_progress_report,
-    render_evaluation_report=render_evaluation_report,
-    render_project_final_report=render_project_final_report,
+    issue_final_report,
+    issue_evaluation_report,
+    issued_or_rendered,
+    render_progress_report,
+    render_evaluation_report,
+    render_project_final_report,
 )
