@@ -29,6 +29,7 @@ def create_app(test_config=None):
 
     _register_models()
     _register_blueprints(app)
+    _register_hooks()
     _register_errors(app)
     _register_template_helpers(app)
     app.after_request(_security_headers)
@@ -100,6 +101,26 @@ def _register_blueprints(app):
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"venture.{name}.views").bp)
     import venture.nav  # noqa: F401
+
+
+# the modules that fill the hooks of the modules below them (venture.core.hooks)
+HOOK_MODULES = (
+    "venture.applications.rules",  # calls.hooks.APPLICATIONS
+    "venture.community.operations",  # calls.hooks.COMMUNITY_NEEDS
+    "venture.evaluation.operations",  # payments RELEASE_RULES, delivery EVALUATIONS
+    "venture.integrity.checks",  # RELEASE_RULES, PHASE_RULES, BUDGET_RULES, CLOSING_RULES
+    "venture.integrity.waiting",  # applications.waiting.WAITING
+    "venture.procurement.routes",  # calls.hooks.PROCUREMENT_ROUTES
+    "venture.reports.documents",  # delivery.documents.REPORT_DOCUMENTS
+)
+
+
+def _register_hooks():
+    """Every hook filled once the app is built, whatever was imported first."""
+    from importlib import import_module
+
+    for name in HOOK_MODULES:
+        import_module(name)
 
 
 def _init_login(app):

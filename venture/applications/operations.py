@@ -18,6 +18,7 @@ from venture.applications.models import (
 )
 from venture.applications.rules import organization_problems, submission_problems
 from venture.calls.enums import CallStatus
+from venture.calls.hooks import PROCUREMENT_ROUTES
 from venture.community.models import ServicePrice
 from venture.core import audit
 from venture.core.actions import Refused
@@ -30,7 +31,6 @@ from venture.core.lifecycle import transition
 from venture.core.money import MAX_AMOUNT
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.procurement.routes import route_for
 
 SCALAR_FIELDS = (
     "title",
@@ -68,7 +68,7 @@ def start_application(call, *, actor):
         raise ApplicationError(_("Only members of an organization can apply."))
     if call.status != CallStatus.OPEN:
         raise ApplicationError(_("This call is not open for applications."))
-    if not route_for(call).accepts_applications_from(actor, call):
+    if not PROCUREMENT_ROUTES.route_for(call).accepts_applications_from(actor, call):
         raise ApplicationError(_("This call does not take applications on this page."))
     untouched = db.session.scalar(
         sa.select(Application).where(

@@ -10,12 +10,12 @@ from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
 from venture.applications.values import field_label, problem_message
 from venture.calls.enums import CallStatus
+from venture.calls.hooks import APPLICATIONS, PROCUREMENT_ROUTES
 from venture.community.pricing import service_price_problems
 from venture.core.formatting import local_date, local_datetime
 from venture.core.money import format_yuan
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.procurement.routes import route_for
 
 # the text a submission needs filled in
 REQUIRED_TEXT = ("title", "target_group", "needs_analysis", "objectives", "activity_plan", "team")
@@ -44,7 +44,7 @@ def submission_problems(application, at=None):
         timing_problems(application, at)
         + organization_problems(application)
         # the route's own rule, e.g. only the designated organization (procurement/routes.py)
-        + route_for(application.call).application_problems(application)
+        + PROCUREMENT_ROUTES.route_for(application.call).application_problems(application)
         + content_problems(application)
     )
 
@@ -273,3 +273,38 @@ def _declaration(application):
     if application.declaration:
         return []
     return [_("Please confirm the declaration of truthfulness.")]
+
+
+# ── a call's applications, for the calls module (calls/hooks.py) ────────────────────────────
+
+
+def counts_by_state(call_id):
+    """{state: count} of the call's submitted applications (those with a number)."""
+    return dict(
+        db.session.execute(
+            select(Application.state, func.count())
+            .where(Application.call_id == call_id, Application.number.is_not(None))
+            .group_by(Application.state)
+        ).all()
+    )
+
+
+def submitted_counts(call_ids):
+    """{call_id: count} of the submitted applications of the calls."""
+    return dict(
+        db.session.execute(
+            select(Application.call_id, func.count())
+            .where(Application.call_id.in_(call_ids), Application.number.is_not(None))
+            .group_by(Application.call_id)
+        ).all()
+    )
+
+
+def applicant_organizations(call_id):
+    """The organizations with an application in the call that is not withdrawn (a subquery)."""
+    return select(Application.organization_id).where(
+        Application.call_id == call_id, Application.state != ApplicationState.WITHDRAWN
+    )
+
+
+APPLICATIONS.register(counts_by_state, submitted_counts, applicant_organizations)

@@ -398,7 +398,7 @@ def _my_applications(user):
     ).all()
     # past the award, the next step comes from the award → contract → project chain (imported
     # here so the flash messages above keep their line numbers, tests/test_catalogues.py)
-    from venture.integrity import waiting
+    from venture.applications.waiting import WAITING as waiting
 
     chain = waiting.award_chain_steps(
         [a.id for a in applications if a.state in waiting.AWARD_CHAIN_STATES]

@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 
 from venture.calls.enums import CallStage as S
+from venture.calls.hooks import PROCUREMENT_ROUTES
 from venture.calls.permissions import can_manage_calls
 from venture.core.lifecycle import Transition, Workflow, actor_can, all_problems
 from venture.core.timeutil import now
-from venture.procurement.routes import route_for
 
 
 def publish_problems(call):
@@ -23,7 +23,7 @@ def publish_problems(call):
     if sum(int(row["percent"]) for row in call.installment_plan) != 100:
         problems.append(_l("The installment percentages must add up to 100."))
     # the route's own publication rules (procurement/routes.py: tender periods, designation)
-    problems.extend(route_for(call).validate_call(call))
+    problems.extend(PROCUREMENT_ROUTES.route_for(call).validate_call(call))
     return problems
 
 

@@ -6,14 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from venture.applications.enums import ApplicationState
-from venture.applications.models import Application
 from venture.auth.models import User
 from venture.calls.enums import CallStage
+from venture.calls.hooks import APPLICATIONS, COMMUNITY_NEEDS
 from venture.calls.lifecycle import CALL_WORKFLOW
 from venture.calls.models import Call
 from venture.calls.richtext import sanitise_description
-from venture.community.operations import set_call_needs
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.files import store_bytes
@@ -88,7 +86,7 @@ def create_call(values, *, actor):
     db.session.add(call)
     audit.record("call.create", call, actor=actor, after=audit.snapshot(call, CALL_FIELDS))
     if "need_ids" in values:  # community needs the call answers (venture/community)
-        set_call_needs(call, values["need_ids"], actor=actor)
+        COMMUNITY_NEEDS.set_call_needs(call, values["need_ids"], actor=actor)
     return call
 
 
@@ -103,7 +101,7 @@ def update_call(call, values, *, actor):
     _apply(call, values)
     audit.record_changes("call.update", call, actor=actor, before=before, fields=CALL_FIELDS)
     if "need_ids" in values:  # community needs the call answers (venture/community)
-        set_call_needs(call, values["need_ids"], actor=actor)
+        COMMUNITY_NEEDS.set_call_needs(call, values["need_ids"], actor=actor)
     if before_refs != _references(call):
         audit.record(
             "call.update_coverage", call, actor=actor, before=before_refs, after=_references(call)
@@ -138,9 +136,7 @@ def cancel_call(call, *, actor, reason):
     """Cancel a call; organizations with applications in it are told."""
     transition(CALL_WORKFLOW, call, "cancel", actor=actor, reason=reason)
     call.cancel_reason = reason.strip()
-    org_ids = select(Application.organization_id).where(
-        Application.call_id == call.id, Application.state != ApplicationState.WITHDRAWN
-    )
+    org_ids = APPLICATIONS.applicant_organizations(call.id)
     members = db.session.scalars(select(User).where(User.organization_id.in_(org_ids))).all()
     notify(
         members,

@@ -3,7 +3,7 @@
 from venture.auth.enums import Role
 from venture.auth.permissions import is_staff
 from venture.calls.enums import CallStatus
-from venture.procurement.routes import route_for
+from venture.calls.hooks import PROCUREMENT_ROUTES
 
 
 def can_manage_calls(user):
@@ -23,5 +23,5 @@ def can_apply(user, call):
         and user.organization_id is not None
         and call.status == CallStatus.OPEN
         # targeted purchases and tenders make their own records (procurement/routes.py)
-        and route_for(call).accepts_applications_from(user, call)
+        and PROCUREMENT_ROUTES.route_for(call).accepts_applications_from(user, call)
     )

@@ -7,15 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from venture.applications.models import Application
 from venture.auth.enums import Role
 from venture.calls import operations
 from venture.calls.enums import DEFAULT_INSTALLMENT_PLAN, CallStage, Route
 from venture.calls.forms import EXTRA_INSTALLMENT_ROWS, CallForm, CancelForm
+from venture.calls.hooks import APPLICATIONS, COMMUNITY_NEEDS, PHASE_RULES
 from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
 from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
-from venture.community.operations import call_defaults_from_needs, need_choices_for_call
 from venture.core.access import deny_unless, public, roles_required
 from venture.core.actions import form_action, form_page, post_action
 from venture.core.downloads import send_download
@@ -26,7 +25,6 @@ from venture.core.pagination import paginate
 from venture.core.panels import home_panel, landing_block
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
-from venture.integrity.phases import call_phase
 from venture.reference.models import Community, ServiceCategory, Street
 
 bp = Blueprint("calls", __name__)
@@ -83,13 +81,7 @@ def show(call_id):
     manage = can_manage_calls(current_user)
     counts = {}
     if manage:
-        counts = dict(
-            db.session.execute(
-                select(Application.state, func.count())
-                .where(Application.call_id == call.id, Application.number.is_not(None))
-                .group_by(Application.state)
-            ).all()
-        )
+        counts = APPLICATIONS.counts_by_state(call.id)
     return render_template(
         "calls/show.html",
         call=call,
@@ -100,7 +92,7 @@ def show(call_id):
         publish_problems=publish_problems(call) if manage and call.stage == CallStage.DRAFT else [],
         cancel_form=CancelForm(),
         streets=_by_street(call.communities),
-        phase=call_phase(call),
+        phase=PHASE_RULES.call_phase(call),
     )
 
 
@@ -131,13 +123,7 @@ def manage():
     query = select(Call).order_by(Call.created_at.desc(), Call.id.desc())
     page = paginate(query)
     ids = [call.id for call in page.items]
-    submitted = dict(
-        db.session.execute(
-            select(Application.call_id, func.count())
-            .where(Application.call_id.in_(ids), Application.number.is_not(None))
-            .group_by(Application.call_id)
-        ).all()
-    )
+    submitted = APPLICATIONS.submitted_counts(ids)
     return render_template("calls/manage.html", page=page, submitted=submitted)
 
 
@@ -152,7 +138,7 @@ def _set_choices(form, call=None):
         s.name: [(c.id, c.name) for c in s.communities if c.active] for s in streets
     }
     # community needs: the open ones and the call's own (venture/community)
-    form.need_ids.choices = [(n.id, n.title) for n in need_choices_for_call(call)]
+    form.need_ids.choices = [(n.id, n.title) for n in COMMUNITY_NEEDS.need_choices_for_call(call)]
 
 
 def _values(form):
@@ -212,7 +198,7 @@ def create():
                 "closes_at": datetime.combine(today, time(17, 0)),
                 "installments": DEFAULT_INSTALLMENT_PLAN,
                 # a call made from needs chosen on the needs board (venture/community)
-                **call_defaults_from_needs(ids_in(request.args.getlist("need"))),
+                **COMMUNITY_NEEDS.call_defaults_from_needs(ids_in(request.args.getlist("need"))),
             },
         )
         _with_empty_rows(form)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from venture.applications.enums import ApplicationState
 from venture.applications.lifecycle import APPLICATION_WORKFLOW
 from venture.calls.enums import CallStage
+from venture.calls.hooks import COMMUNITY_NEEDS
 from venture.calls.lifecycle import CALL_WORKFLOW
 from venture.calls.models import Call
 from venture.community.enums import NeedStatus, SurveyQuestion, Verdict
@@ -237,6 +238,10 @@ def set_call_needs(call, need_ids, *, actor):
             before={"needs": ",".join(map(str, before))},
             after={"needs": ",".join(map(str, after))},
         )
+
+
+# calls asks these through its hook (calls/hooks.py)
+COMMUNITY_NEEDS.register(need_choices_for_call, call_defaults_from_needs, set_call_needs)
 
 
 def _acting(actor):

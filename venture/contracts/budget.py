@@ -11,9 +11,20 @@ from venture.contracts.enums import ContractState
 from venture.contracts.permissions import can_manage_contracts, is_party
 from venture.core import audit
 from venture.core.actions import Refused
+from venture.core.hooks import Hooks
 from venture.core.money import format_yuan
 from venture.core.timeutil import now
-from venture.integrity.money import budget_total
+
+# The budget rules of the integrity module (integrity/money.py reads the awards and payments
+# too), registered when the app is built: requested_budget(application),
+# allocated_budget(contract), budget_total(rows), budget_refusal(contract).
+BUDGET_RULES = Hooks(
+    "contracts.BUDGET_RULES",
+    "requested_budget",
+    "allocated_budget",
+    "budget_total",
+    "budget_refusal",
+)
 
 
 class BudgetRefused(Refused):
@@ -50,7 +61,7 @@ def propose_budget_allocation(contract, amounts, *, actor):
         raise BudgetRefused(_("You are not allowed to do this."))
     _require_draft(contract)
     rows = _parse(amounts)
-    total = budget_total(rows)
+    total = BUDGET_RULES.budget_total(rows)
     if total != contract.amount:
         raise BudgetRefused(
             _(

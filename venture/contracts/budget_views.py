@@ -14,7 +14,6 @@ from venture.contracts.permissions import can_manage_contracts, is_party
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.actions import post_action
 from venture.extensions import db
-from venture.integrity.money import allocated_budget, budget_refusal, requested_budget
 from venture.payments.forms import ApproveForm
 
 
@@ -53,10 +52,10 @@ def budget_table(contract_id):
     return render_template(
         "contracts/budget.html",
         contract=contract,
-        requested=requested_budget(contract.application),
-        allocated=allocated_budget(contract),
+        requested=budget.BUDGET_RULES.requested_budget(contract.application),
+        allocated=budget.BUDGET_RULES.allocated_budget(contract),
         proposed={r["category"]: r["amount"] for r in contract.budget_allocation or []},
-        refusal=budget_refusal(contract),
+        refusal=budget.BUDGET_RULES.budget_refusal(contract),
         categories=list(BudgetCategory),
         labels={c.value: c.label for c in BudgetCategory},
         can_edit=contract.is_draft

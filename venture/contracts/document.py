@@ -189,19 +189,19 @@ def default_terms(award):
 
 def _budget(contract):
     """The budget table: the confirmed re-allocation after a cut, else the request."""
-    from venture.integrity.money import allocated_budget
+    from venture.contracts.budget import BUDGET_RULES
 
     return [
         {"category": BUDGET_CATEGORY_TEXT.get(code, "其他"), "amount": figures(amount)}
-        for code, amount in allocated_budget(contract).items()
+        for code, amount in BUDGET_RULES.allocated_budget(contract).items()
     ]
 
 
 def _budget_total(contract):
-    from venture.integrity.money import allocated_budget, budget_total
+    from venture.contracts.budget import BUDGET_RULES
 
-    rows = allocated_budget(contract)
-    return figures(budget_total(rows)) if rows else ""
+    rows = BUDGET_RULES.allocated_budget(contract)
+    return figures(BUDGET_RULES.budget_total(rows)) if rows else ""
 
 
 def document_data(contract):

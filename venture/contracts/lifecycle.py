@@ -49,11 +49,13 @@ def _ready_to_issue(contract, _actor):
         return _l("Describe the service content before issuing the contract.")
     if contract.organization.status != OrgStatus.VERIFIED:
         return _l("The organization is not verified.")
+    from venture.contracts.budget import BUDGET_RULES
     from venture.contracts.document import party_a_placeholder_refusal
-    from venture.integrity.money import budget_refusal
 
     return (
-        installment_problem(contract) or budget_refusal(contract) or party_a_placeholder_refusal()
+        installment_problem(contract)
+        or BUDGET_RULES.budget_refusal(contract)
+        or party_a_placeholder_refusal()
     )
 
 

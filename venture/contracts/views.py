@@ -13,6 +13,7 @@ from venture.calls.enums import InstallmentCondition
 from venture.calls.models import Call
 from venture.contracts import document, operations
 from venture.contracts.blueprint import bp
+from venture.contracts.budget import BUDGET_RULES
 from venture.contracts.enums import ContractState
 from venture.contracts.forms import (
     ConfirmSignatureForm,
@@ -44,12 +45,10 @@ from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
 from venture.extensions import db
-from venture.integrity.conditions import condition_event_happened
-from venture.integrity.money import budget_refusal
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
 from venture.payments.forms import ConditionForm
-from venture.payments.lifecycle import INSTALLMENT_WORKFLOW
+from venture.payments.lifecycle import INSTALLMENT_WORKFLOW, RELEASE_RULES
 from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
@@ -248,11 +247,11 @@ def show(contract_id):
         InstallmentState=InstallmentState,
         InstallmentCondition=InstallmentCondition,
         condition_happened={
-            i.id: condition_event_happened(i)
+            i.id: RELEASE_RULES.condition_happened(i)
             for i in contract.installments
             if staff and i.state == InstallmentState.PENDING
         },
-        budget_refusal=budget_refusal(contract) if contract.is_draft else None,
+        budget_refusal=BUDGET_RULES.budget_refusal(contract) if contract.is_draft else None,
         history=_history(contract) if staff or current_user.has_role(Role.FINANCE) else [],
         history_labels=HISTORY_LABELS,
     )

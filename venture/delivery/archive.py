@@ -63,14 +63,8 @@ def build_archive(project):
     """The ZIP bytes of the project's documents (renders the report PDFs)."""
     from sqlalchemy import select
 
-    from venture.evaluation.models import Evaluation
-    from venture.evaluation.rules import criteria_of
-    from venture.reports.documents import (
-        issued_or_rendered,
-        render_evaluation_report,
-        render_progress_report,
-        render_project_final_report,
-    )
+    from venture.delivery.documents import REPORT_DOCUMENTS as pdfs
+    from venture.delivery.evaluations import EVALUATIONS
 
     archive = _Zip()
     contract = project.contract
@@ -83,13 +77,13 @@ def build_archive(project):
     for n, report in enumerate(submitted, 1):
         base = f"{reports_folder}/{n:02d}-{_safe(report.title)}"
         totals = line_totals(project.plan_lines, project.reports, current=report)
-        archive.add(f"{base}/{_safe(report.title)}.pdf", render_progress_report(report, totals))
+        archive.add(
+            f"{base}/{_safe(report.title)}.pdf", pdfs.render_progress_report(report, totals)
+        )
         for attachment in report.attachments:
             archive.add_stored(base, attachment.file)
 
-    evaluations = db.session.scalars(
-        select(Evaluation).where(Evaluation.project_id == project.id).order_by(Evaluation.id)
-    ).all()
+    evaluations = EVALUATIONS.evaluations_of(project.id)
     evaluations_folder = _safe(_("Evaluations"))
     report_name = _safe(_("Evaluation report"))
     for evaluation in evaluations:
@@ -97,12 +91,12 @@ def build_archive(project):
         archive.add_stored(base, evaluation.self_assessment_file, prefix=_("self-assessment") + "-")
         archive.add_stored(base, evaluation.final_report_file, prefix=_("final report") + "-")
         if evaluation.scored_at is not None:
-            criteria = criteria_of(project.call_id, evaluation.kind)
+            criteria = EVALUATIONS.criteria_of(project.call_id, evaluation.kind)
             archive.add(
                 f"{base}/{report_name}.pdf",
-                issued_or_rendered(
+                pdfs.issued_or_rendered(
                     evaluation,
-                    lambda e=evaluation, c=criteria: render_evaluation_report(e, c),
+                    lambda e=evaluation, c=criteria: pdfs.render_evaluation_report(e, c),
                 ),
             )
 
@@ -115,7 +109,7 @@ def build_archive(project):
     final_name = _safe(_("Final report"))
     archive.add(
         f"{final_name}.pdf",
-        issued_or_rendered(project, lambda: render_project_final_report(project.id)),
+        pdfs.issued_or_rendered(project, lambda: pdfs.render_project_final_report(project.id)),
     )
     messages = db.session.scalars(
         select(ProjectMessage)

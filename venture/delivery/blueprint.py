@@ -7,9 +7,9 @@ from flask_login import current_user
 from venture.core.access import deny_unless
 from venture.delivery.models import ProgressReport, Project
 from venture.delivery.permissions import can_view_project, can_view_report
+from venture.delivery.rules import project_options
 from venture.delivery.schedule import STATUS_BADGES, STATUS_LABELS
 from venture.extensions import db
-from venture.reports.figures import project_options
 
 bp = Blueprint("delivery", __name__, cli_group="delivery")
 

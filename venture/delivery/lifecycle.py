@@ -13,6 +13,7 @@ change request: pending → approved / rejected (staff, with a reason) or withdr
 from flask_babel import lazy_gettext as _l
 
 from venture.core.formatting import local_date
+from venture.core.hooks import Hooks
 from venture.core.lifecycle import Transition, Workflow, actor_can, all_problems
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
@@ -20,6 +21,7 @@ from venture.delivery.enums import ACTIVE_STATES, ReportKind
 from venture.delivery.enums import ChangeState as C
 from venture.delivery.enums import ProjectState as P
 from venture.delivery.enums import ReportState as R
+from venture.delivery.evaluations import EVALUATIONS
 from venture.delivery.permissions import can_manage_project, is_project_member
 from venture.delivery.progress import line_totals
 from venture.payments.lifecycle import SYSTEM
@@ -44,9 +46,7 @@ def _contract_in_force(project, _actor):
 
 def _passed(kind):
     def guard(project, _actor):
-        from venture.evaluation.rules import latest_final_evaluation
-
-        latest = latest_final_evaluation(project, kind)
+        latest = EVALUATIONS.latest_final_evaluation(project, kind)
         if latest is None or not latest.passed:
             return _l("The project has no passed evaluation of this kind.")
         return None
@@ -55,13 +55,17 @@ def _passed(kind):
 
 
 def _failed_and_not_reevaluating(project, _actor):
-    from venture.evaluation.rules import open_evaluation, unresolved_failure
-
-    if unresolved_failure(project) is None:
+    if EVALUATIONS.unresolved_failure(project) is None:
         return _l("Rectification follows a failed evaluation; this project has none.")
-    if open_evaluation(project) is not None:
+    if EVALUATIONS.open_evaluation(project) is not None:
         return _l("An evaluation of this project is still open.")
     return None
+
+
+# What is missing before a project may close, as the integrity module rules it (it reads the
+# reports, evaluations, disputes and payments): closing_problems(project), registered by
+# integrity/closing.py when the app is built.
+CLOSING_RULES = Hooks("delivery.CLOSING_RULES", "closing_problems")
 
 
 def closing_refusal(problems):
@@ -70,9 +74,7 @@ def closing_refusal(problems):
 
 
 def _ready_to_close(project, _actor):
-    from venture.integrity.closing import closing_problems
-
-    problems = closing_problems(project)
+    problems = CLOSING_RULES.closing_problems(project)
     return closing_refusal(problems) if problems else None
 
 

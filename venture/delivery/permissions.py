@@ -4,11 +4,10 @@ Later modules extend who may read a project (e.g. the residents' committee of a 
 serves) by adding a rule to VIEW_RULES.
 """
 
-from sqlalchemy import select
-
 from venture.auth.enums import Role
-from venture.auth.permissions import has_role, is_member_of, is_staff, row_exists
+from venture.auth.permissions import has_role, is_member_of, is_staff
 from venture.delivery.enums import ChangeState, ReportState
+from venture.delivery.evaluations import EVALUATIONS
 
 
 def is_project_member(user, project):
@@ -20,13 +19,7 @@ def is_assigned_evaluator(user, project):
     """An evaluator with an evaluation of this project assigned to them (any state)."""
     if not has_role(user, Role.EVALUATOR):
         return False
-    from venture.evaluation.models import Evaluation
-
-    return row_exists(
-        select(Evaluation.id).where(
-            Evaluation.project_id == project.id, Evaluation.evaluator_id == user.id
-        )
-    )
+    return EVALUATIONS.evaluator_assigned(project, user)
 
 
 def _staff_or_finance(user, _project):

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, subqueryload
 
+from venture.contracts.models import Contract
 from venture.core.formatting import local_date
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
 from venture.delivery.enums import ChangeKind, ReportKind
-from venture.delivery.models import ProgressReport, ReportingPlan
+from venture.delivery.models import ProgressReport, Project, ReportingPlan
 from venture.delivery.progress import accepted
 from venture.delivery.schedule import (
     DEFAULT_FREQUENCY,
@@ -22,6 +24,29 @@ from venture.delivery.schedule import (
     report_periods,
 )
 from venture.extensions import db
+from venture.payments.models import Installment
+
+# ── a project with its figures (the reports, delivery's and evaluation's pages) ──────────────
+
+
+def project_options():
+    """Loader options for a project's figures: plan, reports with their rows, payments; one
+    statement per relation for any number of projects (selectinload batches by 500)."""
+    return (
+        subqueryload(Project.plan_lines),
+        subqueryload(Project.milestones),
+        subqueryload(Project.reports).subqueryload(ProgressReport.expenditures),
+        subqueryload(Project.reports).subqueryload(ProgressReport.beneficiaries),
+        subqueryload(Project.reports).subqueryload(ProgressReport.activities),
+        joinedload(Project.contract)
+        .subqueryload(Contract.installments)
+        .subqueryload(Installment.payments),
+    )
+
+
+def load_project(project_id):
+    return db.session.get(Project, project_id, options=project_options())
+
 
 # ── the reporting schedule ─────────────────────────────────────────────────────────────────
 

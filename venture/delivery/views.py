@@ -32,6 +32,7 @@ from venture.delivery.enums import (
     ReportKind,
     ReportState,
 )
+from venture.delivery.evaluations import EVALUATIONS
 from venture.delivery.forms import (
     DecisionForm,
     DocumentForm,
@@ -42,7 +43,7 @@ from venture.delivery.forms import (
     ReportingPlanForm,
     StartReportForm,
 )
-from venture.delivery.lifecycle import PROJECT_WORKFLOW
+from venture.delivery.lifecycle import CLOSING_RULES, PROJECT_WORKFLOW
 from venture.delivery.models import (
     ChangeRequest,
     ProgressReport,
@@ -61,7 +62,6 @@ from venture.delivery.permissions import (
 from venture.delivery.progress import project_progress
 from venture.delivery.settlement import SettlementKind, settlement_of
 from venture.extensions import db
-from venture.integrity.closing import closing_problems
 from venture.orgs.models import Organization
 
 # ── lists ──────────────────────────────────────────────────────────────────────────────────
@@ -221,8 +221,6 @@ def _documents(project):
 @signed_in
 def show(project_id):
     """The workspace: plan against actual, reports, changes, evaluations, documents, messages."""
-    from venture.evaluation.rules import evaluations_of, unresolved_failure
-
     project = get_project_or_404(project_id, figures=True)
     today = local_today()
     changes = db.session.scalars(
@@ -263,8 +261,8 @@ def show(project_id):
         frequency=operations.reporting_plan_of(project.call_id)[0],
         other_reports=[r for r in project.reports if r.kind != ReportKind.SCHEDULED],
         changes=changes,
-        evaluations=evaluations_of(project.id),
-        failure=unresolved_failure(project),
+        evaluations=EVALUATIONS.evaluations_of(project.id),
+        failure=EVALUATIONS.unresolved_failure(project),
         documents=_documents(project),
         messages=messages,
         history=history,
@@ -276,7 +274,7 @@ def show(project_id):
         can_archive=project.archive is not None
         and (member or staff or current_user.has_role(Role.FINANCE)),
         close_refusal=PROJECT_WORKFLOW.refusal(project, "close", current_user) if staff else None,
-        closing=closing_problems(project)
+        closing=CLOSING_RULES.closing_problems(project)
         if staff and project.state == ProjectState.FINAL_EVALUATED
         else [],
         settlement=settlement_of(project),

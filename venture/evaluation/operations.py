@@ -26,7 +26,9 @@ from venture.core.files import DOCUMENT_TYPES, UploadRefused, store_upload
 from venture.core.formatting import local_date
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import local_today, now
+from venture.delivery.documents import REPORT_DOCUMENTS
 from venture.delivery.enums import ProjectState
+from venture.delivery.evaluations import EVALUATIONS
 from venture.delivery.lifecycle import PROJECT_WORKFLOW
 from venture.delivery.models import Project
 from venture.delivery.operations import org_members
@@ -41,12 +43,17 @@ from venture.evaluation.permissions import (
 )
 from venture.evaluation.rules import (
     criteria_of,
+    evaluation_blocks_release,
+    evaluations_of,
+    evaluator_assigned,
     evaluator_conflict,
+    latest_final_evaluation,
     open_evaluation,
     unresolved_failure,
 )
 from venture.extensions import db
 from venture.notifications.operations import notify, staff_users
+from venture.payments.lifecycle import RELEASE_RULES
 from venture.payments.operations import evaluation_passed
 from venture.review.scoring import display_points, parse_max_score, parse_score
 
@@ -583,10 +590,10 @@ def finalise_evaluation_result(announcement, actor):
     evaluation.passed = evaluation.grade.passed
     evaluation.finalised_at = now()
     project = evaluation.project
-    from venture.reports.documents import issue_evaluation_report
-
     # the report as it takes effect, with its verification code and signature
-    issue_evaluation_report(evaluation, criteria_of(project.call_id, evaluation.kind), actor=actor)
+    REPORT_DOCUMENTS.issue_evaluation_report(
+        evaluation, criteria_of(project.call_id, evaluation.kind), actor=actor
+    )
     if evaluation.passed:
         action = "pass_midterm" if evaluation.kind == EvaluationKind.MIDTERM else "pass_final"
         db.session.flush()
@@ -631,3 +638,13 @@ def finalise_evaluation_result(announcement, actor):
 
 
 register_finaliser("evaluation_result", finalise_evaluation_result)
+RELEASE_RULES.register(evaluation_refusal=evaluation_blocks_release)  # payments/lifecycle.py
+# delivery/evaluations.py
+EVALUATIONS.register(
+    criteria_of,
+    evaluations_of,
+    latest_final_evaluation,
+    open_evaluation,
+    unresolved_failure,
+    evaluator_assigned,
+)

@@ -44,6 +44,16 @@ def evaluations_of(project_id):
     ).all()
 
 
+def evaluator_assigned(project, user):
+    """An evaluation of the project is assigned to the user (any state)."""
+    found = db.session.scalar(
+        select(Evaluation.id)
+        .where(Evaluation.project_id == project.id, Evaluation.evaluator_id == user.id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def latest_final_evaluation(project, kind):
     """The most recent evaluation of kind whose result is final, or None."""
     return db.session.scalar(

@@ -33,6 +33,7 @@ from venture.delivery.enums import DELIVERING_STATES, ProjectState
 from venture.delivery.models import Project
 from venture.delivery.permissions import is_project_member
 from venture.delivery.progress import accepted, project_progress
+from venture.delivery.rules import load_project
 from venture.evaluation import operations
 from venture.evaluation.enums import EvaluationKind, EvaluationState
 from venture.evaluation.forms import (
@@ -59,7 +60,6 @@ from venture.evaluation.permissions import (
 from venture.evaluation.rules import open_evaluation, unresolved_failure
 from venture.evaluation.sections import evaluation_section, sections_for
 from venture.extensions import db
-from venture.reports.figures import load_project
 from venture.review.scoring import display_points
 
 bp = Blueprint("evaluation", __name__)

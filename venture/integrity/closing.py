@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from venture.core.money import format_yuan
 from venture.core.timeutil import local_today
+from venture.delivery.lifecycle import CLOSING_RULES
 from venture.extensions import db
 from venture.integrity.registry import Finding, register_check
 
@@ -132,6 +133,9 @@ def closing_problems(project, today=None):
             _l("%(n)d activity dispute(s) of the community are unresolved.", n=disputes)
         )
     return problems + _final_evaluation(project) + _payments(project)
+
+
+CLOSING_RULES.register(closing_problems)  # delivery/lifecycle.py
 
 
 # ── the whole-database check ───────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from venture.calls.enums import InstallmentCondition
 from venture.extensions import db
 from venture.integrity.registry import Finding, register_check
+from venture.payments.lifecycle import RELEASE_RULES
 
 SIGNED_STATES = ("signed", "in_force", "completed")
 
@@ -72,6 +73,10 @@ def override_waiting(installment):
     return (
         installment.override_requested_at is not None and installment.override_confirmed_at is None
     )
+
+
+# payments asks these before a release (payments/lifecycle.py)
+RELEASE_RULES.register(condition_refusal, condition_happened=condition_event_happened)
 
 
 # ── the whole-database check ───────────────────────────────────────────────────────────────

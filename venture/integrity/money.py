@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from venture.contracts.budget import BUDGET_RULES
 from venture.core.money import format_yuan
 from venture.extensions import db
 from venture.integrity.registry import Finding, register_check
@@ -66,6 +67,10 @@ def budget_refusal(contract):
         total=format_yuan(total),
         amount=format_yuan(contract.amount),
     )
+
+
+# contracts asks these (contracts/budget.py)
+BUDGET_RULES.register(requested_budget, allocated_budget, budget_total, budget_refusal)
 
 
 # ── the whole-database checks ──────────────────────────────────────────────────────────────

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from venture.calls.hooks import PHASE_RULES
 from venture.core.formatting import local_datetime
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -91,6 +92,10 @@ def tender_evaluation_refusal(tender, at=None):
             time=local_datetime(tender.opening_at),
         )
     return None
+
+
+# calls, review and roadshow ask these (calls/hooks.py)
+PHASE_RULES.register(call_phase, panel_work_refusal)
 
 
 # ── the whole-database checks ──────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import and_, exists, select
 
 from venture.applications.enums import ApplicationState
+from venture.applications.waiting import WAITING
 
 ANNOUNCEMENT_ENDING_SOON = timedelta(days=7)
 # application states past which the award, its contract and its project say what comes next
@@ -254,3 +255,13 @@ def reviewer_sheets_waiting(user_id, at, today):
         "opens": min((r.closes_at for r in later), default=None),
         "total": len(rows),
     }
+
+
+# the home panels of applications and review ask these (applications/waiting.py)
+WAITING.register(
+    award_chain_steps,
+    reviewer_sheets_waiting,
+    open_panels,
+    panel_stage,
+    AWARD_CHAIN_STATES=AWARD_CHAIN_STATES,
+)

@@ -8,12 +8,22 @@ reason. Money moves only while the contract is signed or in force.
 
 from flask_babel import lazy_gettext as _l
 
+from venture.core.hooks import Hooks
 from venture.core.lifecycle import Transition, Workflow, actor_can
 from venture.payments.enums import InstallmentState as I
 from venture.payments.permissions import (
     can_approve_release,
     can_record_payment,
     is_second_person,
+)
+
+# Rules of the modules that read the installments, registered when the app is built (so this
+# module imports none of them), each fn(installment):
+#   condition_happened: the installment's condition event has happened (integrity/conditions.py)
+#   condition_refusal: why its condition does not hold, or None (integrity/conditions.py)
+#   evaluation_refusal: why a failed evaluation blocks it, or None (evaluation/operations.py)
+RELEASE_RULES = Hooks(
+    "payments.RELEASE_RULES", "condition_happened", "condition_refusal", "evaluation_refusal"
 )
 
 
@@ -54,15 +64,11 @@ def _release_allowed(installment, actor):
     message = _contract_active(installment, actor)
     if message:
         return message
-    from venture.integrity.conditions import condition_refusal
-
-    message = condition_refusal(installment)
+    message = RELEASE_RULES.condition_refusal(installment)
     if message:
         return message
     # integration (issue 7, evaluation): a failed evaluation blocks the later installments
-    from venture.evaluation.rules import evaluation_blocks_release
-
-    return evaluation_blocks_release(installment)
+    return RELEASE_RULES.evaluation_refusal(installment)
 
 
 def _second_person(installment, actor):

@@ -13,7 +13,7 @@ from venture.core.money import format_yuan
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
 from venture.payments.enums import InstallmentState
-from venture.payments.lifecycle import INSTALLMENT_WORKFLOW, SYSTEM
+from venture.payments.lifecycle import INSTALLMENT_WORKFLOW, RELEASE_RULES, SYSTEM
 from venture.payments.models import Installment, Payment
 from venture.payments.permissions import (
     can_approve_release,
@@ -42,9 +42,7 @@ def _meet(installment, *, actor, reason):
 def set_condition_met(installment, *, actor, reason):
     """Staff record that an installment's condition holds: only when its event has happened
     (venture.integrity.conditions); otherwise an exception needs two people."""
-    from venture.integrity.conditions import condition_refusal
-
-    refusal = condition_refusal(installment)
+    refusal = RELEASE_RULES.condition_refusal(installment)
     if refusal and installment.contract.is_active:
         raise PaymentRefused(refusal)
     _meet(installment, actor=actor, reason=reason)
@@ -53,8 +51,6 @@ def set_condition_met(installment, *, actor, reason):
 def request_condition_override(installment, *, reason, actor):
     """条件例外, first person: staff ask to treat the condition as met although its event has
     not happened, with a reason; another staff member must confirm."""
-    from venture.integrity.conditions import condition_event_happened
-
     if not can_approve_release(actor):
         raise PaymentRefused(_("You are not allowed to do this."))
     reason = (reason or "").strip()
@@ -62,7 +58,7 @@ def request_condition_override(installment, *, reason, actor):
         raise PaymentRefused(_("Give the reason for the exception."), "reason")
     if installment.state != InstallmentState.PENDING:
         raise PaymentRefused(_("This installment's condition is already met."))
-    if condition_event_happened(installment):
+    if RELEASE_RULES.condition_happened(installment):
         raise PaymentRefused(_("The condition has happened: record it as met, no exception."))
     installment.override_reason = reason
     installment.override_requested_by_id = actor.id

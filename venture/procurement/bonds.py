@@ -223,7 +223,6 @@ def refund_due_after(day):
 def refund_bases(bonds):
     """{bond.id: RefundBasis or None} for many bonds in three queries (failures, final
     awards, the winners' contracts), whatever their number."""
-    from venture.contracts.models import Contract
     from venture.procurement.models import Award
     from venture.procurement.practice_models import TenderFailure
 
@@ -241,19 +240,11 @@ def refund_bases(bonds):
     awards = {
         a.call_id: a
         for a in db.session.scalars(
-            select(Award).where(Award.call_id.in_(call_ids), Award.state == AwardState.FINAL)
+            select(Award)
+            .where(Award.call_id.in_(call_ids), Award.state == AwardState.FINAL)
+            .options(selectinload(Award.contract))
         )
     }
-    contracts = (
-        {
-            c.award_id: c
-            for c in db.session.scalars(
-                select(Contract).where(Contract.award_id.in_([a.id for a in awards.values()]))
-            )
-        }
-        if awards
-        else {}
-    )
     bases = {}
     for bond in bonds:
         bid = bond.bid
@@ -264,7 +255,7 @@ def refund_bases(bonds):
         elif award is None or award.final_at is None:
             basis = None
         elif award.bid_id == bid.id:
-            signed = _signed_on(contracts.get(award.id))
+            signed = _signed_on(award.contract)
             basis = RefundBasis(signed, str(_l("the contract was signed"))) if signed else None
         else:
             basis = RefundBasis(

@@ -57,6 +57,8 @@ class Award(TimestampMixin, db.Model):
     bid = relationship("Bid")
     call = relationship("Call", lazy="joined")
     organization = relationship("Organization", lazy="joined")
+    # the contract drafted from the award (contracts/models.py), read without importing it
+    contract = relationship("Contract", uselist=False, viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),

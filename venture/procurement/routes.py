@@ -14,6 +14,7 @@ announcements' finalisers are, so the registry stays a leaf every module may rea
 from flask_babel import gettext as _
 
 from venture.calls.enums import Route
+from venture.calls.hooks import PROCUREMENT_ROUTES
 
 APPLICATIONS = "applications"
 BIDS = "bids"
@@ -172,3 +173,7 @@ def route_for(call_or_route):
 def routes_reviewing_applications():
     """The Route values whose applications the review module scores, for queries."""
     return [r.route for r in ROUTES.values() if r.reviews_applications]
+
+
+# calls and applications ask a call's route through their hook (calls/hooks.py)
+PROCUREMENT_ROUTES.register(route_for)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from venture.core.money import format_yuan
 from venture.core.pdf import render_pdf
 from venture.core.timeutil import now
+from venture.delivery.documents import REPORT_DOCUMENTS
 from venture.reports import figures
 from venture.reports.charts import bar_chart
 
@@ -120,3 +121,14 @@ def issued_or_rendered(subject, render):
 
 def render_progress_report(report, totals):
     return render_pdf("pdf/report_progress.html", report=report, totals=totals, printed_at=now())
+
+
+# delivery and evaluation issue and archive these without importing this module
+REPORT_DOCUMENTS.register(
+    issue_final_report,
+    issue_evaluation_report,
+    issued_or_rendered,
+    render_progress_report,
+    render_evaluation_report,
+    render_project_final_report,
+)

@@ -19,8 +19,9 @@ from venture.applications.models import Application
 from venture.contracts.models import Contract
 from venture.core.money import CENT
 from venture.delivery.enums import BeneficiaryGroup, ProjectState
-from venture.delivery.models import ChangeRequest, ProgressReport, Project
+from venture.delivery.models import ChangeRequest, Project
 from venture.delivery.progress import project_progress
+from venture.delivery.rules import load_project, project_options
 from venture.evaluation.enums import EvaluationState, Grade
 from venture.evaluation.models import Evaluation
 from venture.extensions import db
@@ -54,25 +55,6 @@ def screening_label(key):
         "pending": _("Being screened"),
         "withdrawn": _("Withdrawn"),
     }[key]
-
-
-def project_options():
-    """Loader options for a project's figures: plan, reports with their rows, payments; one
-    statement per relation for any number of projects (selectinload batches by 500)."""
-    return (
-        subqueryload(Project.plan_lines),
-        subqueryload(Project.milestones),
-        subqueryload(Project.reports).subqueryload(ProgressReport.expenditures),
-        subqueryload(Project.reports).subqueryload(ProgressReport.beneficiaries),
-        subqueryload(Project.reports).subqueryload(ProgressReport.activities),
-        joinedload(Project.contract)
-        .subqueryload(Contract.installments)
-        .subqueryload(Installment.payments),
-    )
-
-
-def load_project(project_id):
-    return db.session.get(Project, project_id, options=project_options())
 
 
 def split_evenly(amount, n):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from venture.applications.models import Application, ApplicationAttachment
+from venture.applications.waiting import WAITING as waiting
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.files import send_stored
@@ -22,7 +23,6 @@ from venture.core.panels import home_panel
 from venture.core.redirects import referrer_path, safe_redirect
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
-from venture.integrity import waiting
 from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from venture.calls.hooks import PHASE_RULES
 from venture.core import audit
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
@@ -163,9 +164,7 @@ def move_item(item, direction, *, actor):
 
 def start_roadshow(roadshow, *, actor):
     """The session opens and the first project in the running order takes the stage."""
-    from venture.integrity.phases import panel_work_refusal
-
-    refusal = panel_work_refusal(roadshow.call)
+    refusal = PHASE_RULES.panel_work_refusal(roadshow.call)
     if refusal:
         raise RoadshowError(refusal)
     transition(ROADSHOW_WORKFLOW, roadshow, "start", actor=actor)

@@ -17,7 +17,7 @@ from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.money import CENT
 from venture.core.timeutil import local_today, now
 from venture.delivery.enums import ProjectState
-from venture.delivery.lifecycle import PROJECT_WORKFLOW
+from venture.delivery.lifecycle import CLOSING_RULES, PROJECT_WORKFLOW
 from venture.delivery.models import (
     PlanLine,
     PlanMilestone,
@@ -218,16 +218,14 @@ def close_project(project, *, actor):
     from venture.contracts.enums import ContractState
     from venture.contracts.operations import decide_contract
     from venture.delivery.archive import archive_name, build_archive
-    from venture.integrity.closing import closing_problems
+    from venture.delivery.documents import REPORT_DOCUMENTS
     from venture.payments.enums import InstallmentState
     from venture.payments.operations import project_closed
 
     refusal = PROJECT_WORKFLOW.refusal(project, "close", actor)
     if refusal:
-        raise ClosingRefused(refusal, closing_problems(project))
-    from venture.reports.documents import issue_final_report
-
-    issue_final_report(project, actor=actor)  # verification code, QR, signature
+        raise ClosingRefused(refusal, CLOSING_RULES.closing_problems(project))
+    REPORT_DOCUMENTS.issue_final_report(project, actor=actor)  # verification code, QR, signature
     data = build_archive(project)
     project.archive = store_bytes(
         data, name=archive_name(project), content_type="application/zip", actor=actor

@@ -9,10 +9,10 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from venture.calls.hooks import PHASE_RULES
 from venture.core import audit
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
-from venture.integrity.phases import panel_work_refusal
 from venture.review import sheets
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.lifecycle import SHEET_WORKFLOW
@@ -150,7 +150,7 @@ def send_reminders(panel, *, actor):
 
 def refuse_before_deadline(panel):
     """The panel's work waits for the call's application deadline (venture.integrity)."""
-    refusal = panel_work_refusal(panel.call)
+    refusal = PHASE_RULES.panel_work_refusal(panel.call)
     if refusal:
         raise ReviewError(refusal)
 
