@@ -41,10 +41,37 @@ def measure(client, path, n, statements):
     return statistics.median(cpu) * 1000, max(counts), len(response.data)
 
 
-def main():
+def show_statements(client, path):
+    """Each statement of one request with its wall time, slowest first."""
     import sqlalchemy as sa
 
+    from venture.extensions import db
+
+    timings = []
+
+    def before(conn, cursor, statement, *args):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, *args):
+        timings.append((time.perf_counter() - conn.info["started"], statement))
+
+    client.get(path)
+    with client.application.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    client.get(path)
+    sa.event.remove(engine, "before_cursor_execute", before)
+    sa.event.remove(engine, "after_cursor_execute", after)
+    print(f"{len(timings)} statements, {sum(t for t, _ in timings) * 1000:.2f} ms in all")
+    for seconds, statement in sorted(timings, reverse=True)[:12]:
+        print(f"{seconds * 1000:7.2f} ms  {' '.join(statement.split())[:150]}")
+
+
+def main():
+    import sqlalchemy as sa
     from bench_pages import _ids
+
     from venture import create_app
     from venture.benchdata import LOGINS, PASSWORD
     from venture.extensions import db
@@ -55,14 +82,13 @@ def main():
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--sql", metavar="PATH", help="time each statement of one request")
     args = parser.parse_args()
     large = _ids(args.database_url)[0]
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SESSION_COOKIE_SECURE": False})
     statements = []
     with app.app_context():
-        sa.event.listen(
-            db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2])
-        )
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
     clients = {}
     for role in ("staff", "reviewer"):
         clients[role] = app.test_client()
@@ -81,6 +107,9 @@ def main():
     for role, path in pages:
         cpu, count, size = measure(clients[role], path, args.requests, statements)
         print(f"{path:<58} CPU {cpu:7.2f} ms  {count:3d} statements  {size // 1024:5d} KB")
+    if args.sql:
+        role = "reviewer" if args.sql.startswith("/review") else "staff"
+        show_statements(clients[role], args.sql)
     if args.profile:
         role = "reviewer" if args.profile.startswith("/review") else "staff"
         profiler = cProfile.Profile(time.process_time)

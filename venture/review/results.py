@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import case, select, true
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -473,6 +473,77 @@ def progress(panel):
     return result
 
 
+@dataclass(frozen=True)
+class SheetCell:
+    id: int
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What the matrix shows of one assignment: standing or 回避 (and why), its sheet's state."""
+
+    is_active: bool
+    conflict_reason: str | None
+    sheet: SheetCell | None
+    is_submitted: bool
+
+
+def _listed():
+    """Loader options of an application as a listed row shows it: number, title, state,
+    amount and its organization's name (built on use: an option configures the mappers)."""
+    return (
+        lazyload("*"),
+        load_only(
+            Application.id,
+            Application.number,
+            Application.title,
+            Application.state,
+            Application.requested_amount,
+            Application.submitted_at,
+            Application.organization_id,
+        ),
+        joinedload(Application.organization).lazyload("*"),
+    )
+
+
+def _cells(panel, application_ids):
+    """{application id: {reviewer id: Cell}} of the given applications: one narrow SELECT, a
+    standing assignment before an ended one of the same reviewer."""
+    cells = {app_id: {} for app_id in application_ids}
+    if not cells:
+        return cells
+    rows = db.session.execute(
+        select(
+            ReviewAssignment.application_id,
+            ReviewAssignment.reviewer_id,
+            ReviewAssignment.state,
+            ReviewAssignment.conflict_reason,
+            ReviewSheet.id,
+            ReviewSheet.state,
+            ReviewSheet.total,
+        )
+        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.application_id.in_(list(cells)),
+        )
+        .order_by(ReviewAssignment.id)
+    )
+    for app_id, reviewer_id, state, reason, sheet_id, sheet_state, total in rows:
+        cell = Cell(
+            is_active=state == AssignmentState.ACTIVE,
+            conflict_reason=reason,
+            sheet=SheetCell(sheet_id, total) if sheet_id is not None else None,
+            is_submitted=sheet_state == SheetState.SUBMITTED,
+        )
+        if cell.is_active:
+            cells[app_id][reviewer_id] = cell
+        else:
+            cells[app_id].setdefault(reviewer_id, cell)
+    return cells
+
+
 def matrix_page(panel):
     """(Overview with the rows of the requested page, Page): the page's applications with their
     reviewers' cells and aggregates."""
@@ -494,28 +565,10 @@ def matrix_page(panel):
             Application.state.in_(REVIEWED),
             or_(Application.state.in_(IN_REVIEW), assigned),
         )
-        .options(selectinload(Application.organization))
+        .options(*_listed())
         .order_by(Application.submitted_at, Application.id)
     )
-    cells = {app.id: {} for app in page.items}
-    if cells:
-        for a in db.session.scalars(
-            select(ReviewAssignment)
-            .where(
-                ReviewAssignment.panel_id == panel.id,
-                ReviewAssignment.application_id.in_(list(cells)),
-            )
-            .options(
-                joinedload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
-                lazyload(ReviewAssignment.application),
-                lazyload(ReviewAssignment.reviewer),
-            )
-            .order_by(ReviewAssignment.id)
-        ):
-            if a.is_active:
-                cells[a.application_id][a.reviewer_id] = a
-            else:
-                cells[a.application_id].setdefault(a.reviewer_id, a)
+    cells = _cells(panel, [app.id for app in page.items])
     for app in page.items:
         stored = scores.get(str(app.id))
         score = _score_from(stored, app.id)
@@ -569,9 +622,7 @@ def ranking_page(panel, aggregation=None):
         applications = {
             a.id: a
             for a in db.session.scalars(
-                select(Application)
-                .where(Application.id.in_(ids))
-                .options(selectinload(Application.organization))
+                select(Application).where(Application.id.in_(ids)).options(*_listed())
             )
         }
         awards = {
