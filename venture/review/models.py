@@ -245,13 +245,15 @@ class ReviewAssignment(TimestampMixin, db.Model):
         ),
         # a reviewer's queue and its counts of standing assignments
         sa.Index("ix_review_assignment_reviewer_id_state", "reviewer_id", "state"),
-        # the queue's order: a page is read off the index, nothing sorted
+        # the queue's order: a page is read off the index, nothing sorted; with what is
+        # scored (an application, not a bid), so the queue's counts read the index alone
         sa.Index(
-            "ix_review_assignment_reviewer_id_queue",
+            "ix_review_assignment_reviewer_id_queue_application",
             "reviewer_id",
             "queue_group",
             "queue_due",
             "id",
+            "application_id",
         ),
         # a panel's standing, submitted and outstanding sheets, counted from the index alone
         sa.Index("ix_review_assignment_panel_id_queue_group", "panel_id", "queue_group"),
@@ -348,23 +350,23 @@ SUBMITTED_GROUPS = tuple(queue_group(proposed, True, SheetState.SUBMITTED) for p
 OUTSTANDING_GROUPS = tuple(group for group in STANDING_GROUPS if group not in SUBMITTED_GROUPS)
 
 
-def standing_counts(reviewer_id):
-    """(standing assignments, of which submitted) of a reviewer, counted off the queue's index
-    from the queue columns alone: no sheet is read."""
+def queue_counts(reviewer_id):
+    """(assignments in the queue, standing ones, standing and submitted) of a reviewer, counted
+    in one statement off the queue's index from the queue columns alone: no sheet is read."""
     table = ReviewAssignment.__table__
-    standing, submitted = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((table.c.queue_group.in_(SUBMITTED_GROUPS), 1), else_=0)), 0
-            ),
-        ).where(
+
+    def among(groups):
+        return sa.func.coalesce(
+            sa.func.sum(sa.case((table.c.queue_group.in_(groups), 1), else_=0)), 0
+        )
+
+    listed, standing, submitted = db.session.execute(
+        sa.select(sa.func.count(), among(STANDING_GROUPS), among(SUBMITTED_GROUPS)).where(
             table.c.reviewer_id == reviewer_id,
             table.c.application_id.is_not(None),  # a tender's sheets are not review work
-            table.c.queue_group.in_(STANDING_GROUPS),
         )
     ).one()
-    return standing, submitted
+    return listed, standing, submitted
 
 
 @sa.event.listens_for(Session, "before_flush")
