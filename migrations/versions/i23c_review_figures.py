@@ -1,4 +1,5 @@
-"""speed: the reviewer's queue index with what is scored, so the queue's counts read it alone
+"""speed: a panel's figures version (its stored aggregates follow it); the reviewer's queue
+index with what is scored, so the queue's counts read it alone
 
 Revision ID: i23c_review_figures
 Revises: i23_indexes
@@ -6,6 +7,7 @@ Create Date: 2026-12-07 13:00:00
 
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -21,6 +23,10 @@ NEW = "ix_review_assignment_reviewer_id_queue_application"
 
 
 def upgrade():
+    with op.batch_alter_table("panel", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("figures_version", sa.Integer(), server_default="0", nullable=False)
+        )
     with op.batch_alter_table("review_assignment", schema=None) as batch_op:
         batch_op.drop_index("ix_review_assignment_reviewer_id_queue")
         batch_op.create_index(NEW, [*QUEUE, "application_id"], unique=False)
@@ -30,3 +36,5 @@ def downgrade():
     with op.batch_alter_table("review_assignment", schema=None) as batch_op:
         batch_op.drop_index(NEW)
         batch_op.create_index("ix_review_assignment_reviewer_id_queue", QUEUE, unique=False)
+    with op.batch_alter_table("panel", schema=None) as batch_op:
+        batch_op.drop_column("figures_version")

@@ -138,6 +138,9 @@ class Panel(TimestampMixin, db.Model):
     formed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), nullable=False)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # one more each time an assignment, sheet or score of the panel changes (keep_figures_version):
+    # the stored aggregates, ranking and progress of the panel (review.results) follow it
+    figures_version: Mapped[int] = mapped_column(default=0, server_default="0", nullable=False)
 
     call = relationship("Call", lazy="joined")
     formed_by = relationship("User")
@@ -394,6 +397,29 @@ def keep_queue_order(session, _context, _instances):
             panel.proposed_at is not None, state == AssignmentState.ACTIVE, sheet_state
         )
         assignment.queue_due = panel.deadline
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_figures_version(session, _context, _instances):
+    """Every flush that adds, changes or removes an assignment, a sheet or a score moves its
+    panel's figures_version on, whichever operation made the change."""
+    panel_ids = set()
+    for record in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(record, ReviewScore):
+            record = record.sheet
+        if isinstance(record, ReviewSheet):
+            record = record.assignment
+        if isinstance(record, ReviewAssignment):
+            panel = record.panel if record.panel_id is None else None
+            panel_ids.add(record.panel_id if panel is None else panel.id)
+    panel_ids.discard(None)  # a panel not inserted yet has no stored figures
+    if panel_ids:
+        table = Panel.__table__
+        session.connection().execute(
+            table.update()
+            .where(table.c.id.in_(sorted(panel_ids)))
+            .values(figures_version=table.c.figures_version + 1)
+        )
 
 
 def _panel_changed(session, panel):
