@@ -65,7 +65,8 @@ def show_statements(client, path):
     sa.event.remove(engine, "after_cursor_execute", after)
     print(f"{len(timings)} statements, {sum(t for t, _ in timings) * 1000:.2f} ms in all")
     for seconds, statement in sorted(timings, reverse=True)[:12]:
-        print(f"{seconds * 1000:7.2f} ms  {' '.join(statement.split())[:150]}")
+        text = " ".join(statement.split())
+        print(f"{seconds * 1000:7.2f} ms  {text[:150]} … {text[-150:]}")
 
 
 def main():
