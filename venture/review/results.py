@@ -513,6 +513,18 @@ def _listed():
     )
 
 
+def _listed_applications(ids):
+    """{id: Application} of the given ids, loaded as a listed row shows them."""
+    if not ids:
+        return {}
+    return {
+        app.id: app
+        for app in db.session.scalars(
+            select(Application).where(Application.id.in_(ids)).options(*_listed())
+        )
+    }
+
+
 def _cells(panel, application_ids):
     """{application id: {reviewer id: Cell}} of the given applications: one narrow SELECT, a
     standing assignment before an ended one of the same reviewer."""
@@ -577,14 +589,7 @@ def matrix_page(panel):
     scores = figures["scores"]
     page, start = _page_of(figures["listed"])
     ids = figures["listed"][start : start + page.per_page]
-    found = {}
-    if ids:
-        found = {
-            app.id: app
-            for app in db.session.scalars(
-                select(Application).where(Application.id.in_(ids)).options(*_listed())
-            )
-        }
+    found = _listed_applications(ids)
     page.items = [found[app_id] for app_id in ids]
     cells = _cells(panel, ids)
     for app in page.items:
@@ -629,15 +634,9 @@ def ranking_page(panel, aggregation=None):
     page, start = _page_of(entries)
     shown = entries[start : start + page.per_page]
     ids = [e["id"] for e in shown]
-    applications = {}
+    applications = _listed_applications(ids)
     awards = {}
     if ids:
-        applications = {
-            a.id: a
-            for a in db.session.scalars(
-                select(Application).where(Application.id.in_(ids)).options(*_listed())
-            )
-        }
         awards = {
             a.application_id: a
             for a in db.session.scalars(
