@@ -266,7 +266,9 @@ def test_stored_figures_follow_a_reopened_and_resubmitted_sheet(app, scored):
         (3, "项目C", Decimal("80.00"), True),
         (4, "项目D", Decimal("60.00"), False),
     ]
-    version = db.session.scalar(select(Panel.figures_version).where(Panel.id == panel.id))
+    version, edited = db.session.execute(
+        select(Panel.figures_version, Panel.updated_at).where(Panel.id == panel.id)
+    ).one()
     sheet = db.session.scalars(
         select(ReviewSheet)
         .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
@@ -277,8 +279,11 @@ def test_stored_figures_follow_a_reopened_and_resubmitted_sheet(app, scored):
     db.session.commit()
     helpers.submit(sheet.assignment, (40, 30, 30), operations.criteria_of(scored["call"].id))
     # each flush of the reopening and the resubmission moved the stored figures' version on
-    moved = db.session.scalar(select(Panel.figures_version).where(Panel.id == panel.id))
+    moved, still = db.session.execute(
+        select(Panel.figures_version, Panel.updated_at).where(Panel.id == panel.id)
+    ).one()
     assert moved > version
+    assert still == edited  # bookkeeping, not an edit of the panel
     assert _stored_ranking(app, panel) == [
         (1, "项目A", Decimal("85.00"), False),
         (2, "项目B", Decimal("80.00"), False),

@@ -418,7 +418,8 @@ def keep_figures_version(session, _context, _instances):
         session.connection().execute(
             table.update()
             .where(table.c.id.in_(sorted(panel_ids)))
-            .values(figures_version=table.c.figures_version + 1)
+            # bookkeeping, not an edit of the panel: its updated_at stays
+            .values(figures_version=table.c.figures_version + 1, updated_at=table.c.updated_at)
         )
 
 
