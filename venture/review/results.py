@@ -640,11 +640,14 @@ def ranking_page(panel, aggregation=None):
         awards = {
             a.application_id: a
             for a in db.session.scalars(
-                select(Award).where(
+                select(Award)
+                .where(
                     Award.call_id == panel.call_id,
                     Award.application_id.in_(ids),
                     Award.state != AwardState.CANCELLED,
                 )
+                # the row shows the amount and justification: not the call or organization
+                .options(lazyload("*"))
             )
         }
     awarded = db.session.scalar(
