@@ -22,6 +22,7 @@ from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
 from venture.review import operations, results
 from venture.review.enums import Aggregation
+from venture.review.models import Panel, ReviewAssignment, ReviewSheet
 
 
 @pytest.fixture
@@ -247,3 +248,45 @@ def test_finalising_after_the_period_makes_awards_final_and_tells_applicants(
         .order_by(Notification.id)
     ).all()
     assert told[-1] == f"申报书 {apps['C'].number} 未立项"
+
+
+def _stored_ranking(app, panel):
+    with app.test_request_context("/"):
+        ranked, _ = results.ranking_page(panel, Aggregation.MEAN)
+    return [
+        (r.rank, r.application.title, r.display_score, r.tied_with_previous) for r in ranked.rows
+    ]
+
+
+def test_stored_figures_follow_a_reopened_and_resubmitted_sheet(app, scored):
+    panel = scored["panel"]
+    assert _stored_ranking(app, panel) == [
+        (1, "项目A", Decimal("85.00"), False),
+        (2, "项目B", Decimal("80.00"), False),
+        (3, "项目C", Decimal("80.00"), True),
+        (4, "项目D", Decimal("60.00"), False),
+    ]
+    version, edited = db.session.execute(
+        select(Panel.figures_version, Panel.updated_at).where(Panel.id == panel.id)
+    ).one()
+    sheet = db.session.scalars(
+        select(ReviewSheet)
+        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
+        .where(ReviewAssignment.application_id == scored["apps"]["D"].id)
+        .order_by(ReviewSheet.id)
+    ).first()
+    operations.reopen_sheet(sheet, reason="请复核", actor=scored["staff"])
+    db.session.commit()
+    helpers.submit(sheet.assignment, (40, 30, 30), operations.criteria_of(scored["call"].id))
+    # each flush of the reopening and the resubmission moved the stored figures' version on
+    moved, still = db.session.execute(
+        select(Panel.figures_version, Panel.updated_at).where(Panel.id == panel.id)
+    ).one()
+    assert moved > version
+    assert still == edited  # bookkeeping, not an edit of the panel
+    assert _stored_ranking(app, panel) == [
+        (1, "项目A", Decimal("85.00"), False),
+        (2, "项目B", Decimal("80.00"), False),
+        (3, "项目C", Decimal("80.00"), True),
+        (4, "项目D", Decimal("73.33"), False),
+    ]

@@ -125,6 +125,9 @@ class Panel(TimestampMixin, db.Model):
     formed_by_id: Mapped[UserId]
     reminded_at: Mapped[Moment | None]
     proposed_at: Mapped[Moment | None]
+    # one more each time an assignment, sheet or score of the panel changes (keep_figures_version):
+    # the stored aggregates, ranking and progress of the panel (review.results) follow it
+    figures_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     call = relationship("Call", lazy="joined")
     formed_by = relationship("User")
@@ -216,13 +219,15 @@ class ReviewAssignment(TimestampMixin, db.Model):
         ),
         # a reviewer's queue and its counts of standing assignments
         sa.Index("ix_review_assignment_reviewer_id_state", "reviewer_id", "state"),
-        # the queue's order: a page is read off the index, nothing sorted
+        # the queue's order: a page is read off the index, nothing sorted; with what is
+        # scored (an application, not a bid), so the queue's counts read the index alone
         sa.Index(
-            "ix_review_assignment_reviewer_id_queue",
+            "ix_review_assignment_reviewer_id_queue_application",
             "reviewer_id",
             "queue_group",
             "queue_due",
             "id",
+            "application_id",
         ),
         # a panel's standing, submitted and outstanding sheets, counted from the index alone
         sa.Index("ix_review_assignment_panel_id_queue_group", "panel_id", "queue_group"),
@@ -315,23 +320,23 @@ SUBMITTED_GROUPS = tuple(queue_group(proposed, True, SheetState.SUBMITTED) for p
 OUTSTANDING_GROUPS = tuple(group for group in STANDING_GROUPS if group not in SUBMITTED_GROUPS)
 
 
-def standing_counts(reviewer_id):
-    """(standing assignments, of which submitted) of a reviewer, counted off the queue's index
-    from the queue columns alone: no sheet is read."""
+def queue_counts(reviewer_id):
+    """(assignments in the queue, standing ones, standing and submitted) of a reviewer, counted
+    in one statement off the queue's index from the queue columns alone: no sheet is read."""
     table = ReviewAssignment.__table__
-    standing, submitted = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.coalesce(
-                sa.func.sum(sa.case((table.c.queue_group.in_(SUBMITTED_GROUPS), 1), else_=0)), 0
-            ),
-        ).where(
+
+    def among(groups):
+        return sa.func.coalesce(
+            sa.func.sum(sa.case((table.c.queue_group.in_(groups), 1), else_=0)), 0
+        )
+
+    listed, standing, submitted = db.session.execute(
+        sa.select(sa.func.count(), among(STANDING_GROUPS), among(SUBMITTED_GROUPS)).where(
             table.c.reviewer_id == reviewer_id,
             table.c.application_id.is_not(None),  # a tender's sheets are not review work
-            table.c.queue_group.in_(STANDING_GROUPS),
         )
     ).one()
-    return standing, submitted
+    return listed, standing, submitted
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -359,6 +364,30 @@ def keep_queue_order(session, _context, _instances):
             panel.proposed_at is not None, state == AssignmentState.ACTIVE, sheet_state
         )
         assignment.queue_due = panel.deadline
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_figures_version(session, _context, _instances):
+    """Every flush that adds, changes or removes an assignment, a sheet or a score moves its
+    panel's figures_version on, whichever operation made the change."""
+    panel_ids = set()
+    for record in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(record, ReviewScore):
+            record = record.sheet
+        if isinstance(record, ReviewSheet):
+            record = record.assignment
+        if isinstance(record, ReviewAssignment):
+            panel = record.panel if record.panel_id is None else None
+            panel_ids.add(record.panel_id if panel is None else panel.id)
+    panel_ids.discard(None)  # a panel not inserted yet has no stored figures
+    if panel_ids:
+        table = Panel.__table__
+        session.connection().execute(
+            table.update()
+            .where(table.c.id.in_(sorted(panel_ids)))
+            # bookkeeping, not an edit of the panel: its updated_at stays
+            .values(figures_version=table.c.figures_version + 1, updated_at=table.c.updated_at)
+        )
 
 
 def _panel_changed(session, panel):

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, lazyload
 
 from venture.applications.models import Application
 from venture.auth.enums import Role
@@ -19,6 +18,7 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.procurement.routes import route_for, routes_reviewing_applications
+from venture.reference.models import ServiceCategory
 from venture.review import operations, results
 from venture.review.blueprint import bp, category_choices, flash_form_errors, show_error
 from venture.review.forms import (
@@ -29,7 +29,13 @@ from venture.review.forms import (
     RubricForm,
     SettingsForm,
 )
-from venture.review.models import Panel, ReviewAssignment, ReviewerProfile, ReviewSheet
+from venture.review.models import (
+    Panel,
+    ReviewAssignment,
+    ReviewerProfile,
+    ReviewSheet,
+    reviewer_expertise,
+)
 from venture.review.panel_shape import default_panel_shape
 from venture.review.scoring import display_points, parse_score
 
@@ -165,8 +171,11 @@ def _panel_forms(call):
 
 
 def _expert_label(expert):
-    fields = "、".join(c.name for c in expert.expertise)
-    return f"{expert.name}（{expert.employer or '—'}；{fields or '—'}）"
+    return _label(expert.name, expert.employer, [c.name for c in expert.expertise])
+
+
+def _label(name, employer, fields):
+    return f"{name}（{employer or '—'}；{'、'.join(fields) or '—'}）"
 
 
 @bp.route("/staff/review/calls/<int:call_id>")
@@ -211,7 +220,8 @@ def _panel_page(call, panel, status=200):
         reproduces=operations.draw_reproduces(panel),
         candidates=_experts_by_id(panel.candidates or []),
         needs_assignment=operations.applications_needing_reviewers(panel),
-        reserve_form=_reserve_form(panel),
+        # the menu is offered while the panel is scoring only
+        reserve_form=_reserve_form(panel) if panel.proposed_at is None else None,
         post_form=ReasonForm(),
     ), status
 
@@ -337,19 +347,25 @@ def add_reserve(call_id):
 def _reserve_form(panel):
     form = ReplaceForm(prefix="reserve")
     on_panel = {m.reviewer_id for m in panel.members}
-    # the menu shows name, employer and fields: not the accounts' roles, organizations or
-    # the experts' affiliations (hundreds of experts at city scale)
-    experts = db.session.scalars(
-        select(ReviewerProfile)
+    # the menu shows name, employer and fields of hundreds of experts at city scale: read as
+    # narrow rows (their fields from the few categories), not as experts with their accounts
+    experts = db.session.execute(
+        select(ReviewerProfile.id, User.name, ReviewerProfile.employer)
         .join(User, User.id == ReviewerProfile.user_id)
-        .options(
-            contains_eager(ReviewerProfile.user).lazyload("*"),
-            lazyload(ReviewerProfile.affiliations),
-        )
         .where(ReviewerProfile.active, ReviewerProfile.id.not_in(on_panel or {0}))
         .order_by(User.name)
     ).all()
-    form.reviewer_id.choices = [(e.id, _expert_label(e)) for e in experts]
+    categories = {c.id: c for c in db.session.scalars(select(ServiceCategory))}
+    fields = {}
+    for reviewer_id, category_id in db.session.execute(
+        select(reviewer_expertise.c.reviewer_id, reviewer_expertise.c.category_id)
+        .where(reviewer_expertise.c.reviewer_id.in_([e.id for e in experts]))
+        .order_by(reviewer_expertise.c.category_id)
+    ):
+        fields.setdefault(reviewer_id, []).append(categories[category_id].name)
+    form.reviewer_id.choices = [
+        (id, _label(name, employer, fields.get(id, []))) for id, name, employer in experts
+    ]
     return form
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import case, select, true
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
@@ -258,30 +258,14 @@ def submitted_sheets(panel):
 
 
 def _stamp(panel, criteria):
-    """A fingerprint of everything the aggregates and the ranking are computed from: one
-    statement of counts, sums and latest changes over the panel's assignments and sheets and
-    the call's applications."""
+    """A fingerprint of everything the aggregates, the ranking and the progress are computed
+    from, in one statement: the panel's figures_version, which every change of its assignments,
+    sheets and scores moves on (review.models.keep_figures_version), and the count, sum of
+    requests and latest change of the call's applications."""
     from sqlalchemy import func
 
-    assignments = (
-        select(
-            func.count(),
-            func.sum(case((ReviewAssignment.state == AssignmentState.ACTIVE, 1), else_=0)),
-            func.max(ReviewAssignment.updated_at),
-        )
-        .where(ReviewAssignment.panel_id == panel.id)
-        .subquery()
-    )
-    sheets = (
-        select(
-            func.count(),
-            func.sum(ReviewSheet.total),
-            func.max(ReviewSheet.updated_at),
-        )
-        .join(ReviewAssignment, ReviewAssignment.id == ReviewSheet.assignment_id)
-        .where(ReviewAssignment.panel_id == panel.id, ReviewSheet.state == SheetState.SUBMITTED)
-        .subquery()
-    )
+    from venture.review.models import Panel
+
     applications = (
         select(
             func.count(),
@@ -291,8 +275,12 @@ def _stamp(panel, criteria):
         .where(Application.call_id == panel.call_id)
         .subquery()
     )
-    joined = assignments.join(sheets, true()).join(applications, true())
-    row = db.session.execute(select(joined)).one()
+    row = db.session.execute(
+        select(Panel.figures_version, Panel.created_at, applications)
+        .select_from(Panel)
+        .join(applications, true())
+        .where(Panel.id == panel.id)
+    ).one()
     parts = [str(v) for v in row]
     parts += [str(panel.call.total_budget), str(criteria[0].id if criteria else None)]
     return "|".join(parts)
@@ -354,7 +342,12 @@ def _compute_scores(panel, criteria):
             "standardised": _text(score.standardised) if score else None,
             "first": _text(scoring.mean(first.get(app_id, []))),
         }
-    return stored
+    return {
+        "scores": stored,
+        # the matrix's rows in its order, and each reviewer's (submitted, standing) sheets
+        "listed": [row.id for row in _reviewed_applications(panel)],
+        "per_reviewer": {str(k): v for k, v in _counts_per_reviewer(panel).items()},
+    }
 
 
 def _score_from(stored, app_id):
@@ -411,15 +404,18 @@ def _compute_ranking(panel, aggregation, scores):
             }
         )
         previous_key = key
-    return {"rows": rows, "requested_total": str(running)}
+    within = sum((Decimal(row["requested"]) for row in rows if row["within"]), Decimal("0.00"))
+    return {"rows": rows, "requested_total": str(running), "within_total": str(within)}
 
 
-def cached_scores(panel, criteria, stamp):
-    """{str(application id): stored aggregates}, computed once per change of the panel's data."""
+def cached_figures(panel, criteria, stamp):
+    """The panel's stored figures, computed once per change of the panel's data: "scores"
+    {str(application id): aggregates}, "listed" (the matrix's application ids in order),
+    "per_reviewer" {str(reviewer id): [submitted, standing]}."""
     from venture.core.cache import stamped_figure
 
     return stamped_figure(
-        f"review.scores.{panel.id}", stamp, lambda: _compute_scores(panel, criteria)
+        f"review.figures.{panel.id}", stamp, lambda: _compute_scores(panel, criteria)
     )
 
 
@@ -434,14 +430,11 @@ def cached_ranking(panel, aggregation, criteria, stamp, scores):
     )
 
 
-def progress(panel):
-    """The panel's counts and conflicts without its rows: an Overview with rows=[] (two
-    statements: counts per reviewer, ended assignments)."""
+def _counts_per_reviewer(panel):
+    """{reviewer id: [submitted, standing]} of the panel's standing assignments to reviewed
+    applications; the sheet's state is in the assignment's queue columns: no sheet is read."""
     from sqlalchemy import func
 
-    criteria = criteria_of(panel.call_id)
-    result = Overview(criteria=criteria, reviewers=[m.reviewer for m in panel.members], rows=[])
-    # the sheet's state is in the assignment's queue columns: no sheet is read
     submitted = case((ReviewAssignment.queue_group.in_(SUBMITTED_GROUPS), 1), else_=0)
     counts = db.session.execute(
         select(ReviewAssignment.reviewer_id, func.count(), func.sum(submitted))
@@ -453,11 +446,24 @@ def progress(panel):
         )
         .group_by(ReviewAssignment.reviewer_id)
     ).all()
+    return {reviewer_id: [done or 0, active] for reviewer_id, active, done in counts}
+
+
+def progress(panel, *, criteria=None, figures=None):
+    """The panel's counts and conflicts without its rows: an Overview with rows=[]. The counts
+    per reviewer come from the panel's stored figures when given, else from one statement;
+    the ended assignments are one statement."""
+    criteria = criteria_of(panel.call_id) if criteria is None else criteria
+    result = Overview(criteria=criteria, reviewers=[m.reviewer for m in panel.members], rows=[])
+    if figures is None:
+        counts = _counts_per_reviewer(panel)
+    else:
+        counts = {int(k): v for k, v in figures["per_reviewer"].items()}
     per_reviewer = {m.reviewer_id: (0, 0) for m in panel.members}
-    for reviewer_id, active, done in counts:
-        per_reviewer[reviewer_id] = (done or 0, active)
-        result.submitted += done or 0
-        result.open += active - (done or 0)
+    for reviewer_id, (done, active) in counts.items():
+        per_reviewer[reviewer_id] = (done, active)
+        result.submitted += done
+        result.open += active - done
     result.per_reviewer = per_reviewer
     result.conflicts = db.session.scalars(
         select(ReviewAssignment)
@@ -473,49 +479,119 @@ def progress(panel):
     return result
 
 
+@dataclass(frozen=True)
+class SheetCell:
+    id: int
+    total: Decimal | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What the matrix shows of one assignment: standing or 回避 (and why), its sheet's state."""
+
+    is_active: bool
+    conflict_reason: str | None
+    sheet: SheetCell | None
+    is_submitted: bool
+
+
+def _listed():
+    """Loader options of an application as a listed row shows it: number, title, state,
+    amount and its organization's name (built on use: an option configures the mappers)."""
+    return (
+        lazyload("*"),
+        load_only(
+            Application.id,
+            Application.number,
+            Application.title,
+            Application.state,
+            Application.requested_amount,
+            Application.submitted_at,
+            Application.organization_id,
+        ),
+        joinedload(Application.organization).lazyload("*"),
+    )
+
+
+def _listed_applications(ids):
+    """{id: Application} of the given ids, loaded as a listed row shows them."""
+    if not ids:
+        return {}
+    return {
+        app.id: app
+        for app in db.session.scalars(
+            select(Application).where(Application.id.in_(ids)).options(*_listed())
+        )
+    }
+
+
+def _cells(panel, application_ids):
+    """{application id: {reviewer id: Cell}} of the given applications: one narrow SELECT, a
+    standing assignment before an ended one of the same reviewer."""
+    cells = {app_id: {} for app_id in application_ids}
+    if not cells:
+        return cells
+    rows = db.session.execute(
+        select(
+            ReviewAssignment.application_id,
+            ReviewAssignment.reviewer_id,
+            ReviewAssignment.state,
+            ReviewAssignment.conflict_reason,
+            ReviewSheet.id,
+            ReviewSheet.state,
+            ReviewSheet.total,
+        )
+        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .where(
+            ReviewAssignment.panel_id == panel.id,
+            ReviewAssignment.application_id.in_(list(cells)),
+        )
+        .order_by(ReviewAssignment.id)
+    )
+    for app_id, reviewer_id, state, reason, sheet_id, sheet_state, total in rows:
+        cell = Cell(
+            is_active=state == AssignmentState.ACTIVE,
+            conflict_reason=reason,
+            sheet=SheetCell(sheet_id, total) if sheet_id is not None else None,
+            is_submitted=sheet_state == SheetState.SUBMITTED,
+        )
+        if cell.is_active:
+            cells[app_id][reviewer_id] = cell
+        else:
+            cells[app_id].setdefault(reviewer_id, cell)
+    return cells
+
+
+def _page_of(ids):
+    """The requested page of a stored list of ids: (Page without items, the page's ids)."""
+    from venture.core.pagination import Page, requested_page
+
+    per_page = current_app.config["PAGE_SIZE"]
+    total = len(ids)
+    number = min(requested_page(), max(1, -(-total // per_page)))
+    start = (number - 1) * per_page
+    return Page(items=[], page=number, per_page=per_page, total=total), start
+
+
+def _figures(panel):
+    """(criteria, stamp, stored figures) of the panel: two statements while its data is
+    unchanged (the fingerprint, the stored figures)."""
+    criteria = criteria_of(panel.call_id)
+    stamp = _stamp(panel, criteria)
+    return criteria, stamp, cached_figures(panel, criteria, stamp)
+
+
 def matrix_page(panel):
     """(Overview with the rows of the requested page, Page): the page's applications with their
-    reviewers' cells and aggregates."""
-    from sqlalchemy import or_
-
-    from venture.core.pagination import paginate
-
-    result = progress(panel)
-    stamp = _stamp(panel, result.criteria)
-    scores = cached_scores(panel, result.criteria, stamp)
-    # IN (…) rather than a correlated EXISTS: SQLite then reads the panel's assignments once
-    assigned = Application.id.in_(
-        select(ReviewAssignment.application_id).where(ReviewAssignment.panel_id == panel.id)
-    )
-    page = paginate(
-        select(Application)
-        .where(
-            Application.call_id == panel.call_id,
-            Application.state.in_(REVIEWED),
-            or_(Application.state.in_(IN_REVIEW), assigned),
-        )
-        .options(selectinload(Application.organization))
-        .order_by(Application.submitted_at, Application.id)
-    )
-    cells = {app.id: {} for app in page.items}
-    if cells:
-        for a in db.session.scalars(
-            select(ReviewAssignment)
-            .where(
-                ReviewAssignment.panel_id == panel.id,
-                ReviewAssignment.application_id.in_(list(cells)),
-            )
-            .options(
-                joinedload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
-                lazyload(ReviewAssignment.application),
-                lazyload(ReviewAssignment.reviewer),
-            )
-            .order_by(ReviewAssignment.id)
-        ):
-            if a.is_active:
-                cells[a.application_id][a.reviewer_id] = a
-            else:
-                cells[a.application_id].setdefault(a.reviewer_id, a)
+    reviewers' cells and aggregates, read from the panel's stored figures."""
+    criteria, _, figures = _figures(panel)
+    result = progress(panel, criteria=criteria, figures=figures)
+    scores = figures["scores"]
+    page, start = _page_of(figures["listed"])
+    ids = figures["listed"][start : start + page.per_page]
+    found = _listed_applications(ids)
+    page.items = [found[app_id] for app_id in ids]
+    cells = _cells(panel, ids)
     for app in page.items:
         stored = scores.get(str(app.id))
         score = _score_from(stored, app.id)
@@ -549,39 +625,29 @@ def ranking_page(panel, aggregation=None):
     funding line as in ranking(), read from the stored ranking."""
     from sqlalchemy import func
 
-    from venture.core.pagination import Page, requested_page
-
     aggregation = scoring.Aggregation(aggregation or panel.aggregation)
-    data = progress(panel)
-    stamp = _stamp(panel, data.criteria)
-    scores = cached_scores(panel, data.criteria, stamp)
-    stored = cached_ranking(panel, aggregation, data.criteria, stamp, scores)
+    criteria, stamp, figures = _figures(panel)
+    data = progress(panel, criteria=criteria, figures=figures)
+    scores = figures["scores"]
+    stored = cached_ranking(panel, aggregation, criteria, stamp, scores)
     entries = stored["rows"]
-    per_page = current_app.config["PAGE_SIZE"]
-    total = len(entries)
-    number = min(requested_page(), max(1, -(-total // per_page)))
-    start = (number - 1) * per_page
-    shown = entries[start : start + per_page]
+    page, start = _page_of(entries)
+    shown = entries[start : start + page.per_page]
     ids = [e["id"] for e in shown]
-    applications = {}
+    applications = _listed_applications(ids)
     awards = {}
     if ids:
-        applications = {
-            a.id: a
-            for a in db.session.scalars(
-                select(Application)
-                .where(Application.id.in_(ids))
-                .options(selectinload(Application.organization))
-            )
-        }
         awards = {
             a.application_id: a
             for a in db.session.scalars(
-                select(Award).where(
+                select(Award)
+                .where(
                     Award.call_id == panel.call_id,
                     Award.application_id.in_(ids),
                     Award.state != AwardState.CANCELLED,
                 )
+                # the row shows the amount and justification: not the call or organization
+                .options(lazyload("*"))
             )
         }
     awarded = db.session.scalar(
@@ -611,24 +677,21 @@ def ranking_page(panel, aggregation=None):
         budget=panel.call.total_budget,
         aggregation=aggregation,
         awarded_total=Decimal(awarded).quantize(Decimal("0.01")),
-        page=Page(items=rows, page=number, per_page=per_page, total=total),
+        page=page,
         previous_within=entries[start - 1]["within"] if start else True,
-        outside_default=sum(
-            (Decimal(e["requested"]) for e in entries if e["within"] and e["id"] not in ids),
-            Decimal("0.00"),
-        ),
+        outside_default=Decimal(stored["within_total"])
+        - sum((Decimal(e["requested"]) for e in shown if e["within"]), Decimal("0.00")),
         requested_all=Decimal(stored["requested_total"]),
     )
+    page.items = rows
     return ranked, data
 
 
 def default_decisions(panel, aggregation, skip):
     """{application id: (requested amount, "")} for the rows within the funding line whose id is
     not in skip: what the proposal form proposes for the rows of pages not posted."""
-    criteria = criteria_of(panel.call_id)
-    stamp = _stamp(panel, criteria)
-    scores = cached_scores(panel, criteria, stamp)
-    stored = cached_ranking(panel, aggregation, criteria, stamp, scores)
+    criteria, stamp, figures = _figures(panel)
+    stored = cached_ranking(panel, aggregation, criteria, stamp, figures["scores"])
     return {
         e["id"]: (Decimal(e["requested"]), "")
         for e in stored["rows"]

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from venture.applications.models import Application, ApplicationAttachment
 from venture.applications.waiting import WAITING as waiting
@@ -27,7 +27,7 @@ from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.forms import ReasonForm
-from venture.review.models import ReviewAssignment, standing_counts
+from venture.review.models import Panel, ReviewAssignment, ReviewSheet, queue_counts
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.scoring import parse_score
@@ -56,11 +56,20 @@ def queue():
             ReviewAssignment.reviewer_id == profile.id,
             ReviewAssignment.application_id.is_not(None),  # bids are scored on tender pages
         )
-        .options(selectinload(ReviewAssignment.sheet), selectinload(ReviewAssignment.panel))
+        # what a row shows: the sheet's state and total, the panel's call, deadline and
+        # blindness, the application's title and organization; nothing else of them
+        .options(
+            selectinload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
+            selectinload(ReviewAssignment.panel).lazyload(Panel.members),
+            joinedload(ReviewAssignment.application).options(
+                lazyload(Application.call), lazyload(Application.communities)
+            ),
+            lazyload(ReviewAssignment.reviewer),
+        )
         .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
     )
-    page = paginate(query, key=ReviewAssignment.id)
-    active, submitted = standing_counts(profile.id)
+    listed, active, submitted = queue_counts(profile.id)
+    page = paginate(query, key=ReviewAssignment.id, total=listed)
     return render_template(
         "review/queue.html",
         page=page,

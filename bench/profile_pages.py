@@ -1,0 +1,136 @@
+"""The review's heavy pages, in-process: CPU time and SQL statements per request.
+
+    .venv/bin/python bench/profile_pages.py [--database-url URL] [--requests 20] [--profile PATH]
+
+On a generated benchmark database (`flask bench-data`, e.g. instance/bench-city.sqlite), this
+signs in with the Flask test client (staff, and the benchmark's reviewer) and reports, for the
+review matrix and the ranking of the largest call, a deeper page of each, and the reviewer's
+queue, the median CPU time of this process and the SQL statements of one request, after two
+warm-up requests. SQLite runs in-process, so its work is in the CPU time; PostgreSQL's is not
+(the wall-clock median, also shown, has it, and the machine's other work).
+
+--profile PATH prints cProfile's top entries (cumulative CPU time) of that page's requests.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from profile_floor import sign_in  # noqa: E402
+
+
+def measure(client, path, n, statements):
+    for _ in range(2):
+        assert client.get(path).status_code == 200, path  # warm: templates, stored figures
+    cpu, wall, counts = [], [], []
+    for _ in range(n):
+        statements.clear()
+        start, start_wall = time.process_time(), time.perf_counter()
+        response = client.get(path)
+        cpu.append(time.process_time() - start)
+        wall.append(time.perf_counter() - start_wall)
+        counts.append(len(statements))
+        assert response.status_code == 200, (path, response.status_code)
+    return (
+        statistics.median(cpu) * 1000,
+        statistics.median(wall) * 1000,
+        max(counts),
+        len(response.data),
+    )
+
+
+def show_statements(client, path):
+    """Each statement of one request with its wall time, slowest first."""
+    import sqlalchemy as sa
+
+    from venture.extensions import db
+
+    timings = []
+
+    def before(conn, cursor, statement, *args):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, *args):
+        timings.append((time.perf_counter() - conn.info["started"], statement))
+
+    client.get(path)
+    with client.application.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    client.get(path)
+    sa.event.remove(engine, "before_cursor_execute", before)
+    sa.event.remove(engine, "after_cursor_execute", after)
+    print(f"{len(timings)} statements, {sum(t for t, _ in timings) * 1000:.2f} ms in all")
+    for seconds, statement in sorted(timings, reverse=True)[:12]:
+        text = " ".join(statement.split())
+        print(f"{seconds * 1000:7.2f} ms  {text[:150]} … {text[-150:]}")
+
+
+def main():
+    import sqlalchemy as sa
+    from bench_pages import _ids
+
+    from venture import create_app
+    from venture.benchdata import LOGINS, PASSWORD
+    from venture.extensions import db
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    city = ROOT / "instance" / "bench-city.sqlite"
+    parser.add_argument("--database-url", default=f"sqlite:///{city}")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--profile", metavar="PATH")
+    parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--sql", metavar="PATH", help="time each statement of one request")
+    args = parser.parse_args()
+    large = _ids(args.database_url)[0]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SESSION_COOKIE_SECURE": False})
+    statements = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
+    clients = {}
+    for role in ("staff", "reviewer"):
+        clients[role] = app.test_client()
+        sign_in(clients[role], LOGINS[role], PASSWORD)
+    pages = [
+        ("staff", f"/staff/review/calls/{large}"),
+        ("staff", f"/staff/review/calls/{large}?page=30"),
+        ("staff", f"/staff/review/calls/{large}/ranking"),
+        ("staff", f"/staff/review/calls/{large}/ranking?page=30"),
+        ("staff", f"/staff/review/calls/{large}/ranking?aggregation=standardised"),
+        ("reviewer", "/review"),
+        ("reviewer", "/review?page=300"),
+        ("staff", "/health"),
+    ]
+    print(f"load average {os.getloadavg()[0]:.2f}, median of {args.requests} requests, in-process")
+    for role, path in pages:
+        cpu, wall, count, size = measure(clients[role], path, args.requests, statements)
+        print(
+            f"{path:<58} CPU {cpu:6.2f} ms  wall {wall:6.2f} ms  {count:3d} statements"
+            f"  {size // 1024:4d} KB"
+        )
+    if args.sql:
+        role = "reviewer" if args.sql.startswith("/review") else "staff"
+        show_statements(clients[role], args.sql)
+    if args.profile:
+        role = "reviewer" if args.profile.startswith("/review") else "staff"
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(args.requests):
+            clients[role].get(args.profile)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
