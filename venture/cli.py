@@ -113,12 +113,9 @@ def register(app):
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup_create(path):
         """Write the database and the uploads folder into PATH (.tar.gz)."""
-        from venture.core.backup import BackupError, create_backup
+        from venture.core.backup import create_backup
 
-        try:
-            manifest = create_backup(path)
-        except BackupError as error:
-            raise click.ClickException(str(error)) from error
+        manifest = _backup_step(create_backup, path)
         click.echo(
             f"Backup written to {path}: {sum(manifest['tables'].values())} rows in "
             f"{len(manifest['tables'])} tables, {len(manifest['files'])} uploaded files."
@@ -131,12 +128,9 @@ def register(app):
     )
     def backup_restore(path):
         """Replace the database and the uploads folder with the backup in PATH."""
-        from venture.core.backup import BackupError, restore_backup
+        from venture.core.backup import restore_backup
 
-        try:
-            manifest = restore_backup(path)
-        except BackupError as error:
-            raise click.ClickException(str(error)) from error
+        manifest = _backup_step(restore_backup, path)
         click.echo(
             f"Restored the backup of {manifest['created_at']}: "
             f"{sum(manifest['tables'].values())} rows, {len(manifest['files'])} uploaded files."
@@ -178,3 +172,13 @@ def register(app):
         create_user(email=email, name=name, password=password, roles=["admin"], actor=None)
         db.session.commit()
         click.echo(f"Created {email}.")
+
+
+def _backup_step(step, path):
+    """Run create_backup or restore_backup on path; a refusal is a command-line error."""
+    from venture.core.backup import BackupError
+
+    try:
+        return step(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error

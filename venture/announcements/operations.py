@@ -42,10 +42,6 @@ FINALISERS: dict[AnnouncementKind, Callable] = {}
 class AnnouncementRefused(TransitionRefused):
     """A refused announcement operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 def register_finaliser(kind, fn):
     """Register fn(announcement, actor), run in the same transaction when an announcement of

@@ -31,11 +31,16 @@ WORKFLOWS = {}
 
 
 class TransitionRefused(Exception):
-    """A transition that may not happen now; str() is a message for a person."""
+    """A transition or operation that may not happen now; str() is a message for a person,
+    ``field`` the form field it concerns, or None. Each module names its own subclass."""
 
-    def __init__(self, message):
+    field = None  # a subclass may name the field its refusals concern
+
+    def __init__(self, message, field=None):
         super().__init__(str(message))
         self.message = str(message)
+        if field is not None:
+            self.field = field
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ documents (and so into its archive).
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.core import audit
 from venture.core.db import Money, TimestampMixin, UTCDateTime, enum_type
+from venture.core.enums import LabelledEnum
 from venture.core.files import store_bytes, store_required_upload
 from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import now
@@ -24,20 +24,12 @@ from venture.extensions import db
 DOCUMENT_LABEL = "结余资金处理确认书"
 
 
-class SettlementKind(StrEnum):
+class SettlementKind(LabelledEnum):
     """结余处理方式"""
 
-    NONE = "none"  # 无结余
-    RETURNED = "returned"  # 结余退回
-    CARRIED_OVER = "carried_over"  # 经批准结转
-
-    @property
-    def label(self):
-        return {
-            SettlementKind.NONE: _l("No surplus"),
-            SettlementKind.RETURNED: _l("Surplus returned"),
-            SettlementKind.CARRIED_OVER: _l("Surplus carried over with approval"),
-        }[self]
+    NONE = "none", _l("No surplus")  # 无结余
+    RETURNED = "returned", _l("Surplus returned")  # 结余退回
+    CARRIED_OVER = "carried_over", _l("Surplus carried over with approval")  # 经批准结转
 
 
 class SurplusSettlement(TimestampMixin, db.Model):
@@ -78,10 +70,6 @@ class SurplusSettlement(TimestampMixin, db.Model):
 
 class SettlementRefused(TransitionRefused):
     """A refused settlement; field names the form field."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
 
 
 def settlement_of(project):

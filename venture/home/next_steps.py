@@ -122,57 +122,27 @@ def _reports_due(user):
     }
 
 
-applicant_steps = RoleSteps(
-    figures=_applicant_figures,
-    read=_reports_due,
-    lines=(
-        Line(
-            "drafts",
-            _l("draft applications to finish and submit, the first call closes %(date)s"),
-            link("applications.mine"),
-            one=link("applications.edit", application_id=F("draft_id")),
-            date="drafts_close",
-        ),
-        Line(
-            "returned",
-            _l("applications returned for correction, correct them by %(date)s"),
-            link("applications.mine"),
-            one=link("applications.edit", application_id=F("returned_id")),
-            date="returned_by",
-            undated=_l("applications returned for correction"),
-            late=PAST,
-        ),
-        Line(
-            "reports_due",
-            _l("progress reports due, the first by %(date)s"),
-            link("delivery.mine"),
-            one=link("delivery.show", project_id=F("reports_due_project"), _anchor="reports"),
-            one_when="reports_due_projects",
-            date="reports_due_on",
-            late=F("reports_overdue"),
-        ),
-        Line(
-            "reports_returned",
-            _l("progress reports returned for changes"),
-            link("delivery.mine"),
-            one=link("delivery.edit_report", report_id=F("report_returned_id")),
-        ),
-        Line(
-            "self_assessments",
-            _l("self-assessments to submit for evaluation, the first by %(date)s"),
-            link("delivery.mine"),
-            one=link("evaluation.show", evaluation_id=F("self_assessment_id")),
-            date="self_assessment_by",
-            late=PAST,
-        ),
-        Line(
-            "to_sign",
-            _l("contracts to sign, seal and upload"),
-            link("contracts.mine"),
-            one=link("contracts.show", contract_id=F("to_sign_id")),
-        ),
-    ),
-)
+applicant_steps = RoleSteps(figures=_applicant_figures, read=_reports_due, lines=(
+    Line("drafts", _l("draft applications to finish and submit, the first call closes %(date)s"),
+         link("applications.mine"), one=link("applications.edit", application_id=F("draft_id")),
+         date="drafts_close"),
+    Line("returned", _l("applications returned for correction, correct them by %(date)s"),
+         link("applications.mine"),
+         one=link("applications.edit", application_id=F("returned_id")),
+         date="returned_by", undated=_l("applications returned for correction"), late=PAST),
+    Line("reports_due", _l("progress reports due, the first by %(date)s"), link("delivery.mine"),
+         one=link("delivery.show", project_id=F("reports_due_project"), _anchor="reports"),
+         one_when="reports_due_projects", date="reports_due_on", late=F("reports_overdue")),
+    Line("reports_returned", _l("progress reports returned for changes"), link("delivery.mine"),
+         one=link("delivery.edit_report", report_id=F("report_returned_id"))),
+    Line("self_assessments",
+         _l("self-assessments to submit for evaluation, the first by %(date)s"),
+         link("delivery.mine"),
+         one=link("evaluation.show", evaluation_id=F("self_assessment_id")),
+         date="self_assessment_by", late=PAST),
+    Line("to_sign", _l("contracts to sign, seal and upload"), link("contracts.mine"),
+         one=link("contracts.show", contract_id=F("to_sign_id"))),
+))  # fmt: skip
 
 
 # ── staff (项目主管) ─────────────────────────────────────────────────────────────────────────
@@ -242,84 +212,44 @@ REVIEW_CALLS = link("review.calls")
 PUBLISHED_ANNOUNCEMENTS = link("announcements.staff_index", state="published")
 DELIVERY_ATTENTION = link("delivery.index", attention=1)
 
-staff_steps = RoleSteps(
-    figures=_staff_figures,
-    derived=_staff_contract_lines,
-    lines=(
-        Line(
-            "screening",
-            _l("applications to screen, the first submitted %(date)s"),
-            link("calls.manage"),
-            one=link("applications.screening_list", call_id=F("screening_call"), state="submitted"),
-            one_when="screening_calls",
-            date="screening_since",
-        ),
-        Line(
-            "panels",
-            _l("calls with eligible applications and no review panel yet: draw the panel"),
-            REVIEW_CALLS,
-            one=link("review.panel", call_id=F("panel_call")),
-        ),
-        Line(
-            "reviews_late",
-            _l(
-                "review panels past their scoring deadline without an award proposal, the "
-                "first due %(date)s"
-            ),
-            REVIEW_CALLS,
-            one=link("review.panel", call_id=F("reviews_late_call")),
-            date="reviews_late_since",
-            late=True,
-        ),
-        Line(
-            "reviews_in",
-            _l("review panels with every score sheet in: rank and propose the awards"),
-            REVIEW_CALLS,
-            one=link("review.panel", call_id=F("reviews_in_call")),
-        ),
-        Line(
-            "expired",
-            _l(
-                "announcements (公示) past their period, waiting for confirmation (期满待确认); "
-                "the first ended %(date)s"
-            ),
-            PUBLISHED_ANNOUNCEMENTS,
-            one=link("announcements.manage", announcement_id=F("expired_id")),
-            date="expired_on",
-        ),
-        Line(
-            "ending",
-            _l("announcements (公示) ending within a week, the first on %(date)s"),
-            PUBLISHED_ANNOUNCEMENTS,
-            one=link("announcements.manage", announcement_id=F("ending_id")),
-            date="ending_on",
-        ),
-        Line(
-            "objections",
-            _l("objections to answer, the first lodged %(date)s"),
-            PUBLISHED_ANNOUNCEMENTS,
-            one=link("announcements.manage", announcement_id=F("objection_announcement")),
-            date="objection_since",
-        ),
-        Line("reports", _l("progress reports to accept or return"), DELIVERY_ATTENTION),
-        Line("changes", _l("change requests to decide"), DELIVERY_ATTENTION),
-        Line(
-            "contracts", _l("contracts to draft and issue"), link("contracts.index", state="draft")
-        ),
-        Line("scans", _l("signed contracts to confirm"), link("contracts.index", state="issued")),
-        Line(
-            "releases",
-            _l("installments to approve for payment"),
-            link("payments.ledger", state="condition_met"),
-        ),
-        Line(
-            "results",
-            _l("evaluation results to announce"),
-            link("evaluation.index", state="scored"),
-        ),
-        Line("orgs", _l("organizations to verify"), link("orgs.index", status="pending")),
-    ),
-)
+staff_steps = RoleSteps(figures=_staff_figures, derived=_staff_contract_lines, lines=(
+    Line("screening", _l("applications to screen, the first submitted %(date)s"),
+         link("calls.manage"),
+         one=link("applications.screening_list", call_id=F("screening_call"), state="submitted"),
+         one_when="screening_calls", date="screening_since"),
+    Line("panels",
+         _l("calls with eligible applications and no review panel yet: draw the panel"),
+         REVIEW_CALLS, one=link("review.panel", call_id=F("panel_call"))),
+    Line("reviews_late",
+         _l("review panels past their scoring deadline without an award proposal, the "
+            "first due %(date)s"),
+         REVIEW_CALLS, one=link("review.panel", call_id=F("reviews_late_call")),
+         date="reviews_late_since", late=True),
+    Line("reviews_in",
+         _l("review panels with every score sheet in: rank and propose the awards"),
+         REVIEW_CALLS, one=link("review.panel", call_id=F("reviews_in_call"))),
+    Line("expired",
+         _l("announcements (公示) past their period, waiting for confirmation (期满待确认); "
+            "the first ended %(date)s"),
+         PUBLISHED_ANNOUNCEMENTS,
+         one=link("announcements.manage", announcement_id=F("expired_id")), date="expired_on"),
+    Line("ending", _l("announcements (公示) ending within a week, the first on %(date)s"),
+         PUBLISHED_ANNOUNCEMENTS,
+         one=link("announcements.manage", announcement_id=F("ending_id")), date="ending_on"),
+    Line("objections", _l("objections to answer, the first lodged %(date)s"),
+         PUBLISHED_ANNOUNCEMENTS,
+         one=link("announcements.manage", announcement_id=F("objection_announcement")),
+         date="objection_since"),
+    Line("reports", _l("progress reports to accept or return"), DELIVERY_ATTENTION),
+    Line("changes", _l("change requests to decide"), DELIVERY_ATTENTION),
+    Line("contracts", _l("contracts to draft and issue"), link("contracts.index", state="draft")),
+    Line("scans", _l("signed contracts to confirm"), link("contracts.index", state="issued")),
+    Line("releases", _l("installments to approve for payment"),
+         link("payments.ledger", state="condition_met")),
+    Line("results", _l("evaluation results to announce"),
+         link("evaluation.index", state="scored")),
+    Line("orgs", _l("organizations to verify"), link("orgs.index", status="pending")),
+))  # fmt: skip
 
 
 # ── finance (财务人员) ───────────────────────────────────────────────────────────────────────
@@ -344,31 +274,17 @@ def _finance_figures(_user):
     }
 
 
-finance_steps = RoleSteps(
-    figures=_finance_figures,
-    lines=(
-        Line(
-            "to_pay",
-            _l(
-                "installments approved for release to pay, %(amount)s in all, the first approved "
-                "%(date)s"
-            ),
-            link("payments.ledger", state="release_approved"),
-            date="to_pay_since",
-            amount="to_pay_amount",
-        ),
-        Line(
-            "coming",
-            _l("installments whose condition is met, waiting for staff approval"),
-            link("payments.ledger", state="condition_met"),
-        ),
-        Line(
-            "to_check",
-            _l("issued contracts to check before signing"),
-            link("contracts.index", state="issued"),
-        ),
-    ),
-)
+finance_steps = RoleSteps(figures=_finance_figures, lines=(
+    Line("to_pay",
+         _l("installments approved for release to pay, %(amount)s in all, the first approved "
+            "%(date)s"),
+         link("payments.ledger", state="release_approved"), date="to_pay_since",
+         amount="to_pay_amount"),
+    Line("coming", _l("installments whose condition is met, waiting for staff approval"),
+         link("payments.ledger", state="condition_met")),
+    Line("to_check", _l("issued contracts to check before signing"),
+         link("contracts.index", state="issued")),
+))  # fmt: skip
 
 
 # ── evaluator (第三方评估机构) ───────────────────────────────────────────────────────────────
@@ -387,24 +303,14 @@ def _evaluator_figures(user):
     }
 
 
-evaluator_steps = RoleSteps(
-    figures=_evaluator_figures,
-    lines=(
-        Line(
-            "to_score",
-            _l("evaluations to score, the self-assessment in since %(date)s"),
-            link("evaluation.tasks"),
-            one=link("evaluation.show", evaluation_id=F("to_score_id")),
-            date="to_score_since",
-        ),
-        Line(
-            "waiting",
-            _l("evaluations waiting for the organization's self-assessment, due %(date)s"),
-            link("evaluation.tasks"),
-            date="waiting_by",
-        ),
-    ),
-)
+evaluator_steps = RoleSteps(figures=_evaluator_figures, lines=(
+    Line("to_score", _l("evaluations to score, the self-assessment in since %(date)s"),
+         link("evaluation.tasks"),
+         one=link("evaluation.show", evaluation_id=F("to_score_id")), date="to_score_since"),
+    Line("waiting",
+         _l("evaluations waiting for the organization's self-assessment, due %(date)s"),
+         link("evaluation.tasks"), date="waiting_by"),
+))  # fmt: skip
 
 
 # ── community (社区居委会) ───────────────────────────────────────────────────────────────────
@@ -432,23 +338,12 @@ def _community_figures(user):
     }
 
 
-community_steps = RoleSteps(
-    figures=_community_figures,
-    lines=(
-        Line(
-            "to_check",
-            _l("reported activities to confirm or dispute, the first held %(date)s"),
-            link("community.projects"),
-            date="held_since",
-        ),
-        Line(
-            "needs",
-            _l("needs of the community waiting for a project, %(n)d urgent"),
-            link("community.my_needs"),
-            n="urgent",
-        ),
-    ),
-)
+community_steps = RoleSteps(figures=_community_figures, lines=(
+    Line("to_check", _l("reported activities to confirm or dispute, the first held %(date)s"),
+         link("community.projects"), date="held_since"),
+    Line("needs", _l("needs of the community waiting for a project, %(n)d urgent"),
+         link("community.my_needs"), n="urgent"),
+))  # fmt: skip
 
 
 # ── admin (系统管理员) ───────────────────────────────────────────────────────────────────────
@@ -474,33 +369,14 @@ def _party_a(_user):
     }
 
 
-admin_steps = RoleSteps(
-    figures=_admin_figures,
-    read=_party_a,
-    lines=(
-        Line(
-            "orgs",
-            _l("organizations waiting for staff to verify them"),
-            link("orgs.index", status="pending"),
-        ),
-        Line(
-            "never",
-            _l("active accounts that have never signed in"),
-            link("admin.users"),
-        ),
-        Line(
-            "refused",
-            _l("refused page requests in the last 7 days"),
-            link("auth.access_denied_log"),
-        ),
-        Line(
-            "party_a",
-            _l(
-                "details of Party A on contracts (representative, phone, bank account) are still "
-                "the demo placeholders: set CONTRACT_PARTY_A in instance/config.py"
-            ),
-            link("guide.show", role="admin"),
-            late=F("party_a_late"),
-        ),
-    ),
-)
+admin_steps = RoleSteps(figures=_admin_figures, read=_party_a, lines=(
+    Line("orgs", _l("organizations waiting for staff to verify them"),
+         link("orgs.index", status="pending")),
+    Line("never", _l("active accounts that have never signed in"), link("admin.users")),
+    Line("refused", _l("refused page requests in the last 7 days"),
+         link("auth.access_denied_log")),
+    Line("party_a",
+         _l("details of Party A on contracts (representative, phone, bank account) are still "
+            "the demo placeholders: set CONTRACT_PARTY_A in instance/config.py"),
+         link("guide.show", role="admin"), late=F("party_a_late")),
+))  # fmt: skip

@@ -42,10 +42,6 @@ REFERENCE_MAX = 100
 class BondError(TransitionRefused):
     """A refused bond operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 def can_handle_bonds(user):
     """Finance confirms receipt and records refunds."""

@@ -50,9 +50,7 @@ COPIED_TENDER_FIELDS = (
 
 
 class FailureError(TransitionRefused):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+    """A refused failure-handling operation; field names the form field to show it on."""
 
 
 @dataclass(frozen=True)

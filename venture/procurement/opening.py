@@ -33,10 +33,6 @@ REASON_MAX = 2000
 class OpeningError(TransitionRefused):
     """A refused opening operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 # ── receipts (投标回执) ──────────────────────────────────────────────────────────────────────
 

@@ -28,10 +28,6 @@ MAX_MINUTES = 120
 class RoadshowError(TransitionRefused):
     """A refused roadshow operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 # ── scheduling ──────────────────────────────────────────────────────────────────────────────
 

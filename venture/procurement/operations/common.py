@@ -11,10 +11,6 @@ TEXT_MAX = 5000
 class ProcurementError(TransitionRefused):
     """A refused procurement operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 class FormErrors(ProcurementError):
     """Refused values: {form field: message}."""

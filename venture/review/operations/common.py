@@ -16,10 +16,6 @@ PROFILE_FIELDS = ("title", "employer", "phone", "notes", "active")
 class ReviewError(TransitionRefused):
     """A refused review operation; field names the form field to show it on."""
 
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
 
 class SheetIncomplete(ReviewError):
     """A submit refused for the sheet's content; errors: {criterion_id: message}."""
