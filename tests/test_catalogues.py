@@ -13,7 +13,7 @@ TITLE_BLOCK = re.compile(r"{%-?\s*block title\s*-?%}(.*?){%-?\s*endblock", re.S)
 PAGE_HEADER = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 GETTEXT = re.compile(r"""_\(\s*(['"])((?:\\.|(?!\1).)*)\1""", re.S)
 FLASHING = {"flash"}
-ACTIONS = {"form_action", "post_action", "run_action"}
+ACTIONS = {"form_action", "post_action", "run_action", "announce_page"}
 
 
 def _literal(quoted, quote):
@@ -55,7 +55,8 @@ def _flashed_by_action(node):
 
 def flash_messages():
     """{msgid: file:line} for each `flash(_("…"))` in venture/, and each message an action
-    (`form_action`, `post_action`, `run_action`) flashes on success or on an invalid form."""
+    (`form_action`, `post_action`, `run_action`, `announce_page`) flashes on success or on an
+    invalid form."""
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.actions import post_action
@@ -16,13 +17,12 @@ from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import to_local
 from venture.extensions import db
 from venture.procurement import operations, rules
-from venture.procurement.blueprint import bp, get_or_404, show_errors
+from venture.procurement.blueprint import bp, get_or_404
 from venture.procurement.forms import (
     ConfirmForm,
     DrawPanelForm,
     ManualPanelForm,
     ReasonForm,
-    ResultForm,
 )
 from venture.procurement.models import Award, Bid, Tender
 from venture.procurement.permissions import (
@@ -239,8 +239,6 @@ def score_bids(tender_id):
 @roles_required(Role.STAFF)
 def result(tender_id):
     """Propose the top-ranked bid and publish the result (中标候选人公示)."""
-    from venture.announcements.operations import preview_period
-
     tender = get_or_404(Tender, tender_id)
     route = route_for(tender.call)
     least = route.minimum_announcement_days
@@ -248,43 +246,24 @@ def result(tender_id):
     if not ranked:
         flash(_("Score and rank the bids first."), "warning")
         return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    form = ResultForm()
-    if request.method == "GET":
-        form = ResultForm(
-            formdata=None,
-            data={
-                "title": _("Tender result announcement: %(title)s", title=tender.call.title),
-                "period_days": least,
-            },
-        )
-    if form.validate_on_submit():
-        try:
-            operations.publish_tender_result(
-                tender,
-                title=form.title.data.strip(),
-                introduction=form.introduction.data,
-                period_days=form.period_days.data,
-                actor=current_user,
-            )
-        except TransitionRefused as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The result is published."), "success")
-            return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    days = form.period_days.data if isinstance(form.period_days.data, int) else least
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return announce_page(
         "procurement/result.html",
-        form=form,
+        lambda form: operations.publish_tender_result(
+            tender,
+            title=form.title.data.strip(),
+            introduction=form.introduction.data,
+            period_days=form.period_days.data,
+            actor=current_user,
+        ),
+        title=_("Tender result announcement: %(title)s", title=tender.call.title),
+        success=_("The result is published."),
+        least=least,
+        target=url_for("procurement.evaluation", tender_id=tender.id),
         tender=tender,
         call=tender.call,
         bids=ranked,
         panel=operations.tender_panel(tender),
-        least=least,
-        preview=preview_period(max(1, min(days, 60))),
-    ), status
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/award-notice.pdf")

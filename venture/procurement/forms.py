@@ -58,15 +58,6 @@ class DesignationForm(FlaskForm):
         }
 
 
-class AnnounceForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=1, max=60)],
-        default=5,
-    )
-
-
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
@@ -181,14 +172,4 @@ class DrawPanelForm(FlaskForm):
     seed = StringField(
         _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
         validators=[Length(max=64)],
-    )
-
-
-class ResultForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=1, max=60)],
-        default=5,
     )

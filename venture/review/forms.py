@@ -203,13 +203,3 @@ class ReplaceForm(FlaskForm):
 
 class AggregationForm(FlaskForm):
     aggregation = SelectField(_l("Aggregation"), choices=[(a.value, a.label) for a in Aggregation])
-
-
-class PublishForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=5, max=60)],
-        default=5,
-    )
