@@ -43,12 +43,14 @@ def _gettext_argument(node):
 
 
 def _flashed_by_action(node):
-    """The msgids of an action's `success=` / `invalid=`: `_("…")`, a lambda giving one, or a
-    choice of two (venture.core.actions flashes them)."""
+    """The msgids of an action's `success=` / `invalid=` / `warnings=`: `_("…")`, a lambda
+    giving one, a choice of two or a list (venture.core.actions flashes them)."""
     if isinstance(node, ast.Lambda):
         return _flashed_by_action(node.body)
     if isinstance(node, ast.IfExp):
         return _flashed_by_action(node.body) + _flashed_by_action(node.orelse)
+    if isinstance(node, ast.List):
+        return [msgid for item in node.elts for msgid in _flashed_by_action(item)]
     msgid = _gettext_argument(node)
     return [msgid] if msgid else []
 
@@ -70,7 +72,7 @@ def flash_messages():
                 msgids = [
                     msgid
                     for keyword in node.keywords
-                    if keyword.arg in ("success", "invalid")
+                    if keyword.arg in ("success", "invalid", "warnings")
                     for msgid in _flashed_by_action(keyword.value)
                 ]
             else:

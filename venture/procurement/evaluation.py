@@ -8,11 +8,10 @@ from sqlalchemy import select
 from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import post_action
+from venture.core.actions import post_action, run_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
-from venture.core.lifecycle import TransitionRefused
 from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import to_local
 from venture.extensions import db
@@ -42,23 +41,22 @@ def open_bids(tender_id):
     tender = get_or_404(Tender, tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        opened = operations.open_tender(tender, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-        return redirect(url_for("procurement.tender", tender_id=tender.id))
-    db.session.commit()
-    flash(_("%(n)d bids were opened.", n=len(opened)), "success")
-    if len(opened) < 3:
-        flash(
-            _(
-                "Fewer than three bids were opened: by law the tender fails (流标). Cancel the "
-                "call and publish the tender again."
-            ),
-            "warning",
-        )
-    return redirect(url_for("procurement.opening", tender_id=tender.id))
+    opened = run_action(
+        lambda: operations.open_tender(tender, actor=current_user),
+        success=lambda bids: _("%(n)d bids were opened.", n=len(bids)),
+        warnings=lambda bids: (
+            [
+                _(
+                    "Fewer than three bids were opened: by law the tender fails (流标). Cancel the "
+                    "call and publish the tender again."
+                )
+            ]
+            if len(bids) < 3
+            else []
+        ),
+        target=url_for("procurement.opening", tender_id=tender.id),
+    )
+    return opened or redirect(url_for("procurement.tender", tender_id=tender.id))
 
 
 @bp.route("/tenders/<int:tender_id>/opening")
@@ -184,12 +182,10 @@ def panel_form(tender_id, method):
         ]
     else:
         form.member_ids.choices = form.reserve_ids.choices = [(i, str(i)) for i in ids]
-    if not form.validate_on_submit():
-        flash(_("Please correct the panel form."), "danger")
-        return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    try:
+
+    def form_panel():
         if method == "draw":
-            operations.draw_tender_panel(
+            return operations.draw_tender_panel(
                 tender,
                 category_ids=form.category_ids.data,
                 size=form.size.data,
@@ -197,20 +193,20 @@ def panel_form(tender_id, method):
                 seed=form.seed.data,
                 actor=current_user,
             )
-        else:
-            operations.form_tender_panel(
-                tender,
-                member_ids=form.member_ids.data,
-                reserve_ids=form.reserve_ids.data,
-                actor=current_user,
-            )
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The evaluation panel is formed."), "success")
-    return redirect(url_for("procurement.evaluation", tender_id=tender.id))
+        return operations.form_tender_panel(
+            tender,
+            member_ids=form.member_ids.data,
+            reserve_ids=form.reserve_ids.data,
+            actor=current_user,
+        )
+
+    return post_action(
+        form_panel,
+        success=_("The evaluation panel is formed."),
+        target=url_for("procurement.evaluation", tender_id=tender.id),
+        form=form,
+        invalid=_("Please correct the panel form."),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/panel/dissolve", methods=["POST"])

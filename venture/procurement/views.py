@@ -12,6 +12,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import post_action
 from venture.core.lifecycle import TransitionRefused
 from venture.core.panels import home_panel
 from venture.core.timeutil import now
@@ -71,18 +72,15 @@ def declare_conflict(tender_id):
     panel = operations.tender_panel(tender)
     deny_unless(panel is not None and operations.is_member_of(panel, current_user), 404)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return redirect(url_for("procurement.evaluations"))
-    try:
-        operations.declare_tender_conflict(tender, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("You stepped back from this evaluation; staff are told."), "success")
-    return redirect(url_for("procurement.evaluations"))
+    return post_action(
+        lambda: operations.declare_tender_conflict(
+            tender, reason=form.reason.data, actor=current_user
+        ),
+        success=_("You stepped back from this evaluation; staff are told."),
+        target=url_for("procurement.evaluations"),
+        form=form,
+        invalid=_("Please give a reason."),
+    )
 
 
 @bp.route("/review/tenders/bids/<int:bid_id>", methods=["GET", "POST"])
