@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from venture.applications.models import Application, ApplicationAttachment
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import post_action, run_action
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -173,16 +174,13 @@ def declare_no_conflict(assignment_id):
     deny_unless(assignment.state == AssignmentState.ACTIVE, 403)
     form = ReasonForm()
     form.reason.validators = []
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.declare_no_conflict(assignment, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-        return redirect(url_for("review.queue"))
-    db.session.commit()
-    return redirect(url_for("review.score", assignment_id=assignment.id))
+    return post_action(
+        lambda: operations.declare_no_conflict(assignment, actor=current_user),
+        success=None,
+        target=url_for("review.score", assignment_id=assignment.id),
+        back=url_for("review.queue"),
+        form=form,
+    )
 
 
 @bp.route("/review/assignments/<int:assignment_id>/conflict", methods=["POST"])
@@ -194,18 +192,14 @@ def declare_conflict(assignment_id):
     if not form.validate_on_submit():
         flash(_("Please give the reason for the conflict of interest."), "danger")
         return safe_redirect(referrer_path(), url_for("review.queue"))
-    try:
-        operations.declare_conflict(assignment, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Your conflict of interest was recorded; staff will ask another reviewer."),
-            "success",
-        )
-    return redirect(url_for("review.queue"))
+    queue = url_for("review.queue")
+    return run_action(
+        lambda: operations.declare_conflict(
+            assignment, reason=form.reason.data, actor=current_user
+        ),
+        success=_("Your conflict of interest was recorded; staff will ask another reviewer."),
+        target=queue,
+    ) or redirect(queue)
 
 
 @bp.route("/review/assignments/<int:assignment_id>/files/<int:attachment_id>")
@@ -228,8 +222,9 @@ def my_profile():
     profile = operations.profile_for(current_user)
     deny_unless(profile is not None, 404)
     form = affiliation_form()
-    if form.validate_on_submit() and add_affiliation(profile, form):
-        return redirect(url_for("review.my_profile"))
+    done = add_affiliation(profile, form, url_for("review.my_profile"))
+    if done:
+        return done
     return render_template(
         "review/my_profile.html",
         profile=profile,
