@@ -10,7 +10,7 @@ from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import roles_required
-from venture.core.actions import form_action, post_action
+from venture.core.actions import form_action, form_page, post_action
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.enums import OrgStatus
@@ -72,31 +72,32 @@ def _organization_choices():
 @roles_required(Role.STAFF)
 def designation_new(call_id):
     call = call_of_route(call_id, TargetedPurchaseRoute)
-    if request.method == "GET":
-        form = DesignationForm(
-            formdata=None,
-            data={
-                "service": call.title,
-                "amount": str(call.cap_per_project),
-                "term_start": call.project_start,
-                "term_end": call.project_end,
-            },
-        )
-    else:
-        form = DesignationForm()
-    form.organization_id.choices = _organization_choices()
+    form = _designation_form(
+        {
+            "service": call.title,
+            "amount": str(call.cap_per_project),
+            "term_start": call.project_start,
+            "term_end": call.project_end,
+        }
+    )
     done = form_action(
         form,
         lambda: operations.create_designation(call, form.values(), actor=current_user),
         success=_("The designation is saved. Announce it when the call is published."),
         target=lambda made: url_for("procurement.designation", designation_id=made.id),
     )
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return done or form_page(
         "procurement/designation_edit.html", form=form, call=call, designation=None
-    ), status
+    )
+
+
+def _designation_form(data):
+    """The designation form: ``data`` on the first visit, what was typed on a POST."""
+    form = (
+        DesignationForm(formdata=None, data=data) if request.method == "GET" else DesignationForm()
+    )
+    form.organization_id.choices = _organization_choices()
+    return form
 
 
 @bp.route("/staff/designations/<int:designation_id>")
@@ -127,38 +128,30 @@ def designation_edit(designation_id):
     if designation.state != DesignationState.DRAFTED:
         flash(_("An announced designation cannot be changed; cancel it instead."), "warning")
         return redirect(url_for("procurement.designation", designation_id=designation.id))
-    if request.method == "GET":
-        form = DesignationForm(
-            formdata=None,
-            data={
-                "organization_id": designation.organization_id,
-                "service": designation.service,
-                "service_content": designation.service_content,
-                "amount": str(designation.amount),
-                "term_start": designation.term_start,
-                "term_end": designation.term_end,
-                "reason": designation.reason.value,
-                "justification": designation.justification,
-            },
-        )
-    else:
-        form = DesignationForm()
-    form.organization_id.choices = _organization_choices()
+    form = _designation_form(
+        {
+            "organization_id": designation.organization_id,
+            "service": designation.service,
+            "service_content": designation.service_content,
+            "amount": str(designation.amount),
+            "term_start": designation.term_start,
+            "term_end": designation.term_end,
+            "reason": designation.reason.value,
+            "justification": designation.justification,
+        }
+    )
     done = form_action(
         form,
         lambda: operations.update_designation(designation, form.values(), actor=current_user),
         success=_("The designation is saved."),
         target=url_for("procurement.designation", designation_id=designation.id),
     )
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return done or form_page(
         "procurement/designation_edit.html",
         form=form,
         call=designation.call,
         designation=designation,
-    ), status
+    )
 
 
 @bp.route("/staff/designations/<int:designation_id>/announce", methods=["GET", "POST"])

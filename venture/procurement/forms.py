@@ -5,24 +5,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.calls.forms import positive_amount
 from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
+from venture.core.fields import CheckboxList
 from venture.core.integers import WholeNumberField, choice_id
 from venture.core.money import InvalidAmount, to_amount
 from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
 from venture.review.scoring import parse_score
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DesignationForm(FlaskForm):

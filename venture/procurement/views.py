@@ -12,7 +12,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import post_action
+from venture.core.actions import form_page, post_action
 from venture.core.lifecycle import TransitionRefused
 from venture.core.panels import home_panel
 from venture.core.timeutil import now
@@ -97,13 +97,13 @@ def bid_sheet(bid_id):
     profile = profile_for(current_user)
     if not has_declared(bid, profile):
         # 回避声明 first, as in venture-grant review: the sheet opens after it
-        return render_template(
+        return form_page(
             "procurement/bid_declare.html",
             bid=bid,
             tender=tender,
             confirm_form=ConfirmForm(),
             reason_form=ReasonForm(formdata=None),
-        ), (400 if request.method == "POST" else 200)
+        )
     sheet = operations.existing_sheet(bid, profile)
     criteria = criteria_of(tender.call_id)
     errors = {}

@@ -11,24 +11,18 @@ from wtforms import (
     Form,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.forms import AccountFields, PasswordFields
 from venture.core.dates import BoundedDateField
+from venture.core.fields import CheckboxList
 from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.review.enums import AffiliationKind, Aggregation
 from venture.review.scoring import parse_max_score, parse_score
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ExpertFields:

@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import run_action
+from venture.core.actions import form_page, run_action
 from venture.core.integers import record_id
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -171,10 +171,7 @@ def new_expert():
         added = _add_to_pool(existing, lambda: _add_existing_expert(existing))
         if added:
             return added
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "review/expert_new.html", form=form, existing=existing, chosen=chosen
-    ), status
+    return form_page("review/expert_new.html", form=form, existing=existing, chosen=chosen)
 
 
 def _accounts_outside_pool():
