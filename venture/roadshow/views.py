@@ -11,7 +11,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
-from venture.core.actions import form_action, form_page
+from venture.core.actions import form_action, form_page, post_action, run_action
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
@@ -160,16 +160,8 @@ def console(roadshow_id):
 
 def _run(roadshow, operation, success):
     """Run a staff operation, commit or show why it was refused; back to the console."""
-    try:
-        operation()
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        if success:
-            flash(success, "success")
-    return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
+    console = url_for("roadshow.console", roadshow_id=roadshow.id)
+    return run_action(operation, success=success, target=console) or redirect(console)
 
 
 def _posted():
@@ -413,14 +405,12 @@ def open_sheet(roadshow_id, item_id):
     """No conflict of interest with the project on stage: the score sheet opens."""
     roadshow, item, assignment = _on_stage(roadshow_id, item_id)
     _posted()
-    try:
-        operations.open_sheet(item, assignment, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-    return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
+    live = url_for("roadshow.live_page", roadshow_id=roadshow.id)
+    return run_action(
+        lambda: operations.open_sheet(item, assignment, actor=current_user),
+        success=None,
+        target=live,
+    ) or redirect(live)
 
 
 @bp.route("/roadshows/<int:roadshow_id>/items/<int:item_id>/conflict", methods=["POST"])
@@ -429,20 +419,13 @@ def step_back(roadshow_id, item_id):
     """回避 on the spot."""
     roadshow, item, assignment = _on_stage(roadshow_id, item_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give the reason for the conflict of interest."), "danger")
-        return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
-    try:
-        operations.step_back(item, assignment, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Your conflict of interest was recorded; you do not score this project."), "success"
-        )
-    return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
+    return post_action(
+        lambda: operations.step_back(item, assignment, reason=form.reason.data, actor=current_user),
+        success=_("Your conflict of interest was recorded; you do not score this project."),
+        target=url_for("roadshow.live_page", roadshow_id=roadshow.id),
+        form=form,
+        invalid=_("Please give the reason for the conflict of interest."),
+    )
 
 
 def _typed_sheet(item):
