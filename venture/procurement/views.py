@@ -13,7 +13,6 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import form_page, post_action
-from venture.core.lifecycle import TransitionRefused
 from venture.core.panels import home_panel
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -25,6 +24,7 @@ from venture.procurement.enums import BidState, DesignationState
 from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Designation, Tender
 from venture.review.enums import SheetState
+from venture.review.sheet_views import save_or_submit, typed_sheet
 
 # ── panel scoring (评标打分), reviewers ──────────────────────────────────────────────────────
 
@@ -111,33 +111,22 @@ def bid_sheet(bid_id):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         sheet = sheet or operations.sheet_for(bid, profile)
-        entries = {
-            c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-            for c in criteria
-        }
-        comment = request.form.get("overall_comment", "")
-        try:
-            if request.form.get("action") == "submit":
-                operations.submit_bid_sheet(
-                    sheet, entries=entries, overall_comment=comment, actor=current_user
-                )
-            else:
-                errors = operations.save_bid_sheet(
-                    sheet, entries=entries, overall_comment=comment, actor=current_user
-                )
-        except operations.SheetIncomplete as incomplete:
-            db.session.commit()  # the draft is kept
-            errors = incomplete.errors
-            flash(incomplete.message, "danger")
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
+        entries, comment = typed_sheet(criteria)
+        outcome, errors = save_or_submit(
+            lambda: operations.save_bid_sheet(
+                sheet, entries=entries, overall_comment=comment, actor=current_user
+            ),
+            lambda: operations.submit_bid_sheet(
+                sheet, entries=entries, overall_comment=comment, actor=current_user
+            ),
+            incomplete=operations.SheetIncomplete,
+        )
+        if outcome is None:
             return redirect(url_for("procurement.evaluations"))
-        else:
-            db.session.commit()
-            if sheet.state == SheetState.SUBMITTED:
-                flash(_("The sheet is submitted."), "success")
-                return redirect(url_for("procurement.evaluations"))
+        if outcome != "incomplete" and sheet.state == SheetState.SUBMITTED:
+            flash(_("The sheet is submitted."), "success")
+            return redirect(url_for("procurement.evaluations"))
+        if outcome != "incomplete":
             flash(_("The draft is saved."), "success" if not errors else "warning")
     return render_template(
         "procurement/bid_sheet.html",

@@ -17,7 +17,6 @@ from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import post_action, run_action
 from venture.core.files import send_stored
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.redirects import referrer_path, safe_redirect
@@ -32,6 +31,7 @@ from venture.review.models import ReviewAssignment, standing_counts
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.scoring import parse_score
+from venture.review.sheet_views import save_or_submit, typed_sheet
 
 # ── the reviewer ────────────────────────────────────────────────────────────────────────────
 
@@ -93,41 +93,28 @@ def score(assignment_id):
     criteria = operations.criteria_of(panel.call_id)
     errors, typed, status = {}, None, 200
     if request.method == "POST":
-        entries = {
-            c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-            for c in criteria
-        }
-        overall = request.form.get("overall_comment", "")
+        entries, overall = typed_sheet(criteria)
         typed = {"entries": entries, "overall": overall}
-        action = request.form.get("action", "save")
-        try:
-            if action == "submit":
-                operations.submit_sheet(
-                    sheet, entries=entries, overall_comment=overall, actor=current_user
-                )
-            else:
-                errors = operations.save_sheet(
-                    sheet, entries=entries, overall_comment=overall, actor=current_user
-                )
-        except operations.SheetIncomplete as refused:
-            db.session.commit()
-            errors, status = refused.errors, 400
-            flash(refused.message, "danger")
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
+        outcome, errors = save_or_submit(
+            lambda: operations.save_sheet(
+                sheet, entries=entries, overall_comment=overall, actor=current_user
+            ),
+            lambda: operations.submit_sheet(
+                sheet, entries=entries, overall_comment=overall, actor=current_user
+            ),
+            incomplete=operations.SheetIncomplete,
+        )
+        if outcome is None:
             return redirect(url_for("review.score", assignment_id=assignment.id))
-        else:
-            db.session.commit()
-            if action == "submit":
-                flash(_("Your score sheet was submitted. Thank you."), "success")
-                return redirect(url_for("review.queue"))
-            if errors:
-                flash(_("The draft was saved; some values are not valid scores yet."), "warning")
-                status = 400
-            else:
-                flash(_("The draft was saved."), "success")
-                return redirect(url_for("review.score", assignment_id=assignment.id))
+        if outcome == "submitted":
+            flash(_("Your score sheet was submitted. Thank you."), "success")
+            return redirect(url_for("review.queue"))
+        if outcome == "saved" and not errors:
+            flash(_("The draft was saved."), "success")
+            return redirect(url_for("review.score", assignment_id=assignment.id))
+        if outcome == "saved":
+            flash(_("The draft was saved; some values are not valid scores yet."), "warning")
+        status = 400
     elif sheet.state == SheetState.DRAFT:
         # show again the messages of values kept in the draft
         for c in criteria:

@@ -20,6 +20,7 @@ from venture.extensions import db
 from venture.procurement.routes import route_for
 from venture.review import operations as review
 from venture.review.scoring import parse_score
+from venture.review.sheet_views import save_or_submit, typed_sheet
 from venture.roadshow import display, live, operations
 from venture.roadshow.enums import RoadshowState
 from venture.roadshow.forms import DetailsForm, NewRoadshowForm, ReasonForm
@@ -429,12 +430,7 @@ def step_back(roadshow_id, item_id):
 
 
 def _typed_sheet(item):
-    criteria = review.criteria_of(item.roadshow.call_id)
-    entries = {
-        c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-        for c in criteria
-    }
-    return entries, request.form.get("overall_comment", "")
+    return typed_sheet(review.criteria_of(item.roadshow.call_id))
 
 
 @bp.route("/roadshows/<int:roadshow_id>/items/<int:item_id>/sheet", methods=["POST"])
@@ -445,27 +441,20 @@ def sheet(roadshow_id, item_id):
     _posted()
     entries, overall = _typed_sheet(item)
     typed = {"entries": entries, "overall": overall}
-    submit = request.form.get("action") == "submit"
-    try:
-        if submit:
-            operations.submit_sheet(
-                item, assignment, entries=entries, overall_comment=overall, actor=current_user
-            )
-            errors = {}
-        else:
-            errors = operations.save_draft(
-                item, assignment, entries=entries, overall_comment=overall, actor=current_user
-            )
-    except review.SheetIncomplete as refused:
-        db.session.commit()  # the draft is kept
-        flash(refused.message, "danger")
-        return _phone_page(roadshow, errors=refused.errors, typed=typed, status=400)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
+    outcome, errors = save_or_submit(
+        lambda: operations.save_draft(
+            item, assignment, entries=entries, overall_comment=overall, actor=current_user
+        ),
+        lambda: operations.submit_sheet(
+            item, assignment, entries=entries, overall_comment=overall, actor=current_user
+        ),
+        incomplete=review.SheetIncomplete,
+    )
+    if outcome == "incomplete":
+        return _phone_page(roadshow, errors=errors, typed=typed, status=400)
+    if outcome is None:
         return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
-    db.session.commit()
-    if submit:
+    if outcome == "submitted":
         flash(_("Your score sheet was submitted. Thank you."), "success")
     elif errors:
         flash(_("The draft was saved; some values are not valid scores yet."), "warning")
