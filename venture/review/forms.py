@@ -160,12 +160,16 @@ class PanelSettingsFields:
         }
 
 
-class ManualPanelForm(PanelSettingsFields, FlaskForm):
+class PanelMemberFields:
+    """The experts chosen by hand (a review panel, a tender's evaluation panel)."""
+
     member_ids = CheckboxList(_l("Members"), coerce=choice_id)
     reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
 
-class DrawPanelForm(PanelSettingsFields, FlaskForm):
+class PanelDrawFields:
+    """A random draw of experts (a review panel, a tender's evaluation panel)."""
+
     category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
     size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
@@ -177,6 +181,14 @@ class DrawPanelForm(PanelSettingsFields, FlaskForm):
         _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
         validators=[Length(max=64)],
     )
+
+
+class ManualPanelForm(PanelSettingsFields, PanelMemberFields, FlaskForm):
+    """A review panel chosen by hand, with its settings."""
+
+
+class DrawPanelForm(PanelSettingsFields, PanelDrawFields, FlaskForm):
+    """A review panel drawn at random, with its settings."""
 
 
 class SettingsForm(FlaskForm):
