@@ -113,12 +113,12 @@ def bid_sheet(bid_id):
         sheet = sheet or operations.sheet_for(bid, profile)
         entries, comment = typed_sheet(criteria)
         outcome, errors = save_or_submit(
-            lambda: operations.save_bid_sheet(
-                sheet, entries=entries, overall_comment=comment, actor=current_user
-            ),
-            lambda: operations.submit_bid_sheet(
-                sheet, entries=entries, overall_comment=comment, actor=current_user
-            ),
+            operations.save_bid_sheet,
+            operations.submit_bid_sheet,
+            sheet,
+            entries=entries,
+            overall_comment=comment,
+            actor=current_user,
             incomplete=operations.SheetIncomplete,
         )
         if outcome is None:

@@ -20,19 +20,19 @@ def typed_sheet(criteria):
     return entries, request.form.get("overall_comment", "")
 
 
-def save_or_submit(save, submit, *, incomplete):
-    """Run ``submit()`` when the form's action is "submit", else ``save()`` (which gives
-    {criterion id: message} for values it could not read), and commit. ``incomplete`` is the
-    module's refusal that keeps the draft: committed, its message flashed, its errors returned.
-    Returns (outcome, errors): outcome "submitted", "saved", "incomplete", or None after any
-    other refusal (rolled back, flashed)."""
+def save_or_submit(save, submit, *args, incomplete, **kwargs):
+    """Run ``submit(*args, **kwargs)`` when the form's action is "submit", else
+    ``save(*args, **kwargs)`` (which gives {criterion id: message} for values it could not
+    read), and commit. ``incomplete`` is the module's refusal that keeps the draft: committed,
+    its message flashed, its errors returned. Returns (outcome, errors): outcome "submitted",
+    "saved", "incomplete", or None after any other refusal (rolled back, flashed)."""
     submitting = request.form.get("action") == "submit"
     try:
         if submitting:
-            submit()
+            submit(*args, **kwargs)
             errors = {}
         else:
-            errors = save()
+            errors = save(*args, **kwargs)
     except incomplete as refused:
         db.session.commit()  # the draft is kept
         flash(refused.message, "danger")

@@ -96,12 +96,12 @@ def score(assignment_id):
         entries, overall = typed_sheet(criteria)
         typed = {"entries": entries, "overall": overall}
         outcome, errors = save_or_submit(
-            lambda: operations.save_sheet(
-                sheet, entries=entries, overall_comment=overall, actor=current_user
-            ),
-            lambda: operations.submit_sheet(
-                sheet, entries=entries, overall_comment=overall, actor=current_user
-            ),
+            operations.save_sheet,
+            operations.submit_sheet,
+            sheet,
+            entries=entries,
+            overall_comment=overall,
+            actor=current_user,
             incomplete=operations.SheetIncomplete,
         )
         if outcome is None:

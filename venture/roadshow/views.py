@@ -442,12 +442,13 @@ def sheet(roadshow_id, item_id):
     entries, overall = _typed_sheet(item)
     typed = {"entries": entries, "overall": overall}
     outcome, errors = save_or_submit(
-        lambda: operations.save_draft(
-            item, assignment, entries=entries, overall_comment=overall, actor=current_user
-        ),
-        lambda: operations.submit_sheet(
-            item, assignment, entries=entries, overall_comment=overall, actor=current_user
-        ),
+        operations.save_draft,
+        operations.submit_sheet,
+        item,
+        assignment,
+        entries=entries,
+        overall_comment=overall,
+        actor=current_user,
         incomplete=review.SheetIncomplete,
     )
     if outcome == "incomplete":
