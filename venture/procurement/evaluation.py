@@ -183,25 +183,9 @@ def panel_form(tender_id, method):
     else:
         form.member_ids.choices = form.reserve_ids.choices = [(i, str(i)) for i in ids]
 
-    def form_panel():
-        if method == "draw":
-            return operations.draw_tender_panel(
-                tender,
-                category_ids=form.category_ids.data,
-                size=form.size.data,
-                reserves=form.reserves.data or 0,
-                seed=form.seed.data,
-                actor=current_user,
-            )
-        return operations.form_tender_panel(
-            tender,
-            member_ids=form.member_ids.data,
-            reserve_ids=form.reserve_ids.data,
-            actor=current_user,
-        )
-
+    make = operations.draw_tender_panel if method == "draw" else operations.form_tender_panel
     return post_action(
-        form_panel,
+        lambda: make(tender, **form.panel_values(), actor=current_user),
         success=_("The evaluation panel is formed."),
         target=url_for("procurement.evaluation", tender_id=tender.id),
         form=form,

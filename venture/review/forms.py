@@ -166,6 +166,10 @@ class PanelMemberFields:
     member_ids = CheckboxList(_l("Members"), coerce=choice_id)
     reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
+    def panel_values(self):
+        """The arguments of the operation that forms the panel."""
+        return {"member_ids": self.member_ids.data, "reserve_ids": self.reserve_ids.data}
+
 
 class PanelDrawFields:
     """A random draw of experts (a review panel, a tender's evaluation panel)."""
@@ -181,6 +185,15 @@ class PanelDrawFields:
         _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
         validators=[Length(max=64)],
     )
+
+    def panel_values(self):
+        """The arguments of the operation that draws the panel."""
+        return {
+            "category_ids": self.category_ids.data,
+            "size": self.size.data,
+            "reserves": self.reserves.data or 0,
+            "seed": self.seed.data,
+        }
 
 
 class ManualPanelForm(PanelSettingsFields, PanelMemberFields, FlaskForm):

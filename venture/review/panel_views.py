@@ -225,29 +225,10 @@ def form_panel(call_id, method):
     call = call_or_404(call_id)
     manual, drawn = _panel_forms(call)
     form = drawn if method == "draw" else manual
-
-    def make_panel():
-        if method == "draw":
-            return operations.draw_panel(
-                call,
-                category_ids=form.category_ids.data,
-                size=form.size.data,
-                reserves=form.reserves.data or 0,
-                seed=form.seed.data,
-                settings=form.settings(),
-                actor=current_user,
-            )
-        return operations.form_panel(
-            call,
-            member_ids=form.member_ids.data,
-            reserve_ids=form.reserve_ids.data,
-            settings=form.settings(),
-            actor=current_user,
-        )
-
+    make = operations.draw_panel if method == "draw" else operations.form_panel
     done = form_action(
         form,
-        make_panel,
+        lambda: make(call, **form.panel_values(), settings=form.settings(), actor=current_user),
         success=_("The panel was formed."),
         target=url_for("review.panel", call_id=call.id),
     )
