@@ -13,7 +13,7 @@ TITLE_BLOCK = re.compile(r"{%-?\s*block title\s*-?%}(.*?){%-?\s*endblock", re.S)
 PAGE_HEADER = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 GETTEXT = re.compile(r"""_\(\s*(['"])((?:\\.|(?!\1).)*)\1""", re.S)
 FLASHING = {"flash"}
-ACTIONS = {"form_action", "post_action", "run_action"}
+ACTIONS = {"form_action", "post_action", "run_action", "announce_page"}
 
 
 def _literal(quoted, quote):
@@ -43,19 +43,22 @@ def _gettext_argument(node):
 
 
 def _flashed_by_action(node):
-    """The msgids of an action's `success=` / `invalid=`: `_("…")`, a lambda giving one, or a
-    choice of two (venture.core.actions flashes them)."""
+    """The msgids of an action's `success=` / `invalid=` / `warnings=`: `_("…")`, a lambda
+    giving one, a choice of two or a list (venture.core.actions flashes them)."""
     if isinstance(node, ast.Lambda):
         return _flashed_by_action(node.body)
     if isinstance(node, ast.IfExp):
         return _flashed_by_action(node.body) + _flashed_by_action(node.orelse)
+    if isinstance(node, ast.List):
+        return [msgid for item in node.elts for msgid in _flashed_by_action(item)]
     msgid = _gettext_argument(node)
     return [msgid] if msgid else []
 
 
 def flash_messages():
     """{msgid: file:line} for each `flash(_("…"))` in venture/, and each message an action
-    (`form_action`, `post_action`, `run_action`) flashes on success or on an invalid form."""
+    (`form_action`, `post_action`, `run_action`, `announce_page`) flashes on success or on an
+    invalid form."""
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -69,7 +72,7 @@ def flash_messages():
                 msgids = [
                     msgid
                     for keyword in node.keywords
-                    if keyword.arg in ("success", "invalid")
+                    if keyword.arg in ("success", "invalid", "warnings")
                     for msgid in _flashed_by_action(keyword.value)
                 ]
             else:

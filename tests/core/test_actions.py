@@ -115,3 +115,28 @@ def test_a_button_form_that_does_not_validate_flashes_each_error(app):
         assert (done.status_code, done.location) == (302, "/categories")
         assert get_flashed_messages(with_categories=True) == [("danger", "该字段是必填字段。")]
     assert _names() == []
+
+
+def test_a_button_goes_on_to_its_target_when_done_and_back_when_refused(app):
+    with app.test_request_context("/", method="POST", data={"name": "x"}):
+        done = post_action(
+            lambda: _add("助老"),
+            success=None,
+            warnings=lambda category: [f"{category.code}: check the budget"],
+            target=lambda category: f"/categories/{category.code}",
+            back="/categories",
+            form=NameForm(),
+        )
+        assert (done.status_code, done.location) == (302, "/categories/助老")
+        assert get_flashed_messages(with_categories=True) == [("warning", "助老: check the budget")]
+    with app.test_request_context("/", method="POST", data={"name": "x"}):
+        done = post_action(
+            lambda: _refuse("助学", TransitionRefused("现在不能这样做。")),
+            success="saved",
+            target=lambda category: f"/categories/{category.code}",
+            back="/categories",
+            form=NameForm(),
+        )
+        assert (done.status_code, done.location) == (302, "/categories")
+        assert get_flashed_messages() == ["现在不能这样做。"]
+    assert _names() == ["助老"]

@@ -108,7 +108,8 @@ class PeriodForm(FlaskForm):
     """The one form that publishes a module's result as a 公示: a title, an optional
     introduction and the period in working days. Every kind of announcement uses it (the
     designation, the tender result, the review result, the evaluation result); a module that
-    needs no title or introduction leaves them hidden. ``least`` is the kind's minimum."""
+    needs no title or introduction leaves them hidden. ``least`` is the fewest working days the
+    form takes; ``titled`` makes the title required (a page that shows it)."""
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
@@ -121,15 +122,21 @@ class PeriodForm(FlaskForm):
         ],
     )
 
-    def __init__(self, *args, least=1, **kwargs):
+    def __init__(self, *args, least=1, titled=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.least = least
+        if titled:
+            self.title.validators = [DataRequired(), Length(max=TITLE_MAX)]
+            self.title.flags.required = True
 
     def validate_period_days(self, field):
         if field.data is not None and field.data < self.least:
             raise ValidationError(_l("At least %(least)d working days.", least=self.least))
 
-    def preview(self):
-        """The period's end as the form now says (working days from tomorrow), for the page."""
-        days = self.period_days.data if isinstance(self.period_days.data, int) else self.least
+    def preview(self, fallback=None):
+        """The period's end as the form now says (working days from tomorrow), for the page;
+        ``fallback`` (else ``least``) stands in for a period that is not a whole number."""
+        days = self.period_days.data
+        if not isinstance(days, int):
+            days = fallback or self.least
         return preview_period(max(1, min(days, PERIOD_MAX)))

@@ -64,11 +64,12 @@ def flash_form_errors(form):
             flash(str(message), "danger")
 
 
-def run_action(operation, *, success, target, form=None, refused=REFUSALS):
+def run_action(operation, *, success, target, form=None, refused=REFUSALS, warnings=None):
     """Run ``operation()`` as one transaction. Returns the redirect to ``target`` (a URL, or a
     function of the operation's result) after a commit, or None after a refusal (rolled back,
     message shown on ``form`` or flashed). ``success`` is a message, a function of the result
-    giving one, or None for no message."""
+    giving one, or None for no message; ``warnings``, a function of the result giving messages
+    flashed as warnings after it (an announcement's period warnings always are)."""
     try:
         result = operation()
     except refused as error:
@@ -79,24 +80,41 @@ def run_action(operation, *, success, target, form=None, refused=REFUSALS):
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
-    for warning in getattr(result, "period_warnings", None) or ():
+    for warning in [*(warnings(result) if warnings else ()), *_period_warnings(result)]:
         flash(warning, "warning")
     return redirect(target(result) if callable(target) else target)
 
 
-def form_action(form, operation, *, success, target, refused=REFUSALS):
+def _period_warnings(result):
+    return getattr(result, "period_warnings", None) or ()
+
+
+def form_action(form, operation, *, success, target, refused=REFUSALS, warnings=None):
     """A form page's POST: nothing runs unless the form validates (then its errors show on the
     page, with what the person typed kept); see run_action for the rest."""
     if not form.validate_on_submit():
         return None
-    return run_action(operation, success=success, target=target, form=form, refused=refused)
+    return run_action(
+        operation, success=success, target=target, form=form, refused=refused, warnings=warnings
+    )
 
 
-def post_action(operation, *, success, target, form=None, refused=REFUSALS, invalid=None):
-    """A button's POST, which always goes back to the URL ``target``: a form that does not
-    validate (a missing CSRF token, or an empty reason) answers 400, or flashes ``invalid`` when
-    given (a message, or a function of the form such as flash_form_errors); a refusal is
-    flashed."""
+def post_action(
+    operation,
+    *,
+    success,
+    target,
+    form=None,
+    refused=REFUSALS,
+    invalid=None,
+    warnings=None,
+    back=None,
+):
+    """A button's POST, which goes to ``target`` when done and back to the URL ``back`` (else
+    ``target``) when not: a form that does not validate (a missing CSRF token, or an empty
+    reason) answers 400, or flashes ``invalid`` when given (a message, or a function of the form
+    such as flash_form_errors); a refusal is flashed."""
+    back = back or target
     form = form if form is not None else FlaskForm()
     if not form.validate_on_submit():
         if invalid is None:
@@ -105,10 +123,9 @@ def post_action(operation, *, success, target, form=None, refused=REFUSALS, inva
             invalid(form)
         else:
             flash(invalid, "danger")
-        return redirect(target)
-    return run_action(operation, success=success, target=target, refused=refused) or redirect(
-        target
-    )
+        return redirect(back)
+    done = run_action(operation, success=success, target=target, refused=refused, warnings=warnings)
+    return done or redirect(back)
 
 
 def form_page(template, **context):

@@ -4,7 +4,7 @@ Bid content and prices are shown only where can_read_bid allows: before the open
 bidding organization alone.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import store_form_uploads
+from venture.core.actions import post_action, store_form_uploads
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
@@ -186,17 +186,15 @@ def bid_edit(bid_id):
 def bid_recall(bid_id):
     bid = get_or_404(Bid, bid_id)
     deny_unless(is_bidder_member(current_user, bid), 404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        operations.recall_bid(bid, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The bid is withdrawn to a draft. Submit it again before the deadline."), "warning")
-    return redirect(url_for("procurement.bid_edit", bid_id=bid.id))
+    return post_action(
+        lambda: operations.recall_bid(bid, actor=current_user),
+        success=None,
+        warnings=lambda _recalled: [
+            _("The bid is withdrawn to a draft. Submit it again before the deadline.")
+        ],
+        target=url_for("procurement.bid_edit", bid_id=bid.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/bids/<int:bid_id>")

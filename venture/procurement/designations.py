@@ -6,19 +6,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import roles_required
-from venture.core.actions import form_action, post_action
-from venture.core.lifecycle import TransitionRefused
+from venture.core.actions import form_action, form_page, post_action
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.enums import OrgStatus
 from venture.orgs.models import Organization
 from venture.procurement import operations, rules
-from venture.procurement.blueprint import bp, call_of_route, get_or_404, show_errors
+from venture.procurement.blueprint import bp, call_of_route, get_or_404
 from venture.procurement.enums import DesignationState
-from venture.procurement.forms import AnnounceForm, ConfirmForm, DesignationForm, ReasonForm
+from venture.procurement.forms import ConfirmForm, DesignationForm, ReasonForm
 from venture.procurement.lifecycle import DESIGNATION_WORKFLOW
 from venture.procurement.models import Award, Designation
 from venture.procurement.routes import TargetedPurchaseRoute, route_for
@@ -72,31 +72,32 @@ def _organization_choices():
 @roles_required(Role.STAFF)
 def designation_new(call_id):
     call = call_of_route(call_id, TargetedPurchaseRoute)
-    if request.method == "GET":
-        form = DesignationForm(
-            formdata=None,
-            data={
-                "service": call.title,
-                "amount": str(call.cap_per_project),
-                "term_start": call.project_start,
-                "term_end": call.project_end,
-            },
-        )
-    else:
-        form = DesignationForm()
-    form.organization_id.choices = _organization_choices()
+    form = _designation_form(
+        {
+            "service": call.title,
+            "amount": str(call.cap_per_project),
+            "term_start": call.project_start,
+            "term_end": call.project_end,
+        }
+    )
     done = form_action(
         form,
         lambda: operations.create_designation(call, form.values(), actor=current_user),
         success=_("The designation is saved. Announce it when the call is published."),
         target=lambda made: url_for("procurement.designation", designation_id=made.id),
     )
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return done or form_page(
         "procurement/designation_edit.html", form=form, call=call, designation=None
-    ), status
+    )
+
+
+def _designation_form(data):
+    """The designation form: ``data`` on the first visit, what was typed on a POST."""
+    form = (
+        DesignationForm(formdata=None, data=data) if request.method == "GET" else DesignationForm()
+    )
+    form.organization_id.choices = _organization_choices()
+    return form
 
 
 @bp.route("/staff/designations/<int:designation_id>")
@@ -127,83 +128,52 @@ def designation_edit(designation_id):
     if designation.state != DesignationState.DRAFTED:
         flash(_("An announced designation cannot be changed; cancel it instead."), "warning")
         return redirect(url_for("procurement.designation", designation_id=designation.id))
-    if request.method == "GET":
-        form = DesignationForm(
-            formdata=None,
-            data={
-                "organization_id": designation.organization_id,
-                "service": designation.service,
-                "service_content": designation.service_content,
-                "amount": str(designation.amount),
-                "term_start": designation.term_start,
-                "term_end": designation.term_end,
-                "reason": designation.reason.value,
-                "justification": designation.justification,
-            },
-        )
-    else:
-        form = DesignationForm()
-    form.organization_id.choices = _organization_choices()
+    form = _designation_form(
+        {
+            "organization_id": designation.organization_id,
+            "service": designation.service,
+            "service_content": designation.service_content,
+            "amount": str(designation.amount),
+            "term_start": designation.term_start,
+            "term_end": designation.term_end,
+            "reason": designation.reason.value,
+            "justification": designation.justification,
+        }
+    )
     done = form_action(
         form,
         lambda: operations.update_designation(designation, form.values(), actor=current_user),
         success=_("The designation is saved."),
         target=url_for("procurement.designation", designation_id=designation.id),
     )
-    if done:
-        return done
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return done or form_page(
         "procurement/designation_edit.html",
         form=form,
         call=designation.call,
         designation=designation,
-    ), status
+    )
 
 
 @bp.route("/staff/designations/<int:designation_id>/announce", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def designation_announce(designation_id):
     """Publish the designation (公示) for at least five working days."""
-    from venture.announcements.operations import preview_period
-
     designation = get_or_404(Designation, designation_id)
     least = route_for(designation.call).minimum_announcement_days
-    form = AnnounceForm()
-    if request.method == "GET":
-        form = AnnounceForm(
-            formdata=None,
-            data={
-                "title": _(
-                    "Targeted purchase announcement: %(service)s", service=designation.service
-                ),
-                "period_days": least,
-            },
-        )
-    if form.validate_on_submit():
-        try:
-            operations.announce_designation(
-                designation,
-                title=form.title.data.strip(),
-                period_days=form.period_days.data,
-                actor=current_user,
-            )
-        except TransitionRefused as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The designation is announced."), "success")
-            return redirect(url_for("procurement.designation", designation_id=designation.id))
-    days = form.period_days.data if isinstance(form.period_days.data, int) else least
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return announce_page(
         "procurement/designation_announce.html",
-        form=form,
-        designation=designation,
+        lambda form: operations.announce_designation(
+            designation,
+            title=form.title.data.strip(),
+            period_days=form.period_days.data,
+            actor=current_user,
+        ),
+        title=_("Targeted purchase announcement: %(service)s", service=designation.service),
+        success=_("The designation is announced."),
         least=least,
-        preview=preview_period(max(1, min(days, 60))),
-    ), status
+        target=url_for("procurement.designation", designation_id=designation.id),
+        designation=designation,
+    )
 
 
 @bp.route("/staff/designations/<int:designation_id>/propose", methods=["POST"])

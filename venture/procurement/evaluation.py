@@ -5,24 +5,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import post_action
+from venture.core.actions import post_action, run_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
-from venture.core.lifecycle import TransitionRefused
 from venture.core.spreadsheet import csv_bytes
 from venture.core.timeutil import to_local
 from venture.extensions import db
 from venture.procurement import operations, rules
-from venture.procurement.blueprint import bp, get_or_404, show_errors
+from venture.procurement.blueprint import bp, get_or_404
 from venture.procurement.forms import (
     ConfirmForm,
     DrawPanelForm,
     ManualPanelForm,
     ReasonForm,
-    ResultForm,
 )
 from venture.procurement.models import Award, Bid, Tender
 from venture.procurement.permissions import (
@@ -42,23 +41,22 @@ def open_bids(tender_id):
     tender = get_or_404(Tender, tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        opened = operations.open_tender(tender, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-        return redirect(url_for("procurement.tender", tender_id=tender.id))
-    db.session.commit()
-    flash(_("%(n)d bids were opened.", n=len(opened)), "success")
-    if len(opened) < 3:
-        flash(
-            _(
-                "Fewer than three bids were opened: by law the tender fails (流标). Cancel the "
-                "call and publish the tender again."
-            ),
-            "warning",
-        )
-    return redirect(url_for("procurement.opening", tender_id=tender.id))
+    opened = run_action(
+        lambda: operations.open_tender(tender, actor=current_user),
+        success=lambda bids: _("%(n)d bids were opened.", n=len(bids)),
+        warnings=lambda bids: (
+            [
+                _(
+                    "Fewer than three bids were opened: by law the tender fails (流标). Cancel the "
+                    "call and publish the tender again."
+                )
+            ]
+            if len(bids) < 3
+            else []
+        ),
+        target=url_for("procurement.opening", tender_id=tender.id),
+    )
+    return opened or redirect(url_for("procurement.tender", tender_id=tender.id))
 
 
 @bp.route("/tenders/<int:tender_id>/opening")
@@ -184,33 +182,15 @@ def panel_form(tender_id, method):
         ]
     else:
         form.member_ids.choices = form.reserve_ids.choices = [(i, str(i)) for i in ids]
-    if not form.validate_on_submit():
-        flash(_("Please correct the panel form."), "danger")
-        return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    try:
-        if method == "draw":
-            operations.draw_tender_panel(
-                tender,
-                category_ids=form.category_ids.data,
-                size=form.size.data,
-                reserves=form.reserves.data or 0,
-                seed=form.seed.data,
-                actor=current_user,
-            )
-        else:
-            operations.form_tender_panel(
-                tender,
-                member_ids=form.member_ids.data,
-                reserve_ids=form.reserve_ids.data,
-                actor=current_user,
-            )
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The evaluation panel is formed."), "success")
-    return redirect(url_for("procurement.evaluation", tender_id=tender.id))
+
+    make = operations.draw_tender_panel if method == "draw" else operations.form_tender_panel
+    return post_action(
+        lambda: make(tender, **form.panel_values(), actor=current_user),
+        success=_("The evaluation panel is formed."),
+        target=url_for("procurement.evaluation", tender_id=tender.id),
+        form=form,
+        invalid=_("Please correct the panel form."),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/panel/dissolve", methods=["POST"])
@@ -239,8 +219,6 @@ def score_bids(tender_id):
 @roles_required(Role.STAFF)
 def result(tender_id):
     """Propose the top-ranked bid and publish the result (中标候选人公示)."""
-    from venture.announcements.operations import preview_period
-
     tender = get_or_404(Tender, tender_id)
     route = route_for(tender.call)
     least = route.minimum_announcement_days
@@ -248,43 +226,24 @@ def result(tender_id):
     if not ranked:
         flash(_("Score and rank the bids first."), "warning")
         return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    form = ResultForm()
-    if request.method == "GET":
-        form = ResultForm(
-            formdata=None,
-            data={
-                "title": _("Tender result announcement: %(title)s", title=tender.call.title),
-                "period_days": least,
-            },
-        )
-    if form.validate_on_submit():
-        try:
-            operations.publish_tender_result(
-                tender,
-                title=form.title.data.strip(),
-                introduction=form.introduction.data,
-                period_days=form.period_days.data,
-                actor=current_user,
-            )
-        except TransitionRefused as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The result is published."), "success")
-            return redirect(url_for("procurement.evaluation", tender_id=tender.id))
-    days = form.period_days.data if isinstance(form.period_days.data, int) else least
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    return announce_page(
         "procurement/result.html",
-        form=form,
+        lambda form: operations.publish_tender_result(
+            tender,
+            title=form.title.data.strip(),
+            introduction=form.introduction.data,
+            period_days=form.period_days.data,
+            actor=current_user,
+        ),
+        title=_("Tender result announcement: %(title)s", title=tender.call.title),
+        success=_("The result is published."),
+        least=least,
+        target=url_for("procurement.evaluation", tender_id=tender.id),
         tender=tender,
         call=tender.call,
         bids=ranked,
         panel=operations.tender_panel(tender),
-        least=least,
-        preview=preview_period(max(1, min(days, 60))),
-    ), status
+    )
 
 
 @bp.route("/tenders/<int:tender_id>/award-notice.pdf")

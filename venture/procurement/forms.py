@@ -5,24 +5,19 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from venture.calls.forms import positive_amount
 from venture.core.dates import BoundedDateField, BoundedDateTimeLocalField
-from venture.core.integers import WholeNumberField, choice_id
+from venture.core.fields import CheckboxList
+from venture.core.integers import choice_id
 from venture.core.money import InvalidAmount, to_amount
 from venture.procurement.enums import DesignationReason, EvaluationMethod, TenderMethod
+from venture.review.forms import PanelDrawFields, PanelMemberFields
 from venture.review.scoring import parse_score
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DesignationForm(FlaskForm):
@@ -56,15 +51,6 @@ class DesignationForm(FlaskForm):
             "reason": DesignationReason(self.reason.data),
             "justification": self.justification.data or "",
         }
-
-
-class AnnounceForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=1, max=60)],
-        default=5,
-    )
 
 
 class ReasonForm(FlaskForm):
@@ -165,30 +151,9 @@ class BidForm(FlaskForm):
         }
 
 
-class ManualPanelForm(FlaskForm):
-    member_ids = CheckboxList(_l("Members"), coerce=choice_id)
-    reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
+class ManualPanelForm(PanelMemberFields, FlaskForm):
+    """A tender's evaluation panel chosen by hand (the review panel's fields, no settings)."""
 
 
-class DrawPanelForm(FlaskForm):
-    category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
-    size = WholeNumberField(
-        _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
-    )
-    reserves = WholeNumberField(
-        _l("Reserves"), validators=[Optional(), NumberRange(min=0, max=20)], default=2
-    )
-    seed = StringField(
-        _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
-        validators=[Length(max=64)],
-    )
-
-
-class ResultForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=1, max=60)],
-        default=5,
-    )
+class DrawPanelForm(PanelDrawFields, FlaskForm):
+    """A tender's evaluation panel drawn at random."""

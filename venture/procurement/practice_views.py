@@ -3,7 +3,7 @@ receipts, bidders' answers to the opening record and staff's replies, failed ten
 panel members' declaration before a bid's sheet, and the overdue-refund reminder command."""
 
 import click
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,17 +11,17 @@ from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.actions import REFUSALS, form_action, form_page, post_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
-from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.procurement import bonds, conflicts, failure, opening, operations
-from venture.procurement.blueprint import bp, get_or_404, show_errors
+from venture.procurement.blueprint import bp, get_or_404
 from venture.procurement.dates import tender_date_warnings
 from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Tender
@@ -61,12 +61,6 @@ def _failure_condition(tender):
     return failure.failure_condition(tender)
 
 
-def _refused(refused, endpoint, **values):
-    db.session.rollback()
-    flash(refused.message, "danger")
-    return redirect(url_for(endpoint, **values))
-
-
 # ── bid bonds: the bidder ───────────────────────────────────────────────────────────────────
 
 
@@ -81,29 +75,23 @@ def bid_bond(bid_id):
         formdata=None if request.method == "GET" else request.form,
         data={"amount": str(tender.bond_amount or "")},
     )
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                bonds.record_bond(
-                    bid,
-                    form=form.form.data,
-                    amount=to_amount(form.amount.data),
-                    reference=form.reference.data,
-                    proof=request.files.get("proof"),
-                    actor=current_user,
-                )
-            except (TransitionRefused, InvalidAmount) as refused:
-                db.session.rollback()
-                show_errors(form, refused)
-            else:
-                db.session.commit()
-                flash(_("The bond is recorded; finance will confirm its receipt."), "success")
-                return redirect(url_for("procurement.bid_bond", bid_id=bid.id))
-        status = 400
-    return render_template(
+    done = form_action(
+        form,
+        lambda: bonds.record_bond(
+            bid,
+            form=form.form.data,
+            amount=to_amount(form.amount.data),
+            reference=form.reference.data,
+            proof=request.files.get("proof"),
+            actor=current_user,
+        ),
+        success=_("The bond is recorded; finance will confirm its receipt."),
+        target=url_for("procurement.bid_bond", bid_id=bid.id),
+        refused=(*REFUSALS, InvalidAmount),
+    )
+    return done or form_page(
         "procurement/bid_bond.html", bid=bid, tender=tender, bond=bid.bond, form=form
-    ), status
+    )
 
 
 @bp.route("/bids/<int:bid_id>/bond/proof")
@@ -166,30 +154,27 @@ def bonds_xlsx():
 @roles_required(Role.FINANCE)
 def bond_action(bid_id, action):
     bid = get_or_404(Bid, bid_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     bond = bid.bond
-    try:
+
+    def act():
         if bond is None:
             raise bonds.BondError(_("This bid has no bond."))
         if action == "confirm":
-            bonds.confirm_bond(bond, actor=current_user)
-        elif action == "reject":
-            bonds.reject_bond(bond, reason=request.form.get("reason"), actor=current_user)
-        else:
-            bonds.refund_bond(bond, actor=current_user)
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.bonds_ledger")
-    db.session.commit()
-    flash(
-        {
+            return bonds.confirm_bond(bond, actor=current_user)
+        if action == "reject":
+            return bonds.reject_bond(bond, reason=request.form.get("reason"), actor=current_user)
+        return bonds.refund_bond(bond, actor=current_user)
+
+    return post_action(
+        act,
+        success={
             "confirm": _("The bond's receipt is confirmed."),
             "reject": _("The bond is marked not received; the bidder is shown the reason."),
             "refund": _("The refund is recorded."),
         }[action],
-        "success",
+        target=url_for("procurement.bonds_ledger"),
+        form=ConfirmForm(),
     )
-    return redirect(url_for("procurement.bonds_ledger"))
 
 
 HOME_OVERDUE_SHOWN = 5
@@ -255,23 +240,19 @@ def opening_answer(tender_id):
     tender = get_or_404(Tender, tender_id)
     deny_unless(opening.own_opened_bid(tender, current_user) is not None, 404)
     form = OpeningAnswerForm()
-    if not form.validate_on_submit():
-        flash(_("Choose whether you confirm the record or object to it."), "danger")
-        return redirect(url_for("procurement.opening", tender_id=tender.id))
-    try:
-        response = opening.respond_to_opening(
+    return post_action(
+        lambda: opening.respond_to_opening(
             tender, answer=form.answer.data, reason=form.reason.data, actor=current_user
-        )
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.opening", tender_id=tender.id)
-    db.session.commit()
-    flash(
-        _("Your objection is recorded; staff answer it before the evaluation starts.")
-        if response.reason
-        else _("You confirmed the opening record."),
-        "success",
+        ),
+        success=lambda response: (
+            _("Your objection is recorded; staff answer it before the evaluation starts.")
+            if response.reason
+            else _("You confirmed the opening record.")
+        ),
+        target=url_for("procurement.opening", tender_id=tender.id),
+        form=form,
+        invalid=_("Choose whether you confirm the record or object to it."),
     )
-    return redirect(url_for("procurement.opening", tender_id=tender.id))
 
 
 @bp.route("/staff/tenders/<int:tender_id>/opening/reply", methods=["POST"])
@@ -286,16 +267,13 @@ def opening_reply(tender_id):
     if response is None or response.tender_id != tender.id:
         flash(_("Choose the objection to answer."), "danger")
         return redirect(url_for("procurement.opening", tender_id=tender.id))
-    if not form.validate_on_submit():
-        flash(_("Please write the answer."), "danger")
-        return redirect(url_for("procurement.opening", tender_id=tender.id))
-    try:
-        opening.answer_objection(response, reply=form.reply.data, actor=current_user)
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.opening", tender_id=tender.id)
-    db.session.commit()
-    flash(_("The objection is answered."), "success")
-    return redirect(url_for("procurement.opening", tender_id=tender.id))
+    return post_action(
+        lambda: opening.answer_objection(response, reply=form.reply.data, actor=current_user),
+        success=_("The objection is answered."),
+        target=url_for("procurement.opening", tender_id=tender.id),
+        form=form,
+        invalid=_("Please write the answer."),
+    )
 
 
 def opening_context(tender, user):
@@ -336,31 +314,26 @@ def tender_failure(tender_id):
 @roles_required(Role.STAFF)
 def declare_failure(tender_id):
     tender = get_or_404(Tender, tender_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        failure.declare_failure(tender, actor=current_user)
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.tender_failure", tender_id=tender.id)
-    db.session.commit()
-    flash(_("The tender is marked failed (废标) and the notice is published."), "success")
-    return redirect(url_for("procurement.tender_failure", tender_id=tender.id))
+    return post_action(
+        lambda: failure.declare_failure(tender, actor=current_user),
+        success=_("The tender is marked failed (废标) and the notice is published."),
+        target=url_for("procurement.tender_failure", tender_id=tender.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/failure/retender", methods=["POST"])
 @roles_required(Role.STAFF)
 def retender(tender_id):
     tender = get_or_404(Tender, tender_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        deny_unless(tender.failure is not None, 404)
-        new = failure.retender(tender.failure, actor=current_user)
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.tender_failure", tender_id=tender.id)
-    db.session.commit()
-    flash(_("A new draft tender is made with the documents copied: set its dates."), "success")
-    return redirect(url_for("procurement.tender_edit", call_id=new.call_id))
+    deny_unless(tender.failure is not None, 404)
+    return post_action(
+        lambda: failure.retender(tender.failure, actor=current_user),
+        success=_("A new draft tender is made with the documents copied: set its dates."),
+        target=lambda new: url_for("procurement.tender_edit", call_id=new.call_id),
+        back=url_for("procurement.tender_failure", tender_id=tender.id),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/failure/change-route", methods=["POST"])
@@ -369,22 +342,20 @@ def change_route(tender_id):
     tender = get_or_404(Tender, tender_id)
     deny_unless(tender.failure is not None, 404)
     form = RouteChangeForm()
-    if not form.validate_on_submit():
-        flash(_("Give the approved route and the approval document's number."), "danger")
-        return redirect(url_for("procurement.tender_failure", tender_id=tender.id))
-    try:
-        call = failure.change_route(
+    return post_action(
+        lambda: failure.change_route(
             tender.failure,
             outcome=form.outcome.data,
             approval=request.files.get("approval"),
             reference=form.reference.data,
             actor=current_user,
-        )
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.tender_failure", tender_id=tender.id)
-    db.session.commit()
-    flash(_("The route is changed with the approval: a new draft call is made."), "success")
-    return redirect(url_for("calls.edit", call_id=call.id))
+        ),
+        success=_("The route is changed with the approval: a new draft call is made."),
+        target=lambda call: url_for("calls.edit", call_id=call.id),
+        back=url_for("procurement.tender_failure", tender_id=tender.id),
+        form=form,
+        invalid=_("Give the approved route and the approval document's number."),
+    )
 
 
 @bp.route("/staff/tenders/<int:tender_id>/failure/approval")
@@ -409,11 +380,12 @@ def bid_no_conflict(bid_id):
     bid = get_or_404(Bid, bid_id)
     panel = operations.tender_panel(bid.tender)
     deny_unless(panel is not None and operations.is_member_of(panel, current_user), 404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        conflicts.declare_no_tie(bid, reviewer=profile_for(current_user), actor=current_user)
-    except TransitionRefused as refused:
-        return _refused(refused, "procurement.evaluations")
-    db.session.commit()
-    return redirect(url_for("procurement.bid_sheet", bid_id=bid.id))
+    return post_action(
+        lambda: conflicts.declare_no_tie(
+            bid, reviewer=profile_for(current_user), actor=current_user
+        ),
+        success=None,
+        target=url_for("procurement.bid_sheet", bid_id=bid.id),
+        back=url_for("procurement.evaluations"),
+        form=ConfirmForm(),
+    )

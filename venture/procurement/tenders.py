@@ -11,14 +11,13 @@ from venture.auth.enums import Role
 from venture.calls.enums import CallStage
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
-from venture.core.actions import post_action
+from venture.core.actions import form_action, form_page, post_action
 from venture.core.integers import ids_in
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.procurement import operations, rules
-from venture.procurement.blueprint import bp, call_of_route, get_or_404, show_errors
+from venture.procurement.blueprint import bp, call_of_route, get_or_404
 from venture.procurement.dates import tender_date_warnings
 from venture.procurement.enums import BidState, EvaluationMethod, TenderMethod
 from venture.procurement.forms import ClarificationForm, ConfirmForm, QuestionForm, TenderForm
@@ -104,42 +103,40 @@ def tender_edit(call_id):
         form = TenderForm(formdata=None, data=data)
     else:
         form = TenderForm()
-    if form.validate_on_submit():
-        from decimal import Decimal
-
-        from venture.core.money import to_amount
-
-        values = {
-            "method": TenderMethod(form.method.data),
-            "evaluation": EvaluationMethod(form.evaluation.data),
-            "requirements": form.requirements.data.strip(),
-            "budget_ceiling": to_amount(form.budget_ceiling.data),
-            "price_weight": form.weight() or Decimal("0"),
-            "required_documents": (form.required_documents.data or "").strip(),
-            "bid_deadline": from_local(form.bid_deadline.data),
-            "opening_at": from_local(form.opening_at.data),
-            "opening_place": (form.opening_place.data or "").strip(),
-            "bond_amount": to_amount(form.bond_amount.data) if form.bond_amount.data else None,
-        }
-        try:
-            tender = operations.save_tender(call, values, actor=current_user)
-        except operations.ProcurementError as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The tender details are saved."), "success")
-            for warning in tender_date_warnings(tender):
-                flash(warning, "warning")
-            return redirect(url_for("procurement.tender", tender_id=tender.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    done = form_action(
+        form,
+        lambda: operations.save_tender(call, _tender_values(form), actor=current_user),
+        success=_("The tender details are saved."),
+        warnings=tender_date_warnings,
+        target=lambda saved: url_for("procurement.tender", tender_id=saved.id),
+    )
+    return done or form_page(
         "procurement/tender_edit.html",
         form=form,
         call=call,
         tender=tender,
         minimum_days=rules.MIN_BID_DAYS,
-    ), status
+    )
+
+
+def _tender_values(form):
+    """The operation's values of a valid TenderForm."""
+    from decimal import Decimal
+
+    from venture.core.money import to_amount
+
+    return {
+        "method": TenderMethod(form.method.data),
+        "evaluation": EvaluationMethod(form.evaluation.data),
+        "requirements": form.requirements.data.strip(),
+        "budget_ceiling": to_amount(form.budget_ceiling.data),
+        "price_weight": form.weight() or Decimal("0"),
+        "required_documents": (form.required_documents.data or "").strip(),
+        "bid_deadline": from_local(form.bid_deadline.data),
+        "opening_at": from_local(form.opening_at.data),
+        "opening_place": (form.opening_place.data or "").strip(),
+        "bond_amount": to_amount(form.bond_amount.data) if form.bond_amount.data else None,
+    }
 
 
 @bp.route("/staff/tenders/<int:tender_id>/criteria", methods=["GET", "POST"])
@@ -154,23 +151,20 @@ def tender_criteria(tender_id):
     form = RubricForm()
     if request.method == "GET":
         form.fill(criteria)
-    elif form.validate_on_submit():
-        try:
-            operations.save_criteria(tender, form.criteria(), actor=current_user)
-        except TransitionRefused as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("The criteria are saved."), "success")
-            return redirect(url_for("procurement.tender", tender_id=tender.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
+    done = form_action(
+        form,
+        lambda: operations.save_criteria(tender, form.criteria(), actor=current_user),
+        success=_("The criteria are saved."),
+        target=url_for("procurement.tender", tender_id=tender.id),
+    )
+    if done:
+        return done
+    return form_page(
         "procurement/tender_criteria.html",
         form=form,
         tender=tender,
         locked=tender.call.stage != CallStage.DRAFT,
-    ), status
+    )
 
 
 def visible_tender(tender):
@@ -250,31 +244,31 @@ def clarify(tender_id):
     tender = get_or_404(Tender, tender_id)
     form = ClarificationForm()
     form.question_ids.choices = [(v, str(v)) for v in ids_in(request.form.getlist("question_ids"))]
-    if not form.validate_on_submit():
-        flash(_("Please write the clarification."), "danger")
-        return redirect(url_for("procurement.tender", tender_id=tender.id))
-    try:
-        clarification = operations.publish_clarification(
+    return post_action(
+        lambda: operations.publish_clarification(
             tender, text=form.text.data, question_ids=form.question_ids.data, actor=current_user
-        )
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        if clarification.moved_deadline:
-            flash(
+        ),
+        success=lambda clarification: (
+            None
+            if clarification.moved_deadline
+            else _("The clarification is published to every bidder.")
+        ),
+        warnings=lambda clarification: (
+            [
                 _(
                     "The clarification is published. It came less than %(days)d days before the "
                     "deadline, so the deadline moved to %(deadline)s; bidders are told.",
                     days=rules.CLARIFICATION_DAYS[tender.method],
                     deadline=_fmt(clarification.deadline_after),
-                ),
-                "warning",
-            )
-        else:
-            flash(_("The clarification is published to every bidder."), "success")
-    return redirect(url_for("procurement.tender", tender_id=tender.id))
+                )
+            ]
+            if clarification.moved_deadline
+            else []
+        ),
+        target=url_for("procurement.tender", tender_id=tender.id),
+        form=form,
+        invalid=_("Please write the clarification."),
+    )
 
 
 def _fmt(moment):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
-from venture.core.lifecycle import TransitionRefused
+from venture.core.actions import form_page, post_action
 from venture.core.panels import home_panel
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -24,6 +24,7 @@ from venture.procurement.enums import BidState, DesignationState
 from venture.procurement.forms import ConfirmForm, ReasonForm
 from venture.procurement.models import Bid, Designation, Tender
 from venture.review.enums import SheetState
+from venture.review.sheet_views import save_or_submit, typed_sheet
 
 # ── panel scoring (评标打分), reviewers ──────────────────────────────────────────────────────
 
@@ -71,18 +72,15 @@ def declare_conflict(tender_id):
     panel = operations.tender_panel(tender)
     deny_unless(panel is not None and operations.is_member_of(panel, current_user), 404)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return redirect(url_for("procurement.evaluations"))
-    try:
-        operations.declare_tender_conflict(tender, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("You stepped back from this evaluation; staff are told."), "success")
-    return redirect(url_for("procurement.evaluations"))
+    return post_action(
+        lambda: operations.declare_tender_conflict(
+            tender, reason=form.reason.data, actor=current_user
+        ),
+        success=_("You stepped back from this evaluation; staff are told."),
+        target=url_for("procurement.evaluations"),
+        form=form,
+        invalid=_("Please give a reason."),
+    )
 
 
 @bp.route("/review/tenders/bids/<int:bid_id>", methods=["GET", "POST"])
@@ -99,13 +97,13 @@ def bid_sheet(bid_id):
     profile = profile_for(current_user)
     if not has_declared(bid, profile):
         # 回避声明 first, as in venture-grant review: the sheet opens after it
-        return render_template(
+        return form_page(
             "procurement/bid_declare.html",
             bid=bid,
             tender=tender,
             confirm_form=ConfirmForm(),
             reason_form=ReasonForm(formdata=None),
-        ), (400 if request.method == "POST" else 200)
+        )
     sheet = operations.existing_sheet(bid, profile)
     criteria = criteria_of(tender.call_id)
     errors = {}
@@ -113,33 +111,22 @@ def bid_sheet(bid_id):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         sheet = sheet or operations.sheet_for(bid, profile)
-        entries = {
-            c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-            for c in criteria
-        }
-        comment = request.form.get("overall_comment", "")
-        try:
-            if request.form.get("action") == "submit":
-                operations.submit_bid_sheet(
-                    sheet, entries=entries, overall_comment=comment, actor=current_user
-                )
-            else:
-                errors = operations.save_bid_sheet(
-                    sheet, entries=entries, overall_comment=comment, actor=current_user
-                )
-        except operations.SheetIncomplete as incomplete:
-            db.session.commit()  # the draft is kept
-            errors = incomplete.errors
-            flash(incomplete.message, "danger")
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
+        entries, comment = typed_sheet(criteria)
+        outcome, errors = save_or_submit(
+            operations.save_bid_sheet,
+            operations.submit_bid_sheet,
+            sheet,
+            entries=entries,
+            overall_comment=comment,
+            actor=current_user,
+            incomplete=operations.SheetIncomplete,
+        )
+        if outcome is None:
             return redirect(url_for("procurement.evaluations"))
-        else:
-            db.session.commit()
-            if sheet.state == SheetState.SUBMITTED:
-                flash(_("The sheet is submitted."), "success")
-                return redirect(url_for("procurement.evaluations"))
+        if outcome != "incomplete" and sheet.state == SheetState.SUBMITTED:
+            flash(_("The sheet is submitted."), "success")
+            return redirect(url_for("procurement.evaluations"))
+        if outcome != "incomplete":
             flash(_("The draft is saved."), "success" if not errors else "warning")
     return render_template(
         "procurement/bid_sheet.html",

@@ -11,24 +11,18 @@ from wtforms import (
     Form,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.auth.forms import AccountFields, PasswordFields
 from venture.core.dates import BoundedDateField
+from venture.core.fields import CheckboxList
 from venture.core.integers import WholeNumberField, choice_id, optional_id
 from venture.review.enums import AffiliationKind, Aggregation
 from venture.review.scoring import parse_max_score, parse_score
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ExpertFields:
@@ -166,12 +160,20 @@ class PanelSettingsFields:
         }
 
 
-class ManualPanelForm(PanelSettingsFields, FlaskForm):
+class PanelMemberFields:
+    """The experts chosen by hand (a review panel, a tender's evaluation panel)."""
+
     member_ids = CheckboxList(_l("Members"), coerce=choice_id)
     reserve_ids = CheckboxList(_l("Reserves"), coerce=choice_id)
 
+    def panel_values(self):
+        """The arguments of the operation that forms the panel."""
+        return {"member_ids": self.member_ids.data, "reserve_ids": self.reserve_ids.data}
 
-class DrawPanelForm(PanelSettingsFields, FlaskForm):
+
+class PanelDrawFields:
+    """A random draw of experts (a review panel, a tender's evaluation panel)."""
+
     category_ids = CheckboxList(_l("Draw from experts in these fields"), coerce=choice_id)
     size = WholeNumberField(
         _l("Members"), validators=[DataRequired(), NumberRange(min=1, max=99)], default=5
@@ -183,6 +185,23 @@ class DrawPanelForm(PanelSettingsFields, FlaskForm):
         _l("Seed (leave empty for a new random seed; type a recorded one to redo a draw)"),
         validators=[Length(max=64)],
     )
+
+    def panel_values(self):
+        """The arguments of the operation that draws the panel."""
+        return {
+            "category_ids": self.category_ids.data,
+            "size": self.size.data,
+            "reserves": self.reserves.data or 0,
+            "seed": self.seed.data,
+        }
+
+
+class ManualPanelForm(PanelSettingsFields, PanelMemberFields, FlaskForm):
+    """A review panel chosen by hand, with its settings."""
+
+
+class DrawPanelForm(PanelSettingsFields, PanelDrawFields, FlaskForm):
+    """A review panel drawn at random, with its settings."""
 
 
 class SettingsForm(FlaskForm):
@@ -203,13 +222,3 @@ class ReplaceForm(FlaskForm):
 
 class AggregationForm(FlaskForm):
     aggregation = SelectField(_l("Aggregation"), choices=[(a.value, a.label) for a in Aggregation])
-
-
-class PublishForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        validators=[DataRequired(), NumberRange(min=5, max=60)],
-        default=5,
-    )

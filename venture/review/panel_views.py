@@ -12,15 +12,14 @@ from venture.auth.enums import Role
 from venture.auth.models import User
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import post_action
+from venture.core.actions import form_action, post_action
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.procurement.routes import route_for, routes_reviewing_applications
 from venture.reference.models import ServiceCategory
 from venture.review import operations, results
-from venture.review.blueprint import bp, category_choices, flash_form_errors, show_error
+from venture.review.blueprint import bp, category_choices, flash_form_errors
 from venture.review.forms import (
     DrawPanelForm,
     ManualPanelForm,
@@ -136,17 +135,12 @@ def default_rubric(call_id):
     call = call_or_404(call_id)
     form = ReasonForm()
     form.reason.validators = []
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.save_rubric(call, operations.default_rubric(), actor=current_user)
-    except operations.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The default rubric (100 points) was set; adjust it as needed."), "success")
-    return redirect(url_for("review.rubric", call_id=call.id))
+    return post_action(
+        lambda: operations.save_rubric(call, operations.default_rubric(), actor=current_user),
+        success=_("The default rubric (100 points) was set; adjust it as needed."),
+        target=url_for("review.rubric", call_id=call.id),
+        form=form,
+    )
 
 
 def _panel_forms(call):
@@ -241,33 +235,15 @@ def form_panel(call_id, method):
     call = call_or_404(call_id)
     manual, drawn = _panel_forms(call)
     form = drawn if method == "draw" else manual
-    if form.validate_on_submit():
-        try:
-            if method == "draw":
-                operations.draw_panel(
-                    call,
-                    category_ids=form.category_ids.data,
-                    size=form.size.data,
-                    reserves=form.reserves.data or 0,
-                    seed=form.seed.data,
-                    settings=form.settings(),
-                    actor=current_user,
-                )
-            else:
-                operations.form_panel(
-                    call,
-                    member_ids=form.member_ids.data,
-                    reserve_ids=form.reserve_ids.data,
-                    settings=form.settings(),
-                    actor=current_user,
-                )
-        except operations.ReviewError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The panel was formed."), "success")
-            return redirect(url_for("review.panel", call_id=call.id))
+    make = operations.draw_panel if method == "draw" else operations.form_panel
+    done = form_action(
+        form,
+        lambda: make(call, **form.panel_values(), settings=form.settings(), actor=current_user),
+        success=_("The panel was formed."),
+        target=url_for("review.panel", call_id=call.id),
+    )
+    if done:
+        return done
     return render_template(
         "review/panel_new.html",
         call=call,
@@ -279,10 +255,15 @@ def form_panel(call_id, method):
     ), 400
 
 
-def simple_post():
+def _simple_form():
+    """A button's form: its CSRF token (a ReasonForm with no reason asked)."""
     form = ReasonForm()
     form.reason.validators = []
-    if not form.validate_on_submit():
+    return form
+
+
+def simple_post():
+    if not _simple_form().validate_on_submit():
         abort(400)
 
 
@@ -304,23 +285,18 @@ def panel_settings(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
     form = SettingsForm()
-    if form.validate_on_submit():
-        try:
-            operations.update_panel_settings(
-                panel,
-                deadline=form.deadline.data,
-                spread_threshold=parse_score(form.spread_threshold.data, 999)[0],
-                actor=current_user,
-            )
-        except operations.ReviewError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-    else:
-        flash_form_errors(form)
-    return redirect(url_for("review.panel", call_id=call.id))
+    return post_action(
+        lambda: operations.update_panel_settings(
+            panel,
+            deadline=form.deadline.data,
+            spread_threshold=parse_score(form.spread_threshold.data, 999)[0],
+            actor=current_user,
+        ),
+        success=_("Saved."),
+        target=url_for("review.panel", call_id=call.id),
+        form=form,
+        invalid=flash_form_errors,
+    )
 
 
 @bp.route("/staff/review/calls/<int:call_id>/panel/reserve", methods=["POST"])
@@ -329,19 +305,15 @@ def add_reserve(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
     form = _reserve_form(panel)
-    if not form.validate_on_submit():
-        flash(_("Choose the expert to add."), "danger")
-        return redirect(url_for("review.panel", call_id=call.id))
-    expert = db.session.get(ReviewerProfile, form.reviewer_id.data)
-    try:
-        operations.add_reserve(panel, expert, actor=current_user)
-    except operations.ReviewError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("%(name)s was added to the panel as a reserve.", name=expert.name), "success")
-    return redirect(url_for("review.panel", call_id=call.id))
+    chosen = form.reviewer_id.data
+    expert = db.session.get(ReviewerProfile, chosen) if isinstance(chosen, int) else None
+    return post_action(
+        lambda: operations.add_reserve(panel, expert, actor=current_user),
+        success=lambda _added: _("%(name)s was added to the panel as a reserve.", name=expert.name),
+        target=url_for("review.panel", call_id=call.id),
+        form=form,
+        invalid=_("Choose the expert to add."),
+    )
 
 
 def _reserve_form(panel):
@@ -374,26 +346,21 @@ def _reserve_form(panel):
 def assign(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
-    simple_post()
-    try:
-        made, missing = operations.assign_reviewers(panel, actor=current_user)
-    except TransitionRefused as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("%(n)d assignments were made.", n=len(made)), "success")
-        for application, count in missing.items():
-            flash(
-                _(
-                    "“%(title)s” still lacks %(n)d reviewers: every other panel member is tied "
-                    "to the applicant. Add a reserve to the panel and assign again.",
-                    title=application.title,
-                    n=count,
-                ),
-                "warning",
+    return post_action(
+        lambda: operations.assign_reviewers(panel, actor=current_user),
+        success=lambda done: _("%(n)d assignments were made.", n=len(done[0])),
+        warnings=lambda done: [
+            _(
+                "“%(title)s” still lacks %(n)d reviewers: every other panel member is tied "
+                "to the applicant. Add a reserve to the panel and assign again.",
+                title=application.title,
+                n=count,
             )
-    return redirect(url_for("review.panel", call_id=call.id))
+            for application, count in done[1].items()
+        ],
+        target=url_for("review.panel", call_id=call.id),
+        form=_simple_form(),
+    )
 
 
 @bp.route("/staff/review/calls/<int:call_id>/reminders", methods=["POST"])
@@ -417,22 +384,17 @@ def replace(assignment_id):
     form.reviewer_id.choices = [
         (e.id, e.name) for e in operations.replacement_candidates(assignment)
     ]
-    if not form.validate_on_submit():
-        flash(_("Choose the replacement."), "danger")
-    else:
-        try:
-            new = operations.replace_reviewer(
-                assignment,
-                db.session.get(ReviewerProfile, form.reviewer_id.data),
-                actor=current_user,
-            )
-        except operations.ReviewError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("%(name)s now reviews this application.", name=new.reviewer.name), "success")
-    return redirect(url_for("review.panel", call_id=assignment.panel.call_id))
+    return post_action(
+        lambda: operations.replace_reviewer(
+            assignment,
+            db.session.get(ReviewerProfile, form.reviewer_id.data),
+            actor=current_user,
+        ),
+        success=lambda new: _("%(name)s now reviews this application.", name=new.reviewer.name),
+        target=url_for("review.panel", call_id=assignment.panel.call_id),
+        form=form,
+        invalid=_("Choose the replacement."),
+    )
 
 
 @bp.route("/staff/review/sheets/<int:sheet_id>")
@@ -457,15 +419,10 @@ def reopen(sheet_id):
     item = db.session.get(ReviewSheet, sheet_id)
     deny_unless(item is not None, 404)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return redirect(url_for("review.sheet", sheet_id=item.id))
-    try:
-        operations.reopen_sheet(item, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("The sheet was reopened; the reviewer was told."), "success")
-    return redirect(url_for("review.sheet", sheet_id=item.id))
+    return post_action(
+        lambda: operations.reopen_sheet(item, reason=form.reason.data, actor=current_user),
+        success=_("The sheet was reopened; the reviewer was told."),
+        target=url_for("review.sheet", sheet_id=item.id),
+        form=form,
+        invalid=_("Please give a reason."),
+    )

@@ -8,12 +8,13 @@ from sqlalchemy import or_, select
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import form_page, run_action
 from venture.core.integers import record_id
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.review import operations
-from venture.review.blueprint import bp, category_choices, service_categories, show_error
+from venture.review.blueprint import bp, category_choices, service_categories
 from venture.review.enums import AffiliationKind
 from venture.review.forms import AffiliationForm, ExistingExpertForm, ExpertForm, NewExpertForm
 from venture.review.models import ReviewerAffiliation, ReviewerProfile, reviewer_expertise
@@ -28,13 +29,17 @@ def affiliation_form():
     return form
 
 
-def add_affiliation(profile, form):
+def add_affiliation(profile, form, target):
+    """An affiliation form's POST: record the tie (withdrawing the assignments it now conflicts
+    with) and redirect to ``target``; None while the form is to be shown again."""
+    if not form.validate_on_submit():
+        return None
     organization = db.session.get(Organization, form.organization_id.data)
     if organization is None:
         form.organization_id.errors = [_("Choose an organization.")]
-        return False
-    try:
-        _affiliation, withdrawn = operations.add_affiliation(
+        return None
+    return run_action(
+        lambda: operations.add_affiliation(
             profile,
             organization=organization,
             kind=AffiliationKind(form.kind.data),
@@ -42,22 +47,21 @@ def add_affiliation(profile, form):
             started_on=form.started_on.data,
             ended_on=form.ended_on.data,
             actor=current_user,
-        )
-    except operations.ReviewError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return False
-    db.session.commit()
-    flash(_("The tie to %(org)s was recorded.", org=organization.name), "success")
-    if withdrawn:
-        flash(
-            _(
-                "%(n)d assignments on this organization's applications were withdrawn.",
-                n=len(withdrawn),
-            ),
-            "warning",
-        )
-    return True
+        ),
+        success=_("The tie to %(org)s was recorded.", org=organization.name),
+        warnings=lambda added: (
+            [
+                _(
+                    "%(n)d assignments on this organization's applications were withdrawn.",
+                    n=len(added[1]),
+                )
+            ]
+            if added[1]
+            else []
+        ),
+        target=target,
+        form=form,
+    )
 
 
 # ── the expert pool (staff) ─────────────────────────────────────────────────────────────────
@@ -113,16 +117,13 @@ def _expert_profile(form):
 
 
 def _add_to_pool(form, add):
-    """Run add(); on success commit and go to the expert's page, else show the error on form."""
-    try:
-        expert = add()
-    except operations.ReviewError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return None
-    db.session.commit()
-    flash(_("%(name)s was added to the expert pool.", name=expert.name), "success")
-    return redirect(url_for("review.expert", expert_id=expert.id))
+    """Run add(); on success go to the expert's page, else show the refusal on form."""
+    return run_action(
+        add,
+        success=lambda expert: _("%(name)s was added to the expert pool.", name=expert.name),
+        target=lambda expert: url_for("review.expert", expert_id=expert.id),
+        form=form,
+    )
 
 
 def _add_existing_expert(form):
@@ -170,10 +171,7 @@ def new_expert():
         added = _add_to_pool(existing, lambda: _add_existing_expert(existing))
         if added:
             return added
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "review/expert_new.html", form=form, existing=existing, chosen=chosen
-    ), status
+    return form_page("review/expert_new.html", form=form, existing=existing, chosen=chosen)
 
 
 def _accounts_outside_pool():
@@ -231,8 +229,9 @@ def expert(expert_id):
 def add_tie(expert_id):
     expert = _expert_or_404(expert_id)
     form = affiliation_form()
-    if form.validate_on_submit() and add_affiliation(expert, form):
-        return redirect(url_for("review.expert", expert_id=expert.id))
+    done = add_affiliation(expert, form, url_for("review.expert", expert_id=expert.id))
+    if done:
+        return done
     profile_form = ExpertForm(
         obj=expert, contact_phone=expert.phone, expertise=[c.id for c in expert.expertise]
     )

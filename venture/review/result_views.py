@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.formatting import local_date, yuan
@@ -12,9 +13,9 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.extensions import db
 from venture.review import exports, operations, results
-from venture.review.blueprint import bp, show_error
+from venture.review.blueprint import bp
 from venture.review.enums import Aggregation
-from venture.review.forms import AggregationForm, PublishForm, ReasonForm
+from venture.review.forms import AggregationForm, ReasonForm
 from venture.review.panel_views import call_or_404, panel_or_404, simple_post
 from venture.review.scoring import TIE_BREAK_RULE
 
@@ -145,42 +146,30 @@ def publish(call_id):
     call = call_or_404(call_id)
     panel = panel_or_404(call)
     deny_unless(panel.proposed_at is not None, 404)
-    announcement = operations.result_announcement(panel)
-    form = PublishForm(title=_("Public notice of the review result: %(call)s", call=call.title))
     ranked = results.ranking(panel)
-    if announcement is None and form.validate_on_submit():
-        try:
-            announcement = operations.publish_result(
-                panel,
-                ranked,
-                title=form.title.data,
-                introduction=form.introduction.data,
-                period_days=form.period_days.data,
-                actor=current_user,
-            )
-        except TransitionRefused as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "The result is published; objections can be lodged until %(date)s.",
-                    date=local_date(announcement.ends_on),
-                ),
-                "success",
-            )
-            return redirect(url_for("review.publish", call_id=call.id))
-    period = operations.preview_period(form.period_days.data or 5)
-    return render_template(
+    return announce_page(
         "review/publish.html",
+        lambda form: operations.publish_result(
+            panel,
+            ranked,
+            title=form.title.data,
+            introduction=form.introduction.data,
+            period_days=form.period_days.data,
+            actor=current_user,
+        ),
+        title=_("Public notice of the review result: %(call)s", call=call.title),
+        least=5,
+        form_least=5,
+        success=lambda announcement: _(
+            "The result is published; objections can be lodged until %(date)s.",
+            date=local_date(announcement.ends_on),
+        ),
+        target=url_for("review.publish", call_id=call.id),
         call=call,
         panel=panel,
         ranked=ranked,
-        form=form,
-        announcement=announcement,
-        period=period,
-    ), (400 if form.errors else 200)
+        announcement=operations.result_announcement(panel),
+    )
 
 
 @bp.route("/staff/review/calls/<int:call_id>/<any(ranking, sheets):what>.<any(pdf, xlsx):fmt>")

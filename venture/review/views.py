@@ -16,8 +16,8 @@ from venture.applications.models import Application, ApplicationAttachment
 from venture.applications.waiting import WAITING as waiting
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
+from venture.core.actions import post_action, run_action
 from venture.core.files import send_stored
-from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.redirects import referrer_path, safe_redirect
@@ -31,6 +31,7 @@ from venture.review.models import Panel, ReviewAssignment, ReviewSheet, queue_co
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.scoring import parse_score
+from venture.review.sheet_views import save_or_submit, typed_sheet
 
 # ── the reviewer ────────────────────────────────────────────────────────────────────────────
 
@@ -101,41 +102,28 @@ def score(assignment_id):
     criteria = operations.criteria_of(panel.call_id)
     errors, typed, status = {}, None, 200
     if request.method == "POST":
-        entries = {
-            c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-            for c in criteria
-        }
-        overall = request.form.get("overall_comment", "")
+        entries, overall = typed_sheet(criteria)
         typed = {"entries": entries, "overall": overall}
-        action = request.form.get("action", "save")
-        try:
-            if action == "submit":
-                operations.submit_sheet(
-                    sheet, entries=entries, overall_comment=overall, actor=current_user
-                )
-            else:
-                errors = operations.save_sheet(
-                    sheet, entries=entries, overall_comment=overall, actor=current_user
-                )
-        except operations.SheetIncomplete as refused:
-            db.session.commit()
-            errors, status = refused.errors, 400
-            flash(refused.message, "danger")
-        except TransitionRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
+        outcome, errors = save_or_submit(
+            operations.save_sheet,
+            operations.submit_sheet,
+            sheet,
+            entries=entries,
+            overall_comment=overall,
+            actor=current_user,
+            incomplete=operations.SheetIncomplete,
+        )
+        if outcome is None:
             return redirect(url_for("review.score", assignment_id=assignment.id))
-        else:
-            db.session.commit()
-            if action == "submit":
-                flash(_("Your score sheet was submitted. Thank you."), "success")
-                return redirect(url_for("review.queue"))
-            if errors:
-                flash(_("The draft was saved; some values are not valid scores yet."), "warning")
-                status = 400
-            else:
-                flash(_("The draft was saved."), "success")
-                return redirect(url_for("review.score", assignment_id=assignment.id))
+        if outcome == "submitted":
+            flash(_("Your score sheet was submitted. Thank you."), "success")
+            return redirect(url_for("review.queue"))
+        if outcome == "saved" and not errors:
+            flash(_("The draft was saved."), "success")
+            return redirect(url_for("review.score", assignment_id=assignment.id))
+        if outcome == "saved":
+            flash(_("The draft was saved; some values are not valid scores yet."), "warning")
+        status = 400
     elif sheet.state == SheetState.DRAFT:
         # show again the messages of values kept in the draft
         for c in criteria:
@@ -182,16 +170,13 @@ def declare_no_conflict(assignment_id):
     deny_unless(assignment.state == AssignmentState.ACTIVE, 403)
     form = ReasonForm()
     form.reason.validators = []
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        operations.declare_no_conflict(assignment, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-        return redirect(url_for("review.queue"))
-    db.session.commit()
-    return redirect(url_for("review.score", assignment_id=assignment.id))
+    return post_action(
+        lambda: operations.declare_no_conflict(assignment, actor=current_user),
+        success=None,
+        target=url_for("review.score", assignment_id=assignment.id),
+        back=url_for("review.queue"),
+        form=form,
+    )
 
 
 @bp.route("/review/assignments/<int:assignment_id>/conflict", methods=["POST"])
@@ -203,18 +188,14 @@ def declare_conflict(assignment_id):
     if not form.validate_on_submit():
         flash(_("Please give the reason for the conflict of interest."), "danger")
         return safe_redirect(referrer_path(), url_for("review.queue"))
-    try:
-        operations.declare_conflict(assignment, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Your conflict of interest was recorded; staff will ask another reviewer."),
-            "success",
-        )
-    return redirect(url_for("review.queue"))
+    queue = url_for("review.queue")
+    return run_action(
+        lambda: operations.declare_conflict(
+            assignment, reason=form.reason.data, actor=current_user
+        ),
+        success=_("Your conflict of interest was recorded; staff will ask another reviewer."),
+        target=queue,
+    ) or redirect(queue)
 
 
 @bp.route("/review/assignments/<int:assignment_id>/files/<int:attachment_id>")
@@ -237,8 +218,9 @@ def my_profile():
     profile = operations.profile_for(current_user)
     deny_unless(profile is not None, 404)
     form = affiliation_form()
-    if form.validate_on_submit() and add_affiliation(profile, form):
-        return redirect(url_for("review.my_profile"))
+    done = add_affiliation(profile, form, url_for("review.my_profile"))
+    if done:
+        return done
     return render_template(
         "review/my_profile.html",
         profile=profile,

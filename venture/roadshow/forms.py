@@ -3,22 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from venture.core.dates import BoundedDateField
+from venture.core.fields import CheckboxList
 from venture.core.integers import WholeNumberField, choice_id
 from venture.roadshow.operations import MAX_MINUTES
-
-
-class CheckboxList(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DetailsForm(FlaskForm):

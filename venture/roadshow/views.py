@@ -11,7 +11,7 @@ from sqlalchemy import select
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
-from venture.core.actions import form_action, form_page
+from venture.core.actions import form_action, form_page, post_action, run_action
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
 from venture.core.panels import home_panel
@@ -20,6 +20,7 @@ from venture.extensions import db
 from venture.procurement.routes import route_for
 from venture.review import operations as review
 from venture.review.scoring import parse_score
+from venture.review.sheet_views import save_or_submit, typed_sheet
 from venture.roadshow import display, live, operations
 from venture.roadshow.enums import RoadshowState
 from venture.roadshow.forms import DetailsForm, NewRoadshowForm, ReasonForm
@@ -160,16 +161,8 @@ def console(roadshow_id):
 
 def _run(roadshow, operation, success):
     """Run a staff operation, commit or show why it was refused; back to the console."""
-    try:
-        operation()
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        if success:
-            flash(success, "success")
-    return redirect(url_for("roadshow.console", roadshow_id=roadshow.id))
+    console = url_for("roadshow.console", roadshow_id=roadshow.id)
+    return run_action(operation, success=success, target=console) or redirect(console)
 
 
 def _posted():
@@ -413,14 +406,12 @@ def open_sheet(roadshow_id, item_id):
     """No conflict of interest with the project on stage: the score sheet opens."""
     roadshow, item, assignment = _on_stage(roadshow_id, item_id)
     _posted()
-    try:
-        operations.open_sheet(item, assignment, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-    return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
+    live = url_for("roadshow.live_page", roadshow_id=roadshow.id)
+    return run_action(
+        lambda: operations.open_sheet(item, assignment, actor=current_user),
+        success=None,
+        target=live,
+    ) or redirect(live)
 
 
 @bp.route("/roadshows/<int:roadshow_id>/items/<int:item_id>/conflict", methods=["POST"])
@@ -429,29 +420,17 @@ def step_back(roadshow_id, item_id):
     """回避 on the spot."""
     roadshow, item, assignment = _on_stage(roadshow_id, item_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give the reason for the conflict of interest."), "danger")
-        return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
-    try:
-        operations.step_back(item, assignment, reason=form.reason.data, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
-    else:
-        db.session.commit()
-        flash(
-            _("Your conflict of interest was recorded; you do not score this project."), "success"
-        )
-    return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
+    return post_action(
+        lambda: operations.step_back(item, assignment, reason=form.reason.data, actor=current_user),
+        success=_("Your conflict of interest was recorded; you do not score this project."),
+        target=url_for("roadshow.live_page", roadshow_id=roadshow.id),
+        form=form,
+        invalid=_("Please give the reason for the conflict of interest."),
+    )
 
 
 def _typed_sheet(item):
-    criteria = review.criteria_of(item.roadshow.call_id)
-    entries = {
-        c.id: (request.form.get(f"score-{c.id}", ""), request.form.get(f"comment-{c.id}", ""))
-        for c in criteria
-    }
-    return entries, request.form.get("overall_comment", "")
+    return typed_sheet(review.criteria_of(item.roadshow.call_id))
 
 
 @bp.route("/roadshows/<int:roadshow_id>/items/<int:item_id>/sheet", methods=["POST"])
@@ -462,27 +441,21 @@ def sheet(roadshow_id, item_id):
     _posted()
     entries, overall = _typed_sheet(item)
     typed = {"entries": entries, "overall": overall}
-    submit = request.form.get("action") == "submit"
-    try:
-        if submit:
-            operations.submit_sheet(
-                item, assignment, entries=entries, overall_comment=overall, actor=current_user
-            )
-            errors = {}
-        else:
-            errors = operations.save_draft(
-                item, assignment, entries=entries, overall_comment=overall, actor=current_user
-            )
-    except review.SheetIncomplete as refused:
-        db.session.commit()  # the draft is kept
-        flash(refused.message, "danger")
-        return _phone_page(roadshow, errors=refused.errors, typed=typed, status=400)
-    except TransitionRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "danger")
+    outcome, errors = save_or_submit(
+        operations.save_draft,
+        operations.submit_sheet,
+        item,
+        assignment,
+        entries=entries,
+        overall_comment=overall,
+        actor=current_user,
+        incomplete=review.SheetIncomplete,
+    )
+    if outcome == "incomplete":
+        return _phone_page(roadshow, errors=errors, typed=typed, status=400)
+    if outcome is None:
         return redirect(url_for("roadshow.live_page", roadshow_id=roadshow.id))
-    db.session.commit()
-    if submit:
+    if outcome == "submitted":
         flash(_("Your score sheet was submitted. Thank you."), "success")
     elif errors:
         flash(_("The draft was saved; some values are not valid scores yet."), "warning")
