@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from venture.applications import operations
@@ -239,14 +239,7 @@ def edit(application_id):
 @signed_in
 def show(application_id):
     """The read-only application; staff screen it here."""
-    # the call's communities are not shown here: loaded only if something asks for them
-    application = db.session.get(
-        Application,
-        application_id,
-        options=[joinedload(Application.call).lazyload(Call.communities)],
-    )
-    if application is None:
-        abort(404)
+    application = get_application_or_404(application_id)
     deny_unless(can_view_application(current_user, application), 404)
     screening = can_screen(current_user) and application.state == ApplicationState.SUBMITTED
     return render_template(
