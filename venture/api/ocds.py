@@ -29,7 +29,7 @@ from venture.contracts.document import party_a, plain_text
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core import timeutil
-from venture.core.cache import stamped_figure
+from venture.core.cache import stamped_json
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.payments.models import Installment, Payment
@@ -563,9 +563,8 @@ def call_package(call, uri):
     fingerprint changes; stored in the database, so every worker and app server shares it."""
 
     def build():
-        text = json.dumps(package(releases([call]), uri), ensure_ascii=False, separators=(",", ":"))
-        return {"json": text, "etag": hashlib.sha256(text.encode()).hexdigest()}
+        return json.dumps(package(releases([call]), uri), ensure_ascii=False, separators=(",", ":"))
 
     # the links in the package are absolute: one stored package per address it is served at
-    key = f"ocds-call:{call.id}:{hashlib.sha256(uri.encode()).hexdigest()[:16]}"
-    return stamped_figure(key, fingerprint(call), build)
+    key = f"ocds-package:{call.id}:{hashlib.sha256(uri.encode()).hexdigest()[:16]}"
+    return stamped_json(key, fingerprint(call), build)

@@ -55,6 +55,12 @@ class Installment(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("contract_id", "position", name="uq_installment_contract_id_position"),
+        # the finance ledger (venture.payments.exports): per contract, in number order, its
+        # installments of a state by position, so a page of the ordered ids needs no sort of
+        # the whole selection; amount and paid_total make it cover the ledger's totals too
+        sa.Index(
+            "ix_installment_ledger", "contract_id", "state", "position", "amount", "paid_total"
+        ),
         sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
         sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
         sa.CheckConstraint(
