@@ -1,7 +1,7 @@
 """Command-line commands: demo data, translations, accounts."""
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from venture.extensions import db
 
@@ -56,6 +56,10 @@ def register(app):
         rows = benchdata.generate(
             scale, seed, echo=click.echo, today=today.date() if today else None
         )
+        db.session.commit()
+        # the planner's statistics for the new rows (PostgreSQL's autovacuum would gather them
+        # later; SQLite never does by itself), so the first pages use the right indexes
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
         for label, count in rows:
             click.echo(f"  {label:<20} {count:>9,}")

@@ -1,7 +1,7 @@
 """speed: the finance ledger's index on installment (contract, state, position; amount, paid)
 
 Revision ID: i23e_speed
-Revises: i23d_ledger_figures
+Revises: i23c_review_figures
 Create Date: 2026-12-07 13:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "i23e_speed"
-down_revision = "i23d_ledger_figures"
+down_revision = "i23c_review_figures"
 branch_labels = None
 depends_on = None
 
