@@ -118,12 +118,9 @@ def record_bond(bid, *, form, amount, reference, proof, actor):
         )
     missing = _("Upload the bank's proof of the transfer or the guarantee letter.")
     stored = store_required_upload(proof, BondError, "proof", missing, actor=actor)
-    before = None
-    if existing is None:
-        existing = BidBond(bid=bid)
-        db.session.add(existing)
-    else:
-        before = {"state": existing.state, "amount": existing.amount, "form": existing.form}
+    existing, before = audit.found_or_added(
+        existing, lambda: BidBond(bid=bid), ("state", "amount", "form")
+    )
     existing.form, existing.amount, existing.reference = form, amount, reference
     existing.proof = stored
     existing.state = BondState.RECORDED

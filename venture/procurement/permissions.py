@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.auth.permissions import has_role, is_member_of, is_staff, row_exists
-from venture.calls.enums import CallStatus
+from venture.calls.permissions import is_applicant_of_open_call
 from venture.procurement.enums import BidState
 
 UNOPENED = (BidState.DRAFT, BidState.SUBMITTED)
@@ -70,12 +70,7 @@ def can_edit_bid(user, bid):
 
 def can_bid(user, call):
     """Members of an organization may prepare a bid while the tender is open for bids."""
-    return (
-        user.is_authenticated
-        and user.has_role(Role.APPLICANT)
-        and user.organization_id is not None
-        and call.status == CallStatus.OPEN
-    )
+    return is_applicant_of_open_call(user, call)
 
 
 def took_part(user, tender):

@@ -101,7 +101,7 @@ def _new_tender_panel(tender, *, method, size, actor):
 def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
     """评标委员会 chosen by staff from active experts with no tie to any bidder."""
     from venture.review.enums import PanelMethod
-    from venture.review.operations import active_experts, add_members
+    from venture.review.operations import active_experts, seat_chosen
 
     member_ids, reserve_ids = list(dict.fromkeys(member_ids)), list(dict.fromkeys(reserve_ids))
     if set(member_ids) & set(reserve_ids):
@@ -119,17 +119,8 @@ def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
             "member_ids",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.MANUAL, size=len(member_ids), actor=actor)
-    add_members(panel, member_ids, reserve_ids)
-    audit.record(
-        "panel.form",
-        panel,
-        actor=actor,
-        after={
-            "call_id": tender.call_id,
-            "members": ",".join(experts[i].name for i in member_ids),
-            "reserves": ",".join(experts[i].name for i in reserve_ids),
-        },
-    )
+    seated = seat_chosen(panel, experts, member_ids, reserve_ids)
+    audit.record("panel.form", panel, actor=actor, after={"call_id": tender.call_id, **seated})
     return panel
 
 

@@ -62,6 +62,7 @@ from venture.review.operations.panels import (
     refuse_after_proposal,
     rubric_locked,
     save_rubric,
+    seat_chosen,
     update_panel_settings,
 )
 from venture.review.operations.scoresheets import (
@@ -131,6 +132,7 @@ __all__ = [
     "rubric_locked",
     "save_rubric",
     "save_sheet",
+    "seat_chosen",
     "send_reminders",
     "sheet_lock",
     "submit_sheet",

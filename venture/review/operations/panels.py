@@ -176,6 +176,15 @@ def add_members(panel, member_ids, reserve_ids):
         )
 
 
+def seat_chosen(panel, experts, member_ids, reserve_ids):
+    """Seat experts chosen by hand ({id: ReviewerProfile}); their names, for the audit."""
+    add_members(panel, member_ids, reserve_ids)
+    return {
+        "members": ",".join(experts[i].name for i in member_ids),
+        "reserves": ",".join(experts[i].name for i in reserve_ids),
+    }
+
+
 def active_experts(ids):
     """{id: ReviewerProfile} of the active experts of the pool among ids."""
     found = db.session.scalars(
@@ -195,19 +204,9 @@ def form_panel(call, *, member_ids, reserve_ids, settings, actor):
     panel = _new_panel(
         call, method=PanelMethod.MANUAL, size=len(member_ids), settings=settings, actor=actor
     )
-    add_members(panel, member_ids, reserve_ids)
-    audit.record(
-        "panel.form",
-        panel,
-        actor=actor,
-        after={
-            "call_id": call.id,
-            "method": PanelMethod.MANUAL,
-            "members": ",".join(experts[i].name for i in member_ids),
-            "reserves": ",".join(experts[i].name for i in reserve_ids),
-            **settings,
-        },
-    )
+    seated = seat_chosen(panel, experts, member_ids, reserve_ids)
+    after = {"call_id": call.id, "method": PanelMethod.MANUAL, **seated, **settings}
+    audit.record("panel.form", panel, actor=actor, after=after)
     return panel
 
 
