@@ -128,7 +128,7 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
     """A panel drawn at random (seed recorded) from experts with no tie to any bidder."""
     from venture.review import draw
     from venture.review.enums import PanelMethod
-    from venture.review.operations import add_members, draw_candidates
+    from venture.review.operations import draw_candidates, seat_drawn
 
     _require_evaluating(tender)
     seed = (seed or "").strip() or draw.new_seed()
@@ -145,20 +145,17 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
             "size",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.DRAW, size=size, actor=actor)
-    drawn = draw.draw_panel(candidates, size + reserves, seed)
-    panel.seed, panel.draw_categories = seed, sorted(category_ids)
-    panel.candidates, panel.drawn = candidates, drawn
-    add_members(panel, drawn[:size], drawn[size:])
+    drawing = seat_drawn(
+        panel, candidates, size=size, reserves=reserves, seed=seed, category_ids=category_ids
+    )
     audit.record(
         "panel.draw",
         panel,
         actor=actor,
         after={
             "call_id": tender.call_id,
-            "seed": seed,
-            "candidates": ",".join(map(str, candidates)),
+            **drawing,
             "excluded_for_ties": ",".join(map(str, sorted(excluded))),
-            "drawn": ",".join(map(str, drawn)),
         },
     )
     return panel

@@ -63,6 +63,7 @@ from venture.review.operations.panels import (
     rubric_locked,
     save_rubric,
     seat_chosen,
+    seat_drawn,
     update_panel_settings,
 )
 from venture.review.operations.scoresheets import (
@@ -133,6 +134,7 @@ __all__ = [
     "save_rubric",
     "save_sheet",
     "seat_chosen",
+    "seat_drawn",
     "send_reminders",
     "sheet_lock",
     "submit_sheet",

@@ -185,6 +185,20 @@ def seat_chosen(panel, experts, member_ids, reserve_ids):
     }
 
 
+def seat_drawn(panel, candidates, *, size, reserves, seed, category_ids):
+    """Draw the members and reserves from candidates with seed, keep the draw on the panel and
+    seat them; the draw, for the audit."""
+    drawn = draw.draw_panel(candidates, size + reserves, seed)
+    panel.seed, panel.draw_categories = seed, sorted(category_ids)
+    panel.candidates, panel.drawn = candidates, drawn
+    add_members(panel, drawn[:size], drawn[size:])
+    return {
+        "seed": seed,
+        "candidates": ",".join(map(str, candidates)),
+        "drawn": ",".join(map(str, drawn)),
+    }
+
+
 def active_experts(ids):
     """{id: ReviewerProfile} of the active experts of the pool among ids."""
     found = db.session.scalars(
@@ -244,22 +258,17 @@ def draw_panel(call, *, category_ids, size, reserves, seed, settings, actor):
             "size",
         )
     panel = _new_panel(call, method=PanelMethod.DRAW, size=size, settings=settings, actor=actor)
-    drawn = draw.draw_panel(candidates, needed, seed)
-    panel.seed = seed
-    panel.draw_categories = sorted(category_ids)
-    panel.candidates = candidates
-    panel.drawn = drawn
-    add_members(panel, drawn[:size], drawn[size:])
+    drawing = seat_drawn(
+        panel, candidates, size=size, reserves=reserves, seed=seed, category_ids=category_ids
+    )
     audit.record(
         "panel.draw",
         panel,
         actor=actor,
         after={
             "call_id": call.id,
-            "seed": seed,
+            **drawing,
             "categories": ",".join(map(str, panel.draw_categories)),
-            "candidates": ",".join(map(str, candidates)),
-            "drawn": ",".join(map(str, drawn)),
             "size": size,
             "reserves": reserves,
             **settings,
