@@ -119,8 +119,8 @@ def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
             "member_ids",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.MANUAL, size=len(member_ids), actor=actor)
-    seated = seat_chosen(panel, experts, member_ids, reserve_ids)
-    audit.record("panel.form", panel, actor=actor, after={"call_id": tender.call_id, **seated})
+    noted = {"call_id": tender.call_id}
+    seat_chosen(panel, experts, member_ids, reserve_ids, actor=actor, noted=noted)
     return panel
 
 
@@ -145,19 +145,9 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
             "size",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.DRAW, size=size, actor=actor)
-    drawing = seat_drawn(
-        panel, candidates, size=size, reserves=reserves, seed=seed, category_ids=category_ids
-    )
-    audit.record(
-        "panel.draw",
-        panel,
-        actor=actor,
-        after={
-            "call_id": tender.call_id,
-            **drawing,
-            "excluded_for_ties": ",".join(map(str, sorted(excluded))),
-        },
-    )
+    excluded_for_ties = ",".join(map(str, sorted(excluded)))
+    noted = {"call_id": tender.call_id, "excluded_for_ties": excluded_for_ties}
+    seat_drawn(panel, candidates, reserves, seed, category_ids, actor=actor, noted=noted)
     return panel
 
 

@@ -176,27 +176,31 @@ def add_members(panel, member_ids, reserve_ids):
         )
 
 
-def seat_chosen(panel, experts, member_ids, reserve_ids):
-    """Seat experts chosen by hand ({id: ReviewerProfile}); their names, for the audit."""
+def seat_chosen(panel, experts, member_ids, reserve_ids, *, actor, noted):
+    """Seat experts chosen by hand ({id: ReviewerProfile}) and log "panel.form" with their
+    names and what the caller noted."""
     add_members(panel, member_ids, reserve_ids)
-    return {
+    seated = {
         "members": ",".join(experts[i].name for i in member_ids),
         "reserves": ",".join(experts[i].name for i in reserve_ids),
     }
+    audit.record("panel.form", panel, actor=actor, after={**noted, **seated})
 
 
-def seat_drawn(panel, candidates, *, size, reserves, seed, category_ids):
-    """Draw the members and reserves from candidates with seed, keep the draw on the panel and
-    seat them; the draw, for the audit."""
+def seat_drawn(panel, candidates, reserves, seed, category_ids, *, actor, noted):
+    """Draw the panel's members (panel.size) and reserves from candidates with seed, keep the
+    draw on the panel, seat them and log "panel.draw" with the draw and what the caller noted."""
+    size = panel.size
     drawn = draw.draw_panel(candidates, size + reserves, seed)
     panel.seed, panel.draw_categories = seed, sorted(category_ids)
     panel.candidates, panel.drawn = candidates, drawn
     add_members(panel, drawn[:size], drawn[size:])
-    return {
+    drawing = {
         "seed": seed,
         "candidates": ",".join(map(str, candidates)),
         "drawn": ",".join(map(str, drawn)),
     }
+    audit.record("panel.draw", panel, actor=actor, after={**noted, **drawing})
 
 
 def active_experts(ids):
@@ -218,9 +222,8 @@ def form_panel(call, *, member_ids, reserve_ids, settings, actor):
     panel = _new_panel(
         call, method=PanelMethod.MANUAL, size=len(member_ids), settings=settings, actor=actor
     )
-    seated = seat_chosen(panel, experts, member_ids, reserve_ids)
-    after = {"call_id": call.id, "method": PanelMethod.MANUAL, **seated, **settings}
-    audit.record("panel.form", panel, actor=actor, after=after)
+    noted = {"call_id": call.id, "method": PanelMethod.MANUAL, **settings}
+    seat_chosen(panel, experts, member_ids, reserve_ids, actor=actor, noted=noted)
     return panel
 
 
@@ -258,22 +261,9 @@ def draw_panel(call, *, category_ids, size, reserves, seed, settings, actor):
             "size",
         )
     panel = _new_panel(call, method=PanelMethod.DRAW, size=size, settings=settings, actor=actor)
-    drawing = seat_drawn(
-        panel, candidates, size=size, reserves=reserves, seed=seed, category_ids=category_ids
-    )
-    audit.record(
-        "panel.draw",
-        panel,
-        actor=actor,
-        after={
-            "call_id": call.id,
-            **drawing,
-            "categories": ",".join(map(str, panel.draw_categories)),
-            "size": size,
-            "reserves": reserves,
-            **settings,
-        },
-    )
+    noted = {"call_id": call.id, "size": size, "reserves": reserves, **settings}
+    noted["categories"] = ",".join(map(str, sorted(category_ids)))
+    seat_drawn(panel, candidates, reserves, seed, category_ids, actor=actor, noted=noted)
     return panel
 
 
