@@ -15,13 +15,20 @@ def can_view_call(user, call):
     return call.is_public or can_manage_calls(user)
 
 
-def can_apply(user, call):
-    """Members of an organization may start an application while the call is open."""
+def is_applicant_of_open_call(user, call):
+    """A member of an organization while the call is open: one who may answer it."""
     return (
         user.is_authenticated
         and user.has_role(Role.APPLICANT)
         and user.organization_id is not None
         and call.status == CallStatus.OPEN
+    )
+
+
+def can_apply(user, call):
+    """Members of an organization may start an application while the call is open."""
+    return (
+        is_applicant_of_open_call(user, call)
         # targeted purchases and tenders make their own records (procurement/routes.py)
         and PROCUREMENT_ROUTES.route_for(call).accepts_applications_from(user, call)
     )

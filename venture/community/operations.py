@@ -290,13 +290,11 @@ def check_activity(activity, verdict, *, actor, comment=""):
     comment = (comment or "").strip()[:COMMENT_MAX]
     if verdict == Verdict.DISPUTED and not comment:
         raise CommunityError(_("Say what is wrong with the reported activity."), "comment")
-    check = db.session.scalar(select(ActivityCheck).where(ActivityCheck.activity_id == activity.id))
-    before = None
-    if check is None:
-        check = ActivityCheck(activity=activity)
-        db.session.add(check)
-    else:
-        before = {"verdict": check.verdict, "comment": check.comment, "user_id": check.user_id}
+    check, before = audit.found_or_added(
+        db.session.scalar(select(ActivityCheck).where(ActivityCheck.activity_id == activity.id)),
+        lambda: ActivityCheck(activity=activity),
+        ("verdict", "comment", "user_id"),
+    )
     check.verdict, check.comment, check.user_id, check.at = verdict, comment, actor.id, now()
     audit.record(
         "activity.check",

@@ -174,6 +174,16 @@ def snapshot(obj, fields):
     return {name: getattr(obj, name) for name in fields}
 
 
+def found_or_added(row, make, fields):
+    """The one row an upsert writes, and its fields before the change: (row, snapshot) when it
+    was found, (make(), None) when not, the new row added to the session."""
+    if row is not None:
+        return row, snapshot(row, fields)
+    row = make()
+    db.session.add(row)
+    return row, None
+
+
 def record_changes(action, obj, *, actor, before, fields):
     """Record an update with only the fields that changed; nothing if none did."""
     return record_difference(action, obj, actor=actor, before=before, after=snapshot(obj, fields))

@@ -26,6 +26,9 @@ Text = Annotated[str, mapped_column(sa.Text)]
 # free text that may be left empty: "" rather than NULL
 BlankText = Annotated[str, mapped_column(sa.Text, default="")]
 
+# a score or maximum in half points: 0.0 … 999.5 (review and evaluation rubrics)
+Points = sa.Numeric(5, 1, asdecimal=True)
+
 # a yuan amount, NUMERIC(14, 2)
 Amount = Annotated[Decimal, mapped_column(Money())]
 

@@ -72,20 +72,29 @@ def looks_like_pdf(data):
     )
 
 
-def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
-    """Check and keep an uploaded file; raise UploadRefused with a message when refused."""
+def read_upload(storage, refused, too_large):
+    """The uploaded bytes; raise refused(message) when the file is empty or larger than
+    UPLOAD_MAX_BYTES, too_large(mb) saying the latter."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = storage.read(limit + 1)
     if not data:
-        raise UploadRefused(_("The file is empty. Please choose the file again."))
+        raise refused(_("The file is empty. Please choose the file again."))
     if len(data) > limit:
-        raise UploadRefused(
-            _(
-                "The file is larger than %(mb)s MB. Please compress it or split it into "
-                "smaller files, then upload again.",
-                mb=limit // (1024 * 1024),
-            )
-        )
+        raise refused(too_large(limit // (1024 * 1024)))
+    return data
+
+
+def _too_large(mb):
+    return _(
+        "The file is larger than %(mb)s MB. Please compress it or split it into "
+        "smaller files, then upload again.",
+        mb=mb,
+    )
+
+
+def store_upload(storage, *, allowed=DOCUMENT_TYPES, actor=None):
+    """Check and keep an uploaded file; raise UploadRefused with a message when refused."""
+    data = read_upload(storage, UploadRefused, _too_large)
     kind = filetype.guess(data)
     if kind is not None and kind.mime == "application/pdf" and not looks_like_pdf(data):
         kind = None  # "%PDF" followed by a web page is not a PDF

@@ -1,10 +1,12 @@
 """What several tables share: a parent and the rows deleted with it, and column groups as
 declarative mixins."""
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from venture.core.columns import FileId
+from venture.core.columns import BlankText, FileId, Points
 from venture.core.db import Model
 
 
@@ -17,6 +19,24 @@ class LabelledFile:
     @declared_attr
     def file(cls):
         return relationship("StoredFile", lazy="joined")
+
+
+class CriterionScore:
+    """The score of one criterion of a rubric, and what was typed (kept even when invalid)."""
+
+    raw: Mapped[str] = mapped_column(sa.String(20), default="")
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    comment: Mapped[BlankText]
+
+
+class ScoredByCriterion:
+    """A record whose `scores` are CriterionScore rows, one a criterion."""
+
+    def score_for(self, criterion_id):
+        for score in self.scores:
+            if score.criterion_id == criterion_id:
+                return score
+        return None
 
 
 def link_table(name, owner, other, *, other_ondelete=None):

@@ -6,14 +6,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.core.columns import BlankText, Key, Moment
+from venture.core.columns import BlankText, Key, Moment, Points
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import children, parent_key
+from venture.core.mixins import CriterionScore, ScoredByCriterion, children, parent_key
 from venture.evaluation.enums import OPEN_STATES, EvaluationKind, EvaluationState, Grade
 from venture.extensions import db
-
-# a score or maximum in half points: 0.0 … 999.5 (as in the review)
-Points = sa.Numeric(5, 1, asdecimal=True)
 
 
 class EvaluationCriterion(db.Model):
@@ -37,7 +34,7 @@ class EvaluationCriterion(db.Model):
     )
 
 
-class Evaluation(TimestampMixin, db.Model):
+class Evaluation(ScoredByCriterion, TimestampMixin, db.Model):
     """评估: one evaluator's evaluation of one project, from assignment to a final result.
 
     A failed evaluation can be followed, after rectification (整改), by a re-evaluation of the
@@ -117,14 +114,8 @@ class Evaluation(TimestampMixin, db.Model):
         """The organization sees scores once the result is announced."""
         return self.state in (EvaluationState.ANNOUNCED, EvaluationState.FINAL)
 
-    def score_for(self, criterion_id):
-        for score in self.scores:
-            if score.criterion_id == criterion_id:
-                return score
-        return None
 
-
-class EvaluationScore(db.Model):
+class EvaluationScore(CriterionScore, db.Model):
     """评估得分: the score of one criterion, and what was typed (kept even when invalid)."""
 
     __tablename__ = "evaluation_score"
@@ -132,9 +123,6 @@ class EvaluationScore(db.Model):
     id: Mapped[Key]
     evaluation_id: Mapped[int] = parent_key("evaluation")
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_criterion.id"))
-    raw: Mapped[str] = mapped_column(sa.String(20), default="")
-    score: Mapped[Decimal | None] = mapped_column(Points)
-    comment: Mapped[BlankText]
 
     evaluation = relationship("Evaluation", back_populates="scores")
     criterion = relationship("EvaluationCriterion", lazy="joined")

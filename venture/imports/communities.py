@@ -7,17 +7,14 @@ from venture.extensions import db
 from venture.imports.columns import Column
 from venture.imports.enums import ImportKind, RowAction
 from venture.imports.kinds import Kind, added
-from venture.imports.parsers import CellError, clean_text
+from venture.imports.parsers import word_of
 from venture.reference.models import Community, Street
 
 KIND_WORDS = {"街道": "street", "street": "street", "镇": "town", "town": "town", "乡镇": "town"}
 
 
 def street_kind(raw):
-    word = clean_text(raw).lower()
-    if word not in KIND_WORDS:
-        raise CellError(_("Write 街道 (street) or 镇 (town)."))
-    return KIND_WORDS[word]
+    return word_of(raw, KIND_WORDS, _("Write 街道 (street) or 镇 (town)."))
 
 
 class CommunityKind(Kind):

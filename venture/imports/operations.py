@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from venture.core import audit
 from venture.core.actions import Refused
-from venture.core.files import store_bytes
+from venture.core.files import read_upload, store_bytes
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.imports.columns import match_header, place_columns, read_cells
@@ -105,21 +105,13 @@ def preview_data(kind, data):
     return Preview(kind, table.header_row, table.file_format, placed, results), ctx
 
 
-def _file_data(storage):
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    data = storage.read(limit + 1)
-    if not data:
-        raise ImportRefused(_("The file is empty. Please choose the file again."))
-    if len(data) > limit:
-        raise ImportRefused(
-            _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=limit // 2**20)
-        )
-    return data
+def _too_large(mb):
+    return _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=mb)
 
 
 def start_import(kind, storage, *, actor):
     """Keep an uploaded file as a batch awaiting confirmation; refuse one that cannot be read."""
-    data = _file_data(storage)
+    data = read_upload(storage, ImportRefused, _too_large)
     try:
         preview, _ctx = preview_data(kind, data)
     except UnreadableFile as error:

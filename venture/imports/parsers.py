@@ -178,6 +178,14 @@ def clean_text(value):
     return _SPACES.sub(" ", text).strip()
 
 
+def word_of(value, words, refusal):
+    """What words gives for the cell's word (in lower case); CellError(refusal) for another."""
+    word = clean_text(value).lower()
+    if word not in words:
+        raise CellError(refusal)
+    return words[word]
+
+
 def half_width(value):
     """Codes, phones and e-mails: full-width letters, digits and signs made half-width."""
     return unicodedata.normalize("NFKC", clean_text(value))

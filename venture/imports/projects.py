@@ -9,7 +9,7 @@ from venture.imports.enums import OUTCOME_WORDS, ImportKind, PastOutcome, RowAct
 from venture.imports.kinds import Kind, added, chunks
 from venture.imports.models import PastProject
 from venture.imports.organizations import CREDIT_CODE_ALIASES, credit_code_cell
-from venture.imports.parsers import CellError, clean_text, parse_amount, parse_year
+from venture.imports.parsers import parse_amount, parse_year, word_of
 from venture.orgs.models import Organization
 from venture.reference.models import Community, ServiceCategory
 
@@ -17,10 +17,7 @@ OUTCOMES = {word: outcome for outcome, words in OUTCOME_WORDS.items() for word i
 
 
 def outcome_cell(raw):
-    word = clean_text(raw).lower()
-    if word not in OUTCOMES:
-        raise CellError(_("Write one of 优秀, 良好, 合格, 不合格, 终止, 未评估."))
-    return OUTCOMES[word]
+    return word_of(raw, OUTCOMES, _("Write one of 优秀, 良好, 合格, 不合格, 终止, 未评估."))
 
 
 class ProjectKind(Kind):

@@ -118,12 +118,9 @@ def record_bond(bid, *, form, amount, reference, proof, actor):
         )
     missing = _("Upload the bank's proof of the transfer or the guarantee letter.")
     stored = store_required_upload(proof, BondError, "proof", missing, actor=actor)
-    before = None
-    if existing is None:
-        existing = BidBond(bid=bid)
-        db.session.add(existing)
-    else:
-        before = {"state": existing.state, "amount": existing.amount, "form": existing.form}
+    existing, before = audit.found_or_added(
+        existing, lambda: BidBond(bid=bid), ("state", "amount", "form")
+    )
     existing.form, existing.amount, existing.reference = form, amount, reference
     existing.proof = stored
     existing.state = BondState.RECORDED
@@ -147,19 +144,21 @@ def _require_finance(actor):
         raise BondError(_("Only finance confirms bonds and records refunds."))
 
 
+def _move(bond, action, state, *, actor, reason=None, **noted):
+    """Finance moves the bond to state, logged as bid_bond.<action> with what is noted."""
+    before = {"state": bond.state}
+    bond.state = state
+    after = {"state": state, **noted}
+    audit.record(f"bid_bond.{action}", bond, actor=actor, before=before, after=after, reason=reason)
+
+
 def confirm_bond(bond, *, actor):
     """Finance confirms the money arrived (or holds the guarantee letter)."""
     _require_finance(actor)
     if bond.state != BondState.RECORDED:
         raise BondError(_("Only a recorded bond can be confirmed."))
-    bond.state, bond.confirmed_at, bond.confirmed_by_id = BondState.CONFIRMED, now(), actor.id
-    audit.record(
-        "bid_bond.confirm",
-        bond,
-        actor=actor,
-        before={"state": BondState.RECORDED},
-        after={"state": bond.state, "amount": bond.amount},
-    )
+    bond.confirmed_at, bond.confirmed_by_id = now(), actor.id
+    _move(bond, "confirm", BondState.CONFIRMED, actor=actor, amount=bond.amount)
 
 
 def reject_bond(bond, *, reason, actor):
@@ -170,15 +169,8 @@ def reject_bond(bond, *, reason, actor):
         raise BondError(_("Please give a reason."), "reason")
     if bond.state != BondState.RECORDED:
         raise BondError(_("Only a recorded bond can be refused."))
-    bond.state, bond.rejection_reason = BondState.REJECTED, reason
-    audit.record(
-        "bid_bond.reject",
-        bond,
-        actor=actor,
-        before={"state": BondState.RECORDED},
-        after={"state": bond.state},
-        reason=reason,
-    )
+    bond.rejection_reason = reason
+    _move(bond, "reject", BondState.REJECTED, actor=actor, reason=reason)
 
 
 def refund_bond(bond, *, actor):
@@ -190,14 +182,9 @@ def refund_bond(bond, *, actor):
         raise BondError(
             _("The bond is refunded after the award notice, the contract or a failure.")
         )
-    bond.state, bond.refunded_at, bond.refunded_by_id = BondState.REFUNDED, now(), actor.id
-    audit.record(
-        "bid_bond.refund",
-        bond,
-        actor=actor,
-        before={"state": BondState.CONFIRMED},
-        after={"state": bond.state, "amount": bond.amount, "due": refund_due(bond)},
-    )
+    due = refund_due(bond)
+    bond.refunded_at, bond.refunded_by_id = now(), actor.id
+    _move(bond, "refund", BondState.REFUNDED, actor=actor, amount=bond.amount, due=due)
 
 
 # ── refund due dates ────────────────────────────────────────────────────────────────────────

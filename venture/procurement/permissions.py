@@ -8,8 +8,8 @@ content asks can_read_bid.
 from sqlalchemy import select
 
 from venture.auth.enums import Role
-from venture.auth.permissions import has_role, is_member_of, is_staff, row_exists
-from venture.calls.enums import CallStatus
+from venture.auth.permissions import is_member_of, is_staff, row_exists
+from venture.calls.permissions import is_applicant_of_open_call
 from venture.procurement.enums import BidState
 
 UNOPENED = (BidState.DRAFT, BidState.SUBMITTED)
@@ -32,18 +32,17 @@ def is_bidder_member(user, bid):
 def is_tender_panelist(user, tender):
     """A regular member of the panel (评标委员会) formed for the tender's call."""
     from venture.review.models import Panel, PanelMember, ReviewerProfile
+    from venture.review.permissions import reviewer_finds
 
-    if not has_role(user, Role.REVIEWER):
-        return False
-    return row_exists(
+    return reviewer_finds(
+        user,
         select(PanelMember.id)
         .join(Panel, Panel.id == PanelMember.panel_id)
         .join(ReviewerProfile, ReviewerProfile.id == PanelMember.reviewer_id)
         .where(
             Panel.call_id == tender.call_id,
-            ReviewerProfile.user_id == user.id,
             PanelMember.reserve.is_(False),
-        )
+        ),
     )
 
 
@@ -70,12 +69,7 @@ def can_edit_bid(user, bid):
 
 def can_bid(user, call):
     """Members of an organization may prepare a bid while the tender is open for bids."""
-    return (
-        user.is_authenticated
-        and user.has_role(Role.APPLICANT)
-        and user.organization_id is not None
-        and call.status == CallStatus.OPEN
-    )
+    return is_applicant_of_open_call(user, call)
 
 
 def took_part(user, tender):

@@ -6,9 +6,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.core.columns import BlankText, Key, Moment, Text, UserId
+from venture.core.columns import BlankText, Key, Moment, Points, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
-from venture.core.mixins import children, link_table, parent_key
+from venture.core.mixins import CriterionScore, ScoredByCriterion, children, link_table, parent_key
 from venture.extensions import db
 from venture.review.enums import (
     AffiliationKind,
@@ -17,9 +17,6 @@ from venture.review.enums import (
     PanelMethod,
     SheetState,
 )
-
-# a score or maximum in half points: 0.0 … 999.5
-Points = sa.Numeric(5, 1, asdecimal=True)
 
 reviewer_expertise = link_table(
     "reviewer_expertise",
@@ -242,7 +239,7 @@ class ReviewAssignment(TimestampMixin, db.Model):
         return self.sheet is not None and self.sheet.state == SheetState.SUBMITTED
 
 
-class ReviewSheet(TimestampMixin, db.Model):
+class ReviewSheet(ScoredByCriterion, TimestampMixin, db.Model):
     """评分表: one reviewer's scores for one application or bid (its assignment says which)."""
 
     __tablename__ = "review_sheet"
@@ -270,14 +267,8 @@ class ReviewSheet(TimestampMixin, db.Model):
         ),
     )
 
-    def score_for(self, criterion_id):
-        for score in self.scores:
-            if score.criterion_id == criterion_id:
-                return score
-        return None
 
-
-class ReviewScore(db.Model):
+class ReviewScore(CriterionScore, db.Model):
     """评分项: the score of one criterion, and what was typed (kept even when invalid)."""
 
     __tablename__ = "review_score"
@@ -285,9 +276,6 @@ class ReviewScore(db.Model):
     id: Mapped[Key]
     sheet_id: Mapped[int] = parent_key("review_sheet")
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criterion.id"))
-    raw: Mapped[str] = mapped_column(sa.String(20), default="")
-    score: Mapped[Decimal | None] = mapped_column(Points)
-    comment: Mapped[BlankText]
 
     sheet = relationship("ReviewSheet", back_populates="scores")
 

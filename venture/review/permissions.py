@@ -22,6 +22,15 @@ def can_open_assignment(user, assignment):
     return owns_assignment(user, assignment) and assignment.state == AssignmentState.ACTIVE
 
 
+def reviewer_finds(user, query):
+    """A reviewer for whom query, a SELECT joined to ReviewerProfile, finds a row of their own."""
+    from venture.review.models import ReviewerProfile
+
+    if not has_role(user, Role.REVIEWER):
+        return False
+    return row_exists(query.where(ReviewerProfile.user_id == user.id))
+
+
 def is_assigned_reviewer(user, application):
     """A reviewer who may read application on the applications pages (can_view_application).
 
@@ -31,19 +40,17 @@ def is_assigned_reviewer(user, application):
     """
     from venture.review.models import Panel, ReviewAssignment, ReviewerProfile
 
-    if not has_role(user, Role.REVIEWER):
-        return False
-    return row_exists(
+    return reviewer_finds(
+        user,
         select(ReviewAssignment.id)
         .join(ReviewerProfile, ReviewerProfile.id == ReviewAssignment.reviewer_id)
         .join(Panel, Panel.id == ReviewAssignment.panel_id)
         .where(
             ReviewAssignment.application_id == application.id,
-            ReviewerProfile.user_id == user.id,
             ReviewAssignment.state == AssignmentState.ACTIVE,
             ReviewAssignment.no_conflict_at.is_not(None),
             Panel.blind.is_(False),
-        )
+        ),
     )
 
 

@@ -41,6 +41,13 @@ class MatrixRow:
     first_criterion: Decimal | None
     flagged: bool = False
 
+    @classmethod
+    def of(cls, panel, application, *, cells, score, first_criterion):
+        """The row, flagged when the reviewers' totals spread wider than the panel allows."""
+        spread = score.spread if score else None
+        flagged = spread is not None and spread > panel.spread_threshold
+        return cls(application, cells, score, first_criterion, flagged)
+
     @property
     def submitted_at(self):
         return self.application.submitted_at
@@ -149,15 +156,13 @@ def overview(panel):
         else:
             result.open += 1
     for app in applications:
-        score = scores.get(app.id)
-        spread = score.spread if score else None
         result.rows.append(
-            MatrixRow(
-                application=app,
+            MatrixRow.of(
+                panel,
+                app,
                 cells=cells[app.id],
-                score=score,
+                score=scores.get(app.id),
                 first_criterion=scoring.mean(first_scores.get(app.id, [])),
-                flagged=spread is not None and spread > panel.spread_threshold,
             )
         )
     result.per_reviewer = {k: tuple(v) for k, v in per_reviewer.items()}
@@ -594,15 +599,13 @@ def matrix_page(panel):
     cells = _cells(panel, ids)
     for app in page.items:
         stored = scores.get(str(app.id))
-        score = _score_from(stored, app.id)
-        spread = score.spread if score else None
         result.rows.append(
-            MatrixRow(
-                application=app,
+            MatrixRow.of(
+                panel,
+                app,
                 cells=cells[app.id],
-                score=score,
+                score=_score_from(stored, app.id),
                 first_criterion=_decimal(stored["first"]) if stored else None,
-                flagged=spread is not None and spread > panel.spread_threshold,
             )
         )
     return result, page

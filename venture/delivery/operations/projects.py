@@ -257,13 +257,11 @@ def set_reporting_plan(call, *, frequency, grace_days, actor):
         raise DeliveryError(_("You are not allowed to do this."))
     if grace_days is None or not 0 <= grace_days <= 60:
         raise DeliveryError(_("Give a number of days from 0 to 60."), "grace_days")
-    plan = db.session.scalar(sa.select(ReportingPlan).where(ReportingPlan.call_id == call.id))
-    before = None
-    if plan is None:
-        plan = ReportingPlan(call_id=call.id, frequency=frequency, grace_days=grace_days)
-        db.session.add(plan)
-    else:
-        before = audit.snapshot(plan, ("frequency", "grace_days"))
+    plan, before = audit.found_or_added(
+        db.session.scalar(sa.select(ReportingPlan).where(ReportingPlan.call_id == call.id)),
+        lambda: ReportingPlan(call_id=call.id, frequency=frequency, grace_days=grace_days),
+        ("frequency", "grace_days"),
+    )
     plan.frequency = frequency
     plan.grace_days = grace_days
     plan.updated_by_id = actor.id

@@ -101,7 +101,7 @@ def _new_tender_panel(tender, *, method, size, actor):
 def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
     """评标委员会 chosen by staff from active experts with no tie to any bidder."""
     from venture.review.enums import PanelMethod
-    from venture.review.operations import active_experts, add_members
+    from venture.review.operations import active_experts, seat_chosen
 
     member_ids, reserve_ids = list(dict.fromkeys(member_ids)), list(dict.fromkeys(reserve_ids))
     if set(member_ids) & set(reserve_ids):
@@ -119,17 +119,8 @@ def form_tender_panel(tender, *, member_ids, reserve_ids, actor):
             "member_ids",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.MANUAL, size=len(member_ids), actor=actor)
-    add_members(panel, member_ids, reserve_ids)
-    audit.record(
-        "panel.form",
-        panel,
-        actor=actor,
-        after={
-            "call_id": tender.call_id,
-            "members": ",".join(experts[i].name for i in member_ids),
-            "reserves": ",".join(experts[i].name for i in reserve_ids),
-        },
-    )
+    noted = {"call_id": tender.call_id}
+    seat_chosen(panel, experts, member_ids, reserve_ids, actor=actor, noted=noted)
     return panel
 
 
@@ -137,7 +128,7 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
     """A panel drawn at random (seed recorded) from experts with no tie to any bidder."""
     from venture.review import draw
     from venture.review.enums import PanelMethod
-    from venture.review.operations import add_members, draw_candidates
+    from venture.review.operations import draw_candidates, seat_drawn
 
     _require_evaluating(tender)
     seed = (seed or "").strip() or draw.new_seed()
@@ -154,22 +145,9 @@ def draw_tender_panel(tender, *, category_ids, size, reserves, seed, actor):
             "size",
         )
     panel = _new_tender_panel(tender, method=PanelMethod.DRAW, size=size, actor=actor)
-    drawn = draw.draw_panel(candidates, size + reserves, seed)
-    panel.seed, panel.draw_categories = seed, sorted(category_ids)
-    panel.candidates, panel.drawn = candidates, drawn
-    add_members(panel, drawn[:size], drawn[size:])
-    audit.record(
-        "panel.draw",
-        panel,
-        actor=actor,
-        after={
-            "call_id": tender.call_id,
-            "seed": seed,
-            "candidates": ",".join(map(str, candidates)),
-            "excluded_for_ties": ",".join(map(str, sorted(excluded))),
-            "drawn": ",".join(map(str, drawn)),
-        },
-    )
+    excluded_for_ties = ",".join(map(str, sorted(excluded)))
+    noted = {"call_id": tender.call_id, "excluded_for_ties": excluded_for_ties}
+    seat_drawn(panel, candidates, reserves, seed, category_ids, actor=actor, noted=noted)
     return panel
 
 

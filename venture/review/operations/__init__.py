@@ -62,6 +62,8 @@ from venture.review.operations.panels import (
     refuse_after_proposal,
     rubric_locked,
     save_rubric,
+    seat_chosen,
+    seat_drawn,
     update_panel_settings,
 )
 from venture.review.operations.scoresheets import (
@@ -131,6 +133,8 @@ __all__ = [
     "rubric_locked",
     "save_rubric",
     "save_sheet",
+    "seat_chosen",
+    "seat_drawn",
     "send_reminders",
     "sheet_lock",
     "submit_sheet",

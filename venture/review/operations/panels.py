@@ -176,6 +176,33 @@ def add_members(panel, member_ids, reserve_ids):
         )
 
 
+def seat_chosen(panel, experts, member_ids, reserve_ids, *, actor, noted):
+    """Seat experts chosen by hand ({id: ReviewerProfile}) and log "panel.form" with their
+    names and what the caller noted."""
+    add_members(panel, member_ids, reserve_ids)
+    seated = {
+        "members": ",".join(experts[i].name for i in member_ids),
+        "reserves": ",".join(experts[i].name for i in reserve_ids),
+    }
+    audit.record("panel.form", panel, actor=actor, after={**noted, **seated})
+
+
+def seat_drawn(panel, candidates, reserves, seed, category_ids, *, actor, noted):
+    """Draw the panel's members (panel.size) and reserves from candidates with seed, keep the
+    draw on the panel, seat them and log "panel.draw" with the draw and what the caller noted."""
+    size = panel.size
+    drawn = draw.draw_panel(candidates, size + reserves, seed)
+    panel.seed, panel.draw_categories = seed, sorted(category_ids)
+    panel.candidates, panel.drawn = candidates, drawn
+    add_members(panel, drawn[:size], drawn[size:])
+    drawing = {
+        "seed": seed,
+        "candidates": ",".join(map(str, candidates)),
+        "drawn": ",".join(map(str, drawn)),
+    }
+    audit.record("panel.draw", panel, actor=actor, after={**noted, **drawing})
+
+
 def active_experts(ids):
     """{id: ReviewerProfile} of the active experts of the pool among ids."""
     found = db.session.scalars(
@@ -195,19 +222,8 @@ def form_panel(call, *, member_ids, reserve_ids, settings, actor):
     panel = _new_panel(
         call, method=PanelMethod.MANUAL, size=len(member_ids), settings=settings, actor=actor
     )
-    add_members(panel, member_ids, reserve_ids)
-    audit.record(
-        "panel.form",
-        panel,
-        actor=actor,
-        after={
-            "call_id": call.id,
-            "method": PanelMethod.MANUAL,
-            "members": ",".join(experts[i].name for i in member_ids),
-            "reserves": ",".join(experts[i].name for i in reserve_ids),
-            **settings,
-        },
-    )
+    noted = {"call_id": call.id, "method": PanelMethod.MANUAL, **settings}
+    seat_chosen(panel, experts, member_ids, reserve_ids, actor=actor, noted=noted)
     return panel
 
 
@@ -245,27 +261,9 @@ def draw_panel(call, *, category_ids, size, reserves, seed, settings, actor):
             "size",
         )
     panel = _new_panel(call, method=PanelMethod.DRAW, size=size, settings=settings, actor=actor)
-    drawn = draw.draw_panel(candidates, needed, seed)
-    panel.seed = seed
-    panel.draw_categories = sorted(category_ids)
-    panel.candidates = candidates
-    panel.drawn = drawn
-    add_members(panel, drawn[:size], drawn[size:])
-    audit.record(
-        "panel.draw",
-        panel,
-        actor=actor,
-        after={
-            "call_id": call.id,
-            "seed": seed,
-            "categories": ",".join(map(str, panel.draw_categories)),
-            "candidates": ",".join(map(str, candidates)),
-            "drawn": ",".join(map(str, drawn)),
-            "size": size,
-            "reserves": reserves,
-            **settings,
-        },
-    )
+    noted = {"call_id": call.id, "size": size, "reserves": reserves, **settings}
+    noted["categories"] = ",".join(map(str, sorted(category_ids)))
+    seat_drawn(panel, candidates, reserves, seed, category_ids, actor=actor, noted=noted)
     return panel
 
 
