@@ -8,6 +8,7 @@ from venture.applications.models import (  # noqa: F401
     ApplicationNumberCounter,
     BudgetLine,
     Milestone,
+    ServicePrice,
 )
 from venture.auth.models import AccessDenied, LoginAttempt, User, UserRole  # noqa: F401
 from venture.calls.models import Call  # noqa: F401
@@ -15,7 +16,6 @@ from venture.community.models import (  # noqa: F401
     ActivityCheck,
     Need,
     NeedPhoto,
-    ServicePrice,
     SurveyAnswer,
     SurveyResponse,
 )

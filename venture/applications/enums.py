@@ -54,3 +54,16 @@ class BudgetCategory(LabelledEnum):
     PUBLICITY = "publicity", _l("Publicity")  # 宣传费
     ADMINISTRATION = "administration", _l("Administration")  # 管理费
     OTHER = "other", _l("Other")  # 其他
+
+
+class Pricing(LabelledEnum):
+    """收费方式 of a service to residents: 无偿 / 低偿 / 有偿."""
+
+    FREE = "free", _l("Free (无偿)")  # 无偿
+    LOW_COST = "low_cost", _l("Low-cost (低偿)")  # 低偿
+    PAID = "paid", _l("Paid (有偿)")  # 有偿
+
+    @property
+    def contract_text(self):
+        """The term printed in contracts, which are always in Chinese."""
+        return {Pricing.FREE: "无偿", Pricing.LOW_COST: "低偿", Pricing.PAID: "有偿"}[self]

@@ -15,7 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import Length
 
-from venture.applications.enums import BudgetCategory
+from venture.applications.enums import BudgetCategory, Pricing
+from venture.applications.pricing import form_rows, read_service_prices
 from venture.applications.values import (
     MAX_TEXT,
     ValueProblem,
@@ -25,8 +26,6 @@ from venture.applications.values import (
     parse_quantity,
     problem_message,
 )
-from venture.community.forms import ServicePriceRow
-from venture.community.pricing import form_rows, read_service_prices
 from venture.core.integers import ids_in, optional_id
 
 EXTRA_BUDGET_ROWS = 2  # empty rows offered without JavaScript
@@ -60,6 +59,22 @@ class MilestoneForm(Form):
         return not any((f.data or "").strip() for f in self)
 
 
+class ServicePriceRow(Form):
+    """One row of the service-pricing table on the application form (read leniently)."""
+
+    service = StringField(_l("Service"))
+    pricing = SelectField(
+        _l("Free, low-cost or paid"),
+        choices=lambda: [("", "—")] + [(p.value, p.label) for p in Pricing],
+        validate_choice=False,
+    )
+    price = StringField(_l("Service price (¥)"), render_kw={"inputmode": "decimal"})
+    unit = StringField(_l("Per (e.g. visit, hour)"))
+
+    def is_blank(self):
+        return not any((f.data or "").strip() for f in self)
+
+
 class ApplicationForm(FlaskForm):
     version = HiddenField()
     title = StringField(_l("Project title"))
@@ -75,7 +90,7 @@ class ApplicationForm(FlaskForm):
     project_end = StringField(_l("Project end"))
     budget_lines = FieldList(FormField(BudgetLineForm), max_entries=100)
     milestones = FieldList(FormField(MilestoneForm), max_entries=50)
-    # community needs answered and service pricing (venture/community)
+    # community needs answered (venture/community) and service pricing (pricing.py)
     need_ids = SelectMultipleField(_l("Community needs the project answers"), validate_choice=False)
     service_prices = FieldList(FormField(ServicePriceRow), max_entries=30)
     declaration = BooleanField(
@@ -152,7 +167,7 @@ class ApplicationForm(FlaskForm):
                     "deliverable": (row.deliverable.data or "").strip(),
                 }
             )
-        # community needs answered and service pricing (venture/community)
+        # community needs answered (venture/community) and service pricing (pricing.py)
         values["need_ids"] = ids_in(self.need_ids.raw_data)
         values["service_prices"] = read_service_prices(self.service_prices, read, short)
         values["typed_input"] = typed
@@ -217,7 +232,7 @@ def form_data(application):
             {"title": m.title, "due_date": text(m.due_date), "deliverable": m.deliverable}
             for m in application.milestones
         ],
-        # community needs answered and service pricing (venture/community)
+        # community needs answered (venture/community) and service pricing (pricing.py)
         "need_ids": [str(n.id) for n in application.needs],
         "service_prices": form_rows(application),
     }

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.applications.enums import ApplicationState, BudgetCategory
+from venture.applications.enums import ApplicationState, BudgetCategory, Pricing
 from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import LabelledFile, children, link_table, parent_key
@@ -191,3 +191,23 @@ class ApplicationNumberCounter(db.Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (sa.CheckConstraint("last_value >= 0", name="last_value_not_negative"),)
+
+
+class ServicePrice(db.Model):
+    """服务收费: a service of an application and what residents pay for it (无偿/低偿/有偿).
+
+    A draft keeps what was typed, so pricing and price may be missing; the rules that need a
+    complete row are checked at submission (applications/pricing.py).
+    """
+
+    __tablename__ = "service_price"
+
+    id: Mapped[Key]
+    application_id: Mapped[int] = parent_key("application")
+    position: Mapped[int]
+    service: Mapped[str] = mapped_column(sa.String(200), default="")
+    pricing: Mapped[Pricing | None] = mapped_column(enum_type(Pricing, 20))
+    price: Mapped[Amount | None]
+    unit: Mapped[str] = mapped_column(sa.String(40), default="")
+
+    __table_args__ = (sa.CheckConstraint("price >= 0", name="price_not_negative"),)

@@ -15,11 +15,11 @@ from venture.applications.models import (
     ApplicationNumberCounter,
     BudgetLine,
     Milestone,
+    ServicePrice,
 )
 from venture.applications.rules import organization_problems, submission_problems
 from venture.calls.enums import CallStatus
 from venture.calls.hooks import PROCUREMENT_ROUTES
-from venture.community.models import ServicePrice
 from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.db import CENT

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
+from venture.applications.pricing import service_price_problems
 from venture.applications.values import field_label, problem_message
 from venture.calls.enums import CallStatus
 from venture.calls.hooks import APPLICATIONS, PROCUREMENT_ROUTES
-from venture.community.pricing import service_price_problems
 from venture.core.formatting import local_date, local_datetime
 from venture.core.money import format_yuan
 from venture.core.timeutil import now

@@ -10,8 +10,9 @@ from venture.core.hooks import Hooks
 # a call's phases (integrity/phases.py): call_phase(call), panel_work_refusal(call)
 PHASE_RULES = Hooks("calls.PHASE_RULES", "call_phase", "panel_work_refusal")
 
-# a call's procurement route (procurement/routes.py): route_for(call) → its route object
-PROCUREMENT_ROUTES = Hooks("calls.PROCUREMENT_ROUTES", "route_for")
+# a call's procurement route (procurement/routes.py): route_for(call) → its route object,
+# routes_reviewing_applications() → the Route values whose applications review scores
+PROCUREMENT_ROUTES = Hooks("calls.PROCUREMENT_ROUTES", "route_for", "routes_reviewing_applications")
 
 # a call's applications (applications/rules.py): counts_by_state(call_id) of the submitted ones,
 # submitted_counts(call_ids), applicant_organizations(call_id) as a subquery

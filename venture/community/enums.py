@@ -1,4 +1,4 @@
-"""Community needs (需求清单), activity checks and service pricing: states and choices."""
+"""Community needs (需求清单), activity checks and the survey: states and choices."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -38,19 +38,6 @@ class Verdict(LabelledEnum):
 
     CONFIRMED = "confirmed", _l("Confirmed as held"), "success"  # 属实
     DISPUTED = "disputed", _l("Disputed"), "danger"  # 有异议
-
-
-class Pricing(LabelledEnum):
-    """收费方式 of a service to residents: 无偿 / 低偿 / 有偿."""
-
-    FREE = "free", _l("Free (无偿)")  # 无偿
-    LOW_COST = "low_cost", _l("Low-cost (低偿)")  # 低偿
-    PAID = "paid", _l("Paid (有偿)")  # 有偿
-
-    @property
-    def contract_text(self):
-        """The term printed in contracts, which are always in Chinese."""
-        return {Pricing.FREE: "无偿", Pricing.LOW_COST: "低偿", Pricing.PAID: "有偿"}[self]
 
 
 class SurveyQuestion(LabelledEnum):

@@ -1,13 +1,13 @@
 """Forms: a community need, need decisions and merging, activity checks, the residents'
-satisfaction survey, and the service-pricing rows of the application form."""
+satisfaction survey."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from venture.community.enums import SCALE, Pricing, SurveyQuestion, Urgency
+from venture.community.enums import SCALE, SurveyQuestion, Urgency
 from venture.core.integers import choice_id, optional_id
 
 MAX_RESIDENTS = 1_000_000
@@ -112,19 +112,3 @@ class SurveyForm(FlaskForm):
 
     def scores(self):
         return {q: getattr(self, q.value).data for q in SurveyQuestion}
-
-
-class ServicePriceRow(Form):
-    """One row of the service-pricing table on the application form (read leniently)."""
-
-    service = StringField(_l("Service"))
-    pricing = SelectField(
-        _l("Free, low-cost or paid"),
-        choices=lambda: [("", "—")] + [(p.value, p.label) for p in Pricing],
-        validate_choice=False,
-    )
-    price = StringField(_l("Service price (¥)"), render_kw={"inputmode": "decimal"})
-    unit = StringField(_l("Per (e.g. visit, hour)"))
-
-    def is_blank(self):
-        return not any((f.data or "").strip() for f in self)

@@ -1,12 +1,11 @@
 """Community needs (需求清单) and what ties them to calls and applications; the residents'
-committee's checks of reported activities; the service prices of an application; residents'
-satisfaction answers."""
+committee's checks of reported activities; residents' satisfaction answers."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from venture.community.enums import NeedStatus, Pricing, SurveyQuestion, Urgency, Verdict
-from venture.core.columns import Amount, BlankText, FileId, Key, Text, Timestamp, UserId
+from venture.community.enums import NeedStatus, SurveyQuestion, Urgency, Verdict
+from venture.core.columns import BlankText, FileId, Key, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, link_table, parent_key
 from venture.extensions import db
@@ -115,26 +114,6 @@ class ActivityCheck(db.Model):
     __table_args__ = (
         sa.CheckConstraint("verdict != 'disputed' OR comment != ''", name="dispute_has_comment"),
     )
-
-
-class ServicePrice(db.Model):
-    """服务收费: a service of an application and what residents pay for it (无偿/低偿/有偿).
-
-    A draft keeps what was typed, so pricing and price may be missing; the rules that need a
-    complete row are checked at submission (community/pricing.py).
-    """
-
-    __tablename__ = "service_price"
-
-    id: Mapped[Key]
-    application_id: Mapped[int] = parent_key("application")
-    position: Mapped[int]
-    service: Mapped[str] = mapped_column(sa.String(200), default="")
-    pricing: Mapped[Pricing | None] = mapped_column(enum_type(Pricing, 20))
-    price: Mapped[Amount | None]
-    unit: Mapped[str] = mapped_column(sa.String(40), default="")
-
-    __table_args__ = (sa.CheckConstraint("price >= 0", name="price_not_negative"),)
 
 
 class SurveyResponse(db.Model):

@@ -17,7 +17,7 @@ from html import unescape
 import nh3
 from flask import current_app
 
-from venture.community.pricing import contract_service_prices
+from venture.applications.pricing import contract_service_prices
 from venture.core.money import uppercase_yuan
 from venture.core.pdf import (
     GlyphWatch,

@@ -175,5 +175,5 @@ def routes_reviewing_applications():
     return [r.route for r in ROUTES.values() if r.reviews_applications]
 
 
-# calls and applications ask a call's route through their hook (calls/hooks.py)
-PROCUREMENT_ROUTES.register(route_for)
+# calls, applications and review ask a call's route through their hook (calls/hooks.py)
+PROCUREMENT_ROUTES.register(route_for, routes_reviewing_applications)

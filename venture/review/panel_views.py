@@ -10,13 +10,13 @@ from sqlalchemy import func, select
 from venture.applications.models import Application
 from venture.auth.enums import Role
 from venture.auth.models import User
+from venture.calls.hooks import PROCUREMENT_ROUTES
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import form_action, post_action
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.pagination import paginate
 from venture.extensions import db
-from venture.procurement.routes import route_for, routes_reviewing_applications
 from venture.reference.models import ServiceCategory
 from venture.review import operations, results
 from venture.review.blueprint import bp, category_choices, flash_form_errors
@@ -47,7 +47,10 @@ def calls():
     """Venture-grant calls and the state of their review."""
     query = (
         select(Call)
-        .where(Call.route.in_(routes_reviewing_applications()), Call.published_at.is_not(None))
+        .where(
+            Call.route.in_(PROCUREMENT_ROUTES.routes_reviewing_applications()),
+            Call.published_at.is_not(None),
+        )
         .order_by(Call.closes_at.desc(), Call.id.desc())
     )
     page = paginate(query)
@@ -68,7 +71,7 @@ def calls():
 
 def call_or_404(call_id):
     call = db.session.get(Call, call_id)
-    deny_unless(call is not None and route_for(call).reviews_applications, 404)
+    deny_unless(call is not None and PROCUREMENT_ROUTES.route_for(call).reviews_applications, 404)
     return call
 
 

@@ -13,15 +13,12 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
-from venture.calls.enums import Route
 from venture.extensions import db
-from venture.procurement.enums import AwardState
-from venture.procurement.models import Award
-from venture.procurement.routes import register_route
 from venture.review import scoring
 from venture.review.enums import AssignmentState, SheetState
+from venture.review.hooks import AWARDS
 from venture.review.models import SUBMITTED_GROUPS, ReviewAssignment, ReviewScore, ReviewSheet
-from venture.review.operations import IN_REVIEW, criteria_of, panel_of, propose_awards
+from venture.review.operations import IN_REVIEW, criteria_of
 
 # the states an application of a reviewed call can be in once the panel has started
 REVIEWED = (
@@ -177,7 +174,7 @@ class RankingRow:
     value: Decimal | None  # the chosen aggregate, unrounded
     running_sum: Decimal
     within_budget: bool
-    award: Award | None
+    award: object | None  # procurement's Award row
     first_criterion: Decimal | None
     tied_with_previous: bool = False
 
@@ -205,12 +202,7 @@ def ranking(panel, aggregation=None, data=None):
     aggregation = aggregation or panel.aggregation
     data = data or overview(panel)
     ordered = scoring.rank(data.rows, aggregation)
-    awards = {
-        a.application_id: a
-        for a in db.session.scalars(
-            select(Award).where(Award.call_id == panel.call_id, Award.state != AwardState.CANCELLED)
-        )
-    }
+    awards = AWARDS.live_awards(panel.call_id)
     budget = panel.call.total_budget
     running = Decimal("0.00")
     rows = []
@@ -626,8 +618,6 @@ class RankingPage(Ranking):
 def ranking_page(panel, aggregation=None):
     """(RankingPage of the requested page, Overview counts): rows, running sums and the
     funding line as in ranking(), read from the stored ranking."""
-    from sqlalchemy import func
-
     aggregation = scoring.Aggregation(aggregation or panel.aggregation)
     criteria, stamp, figures = _figures(panel)
     data = progress(panel, criteria=criteria, figures=figures)
@@ -638,26 +628,8 @@ def ranking_page(panel, aggregation=None):
     shown = entries[start : start + page.per_page]
     ids = [e["id"] for e in shown]
     applications = _listed_applications(ids)
-    awards = {}
-    if ids:
-        awards = {
-            a.application_id: a
-            for a in db.session.scalars(
-                select(Award)
-                .where(
-                    Award.call_id == panel.call_id,
-                    Award.application_id.in_(ids),
-                    Award.state != AwardState.CANCELLED,
-                )
-                # the row shows the amount and justification: not the call or organization
-                .options(lazyload("*"))
-            )
-        }
-    awarded = db.session.scalar(
-        select(func.coalesce(func.sum(Award.amount), 0)).where(
-            Award.call_id == panel.call_id, Award.state != AwardState.CANCELLED
-        )
-    )
+    awards = AWARDS.live_awards(panel.call_id, ids) if ids else {}
+    awarded = AWARDS.awarded_total(panel.call_id)
     rows = []
     for entry in shown:
         app = applications[entry["id"]]
@@ -700,21 +672,3 @@ def default_decisions(panel, aggregation, skip):
         for e in stored["rows"]
         if e["within"] and e["id"] not in skip
     }
-
-
-# ── what the venture-grant route does with the review's result (procurement/routes.py) ────
-
-
-def _grant_candidates(call):
-    panel = panel_of(call.id)
-    return ranking(panel).rows if panel is not None else []
-
-
-def _grant_awards(call, *, actor, ranking, decisions):
-    propose_awards(panel_of(call.id), ranking, decisions, actor=actor)
-    return db.session.scalars(
-        select(Award).where(Award.call_id == call.id, Award.state == AwardState.PROPOSED)
-    ).all()
-
-
-register_route(Route.VENTURE_GRANT, result_candidates=_grant_candidates, make_awards=_grant_awards)

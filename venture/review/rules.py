@@ -2,14 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 
+from venture.calls.hooks import PROCUREMENT_ROUTES
+
 
 def minimum_panel_size(call_or_route):
     """The fewest members the route allows (procurement/routes.py): 3; tenders 5 for 公开招标
     and 3 for 竞争性磋商 (5 when only the route is known)."""
-    from venture.procurement.routes import route_for
-
     call = None if isinstance(call_or_route, str) else call_or_route
-    return route_for(call_or_route).panel_minimum(call)
+    return PROCUREMENT_ROUTES.route_for(call_or_route).panel_minimum(call)
 
 
 def panel_size_refusal(size, call_or_route):

@@ -40,12 +40,12 @@ def load_community(communities):
     any) the committees' checks and residents' satisfaction answers."""
     from sqlalchemy import select
 
-    from venture.applications.models import Application
+    from venture.applications.enums import Pricing
+    from venture.applications.models import Application, ServicePrice
     from venture.auth.models import User
     from venture.calls.models import Call
     from venture.community import operations as community
-    from venture.community.enums import Pricing, Urgency
-    from venture.community.models import ServicePrice
+    from venture.community.enums import Urgency
 
     staff = db.session.scalar(select(User).where(User.email == "staff@venture.example.com"))
     categories = {c.code: c for c in db.session.scalars(select(ServiceCategory))}

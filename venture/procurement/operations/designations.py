@@ -24,6 +24,7 @@ from venture.core.pdf import render_pdf
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.procurement import rules
+from venture.procurement.awards import add_proposed_award
 from venture.procurement.enums import AwardState, DesignationState
 from venture.procurement.lifecycle import AWARD_WORKFLOW, DESIGNATION_WORKFLOW
 from venture.procurement.models import Award, Designation
@@ -35,7 +36,6 @@ from venture.procurement.operations.common import (
 )
 from venture.procurement.permissions import can_manage_procurement
 from venture.procurement.routes import route_for
-from venture.review.operations.awards import add_proposed_award
 
 # ── targeted purchase (定向购买) ──────────────────────────────────────────────────────────────
 

@@ -18,6 +18,7 @@ from venture.documents.enums import DocumentKind
 from venture.documents.operations import issue_pdf
 from venture.extensions import db
 from venture.procurement import scoring
+from venture.procurement.awards import proposed_awards
 from venture.procurement.enums import AwardState, BidState, EvaluationMethod
 from venture.procurement.lifecycle import AWARD_WORKFLOW, BID_WORKFLOW
 from venture.procurement.models import Award, Bid, Tender
@@ -32,6 +33,8 @@ from venture.procurement.operations.evaluation import (
 )
 from venture.procurement.routes import register_route, route_for
 from venture.procurement.rules import tender_of
+from venture.review import operations as review
+from venture.review import results as review_results
 
 
 def compute_scores(tender, *, actor):
@@ -242,7 +245,17 @@ def finalise_tender_result(announcement, actor):
 register_finaliser("tender_result", finalise_tender_result)
 
 
-# ── what the targeted and tender routes do with their records (procurement/routes.py) ─────
+# ── what each route does with its records (procurement/routes.py) ──────────────────────────
+
+
+def _grant_candidates(call):
+    panel = review.panel_of(call.id)
+    return review_results.ranking(panel).rows if panel is not None else []
+
+
+def _grant_awards(call, *, actor, ranking, decisions):
+    review.propose_awards(review.panel_of(call.id), ranking, decisions, actor=actor)
+    return proposed_awards(call.id)
 
 
 def _designation_awards(call, *, actor, **_decision):
@@ -258,5 +271,6 @@ def _tender_awards(call, *, actor, **_decision):
     return [propose_tender_award(tender_of(call.id), actor=actor)]
 
 
+register_route(Route.VENTURE_GRANT, result_candidates=_grant_candidates, make_awards=_grant_awards)
 register_route(Route.TARGETED, make_awards=_designation_awards)
 register_route(Route.TENDER, result_candidates=_tender_candidates, make_awards=_tender_awards)

@@ -13,9 +13,8 @@ from venture.core.formatting import yuan
 from venture.core.lifecycle import transition
 from venture.core.timeutil import now
 from venture.extensions import db
-from venture.procurement.enums import AwardState
-from venture.procurement.models import Award
 from venture.review.enums import AssignmentState, SheetState
+from venture.review.hooks import AWARDS
 from venture.review.models import (
     Panel,
     ReviewAssignment,
@@ -27,32 +26,6 @@ from venture.review.operations.panels import refuse_after_proposal
 from venture.review.operations.scoresheets import refuse_before_deadline
 
 # ── awards and the result ───────────────────────────────────────────────────────────────────
-
-
-def add_proposed_award(
-    call, application, *, amount, rank, justification, actor, after, reason=None
-):
-    """A proposed award of amount to application, audited as award.propose (after: more of
-    what the proposal rests on)."""
-    award = Award(
-        call_id=call.id,
-        organization_id=application.organization_id,
-        application_id=application.id,
-        route=call.route,
-        amount=amount,
-        state=AwardState.PROPOSED,
-        rank=rank,
-        justification=justification,
-        created_by_id=actor.id,
-    )
-    audit.record_added(
-        "award.propose",
-        award,
-        actor=actor,
-        after={"application_id": application.id, "amount": amount, **after},
-        reason=reason,
-    )
-    return award
 
 
 def propose_awards(panel, ranking, decisions, *, actor):
@@ -112,11 +85,7 @@ def propose_awards(panel, ranking, decisions, *, actor):
         raise ProposalRefused(_("Please correct the marked rows."), errors)
     if not funded:
         raise ProposalRefused(_("Choose at least one application to fund."))
-    committed = db.session.scalar(
-        select(func.coalesce(func.sum(Award.amount), 0)).where(
-            Award.call_id == call.id, Award.state != AwardState.CANCELLED
-        )
-    )
+    committed = AWARDS.awarded_total(call.id)
     total = sum((amount for _row, amount, _j in funded), Decimal("0.00"))
     if total + Decimal(committed) > call.total_budget:
         over = total + Decimal(committed) - call.total_budget
@@ -132,7 +101,7 @@ def propose_awards(panel, ranking, decisions, *, actor):
     funded_ids = set()
     for row, amount, justification in funded:
         app = row.application
-        add_proposed_award(
+        AWARDS.add_proposed_award(
             call,
             app,
             amount=amount,
@@ -270,17 +239,11 @@ def finalise_review_result(announcement, actor):
     selected are not awarded (each application's members are told by its workflow).
     """
     from venture.applications.lifecycle import APPLICATION_WORKFLOW
-    from venture.procurement.lifecycle import AWARD_WORKFLOW
 
     panel = announcement.subject
     if not isinstance(panel, Panel):
         raise ReviewError(_("This announcement is not a review result."))
-    awards = db.session.scalars(
-        select(Award).where(Award.call_id == panel.call_id, Award.state == AwardState.PROPOSED)
-    ).all()
-    for award in awards:
-        transition(AWARD_WORKFLOW, award, "confirm", actor=actor)
-        award.final_at = now()
+    AWARDS.confirm_awards(panel.call_id, actor)
     applications = db.session.scalars(
         select(Application).where(
             Application.call_id == panel.call_id,

@@ -6,9 +6,9 @@ from decimal import Decimal
 from tests.applications.conftest import filled_form
 from tests.community.helpers import signed_in
 from tests.pdf_checks import pdf_text
+from venture.applications.enums import Pricing
+from venture.applications.models import ServicePrice
 from venture.applications.rules import submission_problems
-from venture.community.enums import Pricing
-from venture.community.models import ServicePrice
 from venture.contracts import document
 from venture.extensions import db
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from venture.community.enums import Pricing
+from venture.applications.enums import Pricing
+from venture.applications.values import parse_amount
 
 PRICING_VALUES = {p.value for p in Pricing}
 UNIT_MAX = 40
@@ -17,8 +18,6 @@ def read_service_prices(rows, read, short):
     read(key, text, parser) and short(key, text) are the application form's readers: a price
     that cannot be read is kept as typed, under a key such as service_prices-0-price.
     """
-    from venture.applications.values import parse_amount
-
     values = []
     for index, row in enumerate(entry.form for entry in rows if not entry.form.is_blank()):
         key = f"service_prices-{index}-"
