@@ -140,3 +140,77 @@ def test_a_button_goes_on_to_its_target_when_done_and_back_when_refused(app):
         assert (done.status_code, done.location) == (302, "/categories")
         assert get_flashed_messages() == ["现在不能这样做。"]
     assert _names() == ["助老"]
+
+
+class _Routes:
+    """A blueprint's add_url_rule, recorded."""
+
+    def __init__(self):
+        self.rules = {}
+
+    def add_url_rule(self, rule, endpoint, view, methods):
+        self.rules[endpoint] = (rule, view, methods)
+
+
+def test_a_button_registers_its_operation_under_its_name_and_translates_per_request(app):
+    from flask import session
+    from flask_babel import lazy_gettext as _l
+    from flask_babel import refresh
+
+    from venture.core.access import public
+    from venture.core.actions import button
+
+    routes = _Routes()
+
+    @button(
+        routes,
+        "/categories/<name>/add",
+        public,
+        load=lambda name: name.upper(),
+        target=lambda record: f"/categories/{record}",
+        success=_l("Exception confirmed: the condition counts as met."),
+        form=NameForm,
+    )
+    def add_category(record, form):
+        return _add(f"{record}-{form.name.data}")
+
+    rule, view, methods = routes.rules["add_category"]
+    assert (rule, methods, view.access) == ("/categories/<name>/add", ["POST"], ("public",))
+    for locale, message in (
+        ("en", "Exception confirmed: the condition counts as met."),
+        ("zh_CN", "例外已确认：视为拨付条件已满足。"),
+    ):
+        with app.test_request_context("/", method="POST", data={"name": locale}):
+            session["locale"] = locale
+            refresh()  # the locale is cached for the app context, which the tests share
+            done = view(name="ab")
+            assert done.location == "/categories/AB"
+            assert get_flashed_messages(with_categories=True) == [("success", message)]
+    refresh()
+    assert _names() == ["AB-en", "AB-zh_CN"]
+
+
+def test_a_button_gives_the_record_and_the_result_to_its_message(app):
+    from venture.core.access import public
+    from venture.core.actions import button
+
+    routes = _Routes()
+
+    @button(
+        routes,
+        "/categories/<name>/add",
+        public,
+        load=lambda name: name,
+        target=lambda record: "/categories",
+        success=lambda record, category: f"{record}: {category.code}",
+        form=lambda record: NameForm(data={"name": record}),
+        invalid="never shown",
+    )
+    def add_named(record, form):
+        return _add(form.name.data)
+
+    with app.test_request_context("/", method="POST"):
+        done = routes.rules["add_named"][1](name="扶贫")
+        assert done.location == "/categories"
+        assert get_flashed_messages(with_categories=True) == [("success", "扶贫: 扶贫")]
+    assert _names() == ["扶贫"]
