@@ -142,30 +142,14 @@ def test_a_button_goes_on_to_its_target_when_done_and_back_when_refused(app):
     assert _names() == ["助老"]
 
 
-class _Routes:
-    """A blueprint's add_url_rule, recorded."""
-
-    def __init__(self):
-        self.rules = {}
-
-    def add_url_rule(self, rule, endpoint, view, methods):
-        self.rules[endpoint] = (rule, view, methods)
-
-
-def test_a_button_registers_its_operation_under_its_name_and_translates_per_request(app):
+def test_a_button_loads_its_record_runs_its_operation_and_translates_per_request(app):
     from flask import session
     from flask_babel import lazy_gettext as _l
     from flask_babel import refresh
 
-    from venture.core.access import public
     from venture.core.actions import button
 
-    routes = _Routes()
-
     @button(
-        routes,
-        "/categories/<name>/add",
-        public,
         load=lambda name: name.upper(),
         target=lambda record: f"/categories/{record}",
         success=_l("Exception confirmed: the condition counts as met."),
@@ -174,8 +158,7 @@ def test_a_button_registers_its_operation_under_its_name_and_translates_per_requ
     def add_category(record, form):
         return _add(f"{record}-{form.name.data}")
 
-    rule, view, methods = routes.rules["add_category"]
-    assert (rule, methods, view.access) == ("/categories/<name>/add", ["POST"], ("public",))
+    assert add_category.__name__ == "add_category"  # the endpoint's name
     for locale, message in (
         ("en", "Exception confirmed: the condition counts as met."),
         ("zh_CN", "例外已确认：视为拨付条件已满足。"),
@@ -183,7 +166,7 @@ def test_a_button_registers_its_operation_under_its_name_and_translates_per_requ
         with app.test_request_context("/", method="POST", data={"name": locale}):
             session["locale"] = locale
             refresh()  # the locale is cached for the app context, which the tests share
-            done = view(name="ab")
+            done = add_category(name="ab")
             assert done.location == "/categories/AB"
             assert get_flashed_messages(with_categories=True) == [("success", message)]
     refresh()
@@ -191,15 +174,9 @@ def test_a_button_registers_its_operation_under_its_name_and_translates_per_requ
 
 
 def test_a_button_gives_the_record_and_the_result_to_its_message(app):
-    from venture.core.access import public
     from venture.core.actions import button
 
-    routes = _Routes()
-
     @button(
-        routes,
-        "/categories/<name>/add",
-        public,
         load=lambda name: name,
         target=lambda record: "/categories",
         success=lambda record, category: f"{record}: {category.code}",
@@ -210,7 +187,28 @@ def test_a_button_gives_the_record_and_the_result_to_its_message(app):
         return _add(form.name.data)
 
     with app.test_request_context("/", method="POST"):
-        done = routes.rules["add_named"][1](name="扶贫")
+        done = add_named(name="扶贫")
         assert done.location == "/categories"
         assert get_flashed_messages(with_categories=True) == [("success", "扶贫: 扶贫")]
     assert _names() == ["扶贫"]
+
+
+def test_a_button_whose_form_does_not_validate_goes_back(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/done",
+        back=lambda record: f"/categories/{record}",
+        success="never shown",
+        form=NameForm,
+        invalid="Please give a name.",
+    )
+    def add_nothing(record, form):
+        return _add(record)
+
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        done = add_nothing(name="x")
+        assert done.location == "/categories/x"
+        assert get_flashed_messages(with_categories=True) == [("danger", "Please give a name.")]
+    assert _names() == []

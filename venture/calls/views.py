@@ -260,25 +260,23 @@ def edit(call_id):
     return done or form_page("calls/edit.html", form=form, call=call)
 
 
-call_button = partial(button, bp, load=get_call_or_404, target=_call_url, form=CancelForm)
+call_button = partial(button, load=get_call_or_404, target=_call_url, form=CancelForm)
 
 
+@bp.route("/staff/calls/<int:call_id>/publish", methods=["POST"])
+@roles_required(Role.STAFF)
 @call_button(
-    "/staff/calls/<int:call_id>/publish",
-    roles_required(Role.STAFF),
     success=lambda call, _result: _(
         "The call is published: it is now %(status)s.", status=call.status.label
-    ),
+    )
 )
 def publish(call, _form):
     return operations.publish_call(call, actor=current_user)
 
 
-@call_button(
-    "/staff/calls/<int:call_id>/cancel",
-    roles_required(Role.STAFF),
-    success=_l("The call is cancelled."),
-)
+@bp.route("/staff/calls/<int:call_id>/cancel", methods=["POST"])
+@roles_required(Role.STAFF)
+@call_button(success=_l("The call is cancelled."))
 def cancel(call, form):
     return operations.cancel_call(call, actor=current_user, reason=form.reason.data or "")
 

@@ -404,7 +404,7 @@ def upload_scan(contract_id):
     return done or redirect(_contract_url(contract))
 
 
-contract_button = partial(button, bp, load=get_contract_or_404, target=_contract_url)
+contract_button = partial(button, load=get_contract_or_404, target=_contract_url)
 
 
 def _contract_to_sign(contract_id):
@@ -413,12 +413,10 @@ def _contract_to_sign(contract_id):
     return contract
 
 
+@bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
+@roles_required(Role.APPLICANT)
 @contract_button(
-    "/contracts/<int:contract_id>/sign",
-    roles_required(Role.APPLICANT),
-    load=_contract_to_sign,
-    success=_l("The contract is signed by both parties."),
-    form=SignForm,
+    load=_contract_to_sign, success=_l("The contract is signed by both parties."), form=SignForm
 )
 @_saved
 def sign(contract, form):
@@ -428,9 +426,9 @@ def sign(contract, form):
     )
 
 
+@bp.route("/contracts/<int:contract_id>/issue", methods=["POST"])
+@roles_required(Role.STAFF)
 @contract_button(
-    "/contracts/<int:contract_id>/issue",
-    roles_required(Role.STAFF),
     success=lambda contract, _result: _(
         "Contract %(number)s was issued; the organization can now download, sign and return it.",
         number=contract.number,
@@ -442,12 +440,10 @@ def issue(contract, _form):
     return operations.issue_contract(contract, actor=current_user)
 
 
+@bp.route("/contracts/<int:contract_id>/confirm-signature", methods=["POST"])
+@roles_required(Role.STAFF)
 @contract_button(
-    "/contracts/<int:contract_id>/confirm-signature",
-    roles_required(Role.STAFF),
-    success=_l("The contract is signed."),
-    form=ConfirmSignatureForm,
-    invalid=flash_form_errors,
+    success=_l("The contract is signed."), form=ConfirmSignatureForm, invalid=flash_form_errors
 )
 @_saved
 def confirm_signature(contract, form):

@@ -19,12 +19,13 @@ success message and redirect.
     return done or form_page("procurement/cancel.html", form=form, designation=designation)
 
 A button that only loads a record, runs one operation on it and goes back to the record's page is
-declared with ``button``, the operation's function named as the endpoint:
+the operation itself, turned into the view by ``button`` (route and access declared as usual):
 
-    installment_button = partial(button, bp, load=get_installment_or_404, target=_installment_url)
+    installment_button = partial(button, load=get_installment_or_404, target=_installment_url)
 
-    @installment_button("/installments/<int:id>/approve", roles_required(Role.STAFF),
-                        success=_l("Release approved."), form=ApproveForm)
+    @bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
+    @roles_required(Role.STAFF)
+    @installment_button(success=_l("Release approved."), form=ApproveForm)
     def approve(installment, form):
         return operations.approve_release(installment, actor=current_user)
 """
@@ -140,27 +141,16 @@ def post_action(
     return done or redirect(back)
 
 
-def button(
-    blueprint,
-    rule,
-    access,
-    *,
-    load,
-    target,
-    success,
-    form=None,
-    invalid=None,
-    back=None,
-):
-    """Register the decorated ``operation(record, form)`` as a button's POST at ``rule`` on
-    ``blueprint``, endpoint its name, declared by ``access`` (``roles_required(...)``,
-    ``signed_in``; see venture.core.access). The view loads the record with ``load(**values of
-    the rule)`` (which answers 404 or 403 itself), builds ``form`` (a form class, or a function
-    of the record returning the form; a bare CSRF form when None) and answers as post_action,
-    going to ``target(record)`` and back to ``back(record)`` (else the target). ``success`` is a
-    message (a lazy one is translated per request) or a function of (record, result)."""
+def button(*, load, target, success, form=None, invalid=None, back=None):
+    """Turn the decorated ``operation(record, form)`` into a button's POST view, registered and
+    declared as any view (``@bp.route(..., methods=["POST"])`` and an access decorator above
+    it). The view loads the record with ``load(**values of the rule)`` (which answers 404 or 403
+    itself), builds ``form`` (a form class, or a function of the record returning the form; a
+    bare CSRF form when None) and answers as post_action, going to ``target(record)`` and back to
+    ``back(record)`` (else the target). ``success`` is a message (a lazy one is translated per
+    request) or a function of (record, result)."""
 
-    def register(operation):
+    def decorate(operation):
         @wraps(operation)
         def view(**values):
             record = load(**values)
@@ -174,10 +164,9 @@ def button(
                 back=back(record) if back else None,
             )
 
-        blueprint.add_url_rule(rule, operation.__name__, access(view), methods=["POST"])
-        return operation
+        return view
 
-    return register
+    return decorate
 
 
 def _make_form(form, record):

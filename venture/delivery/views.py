@@ -294,7 +294,10 @@ def show(project_id):
     )
 
 
-project_button = partial(button, bp, load=get_project_or_404, target=_project_url)
+# a project button's form that does not validate flashes its errors unless it says otherwise
+project_button = partial(
+    button, load=get_project_or_404, target=_project_url, invalid=flash_form_errors
+)
 
 
 def _officer_form(_project):
@@ -303,25 +306,20 @@ def _officer_form(_project):
     return form
 
 
-@project_button(
-    "/projects/<int:project_id>/officer",
-    roles_required(Role.STAFF),
-    success=_l("The staff officer was set."),
-    form=_officer_form,
-    invalid=flash_form_errors,
-)
+@bp.route("/projects/<int:project_id>/officer", methods=["POST"])
+@roles_required(Role.STAFF)
+@project_button(success=_l("The staff officer was set."), form=_officer_form)
 def officer(project, form):
     return operations.assign_officer(
         project, db.session.get(User, form.officer_id.data), actor=current_user
     )
 
 
+@bp.route("/projects/<int:project_id>/rectification", methods=["POST"])
+@roles_required(Role.STAFF)
 @project_button(
-    "/projects/<int:project_id>/rectification",
-    roles_required(Role.STAFF),
     success=_l("Rectification was ordered; assign the re-evaluation when it is due."),
     form=RectificationForm,
-    invalid=flash_form_errors,
 )
 def rectification(project, form):
     return operations.order_rectification(
@@ -329,9 +327,9 @@ def rectification(project, form):
     )
 
 
+@bp.route("/projects/<int:project_id>/terminate", methods=["POST"])
+@roles_required(Role.STAFF)
 @project_button(
-    "/projects/<int:project_id>/terminate",
-    roles_required(Role.STAFF),
     success=_l("The project and its contract were terminated."),
     form=ReasonForm,
     invalid=_l("Please give a reason."),
@@ -340,12 +338,13 @@ def terminate(project, form):
     return operations.terminate_project(project, reason=form.reason.data, actor=current_user)
 
 
+@bp.route("/projects/<int:project_id>/close", methods=["POST"])
+@roles_required(Role.STAFF)
 @project_button(
-    "/projects/<int:project_id>/close",
-    roles_required(Role.STAFF),
     load=partial(get_project_or_404, figures=True),
     success=_l("The project is closed (结项) and its archive is ready."),
     form=DecisionForm,
+    invalid=None,
 )
 def close(project, _form):
     return operations.close_project(project, actor=current_user)
@@ -375,27 +374,24 @@ def _project_for_messages(project_id):
     return project
 
 
-@project_button(
-    "/projects/<int:project_id>/messages",
-    roles_required(Role.STAFF, Role.APPLICANT),
-    load=_project_for_messages,
-    target=lambda project: _project_url(project, "messages"),
-    success=_l("The message was sent."),
-    form=MessageForm,
-    invalid=flash_form_errors,
-)
+def _tab(anchor):
+    return lambda project: _project_url(project, anchor)
+
+
+workspace_button = partial(project_button, load=_project_for_messages)
+
+
+@bp.route("/projects/<int:project_id>/messages", methods=["POST"])
+@roles_required(Role.STAFF, Role.APPLICANT)
+@workspace_button(target=_tab("messages"), success=_l("The message was sent."), form=MessageForm)
 def post_message(project, form):
     return operations.post_message(project, body=form.body.data, actor=current_user)
 
 
-@project_button(
-    "/projects/<int:project_id>/documents",
-    roles_required(Role.STAFF, Role.APPLICANT),
-    load=_project_for_messages,
-    target=lambda project: _project_url(project, "documents"),
-    success=_l("The document was added."),
-    form=DocumentForm,
-    invalid=flash_form_errors,
+@bp.route("/projects/<int:project_id>/documents", methods=["POST"])
+@roles_required(Role.STAFF, Role.APPLICANT)
+@workspace_button(
+    target=_tab("documents"), success=_l("The document was added."), form=DocumentForm
 )
 def add_document(project, form):
     return operations.add_document(

@@ -185,7 +185,7 @@ def assign(project_id):
     )
 
 
-evaluation_button = partial(button, bp, load=get_evaluation_or_404, target=_evaluation_url)
+evaluation_button = partial(button, load=get_evaluation_or_404, target=_evaluation_url)
 
 
 def _evaluator_form(evaluation):
@@ -194,12 +194,9 @@ def _evaluator_form(evaluation):
     return form
 
 
-@evaluation_button(
-    "/evaluations/<int:evaluation_id>/evaluator",
-    roles_required(Role.STAFF),
-    success=_l("The evaluator was assigned and notified."),
-    form=_evaluator_form,
-)
+@bp.route("/evaluations/<int:evaluation_id>/evaluator", methods=["POST"])
+@roles_required(Role.STAFF)
+@evaluation_button(success=_l("The evaluator was assigned and notified."), form=_evaluator_form)
 def reassign(evaluation, form):
     return operations.reassign_evaluator(
         evaluation,
@@ -208,9 +205,9 @@ def reassign(evaluation, form):
     )
 
 
+@bp.route("/evaluations/<int:evaluation_id>/announce", methods=["POST"])
+@roles_required(Role.STAFF)
 @evaluation_button(
-    "/evaluations/<int:evaluation_id>/announce",
-    roles_required(Role.STAFF),
     success=lambda _evaluation, announcement: _(
         "The result is announced until %(date)s; make it final on the announcement "
         "page when the period is over.",
@@ -225,9 +222,9 @@ def announce(evaluation, form):
     )
 
 
+@bp.route("/evaluations/<int:evaluation_id>/return", methods=["POST"])
+@roles_required(Role.STAFF)
 @evaluation_button(
-    "/evaluations/<int:evaluation_id>/return",
-    roles_required(Role.STAFF),
     success=_l("The evaluation was returned to the evaluator."),
     form=ReasonForm,
     invalid=_l("Please give a reason."),
@@ -398,9 +395,9 @@ def score(evaluation_id):
     return _back(evaluation)
 
 
+@bp.route("/evaluations/<int:evaluation_id>/conflict", methods=["POST"])
+@roles_required(Role.EVALUATOR)
 @evaluation_button(
-    "/evaluations/<int:evaluation_id>/conflict",
-    roles_required(Role.EVALUATOR),
     target=lambda _evaluation: url_for("evaluation.tasks"),
     back=_evaluation_url,
     success=_l("You stepped back from this evaluation; staff will assign another evaluator."),

@@ -57,12 +57,12 @@ def _installment_url(installment):
     return url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
 
 
-installment_button = partial(button, bp, load=get_installment_or_404, target=_installment_url)
+installment_button = partial(button, load=get_installment_or_404, target=_installment_url)
 
 
+@bp.route("/installments/<int:installment_id>/condition", methods=["POST"])
+@roles_required(Role.STAFF)
 @installment_button(
-    "/installments/<int:installment_id>/condition",
-    roles_required(Role.STAFF),
     success=lambda installment, _result: _(
         "Installment %(n)d: condition recorded as met.", n=installment.position
     ),
@@ -74,9 +74,9 @@ def meet_condition(installment, form):
     return operations.set_condition_met(installment, actor=current_user, reason=form.reason.data)
 
 
+@bp.route("/installments/<int:installment_id>/override", methods=["POST"])
+@roles_required(Role.STAFF)
 @installment_button(
-    "/installments/<int:installment_id>/override",
-    roles_required(Role.STAFF),
     success=_l("Exception asked for; a second staff member must confirm it."),
     form=ConditionForm,
     invalid=flash_form_errors,
@@ -88,20 +88,19 @@ def request_override(installment, form):
     )
 
 
+@bp.route("/installments/<int:installment_id>/override/confirm", methods=["POST"])
+@roles_required(Role.STAFF)
 @installment_button(
-    "/installments/<int:installment_id>/override/confirm",
-    roles_required(Role.STAFF),
-    success=_l("Exception confirmed: the condition counts as met."),
-    form=ApproveForm,
+    success=_l("Exception confirmed: the condition counts as met."), form=ApproveForm
 )
 def confirm_override(installment, _form):
     """Second person of a condition exception."""
     return operations.confirm_condition_override(installment, actor=current_user)
 
 
+@bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
+@roles_required(Role.STAFF)
 @installment_button(
-    "/installments/<int:installment_id>/approve",
-    roles_required(Role.STAFF),
     success=lambda installment, _result: _(
         "Installment %(n)d: release approved; finance can pay it.", n=installment.position
     ),

@@ -154,21 +154,19 @@ def _open_bid(bid_id):
     return bid
 
 
-tender_button = partial(button, bp, load=_tender, target=_evaluation_url)
+tender_button = partial(button, load=_tender, target=_evaluation_url)
 
 
-@tender_button(
-    "/staff/tenders/<int:tender_id>/compliance",
-    roles_required(Role.STAFF),
-    success=_l("The compliance check is done."),
-)
+@bp.route("/staff/tenders/<int:tender_id>/compliance", methods=["POST"])
+@roles_required(Role.STAFF)
+@tender_button(success=_l("The compliance check is done."))
 def compliance(tender, _form):
     return operations.check_compliance(tender, actor=current_user)
 
 
+@bp.route("/staff/bids/<int:bid_id>/non-compliant", methods=["POST"])
+@roles_required(Role.STAFF)
 @tender_button(
-    "/staff/bids/<int:bid_id>/non-compliant",
-    roles_required(Role.STAFF),
     load=_open_bid,
     target=lambda bid: url_for("procurement.evaluation", tender_id=bid.tender_id),
     success=_l("The bid is marked non-compliant."),
@@ -203,20 +201,16 @@ def panel_form(tender_id, method):
     )
 
 
-@tender_button(
-    "/staff/tenders/<int:tender_id>/panel/dissolve",
-    roles_required(Role.STAFF),
-    success=_l("The panel is dissolved."),
-)
+@bp.route("/staff/tenders/<int:tender_id>/panel/dissolve", methods=["POST"])
+@roles_required(Role.STAFF)
+@tender_button(success=_l("The panel is dissolved."))
 def panel_dissolve(tender, _form):
     return operations.dissolve_tender_panel(tender, actor=current_user)
 
 
-@tender_button(
-    "/staff/tenders/<int:tender_id>/scores",
-    roles_required(Role.STAFF),
-    success=_l("The bids are scored and ranked."),
-)
+@bp.route("/staff/tenders/<int:tender_id>/scores", methods=["POST"])
+@roles_required(Role.STAFF)
+@tender_button(success=_l("The bids are scored and ranked."))
 def score_bids(tender, _form):
     return operations.compute_scores(tender, actor=current_user)
 
