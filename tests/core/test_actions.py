@@ -212,3 +212,25 @@ def test_a_button_whose_form_does_not_validate_goes_back(app):
         assert done.location == "/categories/x"
         assert get_flashed_messages(with_categories=True) == [("danger", "Please give a name.")]
     assert _names() == []
+
+
+def test_a_button_flashes_the_warnings_of_its_result(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/categories",
+        success=lambda record, category: f"{category.code} saved",
+        warnings=lambda category: [f"{category.code} has no street"],
+    )
+    def add_plain(record, _form):
+        return _add(record)
+
+    with app.test_request_context("/", method="POST"):
+        done = add_plain(name="助学")
+        assert done.location == "/categories"
+        assert get_flashed_messages(with_categories=True) == [
+            ("success", "助学 saved"),
+            ("warning", "助学 has no street"),
+        ]
+    assert _names() == ["助学"]

@@ -141,14 +141,14 @@ def post_action(
     return done or redirect(back)
 
 
-def button(*, load, target, success, form=None, invalid=None, back=None):
+def button(*, load, target, success, form=None, invalid=None, back=None, warnings=None):
     """Turn the decorated ``operation(record, form)`` into a button's POST view, registered and
     declared as any view (``@bp.route(..., methods=["POST"])`` and an access decorator above
     it). The view loads the record with ``load(**values of the rule)`` (which answers 404 or 403
     itself), builds ``form`` (a form class, or a function of the record returning the form; a
     bare CSRF form when None) and answers as post_action, going to ``target(record)`` and back to
     ``back(record)`` (else the target). ``success`` is a message (a lazy one is translated per
-    request) or a function of (record, result)."""
+    request) or a function of (record, result); ``warnings`` as for run_action."""
 
     def decorate(operation):
         @wraps(operation)
@@ -162,6 +162,7 @@ def button(*, load, target, success, form=None, invalid=None, back=None):
                 form=made,
                 invalid=invalid if invalid is None or callable(invalid) else str(invalid),
                 back=back(record) if back else None,
+                warnings=warnings,
             )
 
         return view
