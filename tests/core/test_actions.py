@@ -140,3 +140,97 @@ def test_a_button_goes_on_to_its_target_when_done_and_back_when_refused(app):
         assert (done.status_code, done.location) == (302, "/categories")
         assert get_flashed_messages() == ["现在不能这样做。"]
     assert _names() == ["助老"]
+
+
+def test_a_button_loads_its_record_runs_its_operation_and_translates_per_request(app):
+    from flask import session
+    from flask_babel import lazy_gettext as _l
+    from flask_babel import refresh
+
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name.upper(),
+        target=lambda record: f"/categories/{record}",
+        success=_l("Exception confirmed: the condition counts as met."),
+        form=NameForm,
+    )
+    def add_category(record, form):
+        return _add(f"{record}-{form.name.data}")
+
+    assert add_category.__name__ == "add_category"  # the endpoint's name
+    for locale, message in (
+        ("en", "Exception confirmed: the condition counts as met."),
+        ("zh_CN", "例外已确认：视为拨付条件已满足。"),
+    ):
+        with app.test_request_context("/", method="POST", data={"name": locale}):
+            session["locale"] = locale
+            refresh()  # the locale is cached for the app context, which the tests share
+            done = add_category(name="ab")
+            assert done.location == "/categories/AB"
+            assert get_flashed_messages(with_categories=True) == [("success", message)]
+    refresh()
+    assert _names() == ["AB-en", "AB-zh_CN"]
+
+
+def test_a_button_gives_the_record_and_the_result_to_its_message(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/categories",
+        success=lambda record, category: f"{record}: {category.code}",
+        form=lambda record: NameForm(data={"name": record}),
+        invalid="never shown",
+    )
+    def add_named(record, form):
+        return _add(form.name.data)
+
+    with app.test_request_context("/", method="POST"):
+        done = add_named(name="扶贫")
+        assert done.location == "/categories"
+        assert get_flashed_messages(with_categories=True) == [("success", "扶贫: 扶贫")]
+    assert _names() == ["扶贫"]
+
+
+def test_a_button_whose_form_does_not_validate_goes_back(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/done",
+        back=lambda record: f"/categories/{record}",
+        success="never shown",
+        form=NameForm,
+        invalid="Please give a name.",
+    )
+    def add_nothing(record, form):
+        return _add(record)
+
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        done = add_nothing(name="x")
+        assert done.location == "/categories/x"
+        assert get_flashed_messages(with_categories=True) == [("danger", "Please give a name.")]
+    assert _names() == []
+
+
+def test_a_button_flashes_the_warnings_of_its_result(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/categories",
+        success=lambda record, category: f"{category.code} saved",
+        warnings=lambda category: [f"{category.code} has no street"],
+    )
+    def add_plain(record, _form):
+        return _add(record)
+
+    with app.test_request_context("/", method="POST"):
+        done = add_plain(name="助学")
+        assert done.location == "/categories"
+        assert get_flashed_messages(with_categories=True) == [
+            ("success", "助学 saved"),
+            ("warning", "助学 has no street"),
+        ]
+    assert _names() == ["助学"]

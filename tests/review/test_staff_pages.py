@@ -176,3 +176,18 @@ def test_spread_threshold_setting_is_saved(client, login, make):
     )
     db.session.refresh(panel)
     assert panel.spread_threshold == Decimal("12.5")
+
+
+def test_staff_assign_the_panel_from_its_page(client, login, make):
+    staff = make.user(Role.STAFF)
+    call = helpers.call(staff=staff)
+    helpers.rubric(call, staff=staff)
+    helpers.application(call)
+    helpers.panel(call, [helpers.expert() for _ in range(3)], staff=staff)
+    db.session.commit()
+    login(staff)
+    response = client.post(f"/staff/review/calls/{call.id}/assign")
+    assert response.status_code == 302
+    assert response.location == f"/staff/review/calls/{call.id}"
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("success", "已分配 3 项评审任务。")]

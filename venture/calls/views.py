@@ -1,9 +1,11 @@
 """Call pages: the public list and notice, and staff create, edit, publish and cancel."""
 
 from datetime import datetime, time
+from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -16,7 +18,7 @@ from venture.calls.lifecycle import CALL_WORKFLOW, publish_problems
 from venture.calls.models import Call
 from venture.calls.permissions import can_apply, can_manage_calls, can_view_call
 from venture.core.access import deny_unless, public, roles_required
-from venture.core.actions import form_action, form_page, post_action
+from venture.core.actions import button, form_action, form_page
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
@@ -258,31 +260,25 @@ def edit(call_id):
     return done or form_page("calls/edit.html", form=form, call=call)
 
 
+call_button = partial(button, load=get_call_or_404, target=_call_url, form=CancelForm)
+
+
 @bp.route("/staff/calls/<int:call_id>/publish", methods=["POST"])
 @roles_required(Role.STAFF)
-def publish(call_id):
-    call = get_call_or_404(call_id)
-    return post_action(
-        lambda: operations.publish_call(call, actor=current_user),
-        success=lambda _result: _(
-            "The call is published: it is now %(status)s.", status=call.status.label
-        ),
-        target=_call_url(call),
-        form=CancelForm(),
+@call_button(
+    success=lambda call, _result: _(
+        "The call is published: it is now %(status)s.", status=call.status.label
     )
+)
+def publish(call, _form):
+    return operations.publish_call(call, actor=current_user)
 
 
 @bp.route("/staff/calls/<int:call_id>/cancel", methods=["POST"])
 @roles_required(Role.STAFF)
-def cancel(call_id):
-    call = get_call_or_404(call_id)
-    form = CancelForm()
-    return post_action(
-        lambda: operations.cancel_call(call, actor=current_user, reason=form.reason.data or ""),
-        success=_("The call is cancelled."),
-        target=_call_url(call),
-        form=form,
-    )
+@call_button(success=_l("The call is cancelled."))
+def cancel(call, form):
+    return operations.cancel_call(call, actor=current_user, reason=form.reason.data or "")
 
 
 @home_panel(Role.STAFF, "calls/panel_staff.html")

@@ -1,5 +1,7 @@
 """Contract pages: staff drafting and issuing, the organization's copy, signing."""
 
+from functools import partial, wraps
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,7 +36,7 @@ from venture.contracts.permissions import (
 )
 from venture.contracts.work import staff_contract_work
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import flash_form_errors, post_action, run_action
+from venture.core.actions import button, flash_form_errors, post_action, run_action
 from venture.core.audit import AuditEntry
 from venture.core.concurrency import changed_since, stale_message, version_token
 from venture.core.downloads import send_download
@@ -93,8 +95,9 @@ def _saved(operation):
     """The operation with its changes written: a concurrent change by someone else (the
     version column's conditional UPDATE) is a refusal to show, not a 500."""
 
-    def run():
-        result = operation()
+    @wraps(operation)
+    def run(*args):
+        result = operation(*args)
         try:
             db.session.flush()
         except StaleDataError:
@@ -401,60 +404,50 @@ def upload_scan(contract_id):
     return done or redirect(_contract_url(contract))
 
 
-@bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
-@roles_required(Role.APPLICANT)
-def sign(contract_id):
-    """Party B signs online after re-entering the password (step-up)."""
+contract_button = partial(button, load=get_contract_or_404, target=_contract_url)
+
+
+def _contract_to_sign(contract_id):
     contract = get_contract_or_404(contract_id)
     deny_unless(can_sign_contract(current_user, contract), 404)
-    form = SignForm()
-    return post_action(
-        _saved(
-            lambda: operations.sign_contract_online(
-                contract,
-                actor=current_user,
-                password=form.password.data,
-                address=request.remote_addr,
-            )
-        ),
-        success=_("The contract is signed by both parties."),
-        target=_contract_url(contract),
-        form=form,
+    return contract
+
+
+@bp.route("/contracts/<int:contract_id>/sign", methods=["POST"])
+@roles_required(Role.APPLICANT)
+@contract_button(
+    load=_contract_to_sign, success=_l("The contract is signed by both parties."), form=SignForm
+)
+@_saved
+def sign(contract, form):
+    """Party B signs online after re-entering the password (step-up)."""
+    return operations.sign_contract_online(
+        contract, actor=current_user, password=form.password.data, address=request.remote_addr
     )
 
 
 @bp.route("/contracts/<int:contract_id>/issue", methods=["POST"])
 @roles_required(Role.STAFF)
-def issue(contract_id):
-    contract = get_contract_or_404(contract_id)
-    return post_action(
-        _saved(lambda: operations.issue_contract(contract, actor=current_user)),
-        success=lambda _result: _(
-            "Contract %(number)s was issued; the organization can now download, sign and "
-            "return it.",
-            number=contract.number,
-        ),
-        target=_contract_url(contract),
-        form=DecisionForm(),
-    )
+@contract_button(
+    success=lambda contract, _result: _(
+        "Contract %(number)s was issued; the organization can now download, sign and return it.",
+        number=contract.number,
+    ),
+    form=DecisionForm,
+)
+@_saved
+def issue(contract, _form):
+    return operations.issue_contract(contract, actor=current_user)
 
 
 @bp.route("/contracts/<int:contract_id>/confirm-signature", methods=["POST"])
 @roles_required(Role.STAFF)
-def confirm_signature(contract_id):
-    contract = get_contract_or_404(contract_id)
-    form = ConfirmSignatureForm()
-    return post_action(
-        _saved(
-            lambda: operations.confirm_signature(
-                contract, actor=current_user, signed_on=form.signed_on.data
-            )
-        ),
-        success=_("The contract is signed."),
-        target=_contract_url(contract),
-        form=form,
-        invalid=flash_form_errors,
-    )
+@contract_button(
+    success=_l("The contract is signed."), form=ConfirmSignatureForm, invalid=flash_form_errors
+)
+@_saved
+def confirm_signature(contract, form):
+    return operations.confirm_signature(contract, actor=current_user, signed_on=form.signed_on.data)
 
 
 @bp.route(

@@ -17,7 +17,20 @@ success message and redirect.
         target=url_for("procurement.designation", designation_id=designation.id),
     )
     return done or form_page("procurement/cancel.html", form=form, designation=designation)
+
+A button that only loads a record, runs one operation on it and goes back to the record's page is
+the operation itself, turned into the view by ``button`` (route and access declared as usual):
+
+    installment_button = partial(button, load=get_installment_or_404, target=_installment_url)
+
+    @bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
+    @roles_required(Role.STAFF)
+    @installment_button(success=_l("Release approved."), form=ApproveForm)
+    def approve(installment, form):
+        return operations.approve_release(installment, actor=current_user)
 """
+
+from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -126,6 +139,47 @@ def post_action(
         return redirect(back)
     done = run_action(operation, success=success, target=target, refused=refused, warnings=warnings)
     return done or redirect(back)
+
+
+def button(*, load, target, success, form=None, invalid=None, back=None, warnings=None):
+    """Turn the decorated ``operation(record, form)`` into a button's POST view, registered and
+    declared as any view (``@bp.route(..., methods=["POST"])`` and an access decorator above
+    it). The view loads the record with ``load(**values of the rule)`` (which answers 404 or 403
+    itself), builds ``form`` (a form class, or a function of the record returning the form; a
+    bare CSRF form when None) and answers as post_action, going to ``target(record)`` and back to
+    ``back(record)`` (else the target). ``success`` is a message (a lazy one is translated per
+    request) or a function of (record, result); ``warnings`` as for run_action."""
+
+    def decorate(operation):
+        @wraps(operation)
+        def view(**values):
+            record = load(**values)
+            made = _make_form(form, record)
+            return post_action(
+                lambda: operation(record, made),
+                success=_message(success, record),
+                target=target(record),
+                form=made,
+                invalid=invalid if invalid is None or callable(invalid) else str(invalid),
+                back=back(record) if back else None,
+                warnings=warnings,
+            )
+
+        return view
+
+    return decorate
+
+
+def _make_form(form, record):
+    if form is None:
+        return FlaskForm()
+    return form() if isinstance(form, type) else form(record)
+
+
+def _message(success, record):
+    if callable(success):
+        return lambda result: success(record, result)
+    return str(success) if success else None
 
 
 def form_page(template, **context):

@@ -2,10 +2,12 @@
 documents; staff lists of projects and overdue reports; the `flask delivery` commands."""
 
 from datetime import timedelta
+from functools import partial
 
 import click
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,7 +17,7 @@ from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import flash_form_errors, form_action, form_page, post_action
+from venture.core.actions import button, flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
 from venture.core.files import send_stored
@@ -292,63 +294,60 @@ def show(project_id):
     )
 
 
-@bp.route("/projects/<int:project_id>/officer", methods=["POST"])
-@roles_required(Role.STAFF)
-def officer(project_id):
-    project = get_project_or_404(project_id)
+# a project button's form that does not validate flashes its errors unless it says otherwise
+project_button = partial(
+    button, load=get_project_or_404, target=_project_url, invalid=flash_form_errors
+)
+
+
+def _officer_form(_project):
     form = OfficerForm()
     form.officer_id.choices = [(0, "—")] + _staff_choices()
-    return post_action(
-        lambda: operations.assign_officer(
-            project, db.session.get(User, form.officer_id.data), actor=current_user
-        ),
-        success=_("The staff officer was set."),
-        target=_project_url(project),
-        form=form,
-        invalid=flash_form_errors,
+    return form
+
+
+@bp.route("/projects/<int:project_id>/officer", methods=["POST"])
+@roles_required(Role.STAFF)
+@project_button(success=_l("The staff officer was set."), form=_officer_form)
+def officer(project, form):
+    return operations.assign_officer(
+        project, db.session.get(User, form.officer_id.data), actor=current_user
     )
 
 
 @bp.route("/projects/<int:project_id>/rectification", methods=["POST"])
 @roles_required(Role.STAFF)
-def rectification(project_id):
-    project = get_project_or_404(project_id)
-    form = RectificationForm()
-    return post_action(
-        lambda: operations.order_rectification(
-            project, due=form.due.data, requirements=form.requirements.data, actor=current_user
-        ),
-        success=_("Rectification was ordered; assign the re-evaluation when it is due."),
-        target=_project_url(project),
-        form=form,
-        invalid=flash_form_errors,
+@project_button(
+    success=_l("Rectification was ordered; assign the re-evaluation when it is due."),
+    form=RectificationForm,
+)
+def rectification(project, form):
+    return operations.order_rectification(
+        project, due=form.due.data, requirements=form.requirements.data, actor=current_user
     )
 
 
 @bp.route("/projects/<int:project_id>/terminate", methods=["POST"])
 @roles_required(Role.STAFF)
-def terminate(project_id):
-    project = get_project_or_404(project_id)
-    form = ReasonForm()
-    return post_action(
-        lambda: operations.terminate_project(project, reason=form.reason.data, actor=current_user),
-        success=_("The project and its contract were terminated."),
-        target=_project_url(project),
-        form=form,
-        invalid=_("Please give a reason."),
-    )
+@project_button(
+    success=_l("The project and its contract were terminated."),
+    form=ReasonForm,
+    invalid=_l("Please give a reason."),
+)
+def terminate(project, form):
+    return operations.terminate_project(project, reason=form.reason.data, actor=current_user)
 
 
 @bp.route("/projects/<int:project_id>/close", methods=["POST"])
 @roles_required(Role.STAFF)
-def close(project_id):
-    project = get_project_or_404(project_id, figures=True)
-    return post_action(
-        lambda: operations.close_project(project, actor=current_user),
-        success=_("The project is closed (结项) and its archive is ready."),
-        target=_project_url(project),
-        form=DecisionForm(),
-    )
+@project_button(
+    load=partial(get_project_or_404, figures=True),
+    success=_l("The project is closed (结项) and its archive is ready."),
+    form=DecisionForm,
+    invalid=None,
+)
+def close(project, _form):
+    return operations.close_project(project, actor=current_user)
 
 
 @bp.route("/projects/<int:project_id>/archive.zip")
@@ -369,35 +368,34 @@ def archive(project_id):
 # ── messages and documents ─────────────────────────────────────────────────────────────────
 
 
-@bp.route("/projects/<int:project_id>/messages", methods=["POST"])
-@roles_required(Role.STAFF, Role.APPLICANT)
-def post_message(project_id):
+def _project_for_messages(project_id):
     project = get_project_or_404(project_id)
     deny_unless(can_see_messages(current_user, project), 404)
-    form = MessageForm()
-    return post_action(
-        lambda: operations.post_message(project, body=form.body.data, actor=current_user),
-        success=_("The message was sent."),
-        target=_project_url(project, "messages"),
-        form=form,
-        invalid=flash_form_errors,
-    )
+    return project
+
+
+def _tab(anchor):
+    return lambda project: _project_url(project, anchor)
+
+
+workspace_button = partial(project_button, load=_project_for_messages)
+
+
+@bp.route("/projects/<int:project_id>/messages", methods=["POST"])
+@roles_required(Role.STAFF, Role.APPLICANT)
+@workspace_button(target=_tab("messages"), success=_l("The message was sent."), form=MessageForm)
+def post_message(project, form):
+    return operations.post_message(project, body=form.body.data, actor=current_user)
 
 
 @bp.route("/projects/<int:project_id>/documents", methods=["POST"])
 @roles_required(Role.STAFF, Role.APPLICANT)
-def add_document(project_id):
-    project = get_project_or_404(project_id)
-    deny_unless(can_see_messages(current_user, project), 404)
-    form = DocumentForm()
-    return post_action(
-        lambda: operations.add_document(
-            project, label=form.label.data, storage=form.file.data, actor=current_user
-        ),
-        success=_("The document was added."),
-        target=_project_url(project, "documents"),
-        form=form,
-        invalid=flash_form_errors,
+@workspace_button(
+    target=_tab("documents"), success=_l("The document was added."), form=DocumentForm
+)
+def add_document(project, form):
+    return operations.add_document(
+        project, label=form.label.data, storage=form.file.data, actor=current_user
     )
 
 

@@ -1,8 +1,11 @@
 """Evaluation pages: staff management, the evaluator's tasks and score sheet, the organization's
 self-assessment, the call's evaluation rubric."""
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,11 +17,10 @@ from venture.auth.models import User
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.actions import (
+    button,
     flash_form_errors,
     form_action,
     form_page,
-    post_action,
-    run_action,
     show_refusal,
 )
 from venture.core.concurrency import EditConflict, stale_message
@@ -183,58 +185,52 @@ def assign(project_id):
     )
 
 
-@bp.route("/evaluations/<int:evaluation_id>/evaluator", methods=["POST"])
-@roles_required(Role.STAFF)
-def reassign(evaluation_id):
-    evaluation = get_evaluation_or_404(evaluation_id)
+evaluation_button = partial(button, load=get_evaluation_or_404, target=_evaluation_url)
+
+
+def _evaluator_form(evaluation):
     form = EvaluatorForm()
     form.evaluator_id.choices = _evaluator_choices(evaluation.project)
-    return post_action(
-        lambda: operations.reassign_evaluator(
-            evaluation,
-            db.session.get(User, form.evaluator_id.data) if form.evaluator_id.data else None,
-            actor=current_user,
-        ),
-        success=_("The evaluator was assigned and notified."),
-        target=_evaluation_url(evaluation),
-        form=form,
+    return form
+
+
+@bp.route("/evaluations/<int:evaluation_id>/evaluator", methods=["POST"])
+@roles_required(Role.STAFF)
+@evaluation_button(success=_l("The evaluator was assigned and notified."), form=_evaluator_form)
+def reassign(evaluation, form):
+    return operations.reassign_evaluator(
+        evaluation,
+        db.session.get(User, form.evaluator_id.data) if form.evaluator_id.data else None,
+        actor=current_user,
     )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/announce", methods=["POST"])
 @roles_required(Role.STAFF)
-def announce(evaluation_id):
-    evaluation = get_evaluation_or_404(evaluation_id)
-    form = PeriodForm()
-    return post_action(
-        lambda: operations.announce_result(
-            evaluation, period_days=form.period_days.data, actor=current_user
-        ),
-        success=lambda announcement: _(
-            "The result is announced until %(date)s; make it final on the announcement "
-            "page when the period is over.",
-            date=local_date(announcement.ends_on),
-        ),
-        target=_evaluation_url(evaluation),
-        form=form,
-        invalid=flash_form_errors,
+@evaluation_button(
+    success=lambda _evaluation, announcement: _(
+        "The result is announced until %(date)s; make it final on the announcement "
+        "page when the period is over.",
+        date=local_date(announcement.ends_on),
+    ),
+    form=PeriodForm,
+    invalid=flash_form_errors,
+)
+def announce(evaluation, form):
+    return operations.announce_result(
+        evaluation, period_days=form.period_days.data, actor=current_user
     )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/return", methods=["POST"])
 @roles_required(Role.STAFF)
-def return_to_evaluator(evaluation_id):
-    evaluation = get_evaluation_or_404(evaluation_id)
-    form = ReasonForm()
-    return post_action(
-        lambda: operations.return_to_evaluator(
-            evaluation, reason=form.reason.data, actor=current_user
-        ),
-        success=_("The evaluation was returned to the evaluator."),
-        target=_evaluation_url(evaluation),
-        form=form,
-        invalid=_("Please give a reason."),
-    )
+@evaluation_button(
+    success=_l("The evaluation was returned to the evaluator."),
+    form=ReasonForm,
+    invalid=_l("Please give a reason."),
+)
+def return_to_evaluator(evaluation, form):
+    return operations.return_to_evaluator(evaluation, reason=form.reason.data, actor=current_user)
 
 
 @bp.route(
@@ -401,20 +397,15 @@ def score(evaluation_id):
 
 @bp.route("/evaluations/<int:evaluation_id>/conflict", methods=["POST"])
 @roles_required(Role.EVALUATOR)
-def declare_conflict(evaluation_id):
-    evaluation = get_evaluation_or_404(evaluation_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please give a reason."), "danger")
-        return _back(evaluation)
-    done = run_action(
-        lambda: operations.declare_conflict(
-            evaluation, reason=form.reason.data, actor=current_user
-        ),
-        success=_("You stepped back from this evaluation; staff will assign another evaluator."),
-        target=url_for("evaluation.tasks"),
-    )
-    return done or _back(evaluation)
+@evaluation_button(
+    target=lambda _evaluation: url_for("evaluation.tasks"),
+    back=_evaluation_url,
+    success=_l("You stepped back from this evaluation; staff will assign another evaluator."),
+    form=ReasonForm,
+    invalid=_l("Please give a reason."),
+)
+def declare_conflict(evaluation, form):
+    return operations.declare_conflict(evaluation, reason=form.reason.data, actor=current_user)
 
 
 # ── the organization ───────────────────────────────────────────────────────────────────────

@@ -1,5 +1,7 @@
 """Payment pages: conditions and releases (staff), payments and the ledger (finance)."""
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -11,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -21,7 +24,7 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import flash_form_errors, post_action
+from venture.core.actions import button, flash_form_errors
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.locale import select_locale
@@ -54,65 +57,57 @@ def _installment_url(installment):
     return url_for("contracts.show", contract_id=installment.contract_id) + "#installments"
 
 
+installment_button = partial(button, load=get_installment_or_404, target=_installment_url)
+
+
 @bp.route("/installments/<int:installment_id>/condition", methods=["POST"])
 @roles_required(Role.STAFF)
-def meet_condition(installment_id):
+@installment_button(
+    success=lambda installment, _result: _(
+        "Installment %(n)d: condition recorded as met.", n=installment.position
+    ),
+    form=ConditionForm,
+    invalid=flash_form_errors,
+)
+def meet_condition(installment, form):
     """Staff record a condition as met, with the reason (e.g. the evaluation report)."""
-    installment = get_installment_or_404(installment_id)
-    form = ConditionForm()
-    return post_action(
-        lambda: operations.set_condition_met(
-            installment, actor=current_user, reason=form.reason.data
-        ),
-        success=_("Installment %(n)d: condition recorded as met.", n=installment.position),
-        target=_installment_url(installment),
-        form=form,
-        invalid=flash_form_errors,
-    )
+    return operations.set_condition_met(installment, actor=current_user, reason=form.reason.data)
 
 
 @bp.route("/installments/<int:installment_id>/override", methods=["POST"])
 @roles_required(Role.STAFF)
-def request_override(installment_id):
+@installment_button(
+    success=_l("Exception asked for; a second staff member must confirm it."),
+    form=ConditionForm,
+    invalid=flash_form_errors,
+)
+def request_override(installment, form):
     """First person of a condition exception: the reason."""
-    installment = get_installment_or_404(installment_id)
-    form = ConditionForm()
-    return post_action(
-        lambda: operations.request_condition_override(
-            installment, reason=form.reason.data, actor=current_user
-        ),
-        success=_("Exception asked for; a second staff member must confirm it."),
-        target=_installment_url(installment),
-        form=form,
-        invalid=flash_form_errors,
+    return operations.request_condition_override(
+        installment, reason=form.reason.data, actor=current_user
     )
 
 
 @bp.route("/installments/<int:installment_id>/override/confirm", methods=["POST"])
 @roles_required(Role.STAFF)
-def confirm_override(installment_id):
+@installment_button(
+    success=_l("Exception confirmed: the condition counts as met."), form=ApproveForm
+)
+def confirm_override(installment, _form):
     """Second person of a condition exception."""
-    installment = get_installment_or_404(installment_id)
-    return post_action(
-        lambda: operations.confirm_condition_override(installment, actor=current_user),
-        success=_("Exception confirmed: the condition counts as met."),
-        target=_installment_url(installment),
-        form=ApproveForm(),
-    )
+    return operations.confirm_condition_override(installment, actor=current_user)
 
 
 @bp.route("/installments/<int:installment_id>/approve", methods=["POST"])
 @roles_required(Role.STAFF)
-def approve(installment_id):
-    installment = get_installment_or_404(installment_id)
-    return post_action(
-        lambda: operations.approve_release(installment, actor=current_user),
-        success=_(
-            "Installment %(n)d: release approved; finance can pay it.", n=installment.position
-        ),
-        target=_installment_url(installment),
-        form=ApproveForm(),
-    )
+@installment_button(
+    success=lambda installment, _result: _(
+        "Installment %(n)d: release approved; finance can pay it.", n=installment.position
+    ),
+    form=ApproveForm,
+)
+def approve(installment, _form):
+    return operations.approve_release(installment, actor=current_user)
 
 
 @bp.route("/installments/<int:installment_id>/pay", methods=["GET", "POST"])

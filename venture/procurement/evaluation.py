@@ -1,14 +1,17 @@
 """Procurement pages: opening (开标), evaluation (评标) and the result, staff."""
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from venture.announcements.period_views import announce_page
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import post_action, run_action
+from venture.core.actions import button, post_action, run_action
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
@@ -137,36 +140,41 @@ def evaluation(tender_id):
     return render_template("procurement/evaluation.html", **_evaluation_context(tender))
 
 
-def _evaluation_action(tender, action, success):
-    return post_action(
-        action, success=success, target=url_for("procurement.evaluation", tender_id=tender.id)
-    )
+def _tender(tender_id):
+    return get_or_404(Tender, tender_id)
+
+
+def _evaluation_url(tender):
+    return url_for("procurement.evaluation", tender_id=tender.id)
+
+
+def _open_bid(bid_id):
+    bid = get_or_404(Bid, bid_id)
+    deny_unless(not is_sealed(bid), 404)
+    return bid
+
+
+tender_button = partial(button, load=_tender, target=_evaluation_url)
 
 
 @bp.route("/staff/tenders/<int:tender_id>/compliance", methods=["POST"])
 @roles_required(Role.STAFF)
-def compliance(tender_id):
-    tender = get_or_404(Tender, tender_id)
-    return _evaluation_action(
-        tender,
-        lambda: operations.check_compliance(tender, actor=current_user),
-        _("The compliance check is done."),
-    )
+@tender_button(success=_l("The compliance check is done."))
+def compliance(tender, _form):
+    return operations.check_compliance(tender, actor=current_user)
 
 
 @bp.route("/staff/bids/<int:bid_id>/non-compliant", methods=["POST"])
 @roles_required(Role.STAFF)
-def non_compliant(bid_id):
-    bid = get_or_404(Bid, bid_id)
-    deny_unless(not is_sealed(bid), 404)
-    form = ReasonForm()
-    return post_action(
-        lambda: operations.mark_non_compliant(bid, reason=form.reason.data, actor=current_user),
-        success=_("The bid is marked non-compliant."),
-        target=url_for("procurement.evaluation", tender_id=bid.tender_id),
-        form=form,
-        invalid=_("Please give a reason."),
-    )
+@tender_button(
+    load=_open_bid,
+    target=lambda bid: url_for("procurement.evaluation", tender_id=bid.tender_id),
+    success=_l("The bid is marked non-compliant."),
+    form=ReasonForm,
+    invalid=_l("Please give a reason."),
+)
+def non_compliant(bid, form):
+    return operations.mark_non_compliant(bid, reason=form.reason.data, actor=current_user)
 
 
 @bp.route("/staff/tenders/<int:tender_id>/panel/<any(draw, manual):method>", methods=["POST"])
@@ -195,24 +203,16 @@ def panel_form(tender_id, method):
 
 @bp.route("/staff/tenders/<int:tender_id>/panel/dissolve", methods=["POST"])
 @roles_required(Role.STAFF)
-def panel_dissolve(tender_id):
-    tender = get_or_404(Tender, tender_id)
-    return _evaluation_action(
-        tender,
-        lambda: operations.dissolve_tender_panel(tender, actor=current_user),
-        _("The panel is dissolved."),
-    )
+@tender_button(success=_l("The panel is dissolved."))
+def panel_dissolve(tender, _form):
+    return operations.dissolve_tender_panel(tender, actor=current_user)
 
 
 @bp.route("/staff/tenders/<int:tender_id>/scores", methods=["POST"])
 @roles_required(Role.STAFF)
-def score_bids(tender_id):
-    tender = get_or_404(Tender, tender_id)
-    return _evaluation_action(
-        tender,
-        lambda: operations.compute_scores(tender, actor=current_user),
-        _("The bids are scored and ranked."),
-    )
+@tender_button(success=_l("The bids are scored and ranked."))
+def score_bids(tender, _form):
+    return operations.compute_scores(tender, actor=current_user)
 
 
 @bp.route("/staff/tenders/<int:tender_id>/result", methods=["GET", "POST"])

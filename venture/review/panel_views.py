@@ -1,9 +1,11 @@
 """Review pages: calls under review, their rubric, panel, assignments and sheets (staff)."""
 
 from decimal import Decimal
+from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -13,7 +15,7 @@ from venture.auth.models import User
 from venture.calls.hooks import PROCUREMENT_ROUTES
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import form_action, post_action
+from venture.core.actions import button, form_action, post_action
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -270,35 +272,31 @@ def simple_post():
         abort(400)
 
 
+def _panel(call_id):
+    return panel_or_404(call_or_404(call_id))
+
+
+panel_button = partial(
+    button, load=_panel, target=lambda panel: url_for("review.panel", call_id=panel.call_id)
+)
+
+
 @bp.route("/staff/review/calls/<int:call_id>/panel/dissolve", methods=["POST"])
 @roles_required(Role.STAFF)
-def dissolve_panel(call_id):
-    call = call_or_404(call_id)
-    panel = panel_or_404(call)
-    return post_action(
-        lambda: operations.dissolve_panel(panel, actor=current_user),
-        success=_("The panel was dissolved."),
-        target=url_for("review.panel", call_id=call.id),
-    )
+@panel_button(success=_l("The panel was dissolved."))
+def dissolve_panel(panel, _form):
+    return operations.dissolve_panel(panel, actor=current_user)
 
 
 @bp.route("/staff/review/calls/<int:call_id>/panel/settings", methods=["POST"])
 @roles_required(Role.STAFF)
-def panel_settings(call_id):
-    call = call_or_404(call_id)
-    panel = panel_or_404(call)
-    form = SettingsForm()
-    return post_action(
-        lambda: operations.update_panel_settings(
-            panel,
-            deadline=form.deadline.data,
-            spread_threshold=parse_score(form.spread_threshold.data, 999)[0],
-            actor=current_user,
-        ),
-        success=_("Saved."),
-        target=url_for("review.panel", call_id=call.id),
-        form=form,
-        invalid=flash_form_errors,
+@panel_button(success=_l("Saved."), form=SettingsForm, invalid=flash_form_errors)
+def panel_settings(panel, form):
+    return operations.update_panel_settings(
+        panel,
+        deadline=form.deadline.data,
+        spread_threshold=parse_score(form.spread_threshold.data, 999)[0],
+        actor=current_user,
     )
 
 
@@ -346,36 +344,28 @@ def _reserve_form(panel):
 
 @bp.route("/staff/review/calls/<int:call_id>/assign", methods=["POST"])
 @roles_required(Role.STAFF)
-def assign(call_id):
-    call = call_or_404(call_id)
-    panel = panel_or_404(call)
-    return post_action(
-        lambda: operations.assign_reviewers(panel, actor=current_user),
-        success=lambda done: _("%(n)d assignments were made.", n=len(done[0])),
-        warnings=lambda done: [
-            _(
-                "“%(title)s” still lacks %(n)d reviewers: every other panel member is tied "
-                "to the applicant. Add a reserve to the panel and assign again.",
-                title=application.title,
-                n=count,
-            )
-            for application, count in done[1].items()
-        ],
-        target=url_for("review.panel", call_id=call.id),
-        form=_simple_form(),
-    )
+@panel_button(
+    success=lambda _panel, done: _("%(n)d assignments were made.", n=len(done[0])),
+    warnings=lambda done: [
+        _(
+            "“%(title)s” still lacks %(n)d reviewers: every other panel member is tied "
+            "to the applicant. Add a reserve to the panel and assign again.",
+            title=application.title,
+            n=count,
+        )
+        for application, count in done[1].items()
+    ],
+    form=lambda _panel: _simple_form(),
+)
+def assign(panel, _form):
+    return operations.assign_reviewers(panel, actor=current_user)
 
 
 @bp.route("/staff/review/calls/<int:call_id>/reminders", methods=["POST"])
 @roles_required(Role.STAFF)
-def remind(call_id):
-    call = call_or_404(call_id)
-    panel = panel_or_404(call)
-    return post_action(
-        lambda: operations.send_reminders(panel, actor=current_user),
-        success=lambda count: _("%(n)d reviewers were reminded.", n=count),
-        target=url_for("review.panel", call_id=call.id),
-    )
+@panel_button(success=lambda _panel, count: _("%(n)d reviewers were reminded.", n=count))
+def remind(panel, _form):
+    return operations.send_reminders(panel, actor=current_user)
 
 
 @bp.route("/staff/review/assignments/<int:assignment_id>/replace", methods=["POST"])
