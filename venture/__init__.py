@@ -110,6 +110,7 @@ HOOK_MODULES = (
     "venture.evaluation.operations",  # payments RELEASE_RULES, delivery EVALUATIONS
     "venture.integrity.checks",  # RELEASE_RULES, PHASE_RULES, BUDGET_RULES, CLOSING_RULES
     "venture.integrity.waiting",  # applications.waiting.WAITING
+    "venture.payments.installments",  # contracts.hooks.INSTALLMENTS
     "venture.procurement.awards",  # review.hooks.AWARDS
     "venture.procurement.operations",  # the routes' result candidates and awards
     "venture.procurement.routes",  # calls.hooks.PROCUREMENT_ROUTES

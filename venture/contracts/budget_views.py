@@ -9,12 +9,12 @@ from venture.applications.enums import BudgetCategory
 from venture.auth.enums import Role
 from venture.contracts import budget
 from venture.contracts.blueprint import bp
+from venture.contracts.forms import ApproveForm
 from venture.contracts.models import Contract
 from venture.contracts.permissions import can_manage_contracts, is_party
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.actions import post_action
 from venture.extensions import db
-from venture.payments.forms import ApproveForm
 
 
 def _contract_for_budget(contract_id):

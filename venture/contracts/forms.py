@@ -75,3 +75,16 @@ class ConfirmSignatureForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class ConditionForm(FlaskForm):
+    """An installment's condition met, with why (the contract page and payments' views)."""
+
+    reason = TextAreaField(
+        _l("Why the condition holds"),
+        validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
+    )
+
+
+class ApproveForm(FlaskForm):
+    """No fields: the CSRF token of a release or budget approval."""

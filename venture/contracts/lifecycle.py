@@ -16,6 +16,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from venture.contracts.enums import ContractState as C
+from venture.contracts.hooks import INSTALLMENTS
 from venture.contracts.permissions import can_manage_contracts, can_sign_contract
 from venture.core.formatting import local_date
 from venture.core.lifecycle import Transition, Workflow, actor_can
@@ -81,9 +82,7 @@ def _start_date_reached(contract, _actor):
 
 
 def _all_paid(contract, _actor):
-    from venture.payments.enums import InstallmentState
-
-    if any(i.state != InstallmentState.PAID for i in contract.installments):
+    if not INSTALLMENTS.all_paid(contract):
         return _l("Some installments are not paid yet; terminate the contract instead.")
     return None
 

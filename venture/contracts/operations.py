@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from venture.calls.enums import InstallmentCondition
 from venture.contracts import document
 from venture.contracts.enums import ContractState
+from venture.contracts.hooks import INSTALLMENTS
 from venture.contracts.lifecycle import CONTRACT_WORKFLOW
 from venture.contracts.models import Contract, ContractCounter
 from venture.contracts.permissions import can_manage_contracts, can_upload_scan
@@ -16,7 +17,6 @@ from venture.core import audit
 from venture.core.actions import Refused
 from venture.core.files import PDF_OR_IMAGE, UploadRefused, store_upload
 from venture.core.lifecycle import TransitionRefused, transition
-from venture.core.money import split_by_percentages
 from venture.core.pdf import MissingGlyphs
 from venture.core.timeutil import local_today, now
 from venture.documents import operations as documents
@@ -24,7 +24,6 @@ from venture.documents import signing
 from venture.documents.enums import DocumentKind
 from venture.documents.pki import SigningUnavailable
 from venture.extensions import db
-from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
 
 TERM_FIELDS = (
@@ -77,14 +76,6 @@ def _plan_rows(plan):
     return [(Decimal(str(row["percent"])), InstallmentCondition(row["condition"])) for row in plan]
 
 
-def _installments(amount, rows):
-    shares = split_by_percentages(amount, [percent for percent, _condition in rows])
-    return [
-        Installment(position=n, percent=percent, condition=condition, amount=share)
-        for n, ((percent, condition), share) in enumerate(zip(rows, shares, strict=True), 1)
-    ]
-
-
 def draft_contract(award, *, actor):
     """A draft contract from a final award, numbered and with the call's installment plan."""
     if not can_manage_contracts(actor):
@@ -108,7 +99,9 @@ def draft_contract(award, *, actor):
         created_by_id=actor.id,
         **document.default_terms(award),
     )
-    contract.installments = _installments(award.amount, _plan_rows(award.call.installment_plan))
+    contract.installments = INSTALLMENTS.plan_installments(
+        award.amount, _plan_rows(award.call.installment_plan)
+    )
     audit.record_added(
         "contract.draft",
         contract,
@@ -180,7 +173,7 @@ def set_installment_plan(contract, rows, *, actor):
     before = _plan_snapshot(contract)
     contract.installments = []
     db.session.flush()  # free the positions before the new rows take them
-    contract.installments = _installments(contract.amount, parsed)
+    contract.installments = INSTALLMENTS.plan_installments(contract.amount, parsed)
     audit.record(
         "contract.installments",
         contract,
@@ -266,8 +259,6 @@ def _signature(role, organization, signer, at):
 def sign_contract_online(contract, *, actor, password, address):
     """Party B signs in the browser: the member re-enters their password (step-up), then the
     platform signs with the organization's event certificate as an incremental update."""
-    from venture.payments.operations import contract_signed
-
     refusal = CONTRACT_WORKFLOW.refusal(contract, "sign_online", actor)
     if refusal:
         raise TransitionRefused(refusal)
@@ -315,7 +306,7 @@ def sign_contract_online(contract, *, actor, password, address):
             "signed_at": signed_at,
         },
     )
-    contract_signed(contract)
+    INSTALLMENTS.contract_signed(contract)
 
 
 def upload_signed_scan(contract, storage, *, actor, reason):
@@ -356,8 +347,6 @@ def upload_signed_scan(contract, storage, *, actor, reason):
 
 def confirm_signature(contract, *, actor, signed_on=None):
     """Staff confirm the scan: the contract is signed and on-signing installments fall due."""
-    from venture.payments.operations import contract_signed
-
     signed_on = signed_on or local_today()
     if signed_on > local_today():
         raise ContractError(_("The signing date cannot be in the future."), "signed_on")
@@ -365,7 +354,7 @@ def confirm_signature(contract, *, actor, signed_on=None):
     contract.signed_on = signed_on
     contract.signature_confirmed_at = now()
     contract.signature_confirmed_by_id = actor.id
-    contract_signed(contract)
+    INSTALLMENTS.contract_signed(contract)
 
 
 def decide_contract(contract, action, *, actor, reason=None):

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from venture.auth.enums import Role
@@ -25,6 +24,7 @@ from venture.contracts.forms import (
     ScanForm,
     SignForm,
 )
+from venture.contracts.hooks import INSTALLMENTS
 from venture.contracts.lifecycle import CONTRACT_WORKFLOW, installment_problem
 from venture.contracts.models import Contract
 from venture.contracts.permissions import (
@@ -48,10 +48,6 @@ from venture.core.timeutil import local_today
 from venture.documents.operations import current_document
 from venture.extensions import db
 from venture.orgs.models import Organization
-from venture.payments.enums import InstallmentState
-from venture.payments.forms import ConditionForm
-from venture.payments.lifecycle import INSTALLMENT_WORKFLOW, RELEASE_RULES
-from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
 
@@ -83,7 +79,7 @@ def get_contract_or_404(contract_id):
     contract = db.session.get(
         Contract,
         contract_id,
-        options=[selectinload(Contract.installments).selectinload(Installment.payments)],
+        options=[INSTALLMENTS.load_installments()],
     )
     deny_unless(contract is not None, 404)
     deny_unless(can_view_contract(current_user, contract), 404)
@@ -242,18 +238,8 @@ def show(contract_id):
         sign_form=SignForm(),
         confirm_form=ConfirmSignatureForm(signed_on=local_today()),
         decision_form=DecisionForm(),
-        condition_form=ConditionForm(),
-        installment_actions={
-            i.id: [t.action for t in INSTALLMENT_WORKFLOW.available(i, current_user)]
-            for i in contract.installments
-        },
-        InstallmentState=InstallmentState,
+        **INSTALLMENTS.show_parts(contract, current_user, staff=staff),
         InstallmentCondition=InstallmentCondition,
-        condition_happened={
-            i.id: RELEASE_RULES.condition_happened(i)
-            for i in contract.installments
-            if staff and i.state == InstallmentState.PENDING
-        },
         budget_refusal=BUDGET_RULES.budget_refusal(contract) if contract.is_draft else None,
         history=_history(contract) if staff or current_user.has_role(Role.FINANCE) else [],
         history_labels=HISTORY_LABELS,

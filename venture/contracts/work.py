@@ -7,10 +7,9 @@ from flask import has_request_context, request
 from sqlalchemy import exists, func, select
 
 from venture.contracts.enums import ContractState
+from venture.contracts.hooks import INSTALLMENTS
 from venture.contracts.models import Contract
 from venture.extensions import db
-from venture.payments.enums import InstallmentState
-from venture.payments.models import Installment
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
 
@@ -19,15 +18,6 @@ def staff_contract_counts():
     """The staff's contract work as scalar subqueries: awards waiting for a contract, drafts,
     signed scans to confirm, releases to approve (the staff home's 下一步 counts them in its
     one statement and passes them on: remember_staff_contract_work)."""
-    releases = (
-        select(func.count())
-        .select_from(Installment)
-        .join(Installment.contract)
-        .where(
-            Installment.state == InstallmentState.CONDITION_MET,
-            Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
-        )
-    )
     awaiting = ~exists().where(Contract.award_id == Award.id)
     counts = {
         "awards_waiting": select(func.count())
@@ -39,7 +29,7 @@ def staff_contract_counts():
         "scans_to_confirm": select(func.count())
         .select_from(Contract)
         .where(Contract.state == ContractState.ISSUED, Contract.signed_scan_id.is_not(None)),
-        "releases_to_approve": releases,
+        "releases_to_approve": INSTALLMENTS.releases_to_approve(),
     }
     return {name: query.scalar_subquery() for name, query in counts.items()}
 

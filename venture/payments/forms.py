@@ -1,20 +1,17 @@
-"""Payment forms: conditions, payments, the contracts export."""
+"""Payment forms: payments, the contracts export (the condition and approval forms are
+contracts.forms', the contract page shows them)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+# the contract page shows these two, so they live with contracts; payments' views use them too
+from venture.contracts.forms import ApproveForm as ApproveForm
+from venture.contracts.forms import ConditionForm as ConditionForm
 from venture.core.dates import BoundedDateField
 from venture.core.integers import choice_id
 from venture.core.money import InvalidAmount, to_amount
-
-
-class ConditionForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why the condition holds"),
-        validators=[DataRequired(message=_l("Please give a reason.")), Length(max=2000)],
-    )
 
 
 def _amount(_form, field):
@@ -36,10 +33,6 @@ class PaymentForm(FlaskForm):
     bank_reference = StringField(
         _l("Bank transaction reference"), validators=[DataRequired(), Length(max=60)]
     )
-
-
-class ApproveForm(FlaskForm):
-    """No fields: the CSRF token of a release approval."""
 
 
 class ContractsExportForm(FlaskForm):
