@@ -38,6 +38,11 @@ DYNAMIC_CODES = {
     ("core/lifecycle.py", "workflow.name"): [],  # the workflows, walked below
     ("core/audit.py", "action"): [],  # record_changes passes its caller's code on
     ("documents/operations.py", "action"): ["document.supersede", "document.terminate"],
+    ("procurement/bonds.py", "bid_bond."): [
+        "bid_bond.confirm",
+        "bid_bond.reject",
+        "bid_bond.refund",
+    ],
 }
 
 
