@@ -219,11 +219,16 @@ def _run_with_reason(roadshow, operation, message):
 )
 @roles_required(Role.STAFF)
 def item_action(roadshow_id, item_id, action):
+    operation = {"present": operations.present_item, "close": operations.close_item}[action]
+    return _on_item(roadshow_id, item_id, operation)
+
+
+def _on_item(roadshow_id, item_id, operation, *args):
+    """A bare POST running ``operation(item, *args)`` on one item of the programme."""
     roadshow = _roadshow_or_404(roadshow_id)
     item = _item_or_404(roadshow, item_id)
     _posted()
-    operation = {"present": operations.present_item, "close": operations.close_item}[action]
-    return _run(roadshow, lambda: operation(item, actor=current_user), None)
+    return _run(roadshow, lambda: operation(item, *args, actor=current_user), None)
 
 
 @bp.route("/staff/roadshows/<int:roadshow_id>/items/<int:item_id>/reopen", methods=["POST"])
@@ -244,10 +249,7 @@ def reopen_item(roadshow_id, item_id):
 )
 @roles_required(Role.STAFF)
 def move(roadshow_id, item_id, direction):
-    roadshow = _roadshow_or_404(roadshow_id)
-    item = _item_or_404(roadshow, item_id)
-    _posted()
-    return _run(roadshow, lambda: operations.move_item(item, direction, actor=current_user), None)
+    return _on_item(roadshow_id, item_id, operations.move_item, direction)
 
 
 @bp.route(
@@ -256,10 +258,7 @@ def move(roadshow_id, item_id, direction):
 )
 @roles_required(Role.STAFF)
 def timer(roadshow_id, item_id, action):
-    roadshow = _roadshow_or_404(roadshow_id)
-    item = _item_or_404(roadshow, item_id)
-    _posted()
-    return _run(roadshow, lambda: operations.run_timer(item, action, actor=current_user), None)
+    return _on_item(roadshow_id, item_id, operations.run_timer, action)
 
 
 def _display_page(roadshow, state_url):
