@@ -55,8 +55,13 @@ def _no_store(response):
     return response
 
 
-def _scheduled_at(form):
-    return from_local(datetime.combine(form.held_on.data, form.start_time.data))
+def _details(form):
+    """The session's when, where and minutes per project, as the operations take them."""
+    return {
+        "scheduled_at": from_local(datetime.combine(form.held_on.data, form.start_time.data)),
+        "place": form.place.data,
+        "minutes": form.minutes_per_item.data,
+    }
 
 
 # ── staff: scheduling ───────────────────────────────────────────────────────────────────────
@@ -88,12 +93,7 @@ def for_call(call_id):
     done = form_action(
         form,
         lambda: operations.create_roadshow(
-            call,
-            scheduled_at=_scheduled_at(form),
-            place=form.place.data,
-            minutes=form.minutes_per_item.data,
-            application_ids=form.application_ids.data,
-            actor=current_user,
+            call, **_details(form), application_ids=form.application_ids.data, actor=current_user
         ),
         success=_("The roadshow was scheduled."),
         target=lambda made: url_for("roadshow.console", roadshow_id=made.id),
@@ -119,13 +119,7 @@ def edit(roadshow_id):
         form.held_on.data, form.start_time.data = local.date(), local.time()
     done = form_action(
         form,
-        lambda: operations.update_roadshow(
-            roadshow,
-            scheduled_at=_scheduled_at(form),
-            place=form.place.data,
-            minutes=form.minutes_per_item.data,
-            actor=current_user,
-        ),
+        lambda: operations.update_roadshow(roadshow, **_details(form), actor=current_user),
         success=_("The roadshow's details were saved."),
         target=url_for("roadshow.console", roadshow_id=roadshow.id),
         refused=(operations.RoadshowError,),
