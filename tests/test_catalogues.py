@@ -13,7 +13,7 @@ TITLE_BLOCK = re.compile(r"{%-?\s*block title\s*-?%}(.*?){%-?\s*endblock", re.S)
 PAGE_HEADER = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 GETTEXT = re.compile(r"""_\(\s*(['"])((?:\\.|(?!\1).)*)\1""", re.S)
 FLASHING = {"flash"}
-ACTIONS = {"form_action", "post_action", "run_action", "announce_page"}
+ACTIONS = {"form_action", "post_action", "run_action", "announce_page", "button"}
 
 
 def _literal(quoted, quote):
@@ -57,8 +57,8 @@ def _flashed_by_action(node):
 
 def flash_messages():
     """{msgid: file:line} for each `flash(_("…"))` in venture/, and each message an action
-    (`form_action`, `post_action`, `run_action`, `announce_page`) flashes on success or on an
-    invalid form."""
+    (`form_action`, `post_action`, `run_action`, `announce_page`, `button`) flashes on success
+    or on an invalid form."""
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -90,7 +90,7 @@ def _catalogue(folder):
 def test_collectors_find_titles_and_flash_messages():
     titles, flashes = page_titles(), flash_messages()
     assert titles["Review tasks"] == "templates/review/queue.html"
-    assert flashes["The application is withdrawn."] == "venture/applications/views.py:286"
+    assert flashes["The application is withdrawn."] == "venture/applications/views.py:280"
     assert len(titles) > 80
     assert len(flashes) > 100
 

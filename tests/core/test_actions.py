@@ -234,3 +234,22 @@ def test_a_button_flashes_the_warnings_of_its_result(app):
             ("warning", "助学 has no street"),
         ]
     assert _names() == ["助学"]
+
+
+def test_a_button_passes_the_values_of_its_rule_that_are_not_the_record_s(app):
+    from venture.core.actions import button
+
+    @button(
+        load=lambda name: name,
+        target=lambda record: "/categories",
+        success=lambda record, category, action: f"{action} {category.code}",
+        passes=("action",),
+    )
+    def add_with(record, _form, action):
+        return _add(f"{record}-{action}")
+
+    with app.test_request_context("/", method="POST"):
+        done = add_with(name="助学", action="approve")
+        assert done.location == "/categories"
+        assert get_flashed_messages(with_categories=True) == [("success", "approve 助学-approve")]
+    assert _names() == ["助学-approve"]

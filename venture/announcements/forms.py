@@ -27,19 +27,24 @@ WHOLE_DAYS = _l("Enter a whole number of working days.")
 DATE_FORMAT = _l("Enter a date as YYYY-MM-DD.")
 
 
-class PublishForm(FlaskForm):
-    kind = SelectField(_l("Kind"), validators=[DataRequired()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
-    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=50000)])
-    call_id = SelectField(_l("Call (optional)"), coerce=choice_id, validators=[Optional()])
-    period_days = WholeNumberField(
-        _l("Period in working days"),
+def _period_days(label):
+    """A required period of 1 to PERIOD_MAX working days, five unless changed."""
+    return WholeNumberField(
+        label,
         default=5,
         validators=[
             InputRequired(message=WHOLE_DAYS),
             NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS),
         ],
     )
+
+
+class PublishForm(FlaskForm):
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=50000)])
+    call_id = SelectField(_l("Call (optional)"), coerce=choice_id, validators=[Optional()])
+    period_days = _period_days(_l("Period in working days"))
     attachments = MultipleFileField(_l("Attachments (PDF, Word, Excel or images; optional)"))
     accept_warnings = BooleanField(_l("I have read the warning; publish with this end date"))
 
@@ -113,14 +118,7 @@ class PeriodForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
     introduction = TextAreaField(_l("Introduction"), validators=[Length(max=5000)])
-    period_days = WholeNumberField(
-        _l("Period (working days)"),
-        default=5,
-        validators=[
-            InputRequired(message=WHOLE_DAYS),
-            NumberRange(min=1, max=PERIOD_MAX, message=WHOLE_DAYS),
-        ],
-    )
+    period_days = _period_days(_l("Period (working days)"))
 
     def __init__(self, *args, least=1, titled=False, **kwargs):
         super().__init__(*args, **kwargs)

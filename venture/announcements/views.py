@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -27,7 +28,7 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core import timeutil, workdays
 from venture.core.access import public, roles_required, signed_in
-from venture.core.actions import form_action, form_page, post_action, run_action
+from venture.core.actions import button, form_action, form_page, post_action, run_action
 from venture.core.files import send_stored
 from venture.core.formatting import local_date
 from venture.core.integers import optional_id
@@ -297,14 +298,14 @@ def answer(objection_id):
 
 @bp.route("/staff/announcements/<int:announcement_id>/finalise", methods=["POST"])
 @roles_required(Role.STAFF)
-def finalise(announcement_id):
-    announcement = _get_announcement(announcement_id)
-    return post_action(
-        lambda: operations.finalise_announcement(announcement, actor=current_user),
-        success=_("The announcement is final and its result has taken effect."),
-        target=url_for("announcements.manage", announcement_id=announcement_id),
-        form=ConfirmForm(),
-    )
+@button(
+    load=_get_announcement,
+    target=lambda announcement: url_for("announcements.manage", announcement_id=announcement.id),
+    success=_l("The announcement is final and its result has taken effect."),
+    form=ConfirmForm,
+)
+def finalise(announcement, _form):
+    return operations.finalise_announcement(announcement, actor=current_user)
 
 
 @bp.route("/staff/announcements/<int:announcement_id>/withdraw", methods=["POST"])

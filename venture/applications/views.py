@@ -1,6 +1,7 @@
 """Application pages: the organization's drafts and submissions, and staff screening."""
 
 from datetime import datetime
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -13,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import lazyload, selectinload
@@ -34,7 +36,7 @@ from venture.applications.rules import content_problems, submission_problems
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import post_action, run_action, store_form_uploads
+from venture.core.actions import button, run_action, store_form_uploads
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
@@ -95,10 +97,10 @@ def _too_large(_error):
     return redirect(request.path, code=303)
 
 
-def get_application_or_404(application_id):
+def get_application_or_404(application_id, may=None):
+    """The application, or 404 when there is none or ``may(user, application)`` says no."""
     application = db.session.get(Application, application_id)
-    if application is None:
-        abort(404)
+    deny_unless(application is not None and (may is None or may(current_user, application)), 404)
     return application
 
 
@@ -180,8 +182,7 @@ def _store_uploads(application):
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
 def edit(application_id):
-    application = get_application_or_404(application_id)
-    deny_unless(is_applicant_member(current_user, application), 404)
+    application = get_application_or_404(application_id, may=is_applicant_member)
     if not can_edit_application(current_user, application):
         flash(_("This application can no longer be changed."), "info")
         return redirect(url_for("applications.show", application_id=application.id))
@@ -239,8 +240,7 @@ def edit(application_id):
 @signed_in
 def show(application_id):
     """The read-only application; staff screen it here."""
-    application = get_application_or_404(application_id)
-    deny_unless(can_view_application(current_user, application), 404)
+    application = get_application_or_404(application_id, may=can_view_application)
     screening = can_screen(current_user) and application.state == ApplicationState.SUBMITTED
     return render_template(
         "applications/show.html",
@@ -260,8 +260,7 @@ def show(application_id):
 @bp.route("/applications/<int:application_id>/pdf")
 @signed_in
 def pdf(application_id):
-    application = get_application_or_404(application_id)
-    deny_unless(can_view_application(current_user, application), 404)
+    application = get_application_or_404(application_id, may=can_view_application)
     data = render_application_pdf(application)
     name = application.number or _("draft")
     return send_download(data, filename=f"{name}.pdf", mimetype="application/pdf")
@@ -270,8 +269,7 @@ def pdf(application_id):
 @bp.route("/applications/<int:application_id>/attachments/<int:attachment_id>")
 @signed_in
 def attachment(application_id, attachment_id):
-    application = get_application_or_404(application_id)
-    deny_unless(can_view_application(current_user, application), 404)
+    application = get_application_or_404(application_id, may=can_view_application)
     item = db.session.get(ApplicationAttachment, attachment_id)
     deny_unless(item is not None and item.application_id == application.id, 404)
     return send_stored(item.file)
@@ -279,18 +277,14 @@ def attachment(application_id, attachment_id):
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 @roles_required(Role.APPLICANT)
-def withdraw(application_id):
-    application = get_application_or_404(application_id)
-    deny_unless(is_applicant_member(current_user, application), 404)
-    form = WithdrawForm()
-    return post_action(
-        lambda: operations.withdraw_application(
-            application, actor=current_user, reason=form.reason.data
-        ),
-        success=_("The application is withdrawn."),
-        target=url_for("applications.show", application_id=application.id),
-        form=form,
-    )
+@button(
+    load=partial(get_application_or_404, may=is_applicant_member),
+    target=lambda application: url_for("applications.show", application_id=application.id),
+    success=_l("The application is withdrawn."),
+    form=WithdrawForm,
+)
+def withdraw(application, form):
+    return operations.withdraw_application(application, actor=current_user, reason=form.reason.data)
 
 
 @bp.route("/staff/calls/<int:call_id>/applications")
@@ -360,8 +354,7 @@ def _deadline(text):
 @bp.route("/staff/applications/<int:application_id>/screen", methods=["POST"])
 @roles_required(Role.STAFF)
 def screen(application_id):
-    application = get_application_or_404(application_id)
-    deny_unless(can_view_application(current_user, application), 404)
+    application = get_application_or_404(application_id, may=can_view_application)
     form = ScreeningForm()
     if not form.validate_on_submit():
         abort(400)

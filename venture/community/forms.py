@@ -23,16 +23,17 @@ def required(message=None):
     return DataRequired(message=message or _l("Please fill this in."))
 
 
+def _chosen(label, message):
+    """A choice of ids (set by the view) that must be made; ``message`` when it is not."""
+    return SelectField(label, coerce=choice_id, validators=[InputRequired(message=message)])
+
+
 class NeedForm(FlaskForm):
     title = StringField(
         _l("What is needed"),
         validators=[required(), Length(max=120, message=_l("At most %(max)d characters."))],
     )
-    category_id = SelectField(
-        _l("Service category"),
-        coerce=choice_id,
-        validators=[InputRequired(message=_l("Choose a service category."))],
-    )
+    category_id = _chosen(_l("Service category"), _l("Choose a service category."))
     target_group = StringField(
         _l("Who needs it"),
         validators=[required(), Length(max=200, message=_l("At most %(max)d characters."))],
@@ -75,11 +76,7 @@ class ReasonForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    into = SelectField(
-        _l("Duplicate of"),
-        coerce=choice_id,
-        validators=[InputRequired(message=_l("Choose the need this one duplicates."))],
-    )
+    into = _chosen(_l("Duplicate of"), _l("Choose the need this one duplicates."))
     reason = TextAreaField(
         _l("Reason"),
         validators=[required(_l("Please give a reason.")), Length(max=2000)],

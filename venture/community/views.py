@@ -40,7 +40,14 @@ from venture.community.permissions import (
     supervises,
 )
 from venture.core.access import deny_unless, public, roles_required, signed_in
-from venture.core.actions import flash_form_errors, form_action, form_page, post_action, run_action
+from venture.core.actions import (
+    button,
+    flash_form_errors,
+    form_action,
+    form_page,
+    post_action,
+    run_action,
+)
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
@@ -230,15 +237,17 @@ def remove_photo(need_id, photo_id):
 
 @bp.route("/needs/<int:need_id>/<any(close, reopen):action>", methods=["POST"])
 @roles_required(Role.COMMUNITY, Role.STAFF)
-def decide(need_id, action):
-    need = get_need_or_404(need_id)
-    form = ReasonForm()
-    return post_action(
-        lambda: operations.decide_need(need, action, actor=current_user, reason=form.reason.data),
-        success=lambda _result: _("Saved: the need is now %(status)s.", status=need.status.label),
-        target=_need_url(need),
-        form=form,
-    )
+@button(
+    load=get_need_or_404,
+    target=_need_url,
+    passes=("action",),
+    success=lambda need, _result, action: _(
+        "Saved: the need is now %(status)s.", status=need.status.label
+    ),
+    form=ReasonForm,
+)
+def decide(need, form, action):
+    return operations.decide_need(need, action, actor=current_user, reason=form.reason.data)
 
 
 # ── staff: the needs board ──────────────────────────────────────────────────────────────────

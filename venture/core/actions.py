@@ -141,23 +141,26 @@ def post_action(
     return done or redirect(back)
 
 
-def button(*, load, target, success, form=None, invalid=None, back=None, warnings=None):
+def button(*, load, target, success, form=None, invalid=None, back=None, warnings=None, passes=()):
     """Turn the decorated ``operation(record, form)`` into a button's POST view, registered and
     declared as any view (``@bp.route(..., methods=["POST"])`` and an access decorator above
     it). The view loads the record with ``load(**values of the rule)`` (which answers 404 or 403
     itself), builds ``form`` (a form class, or a function of the record returning the form; a
     bare CSRF form when None) and answers as post_action, going to ``target(record)`` and back to
     ``back(record)`` (else the target). ``success`` is a message (a lazy one is translated per
-    request) or a function of (record, result); ``warnings`` as for run_action."""
+    request) or a function of (record, result); ``warnings`` as for run_action. ``passes`` names
+    values of the rule that are not the record's (the ``<action>`` of a decide route): the view
+    gives them, as keywords, to the operation and to a ``success`` function, not to ``load``."""
 
     def decorate(operation):
         @wraps(operation)
         def view(**values):
+            passed = {name: values.pop(name) for name in passes}
             record = load(**values)
             made = _make_form(form, record)
             return post_action(
-                lambda: operation(record, made),
-                success=_message(success, record),
+                lambda: operation(record, made, **passed),
+                success=_message(success, record, passed),
                 target=target(record),
                 form=made,
                 invalid=invalid if invalid is None or callable(invalid) else str(invalid),
@@ -176,9 +179,9 @@ def _make_form(form, record):
     return form() if isinstance(form, type) else form(record)
 
 
-def _message(success, record):
+def _message(success, record, passed):
     if callable(success):
-        return lambda result: success(record, result)
+        return lambda result: success(record, result, **passed)
     return str(success) if success else None
 
 

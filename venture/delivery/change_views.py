@@ -1,13 +1,16 @@
 """Change request pages (变更申请): the organization asks, the bureau decides, the
 organization may withdraw."""
 
+from functools import partial
+
 from flask import flash, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
-from venture.core.actions import form_page, post_action, run_action
+from venture.core.actions import button, form_page, run_action
 from venture.delivery import operations
 from venture.delivery.blueprint import _back, _project_url, bp, get_project_or_404
 from venture.delivery.enums import ChangeKind
@@ -63,31 +66,29 @@ def _change_or_404(change_id):
     return change
 
 
+change_button = partial(
+    button, load=_change_or_404, target=lambda change: _project_url(change.project, "changes")
+)
+
+
 @bp.route("/changes/<int:change_id>/<any(approve, reject):action>", methods=["POST"])
 @roles_required(Role.STAFF)
-def decide_change(change_id, action):
-    change = _change_or_404(change_id)
-    form = ReasonForm()
-    return post_action(
-        lambda: operations.decide_change(
-            change, action, reason=form.reason.data, actor=current_user
-        ),
-        success=_("The change was approved and the plan updated.")
+@change_button(
+    passes=("action",),
+    success=lambda _change, _result, action: (
+        _("The change was approved and the plan updated.")
         if action == "approve"
-        else _("The change was rejected."),
-        target=_project_url(change.project, "changes"),
-        form=form,
-        invalid=_("Please give a reason."),
-    )
+        else _("The change was rejected.")
+    ),
+    form=ReasonForm,
+    invalid=_l("Please give a reason."),
+)
+def decide_change(change, form, action):
+    return operations.decide_change(change, action, reason=form.reason.data, actor=current_user)
 
 
 @bp.route("/changes/<int:change_id>/withdraw", methods=["POST"])
 @roles_required(Role.APPLICANT)
-def withdraw_change(change_id):
-    change = _change_or_404(change_id)
-    return post_action(
-        lambda: operations.withdraw_change(change, actor=current_user),
-        success=_("The change request was withdrawn."),
-        target=_project_url(change.project, "changes"),
-        form=DecisionForm(),
-    )
+@change_button(success=_l("The change request was withdrawn."), form=DecisionForm)
+def withdraw_change(change, _form):
+    return operations.withdraw_change(change, actor=current_user)

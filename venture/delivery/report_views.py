@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required, signed_in
-from venture.core.actions import flash_form_errors, post_action, run_action, show_refusal
+from venture.core.actions import button, flash_form_errors, post_action, run_action, show_refusal
 from venture.core.concurrency import EditConflict, changed_since, stale_message, version_token
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
@@ -244,20 +244,18 @@ def report(report_id):
 
 @bp.route("/progress-reports/<int:report_id>/<any(accept, return):action>", methods=["POST"])
 @roles_required(Role.STAFF)
-def decide_report(report_id, action):
-    report = get_report_or_404(report_id)
-    form = DecisionForm()
-    return post_action(
-        lambda: operations.decide_report(
-            report, action, comment=form.comment.data, actor=current_user
-        ),
-        success=_("The report was accepted.")
-        if action == "accept"
-        else _("The report was returned."),
-        target=url_for("delivery.report", report_id=report.id),
-        form=form,
-        invalid=flash_form_errors,
-    )
+@button(
+    load=get_report_or_404,
+    target=lambda report: url_for("delivery.report", report_id=report.id),
+    passes=("action",),
+    success=lambda _report, _result, action: (
+        _("The report was accepted.") if action == "accept" else _("The report was returned.")
+    ),
+    form=DecisionForm,
+    invalid=flash_form_errors,
+)
+def decide_report(report, form, action):
+    return operations.decide_report(report, action, comment=form.comment.data, actor=current_user)
 
 
 @bp.route("/progress-reports/<int:report_id>/delete", methods=["POST"])

@@ -373,25 +373,34 @@ def score(evaluation_id):
             _("Saved; some scores could not be read and were not counted: see the marks."), "danger"
         )
         return _show_page(evaluation, site_form=form, score_errors=errors, status=400)
-    if request.form.get("action") != "submit":
-        db.session.commit()
-        flash(_("The score sheet was saved."), "success")
-        return _back(evaluation)
-    try:
-        operations.submit_scores(evaluation, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.commit()
-        flash(_("Saved, not submitted: %(why)s", why=refused.message), "danger")
-        return _back(evaluation)
-    db.session.commit()
-    flash(
-        _(
+    return _kept_or_submitted(
+        evaluation,
+        operations.submit_scores,
+        saved=_("The score sheet was saved."),
+        not_submitted=lambda why: _("Saved, not submitted: %(why)s", why=why),
+        submitted=lambda: _(
             "Submitted: %(total)s points, %(grade)s.",
             total=display_points(evaluation.total),
             grade=evaluation.grade.label,
         ),
-        "success",
     )
+
+
+def _kept_or_submitted(evaluation, submit, *, saved, not_submitted, submitted):
+    """After the saved part is in the session: commit it and flash ``saved``; or, when the form's
+    button was "submit", ``submit`` as well (a refusal keeps the saved part and flashes
+    ``not_submitted(why)``; else ``submitted()``). Back to the evaluation page either way."""
+    if request.form.get("action") != "submit":
+        message, category = saved, "success"
+    else:
+        try:
+            submit(evaluation, actor=current_user)
+        except TransitionRefused as refused:
+            message, category = not_submitted(refused.message), "danger"
+        else:
+            message, category = submitted(), "success"
+    db.session.commit()
+    flash(message, category)
     return _back(evaluation)
 
 
@@ -436,19 +445,13 @@ def self_assessment(evaluation_id):
         field.errors = list(field.errors) + [error.message]
         evaluation = db.session.get(Evaluation, evaluation_id)
         return _show_page(evaluation, self_form=form, status=400)
-    if request.form.get("action") != "submit":
-        db.session.commit()
-        flash(_("The self-assessment was saved as a draft."), "success")
-        return _back(evaluation)
-    try:
-        operations.submit_self_assessment(evaluation, actor=current_user)
-    except TransitionRefused as refused:
-        db.session.commit()
-        flash(_("Saved as a draft, not submitted: %(why)s", why=refused.message), "danger")
-        return _back(evaluation)
-    db.session.commit()
-    flash(_("The self-assessment was submitted."), "success")
-    return _back(evaluation)
+    return _kept_or_submitted(
+        evaluation,
+        operations.submit_self_assessment,
+        saved=_("The self-assessment was saved as a draft."),
+        not_submitted=lambda why: _("Saved as a draft, not submitted: %(why)s", why=why),
+        submitted=lambda: _("The self-assessment was submitted."),
+    )
 
 
 @bp.route("/evaluations/<int:evaluation_id>/files/<any(self_assessment, final_report):which>")

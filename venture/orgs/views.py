@@ -1,5 +1,7 @@
 """Organization pages: registration, profile, members, staff verification."""
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -7,7 +9,7 @@ from sqlalchemy import or_, select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, public, roles_required, signed_in
-from venture.core.actions import flash_form_errors, post_action, show_refusal
+from venture.core.actions import button, flash_form_errors, post_action, show_refusal
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -62,10 +64,10 @@ def _account(form):
     }
 
 
-def get_org_or_404(org_id):
+def get_org_or_404(org_id, may=None):
+    """The organization, or 404 when there is none or ``may(user, org)`` says no."""
     org = db.session.get(Organization, org_id)
-    if org is None:
-        abort(404)
+    deny_unless(org is not None and (may is None or may(current_user, org)), 404)
     return org
 
 
@@ -113,8 +115,7 @@ def mine():
 @bp.route("/orgs/<int:org_id>")
 @signed_in
 def show(org_id):
-    org = get_org_or_404(org_id)
-    deny_unless(can_view_org(current_user, org), 404)
+    org = get_org_or_404(org_id, may=can_view_org)
     return render_template(
         "orgs/show.html",
         org=org,
@@ -153,8 +154,7 @@ def decide_bank_change(org_id, action):
 @signed_in
 def bank_change_proof(org_id):
     """The proof attached to the bank account change waiting for staff."""
-    org = get_org_or_404(org_id)
-    deny_unless(can_view_bank_proof(current_user, org), 404)
+    org = get_org_or_404(org_id, may=can_view_bank_proof)
     change = operations.pending_bank_change(org)
     deny_unless(change is not None, 404)
     return send_stored(change.proof)
@@ -163,8 +163,7 @@ def bank_change_proof(org_id):
 @bp.route("/orgs/<int:org_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
 def edit(org_id):
-    org = get_org_or_404(org_id)
-    deny_unless(can_edit_org(current_user, org), 404)
+    org = get_org_or_404(org_id, may=can_edit_org)
     form = OrganizationForm(obj=org, org_name=org.name)
     form.street_id.choices = _street_choices()
     if request.method == "GET":
@@ -200,8 +199,7 @@ def edit(org_id):
 @bp.route("/orgs/<int:org_id>/certificate")
 @signed_in
 def certificate(org_id):
-    org = get_org_or_404(org_id)
-    deny_unless(can_view_org(current_user, org), 404)
+    org = get_org_or_404(org_id, may=can_view_org)
     deny_unless(org.certificate is not None, 404)
     return send_stored(org.certificate)
 
@@ -209,8 +207,7 @@ def certificate(org_id):
 @bp.route("/orgs/<int:org_id>/invite", methods=["POST"])
 @roles_required(Role.APPLICANT)
 def invite(org_id):
-    org = get_org_or_404(org_id)
-    deny_unless(can_edit_org(current_user, org), 404)
+    org = get_org_or_404(org_id, may=can_edit_org)
     form = InviteForm()
     return post_action(
         lambda: operations.invite_member(org, form.email.data, actor=current_user),
@@ -246,20 +243,17 @@ def accept_invitation(token):
 
 @bp.route("/orgs/<int:org_id>/<any(verify, reject, resubmit):action>", methods=["POST"])
 @roles_required(Role.STAFF, Role.APPLICANT)
-def decide(org_id, action):
-    org = get_org_or_404(org_id)
-    deny_unless(can_view_org(current_user, org), 404)
-    form = DecisionForm()
-    return post_action(
-        lambda: operations.decide_organization(
-            org, action, actor=current_user, reason=form.reason.data
-        ),
-        success=lambda _result: _(
-            "Saved: %(org)s is now %(status)s.", org=org.name, status=org.status.label
-        ),
-        target=url_for("orgs.show", org_id=org.id),
-        form=form,
-    )
+@button(
+    load=partial(get_org_or_404, may=can_view_org),
+    target=lambda org: url_for("orgs.show", org_id=org.id),
+    passes=("action",),
+    success=lambda org, _result, action: _(
+        "Saved: %(org)s is now %(status)s.", org=org.name, status=org.status.label
+    ),
+    form=DecisionForm,
+)
+def decide(org, form, action):
+    return operations.decide_organization(org, action, actor=current_user, reason=form.reason.data)
 
 
 @bp.route("/staff/orgs")

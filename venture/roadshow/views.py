@@ -55,8 +55,13 @@ def _no_store(response):
     return response
 
 
-def _scheduled_at(form):
-    return from_local(datetime.combine(form.held_on.data, form.start_time.data))
+def _details(form):
+    """The session's when, where and minutes per project, as the operations take them."""
+    return {
+        "scheduled_at": from_local(datetime.combine(form.held_on.data, form.start_time.data)),
+        "place": form.place.data,
+        "minutes": form.minutes_per_item.data,
+    }
 
 
 # ── staff: scheduling ───────────────────────────────────────────────────────────────────────
@@ -88,12 +93,7 @@ def for_call(call_id):
     done = form_action(
         form,
         lambda: operations.create_roadshow(
-            call,
-            scheduled_at=_scheduled_at(form),
-            place=form.place.data,
-            minutes=form.minutes_per_item.data,
-            application_ids=form.application_ids.data,
-            actor=current_user,
+            call, **_details(form), application_ids=form.application_ids.data, actor=current_user
         ),
         success=_("The roadshow was scheduled."),
         target=lambda made: url_for("roadshow.console", roadshow_id=made.id),
@@ -119,13 +119,7 @@ def edit(roadshow_id):
         form.held_on.data, form.start_time.data = local.date(), local.time()
     done = form_action(
         form,
-        lambda: operations.update_roadshow(
-            roadshow,
-            scheduled_at=_scheduled_at(form),
-            place=form.place.data,
-            minutes=form.minutes_per_item.data,
-            actor=current_user,
-        ),
+        lambda: operations.update_roadshow(roadshow, **_details(form), actor=current_user),
         success=_("The roadshow's details were saved."),
         target=url_for("roadshow.console", roadshow_id=roadshow.id),
         refused=(operations.RoadshowError,),
@@ -219,11 +213,16 @@ def _run_with_reason(roadshow, operation, message):
 )
 @roles_required(Role.STAFF)
 def item_action(roadshow_id, item_id, action):
+    operation = {"present": operations.present_item, "close": operations.close_item}[action]
+    return _on_item(roadshow_id, item_id, operation)
+
+
+def _on_item(roadshow_id, item_id, operation, *args):
+    """A bare POST running ``operation(item, *args)`` on one item of the programme."""
     roadshow = _roadshow_or_404(roadshow_id)
     item = _item_or_404(roadshow, item_id)
     _posted()
-    operation = {"present": operations.present_item, "close": operations.close_item}[action]
-    return _run(roadshow, lambda: operation(item, actor=current_user), None)
+    return _run(roadshow, lambda: operation(item, *args, actor=current_user), None)
 
 
 @bp.route("/staff/roadshows/<int:roadshow_id>/items/<int:item_id>/reopen", methods=["POST"])
@@ -244,10 +243,7 @@ def reopen_item(roadshow_id, item_id):
 )
 @roles_required(Role.STAFF)
 def move(roadshow_id, item_id, direction):
-    roadshow = _roadshow_or_404(roadshow_id)
-    item = _item_or_404(roadshow, item_id)
-    _posted()
-    return _run(roadshow, lambda: operations.move_item(item, direction, actor=current_user), None)
+    return _on_item(roadshow_id, item_id, operations.move_item, direction)
 
 
 @bp.route(
@@ -256,10 +252,7 @@ def move(roadshow_id, item_id, direction):
 )
 @roles_required(Role.STAFF)
 def timer(roadshow_id, item_id, action):
-    roadshow = _roadshow_or_404(roadshow_id)
-    item = _item_or_404(roadshow, item_id)
-    _posted()
-    return _run(roadshow, lambda: operations.run_timer(item, action, actor=current_user), None)
+    return _on_item(roadshow_id, item_id, operations.run_timer, action)
 
 
 def _display_page(roadshow, state_url):
