@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 
 from venture.auth.enums import Role
-from venture.core.audit import AuditEntry, record, verify_chain
+from venture.core.audit import AuditEntry, record, recorded_types, verify_chain
 from venture.extensions import db
 
 
@@ -51,3 +51,16 @@ def test_cli_verify_names_the_broken_row(app, make):
     broken = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert broken.exit_code == 1
     assert broken.output.startswith(f"Audit chain broken at row id {entries[0].id} (seq 1,")
+
+
+def test_recorded_types_are_the_distinct_types_in_order(make):
+    assert recorded_types() == []
+    staff = make.user(Role.STAFF)
+    org = make.org()
+    for obj in (org, staff, org, staff, org):
+        record("test.touch", obj, actor=staff)
+    db.session.commit()
+    distinct = db.session.scalars(
+        sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    ).all()
+    assert recorded_types() == distinct == ["Organization", "User"]

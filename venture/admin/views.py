@@ -18,7 +18,7 @@ from venture.auth.models import User, UserRole
 from venture.core import audit_labels
 from venture.core.access import roles_required
 from venture.core.actions import flash_form_errors, post_action, run_action
-from venture.core.audit import AuditEntry, sealed_condition, sealed_view
+from venture.core.audit import AuditEntry, recorded_types, sealed_condition, sealed_view
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -205,15 +205,13 @@ def audit_log():
                 select(User.id).where(func.lower(User.email).contains(actor.lower()))
             )
         )
-    types = db.session.scalars(
-        select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
-    )
+    types = recorded_types()
     page = paginate(query, key=AuditEntry.id)
     page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",
         page=page,
-        types=list(types),
+        types=types,
         action_codes=audit_labels.known_actions(),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )
