@@ -1,25 +1,30 @@
-"""The review's heavy pages, in-process: CPU time and SQL statements per request.
+"""The heavy pages of issue 23, in-process: CPU time and SQL statements per request.
 
-    .venv/bin/python bench/profile_pages.py [--database-url URL] [--requests 20] [--profile PATH]
+    .venv/bin/python bench/profile_pages.py [--database-url URL] [--requests 20] [--only REGEX]
+        [--profile PATH] [--sql PATH]
 
 On a generated benchmark database (`flask bench-data`, e.g. instance/bench-city.sqlite), this
-signs in with the Flask test client (staff, and the benchmark's reviewer) and reports, for the
-review matrix and the ranking of the largest call, a deeper page of each, and the reviewer's
-queue, the median CPU time of this process and the SQL statements of one request, after two
-warm-up requests. SQLite runs in-process, so its work is in the CPU time; PostgreSQL's is not
-(the wall-clock median, also shown, has it, and the machine's other work).
+signs in with the Flask test client as each page's role and reports, for the staff home page,
+the review matrix and the ranking of the largest call (and a deeper page of each), the
+reviewer's queue, the filtered finance ledger, an application's page, the screening list, the
+OCDS package and /health, the median CPU time of this process and the SQL statements of one
+request, after two warm-up requests. SQLite runs in-process, so its work is in the CPU time;
+PostgreSQL's is not (the wall-clock median, also shown, has it, and the machine's other work).
 
---profile PATH prints cProfile's top entries (cumulative CPU time) of that page's requests.
+--profile PATH prints cProfile's top entries (cumulative CPU time) of that page's requests;
+--sql PATH each statement of one request with its time, slowest first.
 """
 
 import argparse
 import cProfile
 import os
 import pstats
+import re
 import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,6 +81,11 @@ def show_statements(client, path):
         print(f"{seconds * 1000:7.2f} ms  {text[:150]} … {text[-150:]}")
 
 
+def _role_of(path, pages):
+    """The role a listed page is measured as (a path not listed: staff)."""
+    return next((role for role, listed in pages if listed == path), "staff")
+
+
 def main():
     import sqlalchemy as sa
     from bench_pages import _ids
@@ -91,17 +101,23 @@ def main():
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sql", metavar="PATH", help="time each statement of one request")
+    parser.add_argument("--only", default="", help="the pages whose path matches this regex")
     args = parser.parse_args()
-    large = _ids(args.database_url)[0]
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SESSION_COOKIE_SECURE": False})
     statements = []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
-    clients = {}
-    for role in ("staff", "reviewer"):
-        clients[role] = app.test_client()
-        sign_in(clients[role], LOGINS[role], PASSWORD)
+    large, application, newest, _at_once = _ids(args.database_url)
+    ledger = urlencode(
+        {
+            "route": "venture_grant",
+            "state": "paid",
+            "from": newest.replace(month=1, day=1).isoformat(),
+            "to": newest.isoformat(),
+        }
+    )
     pages = [
+        ("staff", "/"),
         ("staff", f"/staff/review/calls/{large}"),
         ("staff", f"/staff/review/calls/{large}?page=30"),
         ("staff", f"/staff/review/calls/{large}/ranking"),
@@ -109,8 +125,18 @@ def main():
         ("staff", f"/staff/review/calls/{large}/ranking?aggregation=standardised"),
         ("reviewer", "/review"),
         ("reviewer", "/review?page=300"),
+        ("finance", f"/finance/ledger?{ledger}"),
+        ("staff", f"/applications/{application}"),
+        ("staff", f"/staff/calls/{large}/applications"),
+        (None, f"/api/v1/ocds/calls/{large}.json"),
         ("staff", "/health"),
     ]
+    pages = [(role, path) for role, path in pages if re.search(args.only, path)]
+    clients = {}
+    for role in {role for role, _path in pages}:
+        clients[role] = app.test_client()
+        if role:
+            sign_in(clients[role], LOGINS[role], PASSWORD)
     print(f"load average {os.getloadavg()[0]:.2f}, median of {args.requests} requests, in-process")
     for role, path in pages:
         cpu, wall, count, size = measure(clients[role], path, args.requests, statements)
@@ -119,10 +145,9 @@ def main():
             f"  {size // 1024:4d} KB"
         )
     if args.sql:
-        role = "reviewer" if args.sql.startswith("/review") else "staff"
-        show_statements(clients[role], args.sql)
+        show_statements(clients[_role_of(args.sql, pages)], args.sql)
     if args.profile:
-        role = "reviewer" if args.profile.startswith("/review") else "staff"
+        role = _role_of(args.profile, pages)
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(args.requests):
