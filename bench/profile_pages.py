@@ -129,6 +129,8 @@ def main():
         ("staff", f"/applications/{application}"),
         ("staff", f"/staff/calls/{large}/applications"),
         (None, f"/api/v1/ocds/calls/{large}.json"),
+        ("admin", "/admin/audit"),
+        ("admin", "/admin/audit?page=500"),
         ("staff", "/health"),
     ]
     pages = [(role, path) for role, path in pages if re.search(args.only, path)]

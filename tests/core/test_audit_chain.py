@@ -64,3 +64,19 @@ def test_recorded_types_are_the_distinct_types_in_order(make):
         sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     ).all()
     assert recorded_types() == distinct == ["Organization", "User"]
+
+
+def test_entry_count_is_the_chain_length_and_the_log_shows_it(client, login, make):
+    from venture.core.audit import entry_count
+
+    assert entry_count() == 0
+    entries = _entries(make, 3)
+    admin = make.user(Role.ADMIN)
+    assert (
+        entry_count() == len(entries) == db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
+    )
+    login(admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "共 3 条" in page
+    filtered = client.get("/admin/audit?type=User").get_data(as_text=True)
+    assert "共 0 条" in filtered

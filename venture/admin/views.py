@@ -15,10 +15,15 @@ from venture.admin.forms import (
 from venture.auth import operations as accounts
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
-from venture.core import audit_labels
 from venture.core.access import roles_required
 from venture.core.actions import flash_form_errors, post_action, run_action
-from venture.core.audit import AuditEntry, recorded_types, sealed_condition, sealed_view
+from venture.core.audit import (
+    AuditEntry,
+    entry_count,
+    recorded_types,
+    sealed_condition,
+    sealed_view,
+)
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -206,12 +211,12 @@ def audit_log():
             )
         )
     types = recorded_types()
-    page = paginate(query, key=AuditEntry.id)
+    filtered = action or object_type or object_id is not None or actor
+    page = paginate(query, key=AuditEntry.id, total=None if filtered else entry_count())
     page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",
         page=page,
         types=types,
-        action_codes=audit_labels.known_actions(),
         filters={"action": action, "type": object_type, "id": object_id, "actor": actor},
     )

@@ -137,6 +137,14 @@ def recorded_types():
     )
 
 
+def entry_count():
+    """How many entries the log holds, without counting them: entries are only ever added, one
+    sequence number each from 1 (the chain head keeps the last; `flask audit verify` finds a
+    row taken out). COUNT(*) over 630,000 rows costs ~45 ms on PostgreSQL on every page."""
+    head = AuditChainHead.__table__
+    return db.session.scalar(sa.select(head.c.last_seq).where(head.c.id == 1)) or 0
+
+
 def record(action, obj, *, actor, before=None, after=None, reason=None):
     """Add an audit row for obj (flushed so the object has an id); the caller commits."""
     if obj.id is None:

@@ -524,7 +524,9 @@ def describe_changes(entry):
 
 
 def register(app):
-    """Filters for templates: action_text, record_label, describe_changes."""
+    """Filters for templates: action_text, record_label, describe_changes; and known_actions,
+    for the audit log's list of action codes (admin/_audit_actions.html, kept per language)."""
     app.jinja_env.filters.update(
         audit_action=action_text, audit_record=record_label, audit_changes=describe_changes
     )
+    app.jinja_env.globals["known_audit_actions"] = known_actions
