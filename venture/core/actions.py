@@ -34,6 +34,7 @@ from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from venture.core.integers import optional_id
@@ -190,12 +191,14 @@ def form_page(template, **context):
     return render_template(template, **context), (400 if request.method == "POST" else 200)
 
 
-def store_form_uploads(names, attach, remove, refused=REFUSALS):
-    """The files of a form with one upload slot per required document (``file-<index>`` for
+def store_form_uploads(owner, names, attach, remove, owned_by, refused=REFUSALS):
+    """The files of owner's form with one upload slot per required document (``file-<index>`` for
     ``names``, then ``extra_file`` under the label typed in ``extra_label``) and a
-    ``remove_attachment`` button: ``attach(label, file)`` stores each file sent and
-    ``remove(attachment_id)`` drops the one asked for. Returns {label: message} for the files
-    refused, so the page shows each message beside its slot and the rest of the form is kept."""
+    ``remove_attachment`` button. The operation ``attach(owner, label, file, actor=…)`` stores
+    each file sent; ``remove(owner, attachment, actor=…)`` drops the one asked for when its
+    column ``owned_by`` (e.g. ``BidAttachment.bid_id``) names owner (another one is left alone).
+    Returns {label: message} for the files refused, so the page shows each message beside its
+    slot and the rest of the form is kept."""
     uploads = [(label, request.files.get(f"file-{index}")) for index, label in enumerate(names)]
     extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
     uploads.append((extra_label, request.files.get("extra_file")))
@@ -204,10 +207,12 @@ def store_form_uploads(names, attach, remove, refused=REFUSALS):
         if storage is None or not storage.filename:
             continue
         try:
-            attach(label, storage)
+            attach(owner, label, storage, actor=current_user)
         except refused as error:
             errors[label] = str(error)
     attachment_id = optional_id(request.form.get("remove_attachment", ""))
     if attachment_id is not None:
-        remove(attachment_id)
+        attachment = db.session.get(owned_by.class_, attachment_id)
+        if attachment is not None and getattr(attachment, owned_by.key) == owner.id:
+            remove(owner, attachment, actor=current_user)
     return errors

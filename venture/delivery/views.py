@@ -16,7 +16,7 @@ from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.calls.models import Call
 from venture.contracts.models import Contract
-from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import button, flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
@@ -73,12 +73,7 @@ from venture.orgs.models import Organization
 @roles_required(Role.APPLICANT)
 def mine():
     """我的项目: the organization's funded projects."""
-    deny_unless(current_user.organization_id is not None, 404)
-    query = (
-        select(Project)
-        .where(Project.organization_id == current_user.organization_id)
-        .order_by(Project.id.desc())
-    )
+    query = own_organization_rows(Project).order_by(Project.id.desc())
     page = paginate(query)
     return render_template("delivery/mine.html", page=page)
 
