@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from venture.auth.enums import Role
 from venture.calls.enums import InstallmentCondition
-from venture.calls.models import Call
+from venture.calls.operations import calls_having
 from venture.contracts import document, operations
 from venture.contracts.blueprint import bp
 from venture.contracts.budget import BUDGET_RULES
@@ -145,9 +145,6 @@ def index():
         if can_manage_contracts(current_user)
         else []
     )
-    calls = db.session.scalars(
-        select(Call).where(Call.id.in_(select(Contract.call_id))).order_by(Call.id.desc())
-    ).all()
     return render_template(
         "contracts/index.html",
         page=page,
@@ -155,7 +152,7 @@ def index():
         call_id=call_id,
         q=text,
         states=list(ContractState),
-        calls=calls,
+        calls=calls_having(Contract.call_id),
         awaiting=awaiting,
     )
 

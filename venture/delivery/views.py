@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.calls.models import Call
+from venture.calls.operations import calls_having
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import button, flash_form_errors, form_action, form_page, post_action
@@ -124,9 +125,6 @@ def index():
             )
         )
     page = paginate(query.options(selectinload(Project.officer)))
-    calls = db.session.scalars(
-        select(Call).where(Call.id.in_(select(Project.call_id))).order_by(Call.id.desc())
-    ).all()
     return render_template(
         "delivery/index.html",
         page=page,
@@ -136,7 +134,7 @@ def index():
         attention=attention,
         q=text,
         states=list(ProjectState),
-        calls=calls,
+        calls=calls_having(Project.call_id),
     )
 
 
