@@ -78,12 +78,15 @@ def flash_form_errors(form):
             flash(str(message), "danger")
 
 
-def run_action(operation, *, success, target, form=None, refused=REFUSALS, warnings=None):
+def run_action(
+    operation, *, success, target, form=None, refused=REFUSALS, warnings=None, then=None
+):
     """Run ``operation()`` as one transaction. Returns the redirect to ``target`` (a URL, or a
     function of the operation's result) after a commit, or None after a refusal (rolled back,
     message shown on ``form`` or flashed). ``success`` is a message, a function of the result
     giving one, or None for no message; ``warnings``, a function of the result giving messages
-    flashed as warnings after it (an announcement's period warnings always are)."""
+    flashed as warnings after it (an announcement's period warnings always are); ``then``, a
+    function of the result run after the commit (signing in the account the operation made)."""
     try:
         result = operation()
     except refused as error:
@@ -91,6 +94,8 @@ def run_action(operation, *, success, target, form=None, refused=REFUSALS, warni
         show_refusal(form, error)
         return None
     db.session.commit()
+    if then is not None:
+        then(result)
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
@@ -103,13 +108,19 @@ def _period_warnings(result):
     return getattr(result, "period_warnings", None) or ()
 
 
-def form_action(form, operation, *, success, target, refused=REFUSALS, warnings=None):
+def form_action(form, operation, *, success, target, refused=REFUSALS, warnings=None, then=None):
     """A form page's POST: nothing runs unless the form validates (then its errors show on the
     page, with what the person typed kept); see run_action for the rest."""
     if not form.validate_on_submit():
         return None
     return run_action(
-        operation, success=success, target=target, form=form, refused=refused, warnings=warnings
+        operation,
+        success=success,
+        target=target,
+        form=form,
+        refused=refused,
+        warnings=warnings,
+        then=then,
     )
 
 
