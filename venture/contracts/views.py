@@ -247,17 +247,29 @@ def _terms_snapshot(contract):
     return {name: getattr(contract, name) for name in operations.TERM_FIELDS}
 
 
+def draft_only(page):
+    """A page that changes a draft contract: it is given the contract, and for a contract past
+    its draft goes back to the contract's page with a note."""
+
+    @wraps(page)
+    def view(contract_id):
+        contract = get_contract_or_404(contract_id)
+        if not contract.is_draft:
+            flash(_("Only a draft can be changed."), "warning")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+        return page(contract)
+
+    return view
+
+
 def _term_labels(form):
     return {name: getattr(form, name).label.text for name in operations.TERM_FIELDS}
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def edit(contract_id):
-    contract = get_contract_or_404(contract_id)
-    if not contract.is_draft:
-        flash(_("Only a draft can be changed."), "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+@draft_only
+def edit(contract):
     form = ContractTermsForm(obj=contract)
     saved = _terms_snapshot(contract)
     if request.method == "GET":
@@ -298,11 +310,8 @@ def edit(contract_id):
 
 @bp.route("/contracts/<int:contract_id>/installments", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def installments(contract_id):
-    contract = get_contract_or_404(contract_id)
-    if not contract.is_draft:
-        flash(_("Only a draft can be changed."), "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+@draft_only
+def installments(contract):
     form = InstallmentPlanForm()
     error = None
     if request.method == "GET":
