@@ -37,6 +37,7 @@ DYNAMIC_CODES = {
     ("procurement/opening.py", "opening.object"): ["opening.object", "opening.confirm"],
     ("core/lifecycle.py", "workflow.name"): [],  # the workflows, walked below
     ("core/audit.py", "action"): [],  # record_changes passes its caller's code on
+    ("announcements/operations.py", "action"): [],  # publish_about passes its caller's code on
     ("documents/operations.py", "action"): ["document.supersede", "document.terminate"],
     ("procurement/bonds.py", "bid_bond."): [
         "bid_bond.confirm",
@@ -55,7 +56,13 @@ def _written_codes():
             if not isinstance(node, ast.Call) or not node.args:
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-            if name not in ("record", "record_added", "record_changes", "record_difference"):
+            if name not in (
+                "record",
+                "record_added",
+                "record_changes",
+                "record_difference",
+                "publish_about",
+            ):
                 continue
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):

@@ -150,6 +150,18 @@ def publish_announcement(
     return announcement
 
 
+def publish_about(action, subject, *, actor, after=None, noted=(), **announcement):
+    """Publish the 公示 about subject (a tender, a review panel) in subject's call (the other
+    keywords are publish_announcement's), and record ``action`` on subject: the announcement's
+    id, the announcement's fields named in ``noted``, and ``after``. Returns the announcement."""
+    published = publish_announcement(
+        **announcement, actor=actor, call=subject.call, subject=subject
+    )
+    recorded = {"announcement_id": published.id, **audit.snapshot(published, noted)}
+    audit.record(action, subject, actor=actor, after={**recorded, **(after or {})})
+    return published
+
+
 def lodge_objection(announcement, *, user, text) -> Objection:
     """质疑: any signed-in person, while the period is open (through ends_on)."""
     if not can_object(user):

@@ -35,7 +35,7 @@ from venture.applications.permissions import (
 from venture.applications.rules import content_problems, submission_problems
 from venture.auth.enums import Role
 from venture.calls.models import Call
-from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import button, run_action, store_form_uploads
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
@@ -115,10 +115,8 @@ def get_call_or_404(call_id):
 @roles_required(Role.APPLICANT)
 def mine():
     """The applications of the signed-in member's organization."""
-    deny_unless(current_user.organization_id is not None, 404)
     query = (
-        select(Application)
-        .where(Application.organization_id == current_user.organization_id)
+        own_organization_rows(Application)
         .options(selectinload(Application.category))
         .order_by(Application.updated_at.desc(), Application.id.desc())
     )
@@ -165,20 +163,6 @@ def _render_edit(
     )
 
 
-def _store_uploads(application):
-    """Files sent with the form, by label; returns {label: message} for refused ones."""
-
-    def attach(label, storage):
-        operations.attach_file(application, label, storage, actor=current_user)
-
-    def remove(attachment_id):
-        attachment = db.session.get(ApplicationAttachment, attachment_id)
-        if attachment is not None and attachment.application_id == application.id:
-            operations.remove_attachment(application, attachment, actor=current_user)
-
-    return store_form_uploads(application.call.attachment_names, attach, remove)
-
-
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
 def edit(application_id):
@@ -197,7 +181,13 @@ def edit(application_id):
     values, errors = form.read()
     try:
         operations.save_draft(application, values, actor=current_user)
-        upload_errors = _store_uploads(application)
+        upload_errors = store_form_uploads(
+            application,
+            application.call.attachment_names,
+            operations.attach_file,
+            operations.remove_attachment,
+            ApplicationAttachment.application_id,
+        )
         # the draft is kept whatever happens to the submission below
         db.session.commit()
     except StaleDataError:

@@ -47,6 +47,14 @@ class CallError(Refused):
         self.errors = errors
 
 
+def calls_having(column):
+    """The calls that rows of column's table belong to (e.g. ``Contract.call_id``), newest
+    first: the choices of a list page's call filter."""
+    return db.session.scalars(
+        select(Call).where(Call.id.in_(select(column))).order_by(Call.id.desc())
+    ).all()
+
+
 def check_call_values(values):
     """Rules across values, one message per field that breaks one."""
     errors = {}

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from venture.auth.enums import Role
 from venture.calls.enums import InstallmentCondition
-from venture.calls.models import Call
+from venture.calls.operations import calls_having
 from venture.contracts import document, operations
 from venture.contracts.blueprint import bp
 from venture.contracts.budget import BUDGET_RULES
@@ -145,9 +145,6 @@ def index():
         if can_manage_contracts(current_user)
         else []
     )
-    calls = db.session.scalars(
-        select(Call).where(Call.id.in_(select(Contract.call_id))).order_by(Call.id.desc())
-    ).all()
     return render_template(
         "contracts/index.html",
         page=page,
@@ -155,7 +152,7 @@ def index():
         call_id=call_id,
         q=text,
         states=list(ContractState),
-        calls=calls,
+        calls=calls_having(Contract.call_id),
         awaiting=awaiting,
     )
 
@@ -250,17 +247,29 @@ def _terms_snapshot(contract):
     return {name: getattr(contract, name) for name in operations.TERM_FIELDS}
 
 
+def draft_only(page):
+    """A page that changes a draft contract: it is given the contract, and for a contract past
+    its draft goes back to the contract's page with a note."""
+
+    @wraps(page)
+    def view(contract_id):
+        contract = get_contract_or_404(contract_id)
+        if not contract.is_draft:
+            flash(_("Only a draft can be changed."), "warning")
+            return redirect(url_for("contracts.show", contract_id=contract.id))
+        return page(contract)
+
+    return view
+
+
 def _term_labels(form):
     return {name: getattr(form, name).label.text for name in operations.TERM_FIELDS}
 
 
 @bp.route("/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def edit(contract_id):
-    contract = get_contract_or_404(contract_id)
-    if not contract.is_draft:
-        flash(_("Only a draft can be changed."), "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+@draft_only
+def edit(contract):
     form = ContractTermsForm(obj=contract)
     saved = _terms_snapshot(contract)
     if request.method == "GET":
@@ -301,11 +310,8 @@ def edit(contract_id):
 
 @bp.route("/contracts/<int:contract_id>/installments", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
-def installments(contract_id):
-    contract = get_contract_or_404(contract_id)
-    if not contract.is_draft:
-        flash(_("Only a draft can be changed."), "warning")
-        return redirect(url_for("contracts.show", contract_id=contract.id))
+@draft_only
+def installments(contract):
     form = InstallmentPlanForm()
     error = None
     if request.method == "GET":

@@ -10,6 +10,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
 from venture.extensions import login_manager
 
@@ -57,6 +58,13 @@ def deny_unless(condition, status=403):
     """Abort with status unless condition holds (404 where existence itself is private)."""
     if not condition:
         abort(status)
+
+
+def own_organization_rows(model):
+    """The select of model's rows that belong to the signed-in member's organization (by its
+    ``organization_id``); 404 for an account of no organization."""
+    deny_unless(current_user.organization_id is not None, 404)
+    return select(model).where(model.organization_id == current_user.organization_id)
 
 
 def is_safe_next(target):

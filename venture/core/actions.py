@@ -34,6 +34,7 @@ from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from venture.core.integers import optional_id
@@ -77,12 +78,15 @@ def flash_form_errors(form):
             flash(str(message), "danger")
 
 
-def run_action(operation, *, success, target, form=None, refused=REFUSALS, warnings=None):
+def run_action(
+    operation, *, success, target, form=None, refused=REFUSALS, warnings=None, then=None
+):
     """Run ``operation()`` as one transaction. Returns the redirect to ``target`` (a URL, or a
     function of the operation's result) after a commit, or None after a refusal (rolled back,
     message shown on ``form`` or flashed). ``success`` is a message, a function of the result
     giving one, or None for no message; ``warnings``, a function of the result giving messages
-    flashed as warnings after it (an announcement's period warnings always are)."""
+    flashed as warnings after it (an announcement's period warnings always are); ``then``, a
+    function of the result run after the commit (signing in the account the operation made)."""
     try:
         result = operation()
     except refused as error:
@@ -90,6 +94,8 @@ def run_action(operation, *, success, target, form=None, refused=REFUSALS, warni
         show_refusal(form, error)
         return None
     db.session.commit()
+    if then is not None:
+        then(result)
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
@@ -102,13 +108,19 @@ def _period_warnings(result):
     return getattr(result, "period_warnings", None) or ()
 
 
-def form_action(form, operation, *, success, target, refused=REFUSALS, warnings=None):
+def form_action(form, operation, *, success, target, refused=REFUSALS, warnings=None, then=None):
     """A form page's POST: nothing runs unless the form validates (then its errors show on the
     page, with what the person typed kept); see run_action for the rest."""
     if not form.validate_on_submit():
         return None
     return run_action(
-        operation, success=success, target=target, form=form, refused=refused, warnings=warnings
+        operation,
+        success=success,
+        target=target,
+        form=form,
+        refused=refused,
+        warnings=warnings,
+        then=then,
     )
 
 
@@ -190,12 +202,14 @@ def form_page(template, **context):
     return render_template(template, **context), (400 if request.method == "POST" else 200)
 
 
-def store_form_uploads(names, attach, remove, refused=REFUSALS):
-    """The files of a form with one upload slot per required document (``file-<index>`` for
+def store_form_uploads(owner, names, attach, remove, owned_by, refused=REFUSALS):
+    """The files of owner's form with one upload slot per required document (``file-<index>`` for
     ``names``, then ``extra_file`` under the label typed in ``extra_label``) and a
-    ``remove_attachment`` button: ``attach(label, file)`` stores each file sent and
-    ``remove(attachment_id)`` drops the one asked for. Returns {label: message} for the files
-    refused, so the page shows each message beside its slot and the rest of the form is kept."""
+    ``remove_attachment`` button. The operation ``attach(owner, label, file, actor=…)`` stores
+    each file sent; ``remove(owner, attachment, actor=…)`` drops the one asked for when its
+    column ``owned_by`` (e.g. ``BidAttachment.bid_id``) names owner (another one is left alone).
+    Returns {label: message} for the files refused, so the page shows each message beside its
+    slot and the rest of the form is kept."""
     uploads = [(label, request.files.get(f"file-{index}")) for index, label in enumerate(names)]
     extra_label = request.form.get("extra_label", "").strip() or _("Other attachment")
     uploads.append((extra_label, request.files.get("extra_file")))
@@ -204,10 +218,12 @@ def store_form_uploads(names, attach, remove, refused=REFUSALS):
         if storage is None or not storage.filename:
             continue
         try:
-            attach(label, storage)
+            attach(owner, label, storage, actor=current_user)
         except refused as error:
             errors[label] = str(error)
     attachment_id = optional_id(request.form.get("remove_attachment", ""))
     if attachment_id is not None:
-        remove(attachment_id)
+        attachment = db.session.get(owned_by.class_, attachment_id)
+        if attachment is not None and getattr(attachment, owned_by.key) == owner.id:
+            remove(owner, attachment, actor=current_user)
     return errors

@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 from venture.auth.enums import Role
 from venture.auth.models import User, UserRole
 from venture.calls.models import Call
+from venture.calls.operations import calls_having
 from venture.contracts.models import Contract
-from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import button, flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
 from venture.core.cache import cached_figure
@@ -73,12 +74,7 @@ from venture.orgs.models import Organization
 @roles_required(Role.APPLICANT)
 def mine():
     """我的项目: the organization's funded projects."""
-    deny_unless(current_user.organization_id is not None, 404)
-    query = (
-        select(Project)
-        .where(Project.organization_id == current_user.organization_id)
-        .order_by(Project.id.desc())
-    )
+    query = own_organization_rows(Project).order_by(Project.id.desc())
     page = paginate(query)
     return render_template("delivery/mine.html", page=page)
 
@@ -129,9 +125,6 @@ def index():
             )
         )
     page = paginate(query.options(selectinload(Project.officer)))
-    calls = db.session.scalars(
-        select(Call).where(Call.id.in_(select(Project.call_id))).order_by(Call.id.desc())
-    ).all()
     return render_template(
         "delivery/index.html",
         page=page,
@@ -141,7 +134,7 @@ def index():
         attention=attention,
         q=text,
         states=list(ProjectState),
-        calls=calls,
+        calls=calls_having(Project.call_id),
     )
 
 
@@ -416,13 +409,7 @@ def _reports_due(user):
     """The organization's report periods that are due, overdue or returned."""
     if user.organization_id is None:
         return {"due": [], "returned": []}
-    projects = db.session.scalars(
-        select(Project)
-        .where(Project.organization_id == user.organization_id)
-        .options(selectinload(Project.reports))
-    ).all()
-    projects = [p for p in projects if p.is_delivering]
-    due = operations.outstanding_reports(statuses=("due", "draft", "overdue"), projects=projects)
+    projects, due = operations.reports_due_of(user.organization_id)
     returned = [r for p in projects for r in p.reports if r.state == ReportState.RETURNED]
     return {"due": due[:10], "returned": returned[:10]}
 

@@ -30,7 +30,6 @@ from venture.delivery.enums import ChangeState, ProjectState, ReportState
 from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Project
 from venture.evaluation.enums import EvaluationState
 from venture.evaluation.models import Evaluation
-from venture.extensions import db
 from venture.home.steps import PAST, F, Line, RoleSteps, count_of, earliest, link
 from venture.integrity.waiting import (
     announcement_awaiting_confirmation,
@@ -102,17 +101,9 @@ def _applicant_figures(user):
 def _reports_due(user):
     """Report periods due or overdue for the organization's delivering projects, oldest first
     (the schedule is computed from each call's reporting plan, so it is read, not counted)."""
-    from sqlalchemy.orm import selectinload
+    from venture.delivery.operations import reports_due_of
 
-    from venture.delivery.operations import outstanding_reports
-
-    projects = db.session.scalars(
-        select(Project)
-        .where(Project.organization_id == user.organization_id)
-        .options(selectinload(Project.reports))
-    ).all()
-    delivering = [p for p in projects if p.is_delivering]
-    due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
+    _projects, due = reports_due_of(user.organization_id)
     return {
         "reports_due": len(due),
         "reports_due_on": due[0].row.period.due_on if due else None,

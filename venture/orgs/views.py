@@ -9,7 +9,14 @@ from sqlalchemy import or_, select
 
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, public, roles_required, signed_in
-from venture.core.actions import button, flash_form_errors, post_action, show_refusal
+from venture.core.actions import (
+    button,
+    flash_form_errors,
+    form_action,
+    form_page,
+    post_action,
+    show_refusal,
+)
 from venture.core.files import send_stored
 from venture.core.pagination import paginate
 from venture.extensions import db
@@ -79,30 +86,23 @@ def register():
         return redirect(url_for("orgs.show", org_id=current_user.organization_id))
     form = RegistrationForm()
     form.street_id.choices = _street_choices()
-    if form.validate_on_submit():
-        try:
-            org, user = operations.register_organization(
-                credit_code=form.credit_code.data,
-                profile=_profile(form),
-                account=_account(form),
-                certificate=form.certificate.data or None,
-            )
-        except operations.OrganizationError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(
-                _(
-                    "Your organization is registered. Staff will verify it; until then you can "
-                    "prepare applications but not submit them."
-                ),
-                "success",
-            )
-            return redirect(url_for("orgs.show", org_id=org.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("orgs/register.html", form=form), status
+    done = form_action(
+        form,
+        lambda: operations.register_organization(
+            credit_code=form.credit_code.data,
+            profile=_profile(form),
+            account=_account(form),
+            certificate=form.certificate.data or None,
+        ),
+        success=_(
+            "Your organization is registered. Staff will verify it; until then you can "
+            "prepare applications but not submit them."
+        ),
+        target=lambda made: url_for("orgs.show", org_id=made[0].id),
+        refused=operations.OrganizationError,
+        then=lambda made: login_user(made[1]),
+    )
+    return done or form_page("orgs/register.html", form=form)
 
 
 @bp.route("/org")
@@ -227,18 +227,15 @@ def accept_invitation(token):
     if invitation is None:
         abort(404)
     form = AcceptInvitationForm(email=invitation.email)
-    if form.validate_on_submit():
-        try:
-            user = operations.accept_invitation(invitation, account=_account(form))
-        except operations.OrganizationError as error:
-            db.session.rollback()
-            show_refusal(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome to %(org)s.", org=invitation.organization.name), "success")
-            return redirect(url_for("orgs.show", org_id=invitation.organization_id))
-    return render_template("orgs/accept.html", form=form, invitation=invitation)
+    done = form_action(
+        form,
+        lambda: operations.accept_invitation(invitation, account=_account(form)),
+        success=lambda _user: _("Welcome to %(org)s.", org=invitation.organization.name),
+        target=url_for("orgs.show", org_id=invitation.organization_id),
+        refused=operations.OrganizationError,
+        then=login_user,
+    )
+    return done or render_template("orgs/accept.html", form=form, invitation=invitation)
 
 
 @bp.route("/orgs/<int:org_id>/<any(verify, reject, resubmit):action>", methods=["POST"])

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from venture.auth.enums import Role
 from venture.calls.models import Call
-from venture.core.access import deny_unless, roles_required, signed_in
+from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import post_action, store_form_uploads
 from venture.core.files import send_stored
 from venture.core.lifecycle import TransitionRefused
@@ -40,12 +40,7 @@ from venture.procurement.tenders import visible_tender
 @roles_required(Role.APPLICANT)
 def my_bids():
     """我的投标: the bids of the member's organization, and the tenders open for bids."""
-    deny_unless(current_user.organization_id is not None, 404)
-    query = (
-        select(Bid)
-        .where(Bid.organization_id == current_user.organization_id)
-        .order_by(Bid.updated_at.desc(), Bid.id.desc())
-    )
+    query = own_organization_rows(Bid).order_by(Bid.updated_at.desc(), Bid.id.desc())
     return render_template(
         "procurement/my_bids.html", page=paginate(query), open_tenders=open_tenders(10)
     )
@@ -114,20 +109,6 @@ def _render_bid_edit(bid, form, *, problems=None, upload_errors=None, status=200
     ), status
 
 
-def _store_bid_uploads(bid):
-    """Files sent with the bid form, by label; returns {label: message} for refused ones."""
-
-    def attach(label, storage):
-        operations.attach_bid_file(bid, label, storage, actor=current_user)
-
-    def remove(attachment_id):
-        attachment = db.session.get(BidAttachment, attachment_id)
-        if attachment is not None and attachment.bid_id == bid.id:
-            operations.remove_bid_file(bid, attachment, actor=current_user)
-
-    return store_form_uploads(bid.tender.document_names, attach, remove)
-
-
 @bp.route("/bids/<int:bid_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
 def bid_edit(bid_id):
@@ -144,7 +125,13 @@ def bid_edit(bid_id):
     submitted = bid.state == BidState.SUBMITTED
     try:
         operations.save_bid(bid, form.values(), actor=current_user)
-        upload_errors = _store_bid_uploads(bid)
+        upload_errors = store_form_uploads(
+            bid,
+            bid.tender.document_names,
+            operations.attach_bid_file,
+            operations.remove_bid_file,
+            BidAttachment.bid_id,
+        )
     except TransitionRefused as refused:
         db.session.rollback()
         flash(refused.message, "danger")

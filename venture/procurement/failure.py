@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from venture.announcements.operations import publish_announcement, register_finaliser
+from venture.announcements.operations import publish_about, register_finaliser
 from venture.calls.enums import Route
 from venture.calls.models import Call
 from venture.calls.operations import CALL_FIELDS
@@ -133,24 +133,18 @@ def declare_failure(tender, *, actor, title=None):
         title = (title or "").strip() or _(
             "Failed tender notice (废标公告): %(title)s", title=tender.call.title
         )
-    failure.announcement = publish_announcement(
+    failure.announcement = publish_about(
+        "tender.fail",
+        tender,
         kind="tender_failed",
         title=title[:200],
         body=body,
-        actor=actor,
         period_days=NOTICE_DAYS,
-        call=tender.call,
-        subject=tender,
-    )
-    audit.record(
-        "tender.fail",
-        tender,
         actor=actor,
         after={
             "reason": condition.reason,
             "bids": condition.bids,
             "compliant": condition.compliant,
-            "announcement_id": failure.announcement.id,
         },
     )
     bidders = db.session.scalars(

@@ -3,10 +3,10 @@
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from venture.auth.enums import Role
 from venture.calls.models import Call
+from venture.calls.operations import calls_having
 from venture.contracts.models import Contract
 from venture.core.access import deny_unless, roles_required, signed_in
 from venture.core.downloads import send_download
@@ -28,17 +28,11 @@ def _pdf(data, name):
     return send_download(data, filename=name, mimetype="application/pdf", inline=True)
 
 
-def _calls_with_contracts():
-    return db.session.scalars(
-        select(Call).where(Call.id.in_(select(Contract.call_id))).order_by(Call.id.desc())
-    ).all()
-
-
 @bp.route("/staff/reports")
 @roles_required(Role.STAFF)
 def dashboard():
     """Projects, money and evaluations across calls, then one call's summary with its charts."""
-    calls = _calls_with_contracts()
+    calls = calls_having(Contract.call_id)
     call_id = request.args.get("call", type=record_id)
     call = next((c for c in calls if c.id == call_id), calls[0] if calls else None)
     summary = figures.call_summary(call) if call else None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from venture.core import audit
 from venture.core.concurrency import claim_edit
@@ -309,6 +309,20 @@ def outstanding_reports(today=None, statuses=("overdue",), projects=None):
             if row.status in statuses:
                 found.append(Outstanding(project, row))
     return sorted(found, key=lambda o: (o.row.period.due_on, o.project.id))
+
+
+def reports_due_of(organization_id):
+    """The organization's delivering projects (their reports loaded) and their report periods
+    due, in draft or overdue, oldest first: (projects, outstanding)."""
+    projects = db.session.scalars(
+        sa.select(Project)
+        .where(Project.organization_id == organization_id)
+        .options(selectinload(Project.reports))
+    ).all()
+    delivering = [p for p in projects if p.is_delivering]
+    return delivering, outstanding_reports(
+        statuses=("due", "draft", "overdue"), projects=delivering
+    )
 
 
 def send_report_reminders(today=None):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from venture.announcements.enums import AnnouncementState
-from venture.announcements.operations import publish_announcement, register_finaliser
+from venture.announcements.operations import publish_about, register_finaliser
 from venture.calls.enums import Route
 from venture.core import audit
 from venture.core.lifecycle import transition
@@ -163,23 +163,17 @@ def publish_tender_result(tender, *, title, introduction, period_days, actor):
             panel=panel,
             introduction=(introduction or "").strip(),
         )
-    announcement = publish_announcement(
+    tender.announcement = publish_about(
+        "tender.publish_result",
+        tender,
         kind=route.announcement_kind,
         title=title,
         body=body,
-        actor=actor,
         period_days=period_days,
-        call=tender.call,
-        subject=tender,
-    )
-    tender.announcement = announcement
-    audit.record(
-        "tender.publish_result",
-        tender,
         actor=actor,
-        after={"announcement_id": announcement.id, "award_id": award.id},
+        after={"award_id": award.id},
     )
-    return announcement
+    return tender.announcement
 
 
 def render_award_notice(tender, award, verify=None):

@@ -199,7 +199,7 @@ def publish_result(panel, ranking, *, title, introduction, period_days, actor):
     from flask import render_template
 
     from venture.announcements.enums import AnnouncementState
-    from venture.announcements.operations import publish_announcement
+    from venture.announcements.operations import publish_about
 
     refuse_before_deadline(panel)
     if panel.proposed_at is None:
@@ -214,22 +214,16 @@ def publish_result(panel, ranking, *, title, introduction, period_days, actor):
         rows=[row for row in ranking.rows if row.award is not None],
         introduction=(introduction or "").strip(),
     )
-    announcement = publish_announcement(
+    return publish_about(
+        "panel.publish",
+        panel,
         kind="review_result",
         title=title,
         body=body,
-        actor=actor,
         period_days=period_days,
-        call=panel.call,
-        subject=panel,
-    )
-    audit.record(
-        "panel.publish",
-        panel,
         actor=actor,
-        after={"announcement_id": announcement.id, "ends_on": announcement.ends_on},
+        noted=("ends_on",),
     )
-    return announcement
 
 
 def finalise_review_result(announcement, actor):
