@@ -5,7 +5,7 @@ import contextvars
 
 import pytest
 from flask import render_template_string
-from flask_babel import force_locale, refresh
+from flask_babel import force_locale, lazy_gettext, refresh
 from flask_babel import gettext as babel_gettext
 from werkzeug.routing import BuildError
 
@@ -46,6 +46,15 @@ def test_force_locale_and_refresh_switch_the_template_language_within_a_request(
         assert render_template_string(page) == "退出"
     refresh()
     assert render_template_string(page) == babel_gettext("Sign out")
+
+
+def test_python_gettext_and_lazy_strings_follow_force_locale():
+    label = lazy_gettext("Sign out")
+    with force_locale("zh_CN"):
+        assert (str(label), babel_gettext("Sign out")) == ("退出", "退出")
+        with force_locale("en"):
+            assert (str(label), babel_gettext("Sign out")) == ("Sign out", "Sign out")
+        assert str(label) == "退出"
 
 
 def test_a_page_renders_in_each_language(client):

@@ -6,7 +6,8 @@ ledger). Here the catalogue is looked up once per request and language and each 
 straight to it, with the same newstyle semantics (autoescaped, always %-formatted with the
 keyword arguments). `force_locale` and `flask_babel.refresh()` still switch it: the catalogue is
 kept beside the Locale object Flask-Babel holds for the request and used only while that object
-is the current one. Python code (`gettext`, lazy strings) keeps Flask-Babel's functions.
+is the current one. Python code (`gettext`, lazy strings) keeps Flask-Babel's functions, which
+find the same kept catalogue through the app's message domain (`Catalogues`).
 
 A template's `url_for` (Flask's `app.url_for`: the blueprint, the URL defaults, the map's
 search among an endpoint's rules, the host and scheme) goes, for the common case, straight to
@@ -16,7 +17,7 @@ is kept between calls.
 
 from flask import g
 from flask.globals import _cv_request  # what Flask's own url_for reads: the request's context
-from flask_babel import get_locale, get_translations
+from flask_babel import Domain, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -25,22 +26,39 @@ from markupsafe import Markup
 _KEPT = "venture_translations"
 
 
-def current_translations():
-    """The current request's catalogue (Flask-Babel's own object), looked up once per language."""
+def _kept():
+    """The catalogue kept for the request's current language, or None."""
     try:
         state = g.get("_flask_babel")
-    except RuntimeError:  # no app context: Flask-Babel answers with its null catalogue
-        return get_translations()
-    if state is not None:
-        kept = state.__dict__.get(_KEPT)
-        if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
-            return kept[1]
-    translations = get_translations()
-    locale = get_locale()
-    state = g.get("_flask_babel")
-    if state is not None and locale is state.__dict__.get("babel_locale"):
-        setattr(state, _KEPT, (locale, translations))
-    return translations
+    except RuntimeError:  # no app context
+        return None
+    if state is None:
+        return None
+    kept = state.__dict__.get(_KEPT)
+    if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
+        return kept[1]
+    return None
+
+
+class Catalogues(Domain):
+    """Flask-Babel's message domain, with the request's catalogue kept once per language (so
+    Python's gettext and lazy strings find it too)."""
+
+    def get_translations(self):
+        translations = _kept()
+        if translations is None:
+            translations = super().get_translations()
+            locale = get_locale()
+            state = g.get("_flask_babel") if g else None
+            if state is not None and locale is state.__dict__.get("babel_locale"):
+                setattr(state, _KEPT, (locale, translations))
+        return translations
+
+
+def current_translations():
+    """The current request's catalogue (Flask-Babel's own object), looked up once per language."""
+    translations = _kept()
+    return get_translations() if translations is None else translations
 
 
 @pass_context
@@ -152,8 +170,10 @@ def url_builder(app):
     return url_for
 
 
-def install(app):
-    """Put the template functions in place of Flask-Babel's and Flask's (after babel.init_app)."""
+def install(app, babel):
+    """Put the template functions in place of Flask-Babel's and Flask's, and the message domain
+    in place of Flask-Babel's (after babel.init_app)."""
+    babel.domain_instance = Catalogues(domain=app.extensions["babel"].default_domain)
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext, npgettext=npgettext
     )
