@@ -295,7 +295,9 @@ def _record_access_denied(app):
 
 
 def _register_template_helpers(app):
-    from venture.core import formatting
+    from venture.core import formatting, templating
+
+    templating.install(app, babel)
 
     app.jinja_env.filters.update(
         local_dt=formatting.local_datetime,

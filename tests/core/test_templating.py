@@ -1,0 +1,119 @@
+"""The templates' _() and url_for (venture.core.templating) answer exactly as Flask-Babel's and
+Flask's own: every string in both languages, every route's URL."""
+
+import contextvars
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale, lazy_gettext, refresh
+from flask_babel import gettext as babel_gettext
+from werkzeug.routing import BuildError
+
+from venture.core.templating import url_builder
+
+FORMATTED = "%(start)s to %(end)s"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("zh_CN", "退出 · 1 &lt;b&gt; 至 2 · 超预算 10% 以上"),
+        ("en", "Sign out · 1 &lt;b&gt; to 2 · more than 10% over budget"),
+    ],
+)
+def test_template_strings_are_translated_escaped_and_formatted(locale, expected):
+    with force_locale(locale):
+        html = render_template_string(
+            "{{ _('Sign out') }} · {{ _(text, start='1 <b>', end=2) }}"
+            " · {{ gettext('more than 10%% over budget') }}",
+            text=FORMATTED,
+        )
+        assert html == expected
+        assert html.split(" · ")[0] == babel_gettext("Sign out")
+
+
+def test_ngettext_formats_its_number():
+    html = render_template_string("{{ ngettext('%(num)d file', '%(num)d files', 3) }}")
+    assert html == "3 files"
+
+
+def test_force_locale_and_refresh_switch_the_template_language_within_a_request(client):
+    page = "{{ _('Sign out') }}"
+    with force_locale("zh_CN"):
+        assert render_template_string(page) == "退出"
+        with force_locale("en"):
+            assert render_template_string(page) == "Sign out"
+        assert render_template_string(page) == "退出"
+    refresh()
+    assert render_template_string(page) == babel_gettext("Sign out")
+
+
+def test_python_gettext_and_lazy_strings_follow_force_locale():
+    label = lazy_gettext("Sign out")
+    with force_locale("zh_CN"):
+        assert (str(label), babel_gettext("Sign out")) == ("退出", "退出")
+        with force_locale("en"):
+            assert (str(label), babel_gettext("Sign out")) == ("Sign out", "Sign out")
+        assert str(label) == "退出"
+
+
+def test_a_page_renders_in_each_language(client):
+    client.post("/language", data={"locale": "en", "next": "/"})
+    assert "Sign in</a>" in client.get("/").get_data(as_text=True)
+    client.post("/language", data={"locale": "zh_CN", "next": "/"})
+    assert "登录</a>" in client.get("/").get_data(as_text=True)
+
+
+def _built(build, endpoint, **values):
+    """The URL, or the refusal: BuildError, or a converter's ValueError and its message."""
+    try:
+        return build(endpoint, **values)
+    except BuildError:
+        return BuildError  # (its message searches the map for suggestions: slow)
+    except ValueError as refusal:
+        return ValueError, str(refusal)
+
+
+EXTRAS = [
+    {},
+    {"page": 2},
+    {"q": "a b&c=d/é", "next": "/x?y=1", "empty": None},
+    {"ids": [3, 4]},
+    {"_anchor": "part two"},
+    {"_external": True},
+    {"_external": True, "_scheme": "https"},
+    {"_method": "POST"},
+]
+
+
+@pytest.mark.parametrize("script_root", ["", "/venture"])
+def test_url_for_in_templates_builds_every_route_as_flask_does(app, script_root):
+    build = url_builder(app)
+    with app.test_request_context("/", base_url=f"http://example.org{script_root}/"):
+        checked = 0
+        for rule in app.url_map.iter_rules():
+            for values in (dict.fromkeys(rule.arguments, 7), {}):
+                for extra in EXTRAS:
+                    expected = _built(app.url_for, rule.endpoint, **values, **extra)
+                    assert _built(build, rule.endpoint, **values, **extra) == expected
+                    checked += 1
+        assert checked > 3000
+        matrix = build("review.panel", call_id=7, page=2)
+        assert matrix == f"{script_root}/staff/review/calls/7?page=2"
+        assert build("static", filename="a b.css") == app.url_for("static", filename="a b.css")
+        assert _built(build, "no.such.endpoint") is BuildError
+        refused = _built(build, "review.panel", call_id="x")
+        assert refused == _built(app.url_for, "review.panel", call_id="x") != BuildError
+
+
+def test_url_for_outside_a_request_is_flasks(app):
+    def build_both():
+        with app.app_context():
+            return url_builder(app)("home.index", page=2), app.url_for("home.index", page=2)
+
+    app.config["SERVER_NAME"] = "example.org"
+    try:
+        ours, flasks = contextvars.Context().run(build_both)  # no request, as in a job
+    finally:
+        app.config["SERVER_NAME"] = None
+    assert ours == flasks == "http://example.org/?page=2"
