@@ -105,6 +105,7 @@ def _register_blueprints(app):
 
 # the modules that fill the hooks of the modules below them (venture.core.hooks)
 HOOK_MODULES = (
+    "venture.api.ocds_store",  # the Session hook of call.release_version, its integrity check
     "venture.applications.rules",  # calls.hooks.APPLICATIONS
     "venture.community.operations",  # calls.hooks.COMMUNITY_NEEDS
     "venture.evaluation.operations",  # payments RELEASE_RULES, delivery EVALUATIONS

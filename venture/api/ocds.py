@@ -9,10 +9,9 @@ Only what the public pages show is published: published calls, awards once final
 result is announced (公示), contracts once issued, tenderers of a tender only after its opening
 (a sealed bid appears nowhere, procurement.permissions.is_sealed), no bid prices, no bank
 details. Releases are built for a batch of calls with a fixed number of queries.
+One call's package is stored and served as stored while its stamp holds: venture.api.ocds_store.
 """
 
-import hashlib
-import json
 from datetime import datetime, time
 
 import sqlalchemy as sa
@@ -23,18 +22,16 @@ from venture.announcements.enums import AnnouncementKind, AnnouncementState
 from venture.announcements.models import Announcement
 from venture.api.permissions import public_award_condition
 from venture.applications.enums import ApplicationState
-from venture.applications.models import Application, Milestone
+from venture.applications.models import Application
 from venture.calls.enums import CallStatus, Route
 from venture.contracts.document import party_a, plain_text
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core import timeutil
-from venture.core.cache import stamped_json
 from venture.extensions import db
-from venture.orgs.models import Organization
-from venture.payments.models import Installment, Payment
+from venture.payments.models import Installment
 from venture.procurement.enums import AwardState, DesignationState, EvaluationMethod, TenderMethod
-from venture.procurement.models import Award, Bid, Clarification, Designation, Tender
+from venture.procurement.models import Award, Bid, Designation, Tender
 from venture.procurement.permissions import UNOPENED, is_sealed
 
 OCDS_VERSION = "1.1"
@@ -489,82 +486,3 @@ def package(release_list, uri):
         "publicationPolicy": _url("api.docs") + "#open-data",
         "releases": release_list,
     }
-
-
-# ── one call's package, stored: a city call's release is megabytes of JSON ──────────────────
-
-
-def _changes(model, *where, latest=None):
-    """(count, latest change) of model's rows matching where, as two scalar subqueries."""
-    latest = model.updated_at if latest is None else latest
-    base = sa.select().select_from(model).where(*where)
-    return (
-        base.add_columns(sa.func.count()).scalar_subquery(),
-        base.add_columns(sa.func.max(latest)).scalar_subquery(),
-    )
-
-
-def fingerprint(call):
-    """What call's release is built from, in one statement: for each kind of record it shows,
-    how many there are and their latest change (updated_at; the newest id for rows that are
-    only ever added), with the call's own row, its status (a matter of the clock), categories
-    and the publishing settings. Any change the release shows changes this.
-
-    The rows without updated_at: payments and clarifications are only added; an application's
-    milestones change only while it is editable, with the application's row; the projects'
-    milestones change only when a progress report is accepted (venture.delivery.operations
-    decide_report), with that report's row. No bulk UPDATE writes these tables."""
-    from venture.delivery.models import PlanMilestone, ProgressReport, Project
-
-    this = call.id
-    tender_ids = sa.select(Tender.id).where(Tender.call_id == this)
-    contract_ids = sa.select(Contract.id).where(Contract.call_id == this)
-    project_ids = sa.select(Project.id).where(Project.call_id == this)
-    awarded = sa.select(Award.application_id).where(Award.call_id == this)
-    parties = sa.union(
-        sa.select(Award.organization_id).where(Award.call_id == this),
-        sa.select(Bid.organization_id).where(Bid.tender_id.in_(tender_ids)),
-        sa.select(Contract.organization_id).where(Contract.call_id == this),
-    )
-    installment_ids = sa.select(Installment.id).where(Installment.contract_id.in_(contract_ids))
-    columns = [
-        *_changes(Tender, Tender.call_id == this),
-        *_changes(Clarification, Clarification.tender_id.in_(tender_ids), latest=Clarification.id),
-        *_changes(Designation, Designation.call_id == this),
-        *_changes(Bid, Bid.tender_id.in_(tender_ids)),
-        *_changes(Application, Application.call_id == this),
-        *_changes(Milestone, Milestone.application_id.in_(awarded), latest=Milestone.id),
-        *_changes(Award, Award.call_id == this),
-        *_changes(Contract, Contract.call_id == this),
-        *_changes(Installment, Installment.contract_id.in_(contract_ids)),
-        *_changes(Payment, Payment.installment_id.in_(installment_ids), latest=Payment.id),
-        *_changes(Announcement, Announcement.call_id == this),
-        *_changes(Project, Project.call_id == this),
-        *_changes(
-            PlanMilestone, PlanMilestone.project_id.in_(project_ids), latest=PlanMilestone.id
-        ),
-        *_changes(ProgressReport, ProgressReport.project_id.in_(project_ids)),
-        *_changes(Organization, Organization.id.in_(parties)),
-    ]
-    counts = db.session.execute(sa.select(*columns)).one()
-    return [
-        call.id,
-        call.updated_at.isoformat(),
-        call.status.value,
-        [[c.id, c.code, c.name_zh] for c in call.categories],
-        [ocid_prefix(), _scheme(), current_app.config.get("OCDS_LICENSE", DEFAULT_LICENSE)],
-        party_a(),
-        [v.isoformat() if isinstance(v, datetime) else v for v in counts],
-    ]
-
-
-def call_package(call, uri):
-    """{"json": text, "etag": its hash} of call's release package, built again only when its
-    fingerprint changes; stored in the database, so every worker and app server shares it."""
-
-    def build():
-        return json.dumps(package(releases([call]), uri), ensure_ascii=False, separators=(",", ":"))
-
-    # the links in the package are absolute: one stored package per address it is served at
-    key = f"ocds-package:{call.id}:{hashlib.sha256(uri.encode()).hexdigest()[:16]}"
-    return stamped_json(key, fingerprint(call), build)

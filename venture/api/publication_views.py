@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from venture.announcements.enums import AnnouncementKind, AnnouncementState
 from venture.announcements.models import Announcement
-from venture.api import ocds
+from venture.api import ocds, ocds_store
 from venture.api import representations as rep
 from venture.api.base import api, get_or_404, require
 from venture.api.listing import days, filtered, list_operation, of_call, one_of
@@ -66,10 +66,9 @@ def announcement(announcement_id):
     response="OcdsReleasePackage",
 )
 def ocds_call(call_id):
-    record = get_or_404(Call, call_id)
-    require(record.is_public)
-    stored = ocds.call_package(record, request.base_url)
-    response = current_app.response_class(stored["json"], mimetype="application/json")
+    stored = ocds_store.call_package(call_id, request.base_url)
+    require(stored is not None)  # no such call, or not published
+    response = current_app.response_class(stored["data"], mimetype="application/json")
     response.set_etag(stored["etag"])
     return response.make_conditional(request)  # 304 to a matching If-None-Match
 

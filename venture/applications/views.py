@@ -1,7 +1,7 @@
 """Application pages: the organization's drafts and submissions, and staff screening."""
 
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 
 from flask import (
     Blueprint,
@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from venture.applications import operations
@@ -44,6 +44,7 @@ from venture.core.panels import home_panel
 from venture.core.timeutil import from_local
 from venture.extensions import db
 from venture.orgs.models import Organization
+from venture.reference.models import Community, Street
 
 bp = Blueprint("applications", __name__)
 
@@ -97,15 +98,15 @@ def _too_large(_error):
     return redirect(request.path, code=303)
 
 
-def get_application_or_404(application_id, may=None):
+def get_application_or_404(application_id, may=None, options=()):
     """The application, or 404 when there is none or ``may(user, application)`` says no."""
-    application = db.session.get(Application, application_id)
+    application = db.session.get(Application, application_id, options=options)
     deny_unless(application is not None and (may is None or may(current_user, application)), 404)
     return application
 
 
-def get_call_or_404(call_id):
-    call = db.session.get(Call, call_id)
+def get_call_or_404(call_id, options=()):
+    call = db.session.get(Call, call_id, options=options)
     if call is None:
         abort(404)
     return call
@@ -226,24 +227,47 @@ def edit(application_id):
     return redirect(url_for("applications.edit", application_id=application.id))
 
 
+@cache
+def _shown():
+    """What the application page shows of the records around it: the call without its
+    categories and communities, the organization without its street, the communities'
+    streets without every community of the street (built once the models are all mapped)."""
+    return (
+        joinedload(Application.call).options(lazyload(Call.categories), lazyload(Call.communities)),
+        joinedload(Application.organization).lazyload(Organization.street),
+        joinedload(Application.category),
+        selectinload(Application.communities)
+        .joinedload(Community.street)
+        .lazyload(Street.communities),
+    )
+
+
 @bp.route("/applications/<int:application_id>")
 @signed_in
 def show(application_id):
     """The read-only application; staff screen it here."""
-    application = get_application_or_404(application_id, may=can_view_application)
-    screening = can_screen(current_user) and application.state == ApplicationState.SUBMITTED
+    application = get_application_or_404(application_id, may=can_view_application, options=_shown())
+    staff = can_screen(current_user)
+    screening = staff and application.state == ApplicationState.SUBMITTED
+    is_member = is_applicant_member(current_user, application)
+    # the withdraw form is offered to the organization's members only, once submitted
+    can_withdraw = (
+        is_member
+        and application.state != ApplicationState.DRAFT
+        and APPLICATION_WORKFLOW.refusal(application, "withdraw", current_user) is None
+    )
     return render_template(
         "applications/show.html",
         application=application,
         call=application.call,
-        is_member=is_applicant_member(current_user, application),
+        is_member=is_member,
         can_edit=can_edit_application(current_user, application),
-        can_withdraw=APPLICATION_WORKFLOW.refusal(application, "withdraw", current_user) is None,
+        can_withdraw=can_withdraw,
         screening=screening,
-        staff=can_screen(current_user),
+        staff=staff,
         checks=content_problems(application) if screening else [],
-        screening_form=ScreeningForm(),
-        withdraw_form=WithdrawForm(),
+        screening_form=ScreeningForm() if screening else None,
+        withdraw_form=WithdrawForm() if can_withdraw else None,
     )
 
 
@@ -277,11 +301,37 @@ def withdraw(application, form):
     return operations.withdraw_application(application, actor=current_user, reason=form.reason.data)
 
 
+@cache
+def _listed():
+    """The columns a screening list's row shows, its organization from the list's own join
+    (without its street) and its category in the same statement; not its call."""
+    return (
+        load_only(
+            Application.id,
+            Application.number,
+            Application.title,
+            Application.organization_id,
+            Application.category_id,
+            Application.requested_amount,
+            Application.submitted_at,
+            Application.state,
+            Application.version,
+        ),
+        contains_eager(Application.organization)
+        .load_only(Organization.name, Organization.status)
+        .lazyload(Organization.street),
+        joinedload(Application.category),
+        lazyload(Application.call),
+        lazyload(Application.communities),
+    )
+
+
 @bp.route("/staff/calls/<int:call_id>/applications")
 @roles_required(Role.STAFF)
 def screening_list(call_id):
     """The submitted applications of a call: filter by state, search, sort, paginate."""
-    call = get_call_or_404(call_id)
+    # the page shows the call's title only, not its categories and communities
+    call = get_call_or_404(call_id, options=(lazyload(Call.categories), lazyload(Call.communities)))
     state = request.args.get("state", "")
     text = request.args.get("q", "").strip()[:100]
     sort = request.args.get("sort", "number")
@@ -290,7 +340,7 @@ def screening_list(call_id):
         select(Application)
         .join(Organization, Application.organization_id == Organization.id)
         .where(Application.call_id == call.id, Application.number.is_not(None))
-        .options(selectinload(Application.category), lazyload(Application.communities))
+        .options(*_listed())
         .order_by(*SORTS[sort])
     )
     chosen = ApplicationState(state) if state in {s.value for s in SCREENED_STATES} else None
@@ -314,10 +364,13 @@ def screening_list(call_id):
     )
     # without a search the page's total is one of the counts (or their sum): no second count
     total = None if text else (counts.get(chosen, 0) if chosen else sum(counts.values()))
+    page = paginate(query, key=Application.id, total=total)
     return render_template(
         "applications/screening_list.html",
         call=call,
-        page=paginate(query, key=Application.id, total=total),
+        page=page,
+        # each state's label translated once, not once per row
+        labels={s: str(s.label) for s in {a.state for a in page.items}},
         state=state,
         q=text,
         sort=sort,

@@ -58,6 +58,9 @@ class Call(TimestampMixin, db.Model):
     created_by_id: Mapped[UserId]
     # moved on by every save of the review rubric (venture.core.concurrency.claim_edit)
     rubric_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # one more each time a record the call's open-data release shows changes (the Session hook
+    # venture.api.ocds_store.keep_release_version): the stored OCDS package follows it
+    release_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     categories = relationship(
         "ServiceCategory", secondary=call_category, lazy="selectin", order_by="ServiceCategory.id"

@@ -12,7 +12,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import FunctionElement
 
 from venture.core.db import UTCDateTime
 from venture.core.timeutil import now
@@ -85,29 +87,46 @@ class _JSONText(sa.types.TypeDecorator):
         return None
 
 
-def stamped_json(key, stamp, compute):
-    """{"json": text, "etag": its sha256} of compute()'s JSON text, reused while stamp (as in
-    stamped_figure) is unchanged.
+class _UTF8(FunctionElement):
+    """The UTF-8 bytes of a JSON column's stored text, handed over without decoding."""
 
-    The text is stored as it is served, in a row of its own, and read back as text: a document
-    of megabytes costs no decoding per request. Its stamp and etag are a second, small row
-    (key + "#stamp"); both rows are read in one statement and written in one transaction.
+    type = sa.LargeBinary()
+    inherit_cache = True
+
+
+@compiles(_UTF8)
+def _utf8_sqlite(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(_UTF8, "postgresql")
+def _utf8_postgresql(element, compiler, **kw):
+    # a json value's text is kept as it was written
+    return f"convert_to(CAST({compiler.process(element.clauses, **kw)} AS TEXT), 'UTF8')"
+
+
+def stamped_json(key, stamp, compute, note=None):
+    """{"data": the UTF-8 bytes, "etag": their sha256} of compute()'s JSON text, reused while
+    stamp (as in stamped_figure) is unchanged.
+
+    The text is stored as it is served, in a row of its own, and read back as its bytes: a
+    document of megabytes costs no decoding or encoding per request. Its stamp and etag are a
+    second, small row (key + "#stamp"); both rows are read in one statement and written in one
+    transaction. note(), if given, is computed before the text and kept beside the stamp: what
+    a check needs to tell later whether the stored text is still what compute() would give
+    (stored_stamps).
     """
     table = CachedFigure.__table__
     stamp_key = f"{key}#stamp"
-    rows = dict(
-        db.session.execute(
-            sa.select(table.c.key, sa.cast(table.c.value, sa.Text)).where(
-                table.c.key.in_((key, stamp_key))
-            )
-        ).all()
-    )
+    rows = _stored_bytes((key, stamp_key))
     if key in rows and stamp_key in rows:
         stored = json.loads(rows[stamp_key])
         if stored.get("stamp") == stamp:
-            return {"json": rows[key], "etag": stored["etag"]}
+            return {"data": bytes(rows[key]), "etag": stored["etag"]}
+    about = {"stamp": stamp} if note is None else {"stamp": stamp, "note": note()}
     text = compute()
-    etag = hashlib.sha256(text.encode()).hexdigest()
+    data = text.encode()
+    etag = hashlib.sha256(data).hexdigest()
     with db.engine.begin() as connection:
         connection.execute(table.delete().where(table.c.key.in_((key, stamp_key))))
         try:
@@ -120,12 +139,42 @@ def stamped_json(key, stamp, compute):
                 )
                 connection.execute(
                     table.insert().values(
-                        key=stamp_key, value={"stamp": stamp, "etag": etag}, computed_at=moment
+                        key=stamp_key, value={**about, "etag": etag}, computed_at=moment
                     )
                 )
         except IntegrityError:
             pass  # another worker stored it a moment ago
-    return {"json": text, "etag": etag}
+    return {"data": data, "etag": etag}
+
+
+def _stored_bytes(keys):
+    """{key: the UTF-8 bytes of its stored value} of those of keys that are stored."""
+    table = CachedFigure.__table__
+    statement = sa.select(table.c.key, _UTF8(table.c.value)).where(table.c.key.in_(keys))
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return dict(connection.execute(statement).all())
+    # psycopg's binary results hand bytea over as it is, where the text protocol sends it as
+    # hex text of twice its length (a 1.2 MB package: 0.5 ms of CPU and 3 ms on the clock
+    # instead of 3 and 13); SQLAlchemy's dialect has no option for them, so its cursor is used
+    compiled = statement.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    with connection.connection.dbapi_connection.cursor(binary=True) as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return dict(cursor.fetchall())
+
+
+def stored_stamps(prefix):
+    """(key, {"stamp", "etag", "note"}) of each text stored by stamped_json under a key that
+    starts with prefix."""
+    table = CachedFigure.__table__
+    rows = db.session.execute(
+        sa.select(table.c.key, table.c.value)
+        .where(table.c.key.startswith(prefix, autoescape=True), table.c.key.endswith("#stamp"))
+        .order_by(table.c.key)
+    )
+    return [(key.removesuffix("#stamp"), value) for key, value in rows]
 
 
 def _store(key, value):
