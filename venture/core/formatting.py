@@ -113,11 +113,17 @@ def xlsx_datetime_format():
 
 def select_options(rows, selected):
     """<option>s of (id, label) rows with the selected id marked: for menus of thousands of
-    entries (the ledger's organizations), built here at a fraction of a template loop's cost."""
-    marks = {selected: " selected"}
-    return Markup(
-        "".join(
-            f'<option value="{key}"{marks.get(key, "")}>{escape(label)}</option>'
-            for key, label in rows
-        )
+    entries (the ledger's organizations), built here at a fraction of a template loop's cost:
+    the labels are escaped in one call (joined by NUL, which no label holds; should one, each
+    is escaped alone) and the selected entry is marked once, after."""
+    keys = [key for key, _label in rows]
+    labels = str(escape("\x00".join([str(label) for _key, label in rows]))).split("\x00")
+    if len(labels) != len(rows):
+        labels = [str(escape(label)) for _key, label in rows]
+    html = "".join(
+        [f'<option value="{key}">{label}</option>' for key, label in zip(keys, labels, strict=True)]
     )
+    if selected in keys:
+        mark = f'<option value="{selected}">'
+        html = html.replace(mark, f'<option value="{selected}" selected>', 1)
+    return Markup(html)
