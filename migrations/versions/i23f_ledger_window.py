@@ -17,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 ROUTES = ("venture_grant", "targeted", "tender")
-WINDOW = ["ledger_route", "state", "last_paid_on", "first_paid_on", "amount", "paid_total"]
+WINDOW = ["ledger_route", "state", "last_paid_on", "first_paid_on", "amount", "paid_total", "id"]
 
 
 def upgrade():
