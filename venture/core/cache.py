@@ -8,7 +8,6 @@ it at most once per period.
 
 import hashlib
 import json
-import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -74,33 +73,6 @@ def stamped_figure(key, stamp, compute):
     value = compute()
     _store(key, {"stamp": stamp, "value": value})
     return value
-
-
-def read_stamp(key):
-    """The current value of the stamp `key` (see move_stamp), made on its first reading."""
-    table = CachedFigure.__table__
-    value = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
-    if value is None:
-        _store(key, uuid.uuid4().hex)
-        value = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
-    return value
-
-
-def move_stamp(session, key):
-    """Give the stamp `key` a new value in the session's transaction (from a before_flush hook
-    of the writes it follows): what readers keep under its old value is stale from the commit
-    on, in every process and on every app server."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
-    values = {"key": key, "value": uuid.uuid4().hex, "computed_at": now()}
-    upsert = dialect.insert(CachedFigure.__table__).values(**values)
-    session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["key"],
-            set_={"value": values["value"], "computed_at": values["computed_at"]},
-        )
-    )
 
 
 class _JSONText(sa.types.TypeDecorator):

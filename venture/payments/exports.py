@@ -36,7 +36,6 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
-from venture.core.cache import read_stamp
 from venture.core.files import StoredFile
 from venture.core.formatting import OptionList, local_date, xlsx_date_format
 from venture.core.integers import optional_id
@@ -46,7 +45,7 @@ from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.payments import jobs
 from venture.payments.enums import ExportKind, InstallmentState
-from venture.payments.models import MENUS_STAMP, ExportJob, Installment, Payment
+from venture.payments.models import ExportJob, Installment, Payment
 
 ZIP_KIND = ExportKind.CONTRACTS_ZIP
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -671,14 +670,8 @@ def run_contracts_zip(app, job_id):
 
 def filter_menus():
     """(calls, organizations): the OptionLists of the ledger's call and organization menus,
-    built once per app and process and kept while their stamp (MENUS_STAMP, moved by the writes
-    they follow: keep_menus_stamp) stays; one small read per request instead of ~2,000 rows."""
-    stamp = read_stamp(MENUS_STAMP)
-    kept = current_app.extensions.get("venture_ledger_menus")
-    if kept is None or kept[0] != stamp:
-        menus = OptionList(calls_with_contracts()), OptionList(organizations_with_contracts())
-        kept = current_app.extensions["venture_ledger_menus"] = (stamp, menus)
-    return kept[1]
+    each built in one pass (~2,000 organizations at city scale)."""
+    return OptionList(calls_with_contracts()), OptionList(organizations_with_contracts())
 
 
 def organizations_with_contracts():

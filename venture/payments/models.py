@@ -7,15 +7,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.calls.enums import InstallmentCondition, Route
-from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
-from venture.core.cache import move_stamp
 from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, parent_key
 from venture.extensions import db
-from venture.orgs.models import Organization
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 
 
@@ -200,27 +197,6 @@ def keep_ledger_route(session, _context, _instances):
         ):
             for installment in contract.installments:
                 installment.ledger_route = ledger_route_of(contract)
-
-
-# the stamp of the ledger's call and organization menus (venture.payments.exports.filter_menus)
-MENUS_STAMP = "ledger.menus"
-MENU_COLUMNS = {Contract: ("call_id", "organization_id"), Organization: ("name",), Call: ("title",)}
-
-
-@sa.event.listens_for(Session, "before_flush")
-def keep_menus_stamp(session, _context, _instances):
-    """The ledger's menus list the calls and organizations with a contract, by title and name:
-    a contract added or removed, or a title or name changed, moves their stamp."""
-
-    def changed(item):
-        names = MENU_COLUMNS.get(type(item), ())
-        attrs = sa.inspect(item).attrs
-        return any(attrs[name].history.has_changes() for name in names)
-
-    if any(isinstance(item, Contract) for item in (*session.new, *session.deleted)) or any(
-        changed(item) for item in session.dirty
-    ):
-        move_stamp(session, MENUS_STAMP)
 
 
 def refresh_ledger_figures(connection):
