@@ -1,5 +1,8 @@
-"""speed: each installment's first and last payment date and its contract's route once issued
-(the ledger's count and totals in one range scan)
+"""speed: installment's first and last payment dates and ledger route (ledger totals: one scan)
+
+Each installment keeps the dates of its first and last payment and its contract's route once
+the contract is out of draft (venture.payments.models), so the ledger's count and totals are
+one range scan of ix_installment_ledger_window.
 
 Revision ID: i23f_ledger
 Revises: i23e_speed
