@@ -127,6 +127,10 @@ def sync_schema(url):
                 from venture.review.models import refresh_queue_order
 
                 refresh_queue_order(connection)  # what the migration does for existing rows
+            if "installment.ledger_route" in added:
+                from venture.payments.models import refresh_ledger_figures
+
+                refresh_ledger_figures(connection)  # likewise (migration i23f_ledger)
         db.engine.dispose()
 
 

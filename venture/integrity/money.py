@@ -165,6 +165,46 @@ def check_installment_paid_total():
             yield Finding("money.installment_paid_total", f"installment {installment_id}", detail)
 
 
+@register_check("money.installment_ledger_figures")
+def check_installment_ledger_figures():
+    """The dates of each installment's first and last payment and its ledger route (what the
+    ledger's filters read: venture.payments.models) are its payments' and its contract's."""
+    from venture.contracts.enums import ContractState
+    from venture.contracts.models import Contract
+    from venture.payments.models import Installment, Payment
+
+    def of_payments(figure):
+        return sa.select(figure).where(Payment.installment_id == Installment.id).scalar_subquery()
+
+    rows = db.session.execute(
+        sa.select(
+            Installment.id,
+            Installment.first_paid_on,
+            Installment.last_paid_on,
+            Installment.ledger_route,
+            of_payments(sa.func.min(Payment.paid_on)),
+            of_payments(sa.func.max(Payment.paid_on)),
+            Contract.state,
+            Contract.route,
+        ).join(Installment.contract)
+    ).all()
+    for installment_id, first, last, route, *held in rows:
+        first_paid, last_paid, contract_state, contract_route = held
+        listed = None if contract_state == ContractState.DRAFT else contract_route
+        expected = (first_paid, last_paid, listed)
+        if (first, last, route) != expected:
+            yield Finding(
+                "money.installment_ledger_figures",
+                f"installment {installment_id}",
+                f"stored first/last payment date and route {_shown(first, last, route)}, "
+                f"its payments and contract give {_shown(*expected)}",
+            )
+
+
+def _shown(*figures):
+    return " / ".join("-" if f is None else str(getattr(f, "value", f)) for f in figures)
+
+
 @register_check("money.payments_within_installment")
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment

@@ -6,7 +6,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from venture.calls.enums import InstallmentCondition
+from venture.calls.enums import InstallmentCondition, Route
+from venture.contracts.enums import ContractState
+from venture.contracts.models import Contract
 from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, parent_key
@@ -46,6 +48,15 @@ class Installment(TimestampMixin, db.Model):
     # the sum of its payments, kept by keep_paid_total at each flush that adds or removes one:
     # the ledger's totals read it instead of summing every selected installment's payments
     paid_total: Mapped[Amount] = mapped_column(default=Decimal("0.00"), server_default="0")
+    # the dates of its first and last payment, kept with paid_total: the ledger's "paid
+    # between" filter tests them on the row, and looks for a payment in between only when the
+    # window lies strictly inside them (venture.payments.exports.paid_within)
+    first_paid_on: Mapped[date | None] = mapped_column()
+    last_paid_on: Mapped[date | None] = mapped_column()
+    # its contract's route once the contract is out of draft, NULL while it is a draft (the
+    # ledger starts when a contract is issued): kept by keep_ledger_route, so the ledger's
+    # route, state and date filters read one index of installment, with no join per row
+    ledger_route: Mapped[Route | None] = mapped_column(enum_type(Route))
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
@@ -60,6 +71,19 @@ class Installment(TimestampMixin, db.Model):
         # the whole selection; amount and paid_total make it cover the ledger's totals too
         sa.Index(
             "ix_installment_ledger", "contract_id", "state", "position", "amount", "paid_total"
+        ),
+        # the ledger's count and totals by route, state and payment window: one range scan that
+        # covers them (id too: PostgreSQL's look-up of a payment between the first and last
+        # reads it; SQLite's indexes hold it anyway)
+        sa.Index(
+            "ix_installment_ledger_window",
+            "ledger_route",
+            "state",
+            "last_paid_on",
+            "first_paid_on",
+            "amount",
+            "paid_total",
+            "id",
         ),
         sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
         sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
@@ -82,10 +106,6 @@ class Installment(TimestampMixin, db.Model):
     @property
     def remaining(self):
         return self.amount - self.paid_amount
-
-    @property
-    def last_paid_on(self):
-        return max((p.paid_on for p in self.payments), default=None)
 
 
 class Payment(db.Model):
@@ -118,8 +138,10 @@ class Payment(db.Model):
 
 @sa.event.listens_for(Session, "before_flush")
 def keep_paid_total(session, _context, _instances):
-    """Every flush that adds or deletes a payment keeps its installment's paid_total right,
-    whichever operation (or test) made it; a payment's amount is never changed."""
+    """Every flush that adds or deletes a payment keeps its installment's paid_total and its
+    first and last payment dates right, whichever operation (or test) made it; a payment's
+    amount and date are never changed."""
+    touched = {}
     for payment, sign in [
         *((p, 1) for p in session.new if isinstance(p, Payment)),
         *((p, -1) for p in session.deleted if isinstance(p, Payment)),
@@ -128,6 +150,74 @@ def keep_paid_total(session, _context, _instances):
         if installment is None or installment in session.deleted:
             continue
         installment.paid_total = (installment.paid_total or Decimal("0.00")) + sign * payment.amount
+        touched.setdefault(installment, []).append((payment, sign))
+    for installment, changes in touched.items():
+        _keep_paid_dates(session, installment, changes)
+
+
+def _keep_paid_dates(session, installment, changes):
+    added = [payment.paid_on for payment, sign in changes if sign > 0]
+    if all(sign > 0 for _payment, sign in changes):
+        dates = [d for d in (installment.first_paid_on, installment.last_paid_on) if d] + added
+    else:
+        # a payment removed: the dates of those that stay (in the database, not deleted now)
+        gone = [payment.id for payment, sign in changes if sign < 0 and payment.id is not None]
+        with session.no_autoflush:
+            stored = session.execute(
+                sa.select(sa.func.min(Payment.paid_on), sa.func.max(Payment.paid_on)).where(
+                    Payment.installment_id == installment.id, Payment.id.not_in(gone)
+                )
+            ).one()
+        dates = [d for d in stored if d] + added
+    installment.first_paid_on = min(dates, default=None)
+    installment.last_paid_on = max(dates, default=None)
+
+
+def ledger_route_of(contract):
+    """What an installment of contract keeps as ledger_route (a contract not yet flushed has
+    no state yet: its column's default, a draft)."""
+    return None if contract.state in (None, ContractState.DRAFT) else contract.route
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_ledger_route(session, _context, _instances):
+    """An installment keeps its contract's route from the contract's issue on (ledger_route):
+    set when the installment is added, and on its contract's every change of state or route."""
+    for item in session.new:
+        if isinstance(item, Installment):
+            contract = item.contract or session.get(Contract, item.contract_id)
+            if contract is not None:
+                item.ledger_route = ledger_route_of(contract)
+    for contract in [*session.new, *session.dirty]:
+        if not isinstance(contract, Contract):
+            continue
+        changed = sa.inspect(contract).attrs
+        if contract in session.new or any(
+            changed[name].history.has_changes() for name in ("state", "route")
+        ):
+            for installment in contract.installments:
+                installment.ledger_route = ledger_route_of(contract)
+
+
+def refresh_ledger_figures(connection):
+    """Set every installment's kept ledger figures (paid total, first and last payment date,
+    ledger route) from its payments and contract: after bulk inserts, and the migration's fill."""
+    table, payment, contract = Installment.__table__, Payment.__table__, Contract.__table__
+    draft = contract.c.state == ContractState.DRAFT
+
+    def of_payments(figure):
+        return sa.select(figure).where(payment.c.installment_id == table.c.id).scalar_subquery()
+
+    connection.execute(
+        table.update().values(
+            paid_total=sa.func.coalesce(of_payments(sa.func.sum(payment.c.amount)), 0),
+            first_paid_on=of_payments(sa.func.min(payment.c.paid_on)),
+            last_paid_on=of_payments(sa.func.max(payment.c.paid_on)),
+            ledger_route=sa.select(sa.case((draft, sa.null()), else_=contract.c.route))
+            .where(contract.c.id == table.c.contract_id)
+            .scalar_subquery(),
+        )
+    )
 
 
 class ExportJob(TimestampMixin, db.Model):

@@ -162,8 +162,8 @@ def ledger():
     page = paginate(exports.ledger_ids(filters), total=count)
     page.items = exports.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
-    calls = exports.calls_with_contracts()
-    export_form.call_id.choices = [(c.id, c.title) for c in calls]
+    calls, organizations = exports.filter_menus()
+    export_form.call_id.choices = calls.rows
     if filters.call_id:
         export_form.call_id.data = filters.call_id
     return render_template(
@@ -172,7 +172,7 @@ def ledger():
         filters=filters,
         totals={"due": due, "paid": paid, "remaining": due - paid},
         calls=calls,
-        organizations=exports.organizations_with_contracts(),
+        organizations=organizations,
         routes=list(Route),
         states=list(InstallmentState),
         export_form=export_form,

@@ -34,7 +34,7 @@ from venture.evaluation.enums import EvaluationKind
 from venture.evaluation.models import Evaluation
 from venture.extensions import db
 from venture.orgs.models import Organization
-from venture.payments.models import Installment, Payment
+from venture.payments.models import Installment, Payment, refresh_ledger_figures
 from venture.procurement.models import Award, Bid
 from venture.reference.models import Community, ServiceCategory, Street
 from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet, refresh_queue_order
@@ -313,6 +313,8 @@ class Generator(Awards, Delivery):
         self.w.finish()
         # the queue columns the review module keeps on each change, set once for the bulk rows
         refresh_queue_order(db.session.connection())
+        # the installments' ledger figures (paid total, payment dates, route), likewise
+        refresh_ledger_figures(db.session.connection())
         return self.w.counts
 
 

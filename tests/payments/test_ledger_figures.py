@@ -1,0 +1,201 @@
+"""The installment's kept ledger figures (first and last payment date, ledger route): right after
+each operation that moves them, checked by `flask integrity check`, and the ledger's filters
+reading them select what the payments and contracts themselves select."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import product
+
+import sqlalchemy as sa
+
+from venture.auth.enums import Role
+from venture.calls.enums import Route
+from venture.contracts import operations as contract_operations
+from venture.contracts.enums import ContractState
+from venture.contracts.models import Contract
+from venture.extensions import db
+from venture.integrity.checks import run_checks
+from venture.payments import exports, operations
+from venture.payments.enums import InstallmentState
+from venture.payments.models import Installment, Payment
+
+DAY = date(2026, 3, 1)
+COLUMN = {"call": "call_id", "org": "organization_id"}
+
+
+def figures(installment):
+    db.session.expire_all()
+    row = db.session.get(Installment, installment.id)
+    return row.first_paid_on, row.last_paid_on, row.ledger_route
+
+
+def pay(installment, amount, on, finance, voucher):
+    operations.record_payment(
+        installment,
+        amount=Decimal(amount),
+        paid_on=on,
+        voucher_no=voucher,
+        bank_reference=f"BR-{voucher}",
+        actor=finance,
+    )
+    db.session.commit()
+
+
+def approved_first(make, staff, route="venture_grant"):
+    contract = make.contract("1000.00", state="signed", staff=staff, route=route)
+    first = contract.installments[0]
+    operations.approve_release(first, actor=staff)
+    db.session.commit()
+    return first
+
+
+def ledger_findings():
+    return [
+        (f.record, f.detail) for f in run_checks() if f.rule == "money.installment_ledger_figures"
+    ]
+
+
+def test_payment_dates_are_kept_with_each_payment_added_or_removed(make):
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    first = approved_first(make, staff)
+    grant = Route.VENTURE_GRANT
+    assert figures(first) == (None, None, grant)
+    pay(first, "100.00", DAY + timedelta(days=10), finance, "记-1")
+    assert figures(first) == (DAY + timedelta(days=10), DAY + timedelta(days=10), grant)
+    pay(first, "100.00", DAY, finance, "记-2")  # entered late: an earlier day
+    pay(first, "100.00", DAY + timedelta(days=20), finance, "记-3")
+    assert figures(first) == (DAY, DAY + timedelta(days=20), grant)
+    for voucher, expected in [
+        ("记-2", (DAY + timedelta(days=10), DAY + timedelta(days=20))),
+        ("记-3", (DAY + timedelta(days=10), DAY + timedelta(days=10))),
+        ("记-1", (None, None)),
+    ]:
+        db.session.delete(
+            db.session.scalar(sa.select(Payment).where(Payment.voucher_no == voucher))
+        )
+        db.session.commit()
+        assert figures(first) == (*expected, grant)
+    assert ledger_findings() == []
+
+
+def test_ledger_route_follows_the_contract_out_of_draft_and_back(make):
+    staff = make.user(Role.STAFF)
+    contract = make.contract("1000.00", staff=staff, route="targeted")
+    installments = list(contract.installments)
+
+    def routes():
+        return [figures(installment)[2] for installment in installments]
+
+    assert routes() == [None, None, None]
+    contract_operations.issue_contract(contract, actor=staff)
+    db.session.commit()
+    assert routes() == [Route.TARGETED] * 3
+    contract_operations.decide_contract(contract, "recall", actor=staff, reason="金额有误")
+    db.session.commit()
+    assert (contract.state, routes()) == (ContractState.DRAFT, [None, None, None])
+    contract_operations.issue_contract(contract, actor=staff)
+    db.session.commit()
+    contract_operations.decide_contract(contract, "terminate", actor=staff, reason="机构注销")
+    db.session.commit()
+    assert (contract.state, routes()) == (ContractState.TERMINATED, [Route.TARGETED] * 3)
+    assert ledger_findings() == []
+
+
+def test_integrity_check_finds_stored_ledger_figures_that_are_not_the_records(make):
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    first = approved_first(make, staff)
+    pay(first, "100.00", DAY, finance, "记-1")
+    second = first.contract.installments[1]
+    db.session.execute(
+        sa.update(Installment)
+        .where(Installment.id == first.id)
+        .values(last_paid_on=DAY + timedelta(days=1))
+    )
+    db.session.execute(
+        sa.update(Installment).where(Installment.id == second.id).values(ledger_route=None)
+    )
+    db.session.commit()
+    assert sorted(ledger_findings()) == [
+        (
+            f"installment {first.id}",
+            "stored first/last payment date and route 2026-03-01 / 2026-03-02 / venture_grant, "
+            "its payments and contract give 2026-03-01 / 2026-03-01 / venture_grant",
+        ),
+        (
+            f"installment {second.id}",
+            "stored first/last payment date and route - / - / -, "
+            "its payments and contract give - / - / venture_grant",
+        ),
+    ]
+
+
+def reference(filters):
+    """(count, due, paid) of the ledger as the payments and contracts themselves select it."""
+    paid = sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
+        Payment.installment_id == Installment.id
+    )
+    query = (
+        sa.select(Installment.id, Installment.amount, paid.scalar_subquery())
+        .join(Installment.contract)
+        .where(Contract.state != ContractState.DRAFT)
+    )
+    if filters.route:
+        query = query.where(Contract.route == filters.route)
+    if filters.state:
+        query = query.where(Installment.state == filters.state)
+    if filters.call_id:
+        query = query.where(Contract.call_id == filters.call_id)
+    if filters.organization_id:
+        query = query.where(Contract.organization_id == filters.organization_id)
+    if filters.paid_from or filters.paid_to:
+        window = sa.select(Payment.id).where(Payment.installment_id == Installment.id)
+        if filters.paid_from:
+            window = window.where(Payment.paid_on >= filters.paid_from)
+        if filters.paid_to:
+            window = window.where(Payment.paid_on <= filters.paid_to)
+        query = query.where(window.exists())
+    rows = db.session.execute(query).all()
+    cent = Decimal("0.01")
+    due = sum((Decimal(row[1]) for row in rows), Decimal("0")).quantize(cent)
+    return len(rows), due, sum((Decimal(row[2]) for row in rows), Decimal("0")).quantize(cent)
+
+
+def test_ledger_filters_select_what_the_payments_and_contracts_select(make):
+    """Every combination of route, state, call, organization and payment window (before,
+    around, on and between the payments of an installment paid on three days)."""
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    spread = approved_first(make, staff)
+    for n, days in enumerate((0, 10, 20)):
+        pay(spread, "100.00", DAY + timedelta(days=days), finance, f"记-{n}")
+    once = approved_first(make, staff, route="targeted")
+    pay(once, once.amount, DAY + timedelta(days=5), finance, "记-9")
+    make.contract("2000.00", staff=staff)  # a draft: never in the ledger
+    days = [None, *(DAY + timedelta(days=d) for d in (-1, 0, 3, 10, 12, 25))]
+    checked = 0
+    for route, state, which, start, end in product(
+        [None, "venture_grant", "targeted"],
+        [None, "paid", "release_approved"],
+        [None, "call", "org"],
+        days,
+        days,
+    ):
+        if start and end and start > end:
+            continue
+        args = {"route": route, "state": state, "from": start, "to": end}
+        if which:
+            args[which] = str(getattr(spread.contract, COLUMN[which]))
+        filters = exports.LedgerFilters.from_args(
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v}
+        )
+        expected = reference(filters)
+        assert exports.ledger_totals(filters) == expected, args
+        assert exports.ledger_count(filters) == expected[0], args
+        assert len(db.session.execute(exports.ledger_ids(filters)).all()) == expected[0], args
+        checked += 1
+    assert checked == 3 * 3 * 3 * 34
+    # the window strictly inside the spread installment's payments, with one between: selected
+    inside = exports.LedgerFilters(
+        paid_from=DAY + timedelta(days=8), paid_to=DAY + timedelta(days=12)
+    )
+    assert exports.ledger_totals(inside) == (1, spread.amount, Decimal("300.00"))
+    assert spread.state == InstallmentState.RELEASE_APPROVED
