@@ -34,8 +34,8 @@ class QueueRow:
 
 
 def queue_page(reviewer_id, total):
-    """The requested page of the reviewer's queue (total: its length, from queue_counts): one
-    statement for the page's ids off the index, one for their rows."""
+    """The requested page of the reviewer's queue (total: its length, as the profile keeps it):
+    one statement for the page's ids off the index, one for their rows."""
     ids = select(ReviewAssignment.id).where(
         ReviewAssignment.reviewer_id == reviewer_id,
         ReviewAssignment.application_id.is_not(None),  # bids are scored on tender pages

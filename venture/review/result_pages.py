@@ -430,16 +430,16 @@ def matrix_page(panel, members):
     page.items = [found[app_id] for app_id in stored["ids"]]
     for app in page.items:
         kept = stored["scores"].get(str(app.id))
-        cells = stored["cells"][str(app.id)]
-        result.rows.append(
-            MatrixRow.of(
-                panel,
-                app,
-                cells={int(r): _cell(c) for r, c in cells.items()},
-                score=_score_from(kept, app.id),
-                first_criterion=_decimal(kept["first"]) if kept else None,
-            )
+        cells = {int(r): _cell(c) for r, c in stored["cells"][str(app.id)].items()}
+        row = MatrixRow.of(
+            panel,
+            app,
+            cells=cells,
+            score=_score_from(kept, app.id),
+            first_criterion=_decimal(kept["first"]) if kept else None,
         )
+        row.line = [cells.get(m.reviewer_id) for m in members]
+        result.rows.append(row)
     return result, page
 
 

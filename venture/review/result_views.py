@@ -49,6 +49,8 @@ def _ranking_page(call, panel, aggregation, *, typed=None, errors=None, status=2
     ranked, data = result_pages.ranking_page(panel, aggregation)
     return render_template(
         "review/ranking.html",
+        # each state shown on the page translated once, not once per row
+        state_labels={s: str(s.label) for s in {row.application.state for row in ranked.rows}},
         call=call,
         panel=panel,
         data=data,

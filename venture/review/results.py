@@ -38,6 +38,7 @@ class MatrixRow:
     score: scoring.ApplicationScore | None
     first_criterion: Decimal | None
     flagged: bool = False
+    line: list = field(default_factory=list)  # a page's row: its cells in the panel's order
 
     @classmethod
     def of(cls, panel, application, *, cells, score, first_criterion):

@@ -26,7 +26,7 @@ from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.forms import ReasonForm
-from venture.review.models import ReviewAssignment, ReviewerProfile, queue_counts
+from venture.review.models import ReviewAssignment, ReviewerProfile
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
 from venture.review.queue import queue_page
@@ -46,12 +46,18 @@ def _own_assignment_or_404(assignment_id):
 @roles_required(Role.REVIEWER)
 def queue():
     """评审任务: the reviewer's assignments, open ones first, with progress."""
-    profile_id = db.session.scalar(
-        select(ReviewerProfile.id).where(ReviewerProfile.user_id == current_user.id)
-    )
-    if profile_id is None:
+    # the reviewer's profile and its queue's counts, kept on it (review.models.keep_queue_counts)
+    found = db.session.execute(
+        select(
+            ReviewerProfile.id,
+            ReviewerProfile.queue_listed,
+            ReviewerProfile.queue_standing,
+            ReviewerProfile.queue_submitted,
+        ).where(ReviewerProfile.user_id == current_user.id)
+    ).first()
+    if found is None:
         return render_template("review/queue.html", page=None, profile_id=None)
-    listed, active, submitted = queue_counts(profile_id)
+    profile_id, listed, active, submitted = found
     return render_template(
         "review/queue.html",
         page=queue_page(profile_id, listed),
