@@ -1,13 +1,13 @@
 """Review pages: calls under review, their rubric, panel, assignments and sheets (staff)."""
 
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, lazyload
 
 from venture.applications.models import Application
@@ -84,23 +84,29 @@ def panel_or_404(call):
     return panel
 
 
-def shown_call_and_panel_or_404(call_id):
-    """(call, panel or None, the name of who formed the panel) in one statement, for the pages
-    that show them: the call's categories and communities and the panel's members are left to
-    load on use (the pages read the members as narrow rows, result_pages.seats)."""
+@cache
+def _shown_call_and_panel_statement():
+    """The call, its panel and who formed it: built once, run with call_id. The call's
+    categories and communities and the panel's members are left to load on use."""
     formed_by = aliased(User)
-    row = db.session.execute(
+    return (
         select(Call, Panel, formed_by.name)
         .outerjoin(Panel, Panel.call_id == Call.id)
         .outerjoin(formed_by, formed_by.id == Panel.formed_by_id)
-        .where(Call.id == call_id)
+        .where(Call.id == bindparam("call_id"))
         .options(
             lazyload(Call.categories),
             lazyload(Call.communities),
             lazyload(Panel.call),
             lazyload(Panel.members),
         )
-    ).first()
+    )
+
+
+def shown_call_and_panel_or_404(call_id):
+    """(call, panel or None, the name of who formed the panel) in one statement, for the pages
+    that show them (they read the panel's members as narrow rows, result_pages.seats)."""
+    row = db.session.execute(_shown_call_and_panel_statement(), {"call_id": call_id}).first()
     call = row[0] if row is not None else None
     deny_unless(call is not None and PROCUREMENT_ROUTES.route_for(call).reviews_applications, 404)
     return row

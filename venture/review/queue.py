@@ -4,8 +4,9 @@ index (review.models.keep_queue_order), then read as narrow rows with what a row
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from venture.applications.models import Application
 from venture.calls.models import Call
@@ -33,6 +34,32 @@ class QueueRow:
     total: Decimal | None
 
 
+@cache
+def _rows_statement():
+    """What a row shows, of the given assignment ids: built once, run with ids."""
+    return (
+        select(
+            ReviewAssignment.id,
+            ReviewAssignment.state,
+            Call.title,
+            Application.title,
+            Organization.name,
+            Panel.blind,
+            Panel.deadline,
+            Panel.proposed_at,
+            ReviewSheet.id,
+            ReviewSheet.state,
+            ReviewSheet.total,
+        )
+        .join(Panel, Panel.id == ReviewAssignment.panel_id)
+        .join(Call, Call.id == Panel.call_id)
+        .join(Application, Application.id == ReviewAssignment.application_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
+        .where(ReviewAssignment.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 def queue_page(reviewer_id, total):
     """The requested page of the reviewer's queue (total: its length, as the profile keeps it):
     one statement for the page's ids off the index, one for their rows."""
@@ -53,27 +80,6 @@ def queue_page(reviewer_id, total):
 def _rows(ids):
     if not ids:
         return []
-    found = db.session.execute(
-        select(
-            ReviewAssignment.id,
-            ReviewAssignment.state,
-            Call.title,
-            Application.title,
-            Organization.name,
-            Panel.blind,
-            Panel.deadline,
-            Panel.proposed_at,
-            ReviewSheet.id,
-            ReviewSheet.state,
-            ReviewSheet.total,
-        )
-        .join(Panel, Panel.id == ReviewAssignment.panel_id)
-        .join(Call, Call.id == Panel.call_id)
-        .join(Application, Application.id == ReviewAssignment.application_id)
-        .join(Organization, Organization.id == Application.organization_id)
-        .outerjoin(ReviewSheet, ReviewSheet.assignment_id == ReviewAssignment.id)
-        .where(ReviewAssignment.id.in_(ids))
-    )
     return [
         QueueRow(
             id=assignment_id,
@@ -100,5 +106,5 @@ def _rows(ids):
             sheet_id,
             sheet_state,
             total,
-        ) in found
+        ) in db.session.execute(_rows_statement(), {"ids": list(ids)})
     ]

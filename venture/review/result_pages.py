@@ -5,9 +5,10 @@ not grow with the call (the whole figures, for exports and the award proposal, a
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import bindparam, case, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from venture.applications.enums import ApplicationState
@@ -53,33 +54,42 @@ from venture.review.results import (
 PAGES_FORMAT = "pages-1"
 
 
-def _stamp(panel):
-    """A fingerprint of everything the stored pages are computed from, in one statement: the
-    panel's figures_version, which every change of its assignments, sheets and scores moves on
-    (review.models.keep_figures_version), the count, sum of requests and latest change of the
-    call's applications, and the rubric's first criterion; with the call's budget and the page
-    size."""
+@cache
+def _stamp_statement():
+    """The fingerprint's statement, built once (a statement with two subqueries costs more to
+    build than to run): run with panel_id and call_id."""
     applications = (
         select(
             func.count(),
             func.sum(Application.requested_amount),
             func.max(Application.updated_at),
         )
-        .where(Application.call_id == panel.call_id)
+        .where(Application.call_id == bindparam("call_id"))
         .subquery()
     )
     first = (
         select(ReviewCriterion.id)
-        .where(ReviewCriterion.call_id == panel.call_id)
+        .where(ReviewCriterion.call_id == bindparam("call_id"))
         .order_by(ReviewCriterion.position)
         .limit(1)
         .scalar_subquery()
     )
-    row = db.session.execute(
+    return (
         select(Panel.figures_version, Panel.created_at, applications, first)
         .select_from(Panel)
         .join(applications, true())
-        .where(Panel.id == panel.id)
+        .where(Panel.id == bindparam("panel_id"))
+    )
+
+
+def _stamp(panel):
+    """A fingerprint of everything the stored pages are computed from, in one statement: the
+    panel's figures_version, which every change of its assignments, sheets and scores moves on
+    (review.models.keep_figures_version), the count, sum of requests and latest change of the
+    call's applications (read off ix_application_call_id_figures), and the rubric's first
+    criterion; with the call's budget and the page size."""
+    row = db.session.execute(
+        _stamp_statement(), {"panel_id": panel.id, "call_id": panel.call_id}
     ).one()
     parts = [PAGES_FORMAT, *(str(v) for v in row)]
     parts += [str(panel.call.total_budget), str(current_app.config["PAGE_SIZE"])]
@@ -261,20 +271,20 @@ class Seat:
     reserve: bool
 
 
+@cache
+def _seats_statement():
+    return (
+        select(PanelMember.reviewer_id, User.name, ReviewerProfile.employer, PanelMember.reserve)
+        .join(ReviewerProfile, ReviewerProfile.id == PanelMember.reviewer_id)
+        .join(User, User.id == ReviewerProfile.user_id)
+        .where(PanelMember.panel_id == bindparam("panel_id"))
+        .order_by(PanelMember.position)
+    )
+
+
 def seats(panel):
     """The panel's members and reserves in their order: one narrow statement."""
-    return [
-        Seat(*row)
-        for row in db.session.execute(
-            select(
-                PanelMember.reviewer_id, User.name, ReviewerProfile.employer, PanelMember.reserve
-            )
-            .join(ReviewerProfile, ReviewerProfile.id == PanelMember.reviewer_id)
-            .join(User, User.id == ReviewerProfile.user_id)
-            .where(PanelMember.panel_id == panel.id)
-            .order_by(PanelMember.position)
-        )
-    ]
+    return [Seat(*row) for row in db.session.execute(_seats_statement(), {"panel_id": panel.id})]
 
 
 def _open_sheets(per_reviewer):
@@ -324,11 +334,9 @@ class ListedApplication:
     organization_name: str
 
 
-def _listed_applications(ids):
-    """{id: ListedApplication} of the given ids: one narrow statement."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
+@cache
+def _listed_statement():
+    return (
         select(
             Application.id,
             Application.number,
@@ -339,8 +347,15 @@ def _listed_applications(ids):
             Organization.name,
         )
         .join(Organization, Organization.id == Application.organization_id)
-        .where(Application.id.in_(ids))
+        .where(Application.id.in_(bindparam("ids", expanding=True)))
     )
+
+
+def _listed_applications(ids):
+    """{id: ListedApplication} of the given ids: one narrow statement."""
+    if not ids:
+        return {}
+    rows = db.session.execute(_listed_statement(), {"ids": list(ids)})
     return {row[0]: ListedApplication(*row) for row in rows}
 
 
