@@ -363,7 +363,17 @@ def refresh_queue_counts(connection, reviewer_ids=None):
         updated_at=table.c.updated_at,
     )
     if reviewer_ids is not None:
-        update = update.where(table.c.id.in_(sorted(reviewer_ids)))
+        ids = sorted(reviewer_ids)
+        # PostgreSQL: wait for the other transactions changing these queues first, so that the
+        # count, a statement of its own, sees what they committed (an UPDATE that waited on a
+        # row keeps the snapshot it started with); SQLite runs one writer at a time
+        connection.execute(
+            sa.select(table.c.id)
+            .where(table.c.id.in_(ids))
+            .order_by(table.c.id)
+            .with_for_update(key_share=True)
+        )
+        update = update.where(table.c.id.in_(ids))
     connection.execute(update)
 
 
