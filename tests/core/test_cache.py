@@ -35,3 +35,33 @@ def test_forget_makes_the_next_reader_compute():
     forget("test.count")
     db.session.commit()
     assert cached_figure("test.count", timedelta(minutes=5), lambda: 2) == 2
+
+
+def _pages_of(letters, calls):
+    def compute():
+        calls.append(letters)
+        pages = [letters[i : i + 2] for i in range(0, len(letters), 2)]
+        return {"total": len(letters)}, pages
+
+    return compute
+
+
+def test_stamped_pages_are_computed_once_per_stamp_and_read_a_page_at_a_time():
+    from venture.core.cache import stamped_pages
+
+    calls = []
+    assert stamped_pages("test.list", "v1", 2, _pages_of("abcde", calls)) == (
+        {"total": 5},
+        "cd",
+        2,
+    )
+    # every page was stored at once: the others are read, not computed
+    assert stamped_pages("test.list", "v1", 3, _pages_of("abcde", calls)) == ({"total": 5}, "e", 3)
+    assert stamped_pages("test.list", "v1", 1, _pages_of("abcde", calls)) == ({"total": 5}, "ab", 1)
+    # a page past the end is the last one
+    assert stamped_pages("test.list", "v1", 9, _pages_of("abcde", calls)) == ({"total": 5}, "e", 3)
+    assert calls == ["abcde"]
+    # another stamp computes the list again; its pages replace the old ones
+    assert stamped_pages("test.list", "v2", 9, _pages_of("xyz", calls)) == ({"total": 3}, "z", 2)
+    assert stamped_pages("test.list", "v2", 1, _pages_of("xyz", calls)) == ({"total": 3}, "xy", 1)
+    assert calls == ["abcde", "xyz"]

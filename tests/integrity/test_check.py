@@ -25,7 +25,7 @@ def test_integrity_check_prints_0_findings_on_the_demo(app):
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
     assert (result.exit_code, result.output.splitlines()[-1]) == (
         0,
-        "0 findings (12 rules checked)",
+        "0 findings (13 rules checked)",
     )
 
 
@@ -81,7 +81,7 @@ def test_integrity_check_finds_every_deliberately_broken_record(app, make):
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
     assert (result.exit_code, result.output.splitlines()[-1]) == (
         1,
-        "8 findings (12 rules checked)",
+        "8 findings (13 rules checked)",
     )
 
 
@@ -107,4 +107,30 @@ def test_integrity_check_finds_a_stored_paid_total_that_is_not_its_payments(make
     findings = [f for f in run_checks() if f.rule == "money.installment_paid_total"]
     assert [(f.record, f.detail) for f in findings] == [
         (f"installment {second.id}", "stored paid total 5.00, its payments add up to 0.00")
+    ]
+
+
+def test_integrity_check_finds_stored_queue_counts_that_are_not_the_assignments(make):
+    from tests.review import helpers
+    from venture.review.models import ReviewerProfile
+
+    staff = make.user(Role.STAFF)
+    call = helpers.call(staff=staff)
+    helpers.application(call)
+    experts = [helpers.expert() for _ in range(3)]
+    helpers.assign(helpers.panel(call, experts, staff=staff), staff)
+    assert [f for f in run_checks() if f.rule == "review.queue_counts"] == []
+    db.session.execute(
+        sa.update(ReviewerProfile)
+        .where(ReviewerProfile.id == experts[1].id)
+        .values(queue_listed=4, queue_submitted=1)
+    )
+    db.session.commit()
+    findings = [f for f in run_checks() if f.rule == "review.queue_counts"]
+    assert [(f.record, f.detail) for f in findings] == [
+        (
+            f"reviewer profile {experts[1].id}",
+            "stored queue counts (listed, standing, submitted) (4, 1, 1), its assignments "
+            "count (1, 1, 0)",
+        )
     ]

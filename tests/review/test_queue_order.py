@@ -84,3 +84,53 @@ def test_queue_orders_by_panel_state_sheet_and_deadline(client, login, make):
         "队列项目C1",
     ]
     assert (b1.queue_group, c1.queue_group, a3.queue_due) == (0, 8, date(2026, 6, 1))
+
+
+def test_queue_counts_kept_on_the_profile_follow_every_change(make):
+    from venture.integrity.checks import run_checks
+    from venture.review.models import queue_counts
+
+    staff = make.user(Role.STAFF)
+    reviewer, reserve = helpers.expert(), helpers.expert()
+    call = helpers.call(staff=staff)
+    criteria = helpers.rubric(call, staff=staff)
+    apps = [helpers.application(call, title=f"队列项目{t}") for t in ("A1", "A2", "A3")]
+    panel = helpers.panel(
+        call, [reviewer, helpers.expert(), helpers.expert()], reserves=[reserve], staff=staff
+    )
+    made, _missing = helpers.assign(panel, staff)
+    mine = {a.application_id: a for a in made if a.reviewer_id == reviewer.id}
+    a1, a2, a3 = (mine[app.id] for app in apps)
+    # (assignments listed, standing, standing with the sheet submitted)
+    assert (queue_counts(reviewer.id), queue_counts(reserve.id)) == ((3, 3, 0), (0, 0, 0))
+    helpers.submit(a1, [30, 20, 20], criteria)
+    helpers.open_sheet(a2)
+    assert queue_counts(reviewer.id) == (3, 3, 1)
+    operations.declare_conflict(a3, reason="曾在该机构任职", actor=reviewer.user)
+    db.session.commit()
+    assert queue_counts(reviewer.id) == (3, 2, 1)
+    operations.replace_reviewer(a3, reserve, actor=staff)
+    db.session.commit()
+    assert (queue_counts(reviewer.id), queue_counts(reserve.id)) == ((3, 2, 1), (1, 1, 0))
+    operations.reopen_sheet(a1.sheet, reason="请复核第二项评分", actor=staff)
+    db.session.commit()
+    assert queue_counts(reviewer.id) == (3, 2, 0)
+    helpers.submit(a2, [35, 25, 25], criteria)
+    panel.proposed_at = now()  # every assignment of the panel moves to the proposed groups
+    db.session.commit()
+    assert (queue_counts(reviewer.id), queue_counts(reserve.id)) == ((3, 2, 1), (1, 1, 0))
+    assert run_checks(["review.queue_counts"]) == []
+
+
+def test_bulk_queue_refresh_counts_every_queue_again(make):
+    import sqlalchemy as sa
+
+    from venture.review.models import ReviewerProfile, queue_counts, refresh_queue_order
+
+    staff = make.user(Role.STAFF)
+    reviewer = helpers.expert()
+    _panel, _criteria, _mine = _call_with_panel(staff, reviewer, ("A1", "A2"), None)
+    db.session.execute(sa.update(ReviewerProfile).values(queue_listed=9, queue_standing=9))
+    refresh_queue_order(db.session.connection())
+    db.session.commit()
+    assert queue_counts(reviewer.id) == (2, 2, 0)

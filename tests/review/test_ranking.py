@@ -20,7 +20,7 @@ from venture.extensions import db
 from venture.notifications.models import Notification
 from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
-from venture.review import operations, results
+from venture.review import operations, result_pages, results
 from venture.review.enums import Aggregation
 from venture.review.models import Panel, ReviewAssignment, ReviewSheet
 
@@ -252,7 +252,7 @@ def test_finalising_after_the_period_makes_awards_final_and_tells_applicants(
 
 def _stored_ranking(app, panel):
     with app.test_request_context("/"):
-        ranked, _ = results.ranking_page(panel, Aggregation.MEAN)
+        ranked, _ = result_pages.ranking_page(panel, Aggregation.MEAN)
     return [
         (r.rank, r.application.title, r.display_score, r.tied_with_previous) for r in ranked.rows
     ]

@@ -80,6 +80,9 @@ class Application(TimestampMixin, db.Model):
         # the screening list's default sort and the review matrix's order, within a call
         sa.Index("ix_application_call_id_number", "call_id", "number"),
         sa.Index("ix_application_call_id_submitted_at", "call_id", "submitted_at"),
+        # the review pages' fingerprint of a call's applications (count, sum of requests,
+        # latest change), read off the index alone (review.result_pages._stamp)
+        sa.Index("ix_application_call_id_figures", "call_id", "updated_at", "requested_amount"),
     )
 
     @property

@@ -77,6 +77,56 @@ def stamped_figure(key, stamp, compute):
     return value
 
 
+def stamped_pages(key, stamp, number, compute):
+    """(head, page, number): page `number` of a long list computed once per stamp (as in
+    stamped_figure) and kept a page a row, so a request decodes its own page only.
+
+    compute() gives (head, [page, …]) with at least one page; the head says how many pages
+    there are. The head and the page are read in one statement; a page past the end is the last
+    one (a second statement). A stale or missing row computes the whole list again and stores
+    every page in one transaction.
+    """
+    table = CachedFigure.__table__
+    head_key, page_key = f"{key}#head", f"{key}#{number}"
+    rows = dict(
+        db.session.execute(
+            sa.select(table.c.key, table.c.value).where(table.c.key.in_((head_key, page_key)))
+        ).all()
+    )
+    head = rows.get(head_key)
+    if _stamped(head, stamp):
+        if number > head["pages"]:
+            number = head["pages"]
+            page = db.session.execute(
+                sa.select(table.c.value).where(table.c.key == f"{key}#{number}")
+            ).scalar()
+        else:
+            page = rows.get(page_key)
+        if _stamped(page, stamp):
+            return head["value"], page["value"], number
+    head_value, pages = compute()
+    number = min(number, len(pages))
+    stored = {head_key: {"stamp": stamp, "pages": len(pages), "value": head_value}}
+    for n, value in enumerate(pages, start=1):
+        stored[f"{key}#{n}"] = {"stamp": stamp, "value": value}
+    moment = now()
+    with db.engine.begin() as connection:
+        connection.execute(table.delete().where(table.c.key.in_(list(stored))))
+        try:
+            with connection.begin_nested():
+                connection.execute(
+                    table.insert(),
+                    [{"key": k, "value": v, "computed_at": moment} for k, v in stored.items()],
+                )
+        except IntegrityError:
+            pass  # another worker stored them a moment ago
+    return head_value, pages[number - 1], number
+
+
+def _stamped(row, stamp):
+    return isinstance(row, dict) and row.get("stamp") == stamp
+
+
 class _JSONText(sa.types.TypeDecorator):
     """A JSON column written with text that already is JSON, stored as it is given."""
 

@@ -1,7 +1,7 @@
 """The platform's own integrity checks (importing this module registers them), and the run of
 every registered check."""
 
-from venture.integrity import closing, conditions, money, phases  # noqa: F401
+from venture.integrity import closing, conditions, money, phases, stored  # noqa: F401
 from venture.integrity.registry import CHECKS
 
 

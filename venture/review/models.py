@@ -38,6 +38,12 @@ class ReviewerProfile(TimestampMixin, db.Model):
     notes: Mapped[BlankText]
     # out of the pool: never drawn, kept for the records of past panels
     active: Mapped[bool] = mapped_column(default=True)
+    # the reviewer's queue counted (queue_counts): assignments to applications, standing ones,
+    # standing ones with the sheet submitted; kept by keep_queue_counts whatever operation
+    # changes an assignment or a sheet, checked by `flask integrity check`
+    queue_listed: Mapped[int] = mapped_column(default=0, server_default="0")
+    queue_standing: Mapped[int] = mapped_column(default=0, server_default="0")
+    queue_submitted: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user = relationship("User", lazy="joined")
     expertise = relationship(
@@ -308,23 +314,96 @@ SUBMITTED_GROUPS = tuple(queue_group(proposed, True, SheetState.SUBMITTED) for p
 OUTSTANDING_GROUPS = tuple(group for group in STANDING_GROUPS if group not in SUBMITTED_GROUPS)
 
 
-def queue_counts(reviewer_id):
-    """(assignments in the queue, standing ones, standing and submitted) of a reviewer, counted
-    in one statement off the queue's index from the queue columns alone: no sheet is read."""
+def counted_queue(reviewer_id):
+    """The three counts of a reviewer's queue as scalar subqueries of reviewer_id (a column or
+    a value): assignments to applications, standing ones, standing and submitted ones, counted
+    off the queue's index from the queue columns alone (no sheet is read)."""
     table = ReviewAssignment.__table__
 
-    def among(groups):
-        return sa.func.coalesce(
-            sa.func.sum(sa.case((table.c.queue_group.in_(groups), 1), else_=0)), 0
+    def count(*conditions):
+        return (
+            sa.select(sa.func.count())
+            .where(
+                table.c.reviewer_id == reviewer_id,
+                table.c.application_id.is_not(None),  # a tender's sheets are not review work
+                *conditions,
+            )
+            .scalar_subquery()
         )
 
-    listed, standing, submitted = db.session.execute(
-        sa.select(sa.func.count(), among(STANDING_GROUPS), among(SUBMITTED_GROUPS)).where(
-            table.c.reviewer_id == reviewer_id,
-            table.c.application_id.is_not(None),  # a tender's sheets are not review work
+    return (
+        count(),
+        count(table.c.queue_group.in_(STANDING_GROUPS)),
+        count(table.c.queue_group.in_(SUBMITTED_GROUPS)),
+    )
+
+
+def queue_counts(reviewer_id):
+    """(assignments in the queue, standing ones, standing and submitted) of a reviewer, as
+    stored on the profile (keep_queue_counts)."""
+    table = ReviewerProfile.__table__
+    return tuple(
+        db.session.execute(
+            sa.select(table.c.queue_listed, table.c.queue_standing, table.c.queue_submitted).where(
+                table.c.id == reviewer_id
+            )
+        ).one()
+    )
+
+
+def refresh_queue_counts(connection, reviewer_ids=None):
+    """Count the queues of the given reviewers (all of them by default) again, in one UPDATE;
+    bookkeeping, not an edit of the profile: its updated_at stays."""
+    table = ReviewerProfile.__table__
+    listed, standing, submitted = counted_queue(table.c.id)
+    update = table.update().values(
+        queue_listed=listed,
+        queue_standing=standing,
+        queue_submitted=submitted,
+        updated_at=table.c.updated_at,
+    )
+    if reviewer_ids is not None:
+        ids = sorted(reviewer_ids)
+        # PostgreSQL: wait for the other transactions changing these queues first, so that the
+        # count, a statement of its own, sees what they committed (an UPDATE that waited on a
+        # row keeps the snapshot it started with); SQLite runs one writer at a time
+        connection.execute(
+            sa.select(table.c.id)
+            .where(table.c.id.in_(ids))
+            .order_by(table.c.id)
+            .with_for_update(key_share=True)
         )
-    ).one()
-    return listed, standing, submitted
+        update = update.where(table.c.id.in_(ids))
+    connection.execute(update)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_queue_changes(session, _context, _instances):
+    """The assignments this flush adds, changes or removes (a sheet's change is its
+    assignment's): keep_queue_counts counts their reviewers' queues again after the flush."""
+    noted = session.info.setdefault("queue_changes", [set(), set()])
+    assignments, reviewer_ids = noted
+    for record in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(record, ReviewSheet):
+            record = record.assignment
+        if isinstance(record, ReviewAssignment):
+            assignments.add(record)
+            # a reviewer taken off the assignment has one fewer
+            reviewer_ids.update(
+                i for i in sa.inspect(record).attrs.reviewer_id.history.deleted if i is not None
+            )
+
+
+@sa.event.listens_for(Session, "after_flush")
+def keep_queue_counts(session, _context):
+    """Every flush that adds, changes or removes an assignment or a sheet counts the queues of
+    the reviewers concerned again (ReviewerProfile.queue_*), whichever operation made the
+    change. A panel's proposal moves its assignments' queue groups (keep_queue_order) between
+    groups that count alike, so it needs no count."""
+    assignments, reviewer_ids = session.info.pop("queue_changes", [set(), set()])
+    reviewer_ids |= {a.reviewer_id for a in assignments if a.reviewer_id is not None}
+    if reviewer_ids:
+        refresh_queue_counts(session.connection(), reviewer_ids)
 
 
 @sa.event.listens_for(Session, "before_flush")
@@ -397,7 +476,8 @@ def _panel_changed(session, panel):
 
 
 def refresh_queue_order(connection):
-    """Set every assignment's queue columns from its panel and sheet (after bulk inserts)."""
+    """Set every assignment's queue columns from its panel and sheet, and every reviewer's
+    queue counts (after bulk inserts)."""
     table, panel, sheet = ReviewAssignment.__table__, Panel.__table__, ReviewSheet.__table__
     of_panel = sa.select(panel.c.proposed_at).where(panel.c.id == table.c.panel_id)
     sheet_state = (
@@ -417,3 +497,4 @@ def refresh_queue_order(connection):
             ),
         )
     )
+    refresh_queue_counts(connection)

@@ -1,13 +1,14 @@
 """Review pages: calls under review, their rubric, panel, assignments and sheets (staff)."""
 
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased, lazyload
 
 from venture.applications.models import Application
 from venture.auth.enums import Role
@@ -20,7 +21,7 @@ from venture.core.concurrency import EditConflict, changed_since, stale_message,
 from venture.core.pagination import paginate
 from venture.extensions import db
 from venture.reference.models import ServiceCategory
-from venture.review import operations, results
+from venture.review import operations, result_pages, results
 from venture.review.blueprint import bp, category_choices, flash_form_errors
 from venture.review.forms import (
     DrawPanelForm,
@@ -81,6 +82,34 @@ def panel_or_404(call):
     panel = operations.panel_of(call.id)
     deny_unless(panel is not None, 404)
     return panel
+
+
+@cache
+def _shown_call_and_panel_statement():
+    """The call, its panel and who formed it: built once, run with call_id. The call's
+    categories and communities and the panel's members are left to load on use."""
+    formed_by = aliased(User)
+    return (
+        select(Call, Panel, formed_by.name)
+        .outerjoin(Panel, Panel.call_id == Call.id)
+        .outerjoin(formed_by, formed_by.id == Panel.formed_by_id)
+        .where(Call.id == bindparam("call_id"))
+        .options(
+            lazyload(Call.categories),
+            lazyload(Call.communities),
+            lazyload(Panel.call),
+            lazyload(Panel.members),
+        )
+    )
+
+
+def shown_call_and_panel_or_404(call_id):
+    """(call, panel or None, the name of who formed the panel) in one statement, for the pages
+    that show them (they read the panel's members as narrow rows, result_pages.seats)."""
+    row = db.session.execute(_shown_call_and_panel_statement(), {"call_id": call_id}).first()
+    call = row[0] if row is not None else None
+    deny_unless(call is not None and PROCUREMENT_ROUTES.route_for(call).reviews_applications, 404)
+    return row
 
 
 def _rubric_snapshot(criteria):
@@ -181,8 +210,7 @@ def _label(name, employer, fields):
 @roles_required(Role.STAFF)
 def panel(call_id):
     """The call's panel: formation, assignment, progress, the matrix, conflicts."""
-    call = call_or_404(call_id)
-    panel = operations.panel_of(call.id)
+    call, panel, formed_by = shown_call_and_panel_or_404(call_id)
     if panel is None:
         manual, drawn = _panel_forms(call)
         return render_template(
@@ -193,11 +221,11 @@ def panel(call_id):
             has_rubric=bool(operations.criteria_of(call.id)),
             waiting=len(operations.applications_in_review(call.id)),
         )
-    return _panel_page(call, panel)
+    return _panel_page(call, panel, formed_by)
 
 
-def _panel_page(call, panel, status=200):
-    data, page = results.matrix_page(panel)
+def _panel_page(call, panel, formed_by):
+    data, page = result_pages.matrix_page(panel, result_pages.seats(panel))
     replace_forms = {}
     for a in data.conflicts:
         form = ReplaceForm(prefix=f"replace-{a.id}")
@@ -212,26 +240,31 @@ def _panel_page(call, panel, status=200):
         "review/panel.html",
         call=call,
         panel=panel,
+        formed_by=formed_by,
         data=data,
         page=page,
         replace_forms=replace_forms,
         settings=settings,
         reproduces=operations.draw_reproduces(panel),
-        candidates=_experts_by_id(panel.candidates or []),
+        candidates=_expert_names(panel.candidates or []),
         needs_assignment=operations.applications_needing_reviewers(panel),
         # the menu is offered while the panel is scoring only
         reserve_form=_reserve_form(panel) if panel.proposed_at is None else None,
         post_form=ReasonForm(),
-    ), status
+    )
 
 
-def _experts_by_id(ids):
+def _expert_names(ids):
+    """{expert id: name} of the given experts: one narrow statement."""
     if not ids:
         return {}
-    return {
-        e.id: e
-        for e in db.session.scalars(select(ReviewerProfile).where(ReviewerProfile.id.in_(ids)))
-    }
+    return dict(
+        db.session.execute(
+            select(ReviewerProfile.id, User.name)
+            .join(User, User.id == ReviewerProfile.user_id)
+            .where(ReviewerProfile.id.in_(ids))
+        ).all()
+    )
 
 
 @bp.route("/staff/review/calls/<int:call_id>/panel/<any(draw, manual):method>", methods=["POST"])

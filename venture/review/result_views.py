@@ -12,11 +12,16 @@ from venture.core.integers import ids_in
 from venture.core.lifecycle import TransitionRefused
 from venture.core.money import InvalidAmount, to_amount
 from venture.extensions import db
-from venture.review import exports, operations, results
+from venture.review import exports, operations, result_pages, results
 from venture.review.blueprint import bp
 from venture.review.enums import Aggregation
 from venture.review.forms import AggregationForm, ReasonForm
-from venture.review.panel_views import call_or_404, panel_or_404, simple_post
+from venture.review.panel_views import (
+    call_or_404,
+    panel_or_404,
+    shown_call_and_panel_or_404,
+    simple_post,
+)
 from venture.review.scoring import TIE_BREAK_RULE
 
 # ── ranking, awards, publication, exports (staff) ───────────────────────────────────────────
@@ -34,16 +39,18 @@ def _chosen_aggregation(panel):
 @roles_required(Role.STAFF)
 def ranking(call_id):
     """排名: best first, running sum of requests against the budget, the award proposal."""
-    call = call_or_404(call_id)
-    panel = panel_or_404(call)
+    call, panel, _formed_by = shown_call_and_panel_or_404(call_id)
+    deny_unless(panel is not None, 404)
     aggregation = _chosen_aggregation(panel)
     return _ranking_page(call, panel, aggregation)
 
 
 def _ranking_page(call, panel, aggregation, *, typed=None, errors=None, status=200):
-    ranked, data = results.ranking_page(panel, aggregation)
+    ranked, data = result_pages.ranking_page(panel, aggregation)
     return render_template(
         "review/ranking.html",
+        # each state shown on the page translated once, not once per row
+        state_labels={s: str(s.label) for s in {row.application.state for row in ranked.rows}},
         call=call,
         panel=panel,
         data=data,
@@ -91,7 +98,7 @@ def propose(call_id):
     # proposal (funded at the requested amount within the funding line)
     shown = _posted_ids(request.form.get("shown"))
     if shown is not None:
-        decisions = results.default_decisions(panel, panel.aggregation, shown)
+        decisions = result_pages.default_decisions(panel, panel.aggregation, shown)
     for row in ranked.rows:
         app_id = row.application.id
         if shown is not None and app_id not in shown:

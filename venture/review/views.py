@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import selectinload
 
 from venture.applications.models import Application, ApplicationAttachment
 from venture.applications.waiting import WAITING as waiting
@@ -18,7 +18,6 @@ from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import post_action, run_action
 from venture.core.files import send_stored
-from venture.core.pagination import paginate
 from venture.core.panels import home_panel
 from venture.core.redirects import referrer_path, safe_redirect
 from venture.core.timeutil import local_today, now
@@ -27,9 +26,10 @@ from venture.review import operations
 from venture.review.blueprint import bp
 from venture.review.enums import AssignmentState, SheetState
 from venture.review.forms import ReasonForm
-from venture.review.models import Panel, ReviewAssignment, ReviewSheet, queue_counts
+from venture.review.models import ReviewAssignment, ReviewerProfile
 from venture.review.permissions import can_see_identity, owns_assignment
 from venture.review.pool_views import add_affiliation, affiliation_form
+from venture.review.queue import queue_page
 from venture.review.scoring import parse_score
 from venture.review.sheet_views import save_or_submit, typed_sheet
 
@@ -46,35 +46,22 @@ def _own_assignment_or_404(assignment_id):
 @roles_required(Role.REVIEWER)
 def queue():
     """评审任务: the reviewer's assignments, open ones first, with progress."""
-    profile = operations.profile_for(current_user)
-    if profile is None:
-        return render_template("review/queue.html", page=None, profile=None)
-    # panels still scoring, standing assignments, open sheets first, then by deadline: the
-    # order is kept on the assignment (review.models.keep_queue_order) and read off its index
-    query = (
-        select(ReviewAssignment)
-        .where(
-            ReviewAssignment.reviewer_id == profile.id,
-            ReviewAssignment.application_id.is_not(None),  # bids are scored on tender pages
-        )
-        # what a row shows: the sheet's state and total, the panel's call, deadline and
-        # blindness, the application's title and organization; nothing else of them
-        .options(
-            selectinload(ReviewAssignment.sheet).lazyload(ReviewSheet.scores),
-            selectinload(ReviewAssignment.panel).lazyload(Panel.members),
-            joinedload(ReviewAssignment.application).options(
-                lazyload(Application.call), lazyload(Application.communities)
-            ),
-            lazyload(ReviewAssignment.reviewer),
-        )
-        .order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
-    )
-    listed, active, submitted = queue_counts(profile.id)
-    page = paginate(query, key=ReviewAssignment.id, total=listed)
+    # the reviewer's profile and its queue's counts, kept on it (review.models.keep_queue_counts)
+    found = db.session.execute(
+        select(
+            ReviewerProfile.id,
+            ReviewerProfile.queue_listed,
+            ReviewerProfile.queue_standing,
+            ReviewerProfile.queue_submitted,
+        ).where(ReviewerProfile.user_id == current_user.id)
+    ).first()
+    if found is None:
+        return render_template("review/queue.html", page=None, profile_id=None)
+    profile_id, listed, active, submitted = found
     return render_template(
         "review/queue.html",
-        page=page,
-        profile=profile,
+        page=queue_page(profile_id, listed),
+        profile_id=profile_id,
         submitted=submitted,
         active=active,
         conflict_form=ReasonForm(),
