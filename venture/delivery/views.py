@@ -416,13 +416,7 @@ def _reports_due(user):
     """The organization's report periods that are due, overdue or returned."""
     if user.organization_id is None:
         return {"due": [], "returned": []}
-    projects = db.session.scalars(
-        select(Project)
-        .where(Project.organization_id == user.organization_id)
-        .options(selectinload(Project.reports))
-    ).all()
-    projects = [p for p in projects if p.is_delivering]
-    due = operations.outstanding_reports(statuses=("due", "draft", "overdue"), projects=projects)
+    projects, due = operations.organization_reports_due(user.organization_id)
     returned = [r for p in projects for r in p.reports if r.state == ReportState.RETURNED]
     return {"due": due[:10], "returned": returned[:10]}
 

@@ -9,7 +9,7 @@ the list. A new line: add its figures to the role's query, then a `Line` to the 
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func
 
 from venture.announcements.enums import ObjectionState
 from venture.announcements.models import Announcement, Objection
@@ -27,7 +27,6 @@ from venture.delivery.enums import ChangeState, ProjectState, ReportState
 from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Project
 from venture.evaluation.enums import EvaluationState
 from venture.evaluation.models import Evaluation
-from venture.extensions import db
 from venture.home.steps import (
     PAST,
     B,
@@ -109,17 +108,9 @@ def _applicant_figures():
 def _reports_due(user):
     """Report periods due or overdue for the organization's delivering projects, oldest first
     (the schedule is computed from each call's reporting plan, so it is read, not counted)."""
-    from sqlalchemy.orm import selectinload
+    from venture.delivery.operations import organization_reports_due
 
-    from venture.delivery.operations import outstanding_reports
-
-    projects = db.session.scalars(
-        select(Project)
-        .where(Project.organization_id == user.organization_id)
-        .options(selectinload(Project.reports))
-    ).all()
-    delivering = [p for p in projects if p.is_delivering]
-    due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
+    _delivering, due = organization_reports_due(user.organization_id)
     return {
         "reports_due": len(due),
         "reports_due_on": due[0].row.period.due_on if due else None,

@@ -311,6 +311,28 @@ def outstanding_reports(today=None, statuses=("overdue",), projects=None):
     return sorted(found, key=lambda o: (o.row.period.due_on, o.project.id))
 
 
+def organization_reports_due(organization_id):
+    """(the organization's delivering projects, their report periods due, in draft or
+    overdue, oldest first). The applicant's home reads them twice (its 下一步 and the delivery
+    panel): worked out once a request."""
+    from flask import has_request_context, request
+    from sqlalchemy.orm import selectinload
+
+    memo = getattr(request, "reports_due", {}) if has_request_context() else {}
+    if organization_id not in memo:
+        projects = db.session.scalars(
+            sa.select(Project)
+            .where(Project.organization_id == organization_id)
+            .options(selectinload(Project.reports))
+        ).all()
+        delivering = [p for p in projects if p.is_delivering]
+        due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
+        memo[organization_id] = (delivering, due)
+        if has_request_context():
+            request.reports_due = memo
+    return memo[organization_id]
+
+
 def send_report_reminders(today=None):
     """Remind organizations of reports due within DUE_SOON_DAYS and of overdue ones; each
     period is reminded once per stage (due, overdue). Returns the reminders sent."""
