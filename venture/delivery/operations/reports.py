@@ -313,24 +313,32 @@ def outstanding_reports(today=None, statuses=("overdue",), projects=None):
 
 def organization_reports_due(organization_id):
     """(the organization's delivering projects, their report periods due, in draft or
-    overdue, oldest first). The applicant's home reads them twice (its 下一步 and the delivery
-    panel): worked out once a request."""
+    overdue, oldest first), kept for the rest of the request: the applicant's home shows them
+    twice, in its 下一步 (which works them out) and in the delivery panel (which reads them:
+    reports_due_read)."""
     from flask import has_request_context, request
     from sqlalchemy.orm import selectinload
 
-    memo = getattr(request, "reports_due", {}) if has_request_context() else {}
-    if organization_id not in memo:
-        projects = db.session.scalars(
-            sa.select(Project)
-            .where(Project.organization_id == organization_id)
-            .options(selectinload(Project.reports))
-        ).all()
-        delivering = [p for p in projects if p.is_delivering]
-        due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
-        memo[organization_id] = (delivering, due)
-        if has_request_context():
-            request.reports_due = memo
-    return memo[organization_id]
+    projects = db.session.scalars(
+        sa.select(Project)
+        .where(Project.organization_id == organization_id)
+        .options(selectinload(Project.reports))
+    ).all()
+    delivering = [p for p in projects if p.is_delivering]
+    due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
+    if has_request_context():
+        request.reports_due = (organization_id, delivering, due)
+    return delivering, due
+
+
+def reports_due_read(organization_id):
+    """organization_reports_due, as worked out earlier in this request if it was."""
+    from flask import has_request_context, request
+
+    kept = getattr(request, "reports_due", None) if has_request_context() else None
+    if kept is not None and kept[0] == organization_id:
+        return kept[1], kept[2]
+    return organization_reports_due(organization_id)
 
 
 def send_report_reminders(today=None):
