@@ -138,6 +138,21 @@ def test_staff_home_shows_a_review_past_its_deadline_as_overdue_not_in_progress(
     ]
 
 
+def test_staff_home_counts_each_sheet_as_it_is_submitted(app, make):
+    """The panels' progress is stored under their figures_version: each submission shows."""
+    with travel_to(BEFORE):
+        staff = make.user(Role.STAFF)
+        _panel, made, criteria, _experts = _panel_with_one_sheet_in(staff, "2026年第四批公益创投")
+        seen = [_staff_panels(_home(app, staff))]
+        for assignment in made[:2]:
+            helpers.submit(assignment, [30, 20, 20], criteria)
+            seen.append(_staff_panels(_home(app, staff)))
+    assert seen == [
+        [f"2026年第四批公益创投 : 已提交 {done} / 3 份评分表 · 截止 2026年12月20日"]
+        for done in (0, 1, 2)
+    ]
+
+
 def test_staff_home_asks_for_the_proposal_once_every_sheet_is_in(app, make):
     with travel_to(BEFORE):
         staff = make.user(Role.STAFF)

@@ -453,6 +453,7 @@ def _awaiting_screening(_user):
         .where(Application.state == ApplicationState.SUBMITTED)
         .group_by(Call.id)
         .order_by(Call.closes_at.desc())
+        .options(lazyload("*"))  # the calls' titles only
         .limit(10)
     ).all()
     return {"awaiting": rows}

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import lazyload
 
 from venture.auth.enums import Role
 from venture.calls import operations
@@ -288,4 +289,6 @@ def _current_calls(_user):
         .select_from(Call)
         .where(Call.published_at.is_(None), Call.cancelled_at.is_(None))
     )
-    return {"calls": db.session.scalars(current_calls_query().limit(10)).all(), "drafts": drafts}
+    # the panel shows each call's title, status and deadline: not its categories or communities
+    calls = db.session.scalars(current_calls_query().options(lazyload("*")).limit(10)).all()
+    return {"calls": calls, "drafts": drafts}

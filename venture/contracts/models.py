@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.calls.enums import Route
 from venture.contracts.enums import ACTIVE_STATES, ContractState
@@ -11,6 +11,8 @@ from venture.core.columns import Amount, BlankText, Key, Moment, Text, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children
 from venture.extensions import db
+from venture.procurement.enums import AwardState
+from venture.procurement.models import Award
 
 
 class ContractCounter(db.Model):
@@ -130,3 +132,46 @@ class Contract(TimestampMixin, db.Model):
     def is_active(self):
         """Signed or in force: conditions can hold and money can move."""
         return self.state in ACTIVE_STATES
+
+
+# ── the awards waiting for a contract, kept on the award ────────────────────────────────────
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_awaiting_contract(session, _context, _instances):
+    """Every flush that adds or removes a contract, or adds an award or changes its state,
+    keeps the awards' awaiting_contract right (final, and no contract drafted from it),
+    whichever operation made the change."""
+    drafted = {}  # award -> whether a contract is drafted from it after this flush
+    for records, has_contract in ((session.new, True), (session.deleted, False)):
+        for contract in records:
+            if isinstance(contract, Contract):
+                award = contract.award or session.get(Award, contract.award_id)
+                if award is not None:
+                    drafted[award] = has_contract
+    for award in [*session.new, *session.dirty]:
+        if not isinstance(award, Award) or award in drafted:
+            continue
+        if award not in session.new and not sa.inspect(award).attrs.state.history.has_changes():
+            continue
+        with session.no_autoflush:
+            drafted[award] = award.id is not None and session.scalar(
+                sa.select(sa.exists().where(Contract.award_id == award.id))
+            )
+    for award, has_contract in drafted.items():
+        awaiting = award.state == AwardState.FINAL and not has_contract
+        if award.awaiting_contract != awaiting:
+            award.awaiting_contract = awaiting
+
+
+def refresh_awaiting_contract(connection):
+    """Set every award's awaiting_contract from its state and contracts (after bulk inserts)."""
+    table = Award.__table__
+    connection.execute(
+        table.update().values(
+            awaiting_contract=sa.and_(
+                table.c.state == AwardState.FINAL,
+                ~sa.exists().where(Contract.__table__.c.award_id == table.c.id),
+            )
+        )
+    )

@@ -4,13 +4,12 @@ request. A module of its own, without panels: importing it registers nothing, so
 page's panel order stays as registered."""
 
 from flask import has_request_context, request
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from venture.contracts.enums import ContractState
 from venture.contracts.hooks import INSTALLMENTS
 from venture.contracts.models import Contract
 from venture.extensions import db
-from venture.procurement.enums import AwardState
 from venture.procurement.models import Award
 
 
@@ -18,11 +17,11 @@ def staff_contract_counts():
     """The staff's contract work as scalar subqueries: awards waiting for a contract, drafts,
     signed scans to confirm, releases to approve (the staff home's 下一步 counts them in its
     one statement and passes them on: remember_staff_contract_work)."""
-    awaiting = ~exists().where(Contract.award_id == Award.id)
     counts = {
+        # final awards without a contract, kept on the award (models.keep_awaiting_contract)
         "awards_waiting": select(func.count())
         .select_from(Award)
-        .where(Award.state == AwardState.FINAL, awaiting),
+        .where(Award.awaiting_contract.is_(True)),
         "drafts": select(func.count())
         .select_from(Contract)
         .where(Contract.state == ContractState.DRAFT),

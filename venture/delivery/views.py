@@ -409,7 +409,7 @@ def _reports_due(user):
     """The organization's report periods that are due, overdue or returned."""
     if user.organization_id is None:
         return {"due": [], "returned": []}
-    projects, due = operations.reports_due_of(user.organization_id)
+    projects, due = operations.reports_due_read(user.organization_id)
     returned = [r for p in projects for r in p.reports if r.state == ReportState.RETURNED]
     return {"due": due[:10], "returned": returned[:10]}
 

@@ -7,11 +7,9 @@ the work is done. One engine (venture/home/steps.py) evaluates it: a line shows 
 count is above zero, and links to the record's own page when exactly one is waiting, else to
 the list. A new line: add its figures to the role's query, then a `Line` to the role's table."""
 
-from datetime import timedelta
-
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func
 
 from venture.announcements.enums import ObjectionState
 from venture.announcements.models import Announcement, Objection
@@ -25,12 +23,21 @@ from venture.community.permissions import CHECKABLE_REPORT_STATES
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.contracts.work import remember_staff_contract_work, staff_contract_counts
-from venture.core.timeutil import local_today, now
 from venture.delivery.enums import ChangeState, ProjectState, ReportState
 from venture.delivery.models import Activity, ChangeRequest, ProgressReport, Project
 from venture.evaluation.enums import EvaluationState
 from venture.evaluation.models import Evaluation
-from venture.home.steps import PAST, F, Line, RoleSteps, count_of, earliest, link
+from venture.home.steps import (
+    PAST,
+    B,
+    F,
+    Line,
+    RoleSteps,
+    aggregate_of,
+    count_of,
+    earliest,
+    link,
+)
 from venture.integrity.waiting import (
     announcement_awaiting_confirmation,
     announcement_ending_soon,
@@ -51,16 +58,14 @@ PAYABLE_CONTRACTS = (ContractState.SIGNED, ContractState.IN_FORCE)
 # ── applicant (社会组织) ─────────────────────────────────────────────────────────────────────
 
 
-def _applicant_figures(user):
-    org_id = user.organization_id
-    if org_id is None:
-        return None
+def _applicant_figures():
+    org_id = B.organization_id
     mine = Application.organization_id == org_id
     open_call = and_(
         Call.id == Application.call_id,
         Call.published_at.is_not(None),
         Call.cancelled_at.is_(None),
-        Call.closes_at > now(),
+        Call.closes_at > B.at,
     )
     draft = and_(mine, Application.state == ApplicationState.DRAFT, open_call)
     returned = and_(mine, Application.state == ApplicationState.RETURNED)
@@ -84,26 +89,28 @@ def _applicant_figures(user):
     return {
         "drafts": count_of(Application, draft, joins=to_call),
         "drafts_close": earliest(Call.closes_at, draft, model=Application, joins=to_call),
-        "draft_id": earliest(Application.id, draft),
+        "draft_id": earliest(Application.id, draft, model=Application, joins=to_call),
         "returned": count_of(Application, returned),
         "returned_by": earliest(Application.correction_deadline, returned),
         "returned_id": earliest(Application.id, returned),
         "to_sign": count_of(Contract, to_sign),
         "to_sign_id": earliest(Contract.id, to_sign),
         "self_assessments": count_of(Evaluation, self_assessment, joins=(Project,)),
-        "self_assessment_by": earliest(Evaluation.self_assessment_due, self_assessment),
-        "self_assessment_id": earliest(Evaluation.id, self_assessment),
+        "self_assessment_by": earliest(
+            Evaluation.self_assessment_due, self_assessment, joins=(Project,)
+        ),
+        "self_assessment_id": earliest(Evaluation.id, self_assessment, joins=(Project,)),
         "reports_returned": count_of(ProgressReport, reports_returned, joins=(Project,)),
-        "report_returned_id": earliest(ProgressReport.id, reports_returned),
+        "report_returned_id": earliest(ProgressReport.id, reports_returned, joins=(Project,)),
     }
 
 
 def _reports_due(user):
     """Report periods due or overdue for the organization's delivering projects, oldest first
     (the schedule is computed from each call's reporting plan, so it is read, not counted)."""
-    from venture.delivery.operations import reports_due_of
+    from venture.delivery.operations import organization_reports_due
 
-    _projects, due = reports_due_of(user.organization_id)
+    _delivering, due = organization_reports_due(user.organization_id)
     return {
         "reports_due": len(due),
         "reports_due_on": due[0].row.period.due_on if due else None,
@@ -113,7 +120,8 @@ def _reports_due(user):
     }
 
 
-applicant_steps = RoleSteps(figures=_applicant_figures, read=_reports_due, lines=(
+applicant_steps = RoleSteps(
+    figures=_applicant_figures, needs="organization_id", read=_reports_due, lines=(
     Line("drafts", _l("draft applications to finish and submit, the first call closes %(date)s"),
          link("applications.mine"), one=link("applications.edit", application_id=F("draft_id")),
          date="drafts_close"),
@@ -139,7 +147,7 @@ applicant_steps = RoleSteps(figures=_applicant_figures, read=_reports_due, lines
 # ── staff (项目主管) ─────────────────────────────────────────────────────────────────────────
 
 
-def _staff_figures(_user):
+def _staff_figures():
     submitted = Application.state == ApplicationState.SUBMITTED
     eligible_without_panel = and_(
         Call.route.in_(routes_reviewing_applications()),
@@ -148,18 +156,17 @@ def _staff_figures(_user):
         ),
         ~exists().where(Panel.call_id == Call.id),
     )
-    today = local_today()
-    ending = announcement_ending_soon(today)
-    expired = announcement_awaiting_confirmation(today)
-    reviews_late = panel_scoring_overdue(now(), today)
-    reviews_in = panel_sheets_in(now())
+    ending = announcement_ending_soon(B.today, B.week_ahead)
+    expired = announcement_awaiting_confirmation(B.today)
+    reviews_late = panel_scoring_overdue(B.at, B.today)
+    reviews_in = panel_sheets_in(B.at)
     pending_objection = Objection.state == ObjectionState.PENDING
     return {
         "orgs": count_of(Organization, Organization.status == OrgStatus.PENDING),
         "screening": count_of(Application, submitted),
-        "screening_calls": select(func.count(func.distinct(Application.call_id)))
-        .where(submitted)
-        .scalar_subquery(),
+        "screening_calls": aggregate_of(
+            func.count(func.distinct(Application.call_id)), Application, submitted
+        ),
         "screening_call": earliest(Application.call_id, submitted),
         "screening_since": earliest(Application.submitted_at, submitted),
         "panels": count_of(Call, eligible_without_panel),
@@ -246,21 +253,21 @@ staff_steps = RoleSteps(figures=_staff_figures, derived=_staff_contract_lines, l
 # ── finance (财务人员) ───────────────────────────────────────────────────────────────────────
 
 
-def _finance_figures(_user):
-    payable = and_(Installment.contract_id == Contract.id, Contract.state.in_(PAYABLE_CONTRACTS))
-    to_pay = and_(payable, Installment.state == InstallmentState.RELEASE_APPROVED)
-    coming = and_(payable, Installment.state == InstallmentState.CONDITION_MET)
+def _finance_figures():
+    # the installments of a state first (their index), then whether the contract is payable:
+    # driven from the contracts, the plan would visit every signed contract's installments
+    payable = exists().where(
+        Contract.id == Installment.contract_id, Contract.state.in_(PAYABLE_CONTRACTS)
+    )
+    to_pay = and_(Installment.state == InstallmentState.RELEASE_APPROVED, payable)
+    coming = and_(Installment.state == InstallmentState.CONDITION_MET, payable)
     return {
-        "to_pay": count_of(Installment, to_pay, joins=(Contract,)),
-        "to_pay_amount": select(func.coalesce(func.sum(Installment.amount), 0))
-        .select_from(Installment)
-        .join(Contract)
-        .where(to_pay)
-        .scalar_subquery(),
-        "to_pay_since": earliest(
-            Installment.approved_at, to_pay, model=Installment, joins=(Contract,)
+        "to_pay": count_of(Installment, to_pay),
+        "to_pay_amount": aggregate_of(
+            func.coalesce(func.sum(Installment.amount), 0), Installment, to_pay
         ),
-        "coming": count_of(Installment, coming, joins=(Contract,)),
+        "to_pay_since": earliest(Installment.approved_at, to_pay),
+        "coming": count_of(Installment, coming),
         "to_check": count_of(Contract, Contract.state == ContractState.ISSUED),
     }
 
@@ -281,8 +288,8 @@ finance_steps = RoleSteps(figures=_finance_figures, lines=(
 # ── evaluator (第三方评估机构) ───────────────────────────────────────────────────────────────
 
 
-def _evaluator_figures(user):
-    mine = Evaluation.evaluator_id == user.id
+def _evaluator_figures():
+    mine = Evaluation.evaluator_id == B.user_id
     to_score = and_(mine, Evaluation.state == EvaluationState.SELF_ASSESSED)
     waiting = and_(mine, Evaluation.state == EvaluationState.ASSIGNED)
     return {
@@ -307,10 +314,8 @@ evaluator_steps = RoleSteps(figures=_evaluator_figures, lines=(
 # ── community (社区居委会) ───────────────────────────────────────────────────────────────────
 
 
-def _community_figures(user):
-    community_id = user.community_id
-    if community_id is None:
-        return None
+def _community_figures():
+    community_id = B.community_id
     unchecked = and_(
         Activity.community_id == community_id,
         ProgressReport.id == Activity.report_id,
@@ -329,7 +334,7 @@ def _community_figures(user):
     }
 
 
-community_steps = RoleSteps(figures=_community_figures, lines=(
+community_steps = RoleSteps(figures=_community_figures, needs="community_id", lines=(
     Line("to_check", _l("reported activities to confirm or dispute, the first held %(date)s"),
          link("community.projects"), date="held_since"),
     Line("needs", _l("needs of the community waiting for a project, %(n)d urgent"),
@@ -340,8 +345,8 @@ community_steps = RoleSteps(figures=_community_figures, lines=(
 # ── admin (系统管理员) ───────────────────────────────────────────────────────────────────────
 
 
-def _admin_figures(_user):
-    week_ago = now() - timedelta(days=7)
+def _admin_figures():
+    week_ago = B.week_ago
     return {
         "orgs": count_of(Organization, Organization.status == OrgStatus.PENDING),
         "never": count_of(User, User.active.is_(True), User.last_login_at.is_(None)),

@@ -1,16 +1,56 @@
 """The engine of the home pages' 下一步 (venture/home/next_steps.py): a role's declaration is
-the figures it counts in one SELECT of scalar subqueries and a table of `Line`s; `RoleSteps`
-evaluates it into `Step`s, the lines whose count is above zero, each linking to the record's
-own page when exactly one is waiting, else to the list."""
+the figures it counts in one SELECT and a table of `Line`s; `RoleSteps` evaluates it into
+`Step`s, the lines whose count is above zero, each linking to the record's own page when
+exactly one is waiting, else to the list.
+
+The SELECT is built once per process, its moment, day and account as bound parameters (`B`),
+and given their values at each request: building ~45 subqueries cost more than running them.
+Figures over the same rows (a count and the earliest date of one condition) are aggregated in
+one pass, a derived table per condition, the derived tables joined into one row."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from types import SimpleNamespace
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, true
 
 from venture.core.formatting import near_date, yuan
-from venture.core.timeutil import local_today, to_local
+from venture.core.timeutil import local_today, now, to_local
 from venture.extensions import db
+from venture.integrity.waiting import ANNOUNCEMENT_ENDING_SOON
+
+WEEK = timedelta(days=7)  # "in the last 7 days"
+
+# the values a role's figures depend on, as bound parameters (their values: _values)
+B = SimpleNamespace(
+    **{
+        name: bindparam(name)
+        for name in (
+            "at",  # now()
+            "today",  # local_today()
+            "week_ahead",  # today + 7 days
+            "week_ago",  # at - 7 days
+            "user_id",
+            "organization_id",
+            "community_id",
+        )
+    }
+)
+
+
+def _values(user):
+    at, today = now(), local_today()
+    return {
+        "at": at,
+        "today": today,
+        "week_ahead": today + ANNOUNCEMENT_ENDING_SOON,
+        "week_ago": at - WEEK,
+        "user_id": user.id,
+        "organization_id": user.organization_id,
+        "community_id": user.community_id,
+    }
 
 
 @dataclass(frozen=True)
@@ -116,21 +156,47 @@ class Line:
 
 @dataclass(frozen=True)
 class RoleSteps:
-    """A role's 下一步: figures(user) gives the scalar subqueries of its one SELECT (None: the
-    account has nothing to wait for, e.g. no organization); read(user) the figures that are
-    read rather than counted; derived(figures) those worked out from the others; lines the
-    table. Calling it gives the user's steps."""
+    """A role's 下一步: figures() gives its figures, counted (count_of, earliest, aggregate_of)
+    or as scalar subqueries, over the bound parameters of `B`; needs names an attribute of the
+    account without which it has nothing to wait for (e.g. "organization_id"); read(user) the
+    figures that are read rather than counted; derived(figures) those worked out from the
+    others; lines the table. Calling it gives the user's steps."""
 
     figures: object
     lines: tuple
+    needs: str | None = None
     read: object = None
     derived: object = None  # (figures) -> more figures worked out from the counted ones
 
+    @cached_property
+    def statement(self):
+        """The one SELECT of the role's figures, built on first use."""
+        groups, columns = {}, []
+        for name, figure in self.figures().items():
+            if isinstance(figure, Figure):
+                groups.setdefault(figure.rows, []).append((name, figure))
+            else:
+                columns.append(figure.label(name))
+        tables = []
+        for n, members in enumerate(groups.values()):
+            _name, first = members[0]
+            query = select(*(figure.value.label(name) for name, figure in members))
+            query = _joined(query.select_from(first.model), first.joins).where(*first.where)
+            table = query.subquery(f"figures_{n}")
+            tables.append(table)
+            columns.extend(table.c[name] for name, _figure in members)
+        query = select(*columns)
+        if tables:
+            joined = tables[0]
+            for table in tables[1:]:
+                joined = joined.join(table, true())  # one row each: one row in all
+            query = query.select_from(joined)
+        return query
+
     def __call__(self, user):
-        subqueries = self.figures(user)
-        if subqueries is None:
+        if self.needs is not None and getattr(user, self.needs) is None:
             return []
-        row = db.session.execute(select(*(q.label(k) for k, q in subqueries.items()))).one()
+        row = db.session.execute(self.statement, _values(user)).one()
         f = row._asdict()
         if self.read is not None:
             f.update(self.read(user))
@@ -148,15 +214,34 @@ def _joined(query, joins):
     return query
 
 
+@dataclass(frozen=True, eq=False)
+class Figure:
+    """An aggregate (value) over the rows of model, joined to joins, that match where."""
+
+    value: object
+    model: object
+    joins: tuple
+    where: tuple
+
+    @property
+    def rows(self):
+        """Which rows: figures given the same model, joins and conditions (the same objects)
+        are aggregated in one pass."""
+        return (id(self.model), tuple(map(id, self.joins)), tuple(map(id, self.where)))
+
+
+def aggregate_of(value, model, *where, joins=()):
+    """value (an aggregate such as func.count()) over the rows of model (joined to joins:
+    models, or (model, onclause)) that match where."""
+    return Figure(value, model, tuple(joins), where)
+
+
 def count_of(model, *where, joins=()):
     """How many rows of model (joined to joins: models, or (model, onclause)) match where."""
-    query = _joined(select(func.count()).select_from(model), joins)
-    return query.where(*where).scalar_subquery()
+    return aggregate_of(func.count(), model, *where, joins=joins)
 
 
 def earliest(column, *where, model=None, joins=()):
-    """The smallest value of column among the rows that match where."""
-    query = select(func.min(column))
-    if model is not None:
-        query = _joined(query.select_from(model), joins)
-    return query.where(*where).scalar_subquery()
+    """The smallest value of column among the rows (of model, else of column's own) that
+    match where."""
+    return aggregate_of(func.min(column), model or column.class_, *where, joins=joins)

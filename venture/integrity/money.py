@@ -205,6 +205,25 @@ def _shown(*figures):
     return " / ".join("-" if f is None else str(getattr(f, "value", f)) for f in figures)
 
 
+@register_check("money.award_awaiting_contract")
+def check_award_awaiting_contract():
+    """The stored awaiting_contract of each award (what the staff home counts) says whether it
+    is final with no contract drafted from it."""
+    from venture.contracts.models import Contract
+    from venture.procurement.enums import AwardState
+    from venture.procurement.models import Award
+
+    awaiting = sa.and_(
+        Award.state == AwardState.FINAL, ~sa.exists().where(Contract.award_id == Award.id)
+    )
+    rows = db.session.execute(
+        sa.select(Award.id, Award.awaiting_contract).where(Award.awaiting_contract != awaiting)
+    ).all()
+    for award_id, stored in rows:
+        detail = f"stored awaiting_contract {stored}, it is {not stored}"
+        yield Finding("money.award_awaiting_contract", f"award {award_id}", detail)
+
+
 @register_check("money.payments_within_installment")
 def check_payments_within_installment():
     from venture.payments.models import Installment, Payment

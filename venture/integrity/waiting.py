@@ -13,15 +13,16 @@ ANNOUNCEMENT_ENDING_SOON = timedelta(days=7)
 AWARD_CHAIN_STATES = (ApplicationState.AWARDED, ApplicationState.NOT_AWARDED)
 
 
-def announcement_ending_soon(today):
-    """A 公示 whose period ends within the week (today included)."""
+def announcement_ending_soon(today, week_ahead):
+    """A 公示 whose period ends within the week (today included); week_ahead is today +
+    ANNOUNCEMENT_ENDING_SOON (today may be a bound parameter, where dates cannot be added)."""
     from venture.announcements.enums import AnnouncementState
     from venture.announcements.models import Announcement
 
     return and_(
         Announcement.state == AnnouncementState.PUBLISHED,
         Announcement.ends_on >= today,
-        Announcement.ends_on <= today + ANNOUNCEMENT_ENDING_SOON,
+        Announcement.ends_on <= week_ahead,
     )
 
 

@@ -85,6 +85,9 @@ class Installment(TimestampMixin, db.Model):
             "paid_total",
             "id",
         ),
+        # the home pages' releases to approve and to pay (a state, on signed contracts, and
+        # their sum), read off this index alone, whatever the planner's estimate for the state
+        sa.Index("ix_installment_state_contract", "state", "contract_id", "amount"),
         sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
         sa.CheckConstraint("percent > 0 AND percent <= 100", name="percent_range"),
         sa.CheckConstraint(

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from venture.auth.enums import Role
 from venture.calls.enums import Route
@@ -280,12 +280,15 @@ def export_download(job_id):
 
 @home_panel(Role.FINANCE, "payments/panel_finance.html")
 def _finance_figures(_user):
+    # from the installments of the state (ix_installment_state_contract), each contract
+    # checked: joined, the plan would visit every signed contract's installments
     awaiting = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Installment.amount), 0))
-        .join(Installment.contract)
-        .where(
+        select(func.count(), func.coalesce(func.sum(Installment.amount), 0)).where(
             Installment.state == InstallmentState.RELEASE_APPROVED,
-            Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
+            exists().where(
+                Contract.id == Installment.contract_id,
+                Contract.state.in_((ContractState.SIGNED, ContractState.IN_FORCE)),
+            ),
         )
     ).one()
     year_start = local_today().replace(month=1, day=1)

@@ -51,6 +51,12 @@ class Award(TimestampMixin, db.Model):
     justification: Mapped[Text | None]
     final_at: Mapped[Moment | None]
     created_by_id: Mapped[UserId]
+    # final, and no contract drafted from it yet: the staff home's "awards waiting for a
+    # contract", counted off its index instead of an anti-join of every final award with the
+    # contracts; kept by contracts.models.keep_awaiting_contract at each flush
+    awaiting_contract: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false(), index=True
+    )
 
     # what was awarded: an application or a bid
     application = relationship("Application")

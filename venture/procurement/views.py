@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from venture.auth.enums import Role
 from venture.calls.models import Call
@@ -166,18 +167,22 @@ def _procurement_work(_user):
             Call.published_at.is_not(None),
             Call.cancelled_at.is_(None),
         )
+        .options(contains_eager(Tender.call).lazyload("*"), lazyload("*"))
         .order_by(Tender.opening_at)
         .limit(5)
     ).all()
+    # the panel shows each tender's call title and each designation's service and state only
     evaluating = db.session.scalars(
         select(Tender)
         .where(Tender.opened_at.is_not(None), Tender.award_notice_id.is_(None))
+        .options(joinedload(Tender.call).lazyload("*"), lazyload("*"))
         .order_by(Tender.opened_at.desc())
         .limit(5)
     ).all()
     designations = db.session.scalars(
         select(Designation)
         .where(Designation.state.in_((DesignationState.DRAFTED, DesignationState.ANNOUNCED)))
+        .options(lazyload("*"))
         .order_by(Designation.created_at.desc())
         .limit(5)
     ).all()

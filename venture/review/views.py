@@ -229,7 +229,7 @@ def _reviewer_figures(user):
 def _staff_figures(_user):
     at, today = now(), local_today()
     panels = waiting.open_panels(at)
-    progress = operations.panel_progress([p.id for p in panels])
+    progress = operations.open_panel_progress(panels)
     stages = {p.id: waiting.panel_stage(p, *progress.get(p.id, (0, 0)), at, today) for p in panels}
     return {"panels": panels, "progress": progress, "stages": stages}
 

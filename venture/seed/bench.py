@@ -25,7 +25,7 @@ from venture.applications.models import Application
 from venture.auth.models import User
 from venture.calls.enums import Route
 from venture.calls.models import Call
-from venture.contracts.models import Contract
+from venture.contracts.models import Contract, refresh_awaiting_contract
 from venture.core.audit import AuditEntry
 from venture.core.timeutil import clock_on, local_today
 from venture.delivery.enums import ReportFrequency
@@ -315,6 +315,7 @@ class Generator(Awards, Delivery):
         refresh_queue_order(db.session.connection())
         # the installments' ledger figures (paid total, payment dates, route), likewise
         refresh_ledger_figures(db.session.connection())
+        refresh_awaiting_contract(db.session.connection())  # the contracts module's, likewise
         return self.w.counts
 
 

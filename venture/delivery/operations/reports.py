@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
@@ -311,18 +312,29 @@ def outstanding_reports(today=None, statuses=("overdue",), projects=None):
     return sorted(found, key=lambda o: (o.row.period.due_on, o.project.id))
 
 
-def reports_due_of(organization_id):
-    """The organization's delivering projects (their reports loaded) and their report periods
-    due, in draft or overdue, oldest first: (projects, outstanding)."""
+def organization_reports_due(organization_id):
+    """(the organization's delivering projects, their report periods due, in draft or
+    overdue, oldest first), kept for the rest of the request: the applicant's home shows them
+    twice, in its 下一步 (which works them out) and in the delivery panel (which reads them:
+    reports_due_read)."""
     projects = db.session.scalars(
         sa.select(Project)
         .where(Project.organization_id == organization_id)
         .options(selectinload(Project.reports))
     ).all()
     delivering = [p for p in projects if p.is_delivering]
-    return delivering, outstanding_reports(
-        statuses=("due", "draft", "overdue"), projects=delivering
-    )
+    due = outstanding_reports(statuses=("due", "draft", "overdue"), projects=delivering)
+    if has_request_context():
+        g.reports_due = (organization_id, delivering, due)
+    return delivering, due
+
+
+def reports_due_read(organization_id):
+    """organization_reports_due, as worked out earlier in this request if it was."""
+    kept = g.get("reports_due") if has_request_context() else None
+    if kept is not None and kept[0] == organization_id:
+        return kept[1], kept[2]
+    return organization_reports_due(organization_id)
 
 
 def send_report_reminders(today=None):

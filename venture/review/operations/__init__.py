@@ -23,6 +23,7 @@ from venture.review.operations.assignments import (
 from venture.review.operations.awards import (
     applications_needing_reviewers,
     finalise_review_result,
+    open_panel_progress,
     panel_progress,
     preview_period,
     propose_awards,
@@ -118,6 +119,7 @@ __all__ = [
     "form_panel",
     "notify_link",
     "panel_of",
+    "open_panel_progress",
     "panel_progress",
     "preview_period",
     "profile_for",

@@ -9,6 +9,7 @@ from venture.announcements.operations import register_finaliser
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
 from venture.core import audit
+from venture.core.cache import stamped_figure
 from venture.core.formatting import yuan
 from venture.core.lifecycle import transition
 from venture.core.timeutil import now
@@ -149,6 +150,20 @@ def panel_progress(panel_ids):
         )
         .group_by(ReviewAssignment.panel_id)
     )
+    return {panel_id: (done, total) for panel_id, done, total in rows}
+
+
+def open_panel_progress(panels):
+    """panel_progress of the staff home's open panels, stored under their figures_version
+    (moved by every change of a panel's assignments and sheets, models.keep_figures_version):
+    one read of the stored figure instead of counting their assignments on each request."""
+    stamp = [[panel.id, panel.figures_version] for panel in panels]
+
+    def count():
+        progress = panel_progress([panel.id for panel in panels])
+        return [[panel_id, done, total] for panel_id, (done, total) in progress.items()]
+
+    rows = stamped_figure("review.open_panel_progress", stamp, count)
     return {panel_id: (done, total) for panel_id, done, total in rows}
 
 
