@@ -282,3 +282,27 @@ def test_attachments_open_for_the_declared_reviewer_only_when_not_blind(client, 
     panel.blind = True
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+def test_a_save_racing_another_writes_over_the_score_it_added(review):
+    """A phone's autosave and its submit at the same moment: both found the criterion unscored;
+    the first one's row is there when the second inserts, and the second writes over it."""
+    from venture.review.models import ReviewScore
+
+    a = review["assignments"][0]
+    criteria = review["criteria"]
+    sheet = helpers.open_sheet(a)
+    assert sheet.scores == []  # this request has read the sheet's (no) scores
+    db.session.execute(
+        ReviewScore.__table__.insert().values(
+            sheet_id=sheet.id, criterion_id=criteria[0].id, raw="10", score=10, comment=""
+        )
+    )
+    entries = {c.id: (str(s), "") for c, s in zip(criteria, (35, 25, 20), strict=True)}
+    operations.submit_sheet(sheet, entries=entries, overall_comment="", actor=a.reviewer.user)
+    db.session.commit()
+    rows = db.session.execute(
+        select(ReviewScore.criterion_id, ReviewScore.raw).where(ReviewScore.sheet_id == sheet.id)
+    ).all()
+    assert sorted(rows) == sorted(zip((c.id for c in criteria), ("35", "25", "20"), strict=True))
+    assert (sheet.state, sheet.total) == (SheetState.SUBMITTED, 80)

@@ -7,6 +7,7 @@ score, when, the price score): the caller checks those and passes the panel and 
 """
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -18,8 +19,21 @@ from venture.review.models import ReviewAssignment, ReviewScore, ReviewSheet
 def write_entries(sheet, criteria, entries, overall_comment):
     """Keep what was typed; return {criterion_id: message} for values that are not scores.
 
-    entries: {criterion_id: (typed score, comment)}.
+    entries: {criterion_id: (typed score, comment)}. Two saves of one sheet at the same moment
+    (a phone's autosave and its submit button) may both find a criterion unscored; the second
+    one's insert then meets the first one's row, and writes over it instead of failing.
     """
+    try:
+        with db.session.begin_nested():
+            errors = _write_entries(sheet, criteria, entries, overall_comment)
+            db.session.flush()
+    except IntegrityError:
+        db.session.expire(sheet, ["scores"])
+        errors = _write_entries(sheet, criteria, entries, overall_comment)
+    return errors
+
+
+def _write_entries(sheet, criteria, entries, overall_comment):
     errors = {}
     for criterion in criteria:
         raw, comment = entries.get(criterion.id, ("", ""))
