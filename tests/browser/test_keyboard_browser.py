@@ -2,6 +2,7 @@
 clicks, no element.focus()): every control reached shows where the focus is."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from tests.pdf_bytes import MINIMAL_PDF
@@ -54,6 +55,21 @@ class Keyboard:
     def press_on(self, selector, key="Enter", *, back=False):
         self.to(selector, back=back)
         self.page.keyboard.press(key)
+
+
+def _choose_file_by_keyboard(page, keys, selector):
+    """Space on the focused file field opens its chooser. Headless Chromium now and then opens
+    none for a first Space (2 suite runs of about 10 failed here, at random); a person presses
+    again, and so does this, twice at most, with the focus still on the field."""
+    keys.to(selector)
+    for _attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            assert page.evaluate("s => document.activeElement.matches(s)", selector), selector
+    raise AssertionError(f"Space on {selector} opened no file chooser (3 tries)")
 
 
 def _sign_in(page, keys, user):
@@ -134,10 +150,7 @@ def test_applicant_saves_and_submits_an_application_by_keyboard(page, make, tmp_
     assert [(m.title, m.due_date) for m in application.milestones] == [("招募儿童并建档", start)]
 
     # the saved page: attach the file (the chooser opens from the keyboard), declare, submit
-    keys.to("#file-0")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(certificate))
+    _choose_file_by_keyboard(page, keys, "#file-0").set_files(str(certificate))
     keys.press_on("#declaration", "Space")
     keys.press_on("button[name=action][value=submit]")
     # the confirmation opens on Cancel: Tab to Confirm
