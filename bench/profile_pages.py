@@ -107,7 +107,7 @@ def main():
     statements = []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
-    large, application, newest, _at_once = _ids(args.database_url)
+    large, application, newest, at_once = _ids(args.database_url)
     ledger = urlencode(
         {
             "route": "venture_grant",
@@ -131,6 +131,9 @@ def main():
         (None, f"/api/v1/ocds/calls/{large}.json"),
         ("admin", "/admin/audit"),
         ("admin", "/admin/audit?page=500"),
+        ("finance", f"/finance/ledger.xlsx?call={large}"),
+        ("finance", f"/finance/ledger.xlsx?call={at_once}"),
+        ("finance", "/finance/ledger.xlsx"),
         ("staff", "/health"),
     ]
     pages = [(role, path) for role, path in pages if re.search(args.only, path)]
@@ -155,8 +158,10 @@ def main():
         for _ in range(args.requests):
             clients[role].get(args.profile)
         profiler.disable()
-        stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
         stats.print_stats(args.top)
+        if os.environ.get("PROFILE_CALLERS"):
+            stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 if __name__ == "__main__":

@@ -465,7 +465,10 @@ def test_audit_log_is_bounded_and_paginated(client, login, make, page_size):
 
     url = "/admin/audit"
     counts = bounded(client, "audit log", url, grow, listed=page_size, also=deep(url))
-    assert len(set(counts.values())) == 1, counts
+    # the deep page runs no more statements than page 1 (one fewer: the record types read by
+    # page 1 are found again while the log has not moved)
+    first, deeper = counts.values()
+    assert deeper == first - 1, counts
 
 
 def test_project_progress_reports_are_bounded(client, login, make):

@@ -1,7 +1,14 @@
 import sqlalchemy as sa
 
 from venture.auth.enums import Role
-from venture.core.audit import AuditEntry, record, recorded_types, verify_chain
+from venture.core.audit import (
+    GENESIS,
+    AuditChainHead,
+    AuditEntry,
+    record,
+    recorded_types,
+    verify_chain,
+)
 from venture.extensions import db
 
 
@@ -64,6 +71,36 @@ def test_recorded_types_are_the_distinct_types_in_order(make):
         sa.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     ).all()
     assert recorded_types() == distinct == ["Organization", "User"]
+
+
+def test_recorded_types_follow_the_entries_added_and_a_log_made_again(make):
+    staff = make.user(Role.STAFF)
+    org = make.org()
+    record("test.touch", org, actor=staff)
+    db.session.commit()
+    assert recorded_types() == ["Organization"]
+    assert recorded_types() == ["Organization"]  # the chain head has not moved
+    record("test.touch", staff, actor=staff)
+    record("test.touch", org, actor=staff)
+    db.session.commit()
+    assert recorded_types() == ["Organization", "User"]  # read from the entries added since
+
+    # another log (a database made again), as long as the one read and then longer: the
+    # entry at the seq read has another hash, so the log is read whole
+    db.session.execute(sa.delete(AuditEntry))
+    db.session.execute(sa.update(AuditChainHead).values(last_seq=0, last_hash=GENESIS))
+    for _ in range(3):
+        record("test.touch", staff, actor=staff)
+    db.session.commit()
+    assert recorded_types() == ["User"]
+    record("test.touch", staff, actor=staff)
+    db.session.commit()
+    db.session.execute(sa.delete(AuditEntry))
+    db.session.execute(sa.update(AuditChainHead).values(last_seq=0, last_hash=GENESIS))
+    for obj in (org, org, org, org, org):
+        record("test.touch", obj, actor=staff)
+    db.session.commit()
+    assert recorded_types() == ["Organization"]
 
 
 def test_entry_count_is_the_chain_length_and_the_log_shows_it(client, login, make):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from venture.admin.forms import (
     CategoryForm,
@@ -192,7 +193,9 @@ def toggle_reference(kind, record_id):
 @roles_required(Role.ADMIN, Role.STAFF)
 def audit_log():
     """The audit log, filtered by action, record type, record id and actor."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    # of the actor, only the name the row shows (not their roles, organization, community)
+    actor = joinedload(AuditEntry.actor).options(load_only(User.name), lazyload("*"))
+    query = select(AuditEntry).options(actor).order_by(AuditEntry.id.desc())
     action = request.args.get("action", "").strip()[:80]
     object_type = request.args.get("type", "").strip()[:60]
     object_id = optional_id(request.args.get("id"))

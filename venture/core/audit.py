@@ -119,10 +119,49 @@ def _lock_head(connection):
     ).one()
 
 
+# the record types found per database, with the chain head they were read at
+_found_types = {}
+
+
 def recorded_types():
-    """The record types the log holds, in order. A loose index scan: one probe of
-    ix_audit_entry_object per type (the next type after the last one found), where DISTINCT would
-    read every row of the log (5 ms against 125 ms on PostgreSQL with 630,000 rows)."""
+    """The record types the log holds, in order.
+
+    Entries are only ever added, and chained: a type once found stays found. So the types are
+    kept per process and database with the chain head (seq and hash) they were read at, and
+    brought up to date from the entries added since, a range of the unique seq index. An entry
+    at that seq with another hash means another log (a database made again): read it whole."""
+    head = AuditChainHead.__table__
+    now = db.session.execute(
+        sa.select(head.c.last_seq, head.c.last_hash).where(head.c.id == 1)
+    ).one_or_none()
+    if now is None:
+        return []
+    database = db.engine.url.render_as_string()
+    seq, chain_hash, types = _found_types.get(database, (None, None, ()))
+    if (seq, chain_hash) != tuple(now):
+        added = _types_since(seq, chain_hash) if seq is not None and seq < now.last_seq else None
+        types = tuple(sorted(set(types) | added)) if added is not None else _every_type()
+        _found_types[database] = (now.last_seq, now.last_hash, types)
+    return list(types)
+
+
+def _types_since(seq, chain_hash):
+    """The types of the entries after seq, or None when the entry at seq is not the one read
+    (one statement: each row carries that entry's hash)."""
+    entry, read = AuditEntry.__table__, AuditEntry.__table__.alias()
+    at_seq = sa.select(read.c.hash).where(read.c.seq == seq).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(entry.c.object_type, at_seq).where(entry.c.seq > seq).distinct()
+    ).all()
+    if not rows or rows[0][1] != chain_hash:
+        return None
+    return {object_type for object_type, _hash in rows}
+
+
+def _every_type():
+    """Every type in the log, by a loose index scan: one probe of ix_audit_entry_object per
+    type (the next type after the last one found), where DISTINCT would read every row of the
+    log (5 ms against 125 ms on PostgreSQL with 630,000 rows)."""
     entry = AuditEntry.__table__
     found = sa.select(sa.func.min(entry.c.object_type).label("type")).cte(
         "recorded_types", recursive=True
@@ -130,7 +169,7 @@ def recorded_types():
     later = entry.alias()
     after = sa.select(sa.func.min(later.c.object_type)).where(later.c.object_type > found.c.type)
     found = found.union_all(sa.select(after.scalar_subquery()).where(found.c.type.is_not(None)))
-    return list(
+    return tuple(
         db.session.scalars(
             sa.select(found.c.type).where(found.c.type.is_not(None)).order_by(found.c.type)
         )
