@@ -1,7 +1,7 @@
 """The heavy pages of issue 23, in-process: CPU time and SQL statements per request.
 
     .venv/bin/python bench/profile_pages.py [--database-url URL] [--requests 20] [--only REGEX]
-        [--profile PATH] [--sql PATH]
+        [--profile PATH [--sort KEY] [--callers REGEX]] [--sql PATH]
 
 On a generated benchmark database (`flask bench-data`, e.g. instance/bench-city.sqlite), this
 signs in with the Flask test client as each page's role and reports, for the staff home page,
@@ -12,7 +12,8 @@ request, after two warm-up requests. SQLite runs in-process, so its work is in t
 PostgreSQL's is not (the wall-clock median, also shown, has it, and the machine's other work).
 
 --profile PATH prints cProfile's top entries (cumulative CPU time) of that page's requests;
---sql PATH each statement of one request with its time, slowest first.
+--sort tottime orders them by their own time, --callers REGEX adds who called the functions
+that match; --sql PATH each statement of one request with its time, slowest first.
 """
 
 import argparse
@@ -100,6 +101,8 @@ def main():
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--profile", metavar="PATH")
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order, e.g. tottime")
+    parser.add_argument("--callers", metavar="REGEX", help="also who called these functions")
     parser.add_argument("--sql", metavar="PATH", help="time each statement of one request")
     parser.add_argument("--only", default="", help="the pages whose path matches this regex")
     args = parser.parse_args()
@@ -158,10 +161,10 @@ def main():
         for _ in range(args.requests):
             clients[role].get(args.profile)
         profiler.disable()
-        stats = pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
         stats.print_stats(args.top)
-        if os.environ.get("PROFILE_CALLERS"):
-            stats.print_callers(os.environ["PROFILE_CALLERS"])
+        if args.callers:
+            stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":
