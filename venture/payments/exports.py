@@ -26,8 +26,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from venture.auth.models import User
@@ -39,7 +37,7 @@ from venture.core.audit import record
 from venture.core.files import StoredFile
 from venture.core.formatting import OptionList, local_date, xlsx_date_format
 from venture.core.integers import optional_id
-from venture.core.spreadsheet import CsvWriter, append_row, xlsx_cell
+from venture.core.spreadsheet import CsvWriter, XlsxSheet
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -343,47 +341,33 @@ def _add_totals(totals, row):
         totals[index] += row[col]
 
 
-def write_ledger_xlsx(records, out):
-    """Write the ledger as a streamed (write-only) workbook to out: number and date formats,
-    a bold header and totals row. Rows go to disk as they come; memory does not grow."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Ledger"))
-    for letter, width in zip("ABCDEF", COLUMN_WIDTHS, strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    date_format = xlsx_date_format()  # in the export's language, as its labels
-
-    def cell(value, number_format=None, font=None):
-        return xlsx_cell(sheet, value, number_format, font)
-
-    append_row(sheet, [cell(title, font=bold) for title in ledger_columns()])
+def write_ledger_xlsx(records, out, *, streamed=True):
+    """Write the ledger as a workbook to out: number and date formats, a bold header and
+    totals row. Streamed (a job), rows go to disk as they come and memory does not grow; a
+    small ledger written in the request is built in memory."""
+    sheet = XlsxSheet(out, _("Ledger"), widths=COLUMN_WIDTHS, streamed=streamed)
+    bold, money = sheet.style(bold=True), sheet.style(MONEY_FORMAT)
+    # dates in the export's language, as its labels
+    styles = dict.fromkeys(AMOUNT_COLUMNS, money) | {DATE_COLUMN: sheet.style(xlsx_date_format())}
+    sheet.writerow(ledger_columns(), bold)
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
-    try:
-        for row in records:
-            _add_totals(totals, row)
-            for col in AMOUNT_COLUMNS:
-                row[col] = cell(row[col], MONEY_FORMAT)
-            if row[DATE_COLUMN] is not None:
-                row[DATE_COLUMN] = cell(row[DATE_COLUMN], date_format)
-            append_row(sheet, row)
-    except BaseException:
-        # a job stopped half-way: end the sheet's own temporary file and remove it now, not
-        # when the (long-running) worker process exits
-        sheet.close()
-        sheet._writer.cleanup()
-        raise
+    for row in records:
+        _add_totals(totals, row)
+        sheet.writerow(row, styles)
     last = [None] * len(ledger_columns())
-    last[0] = cell(_("Total"), font=bold)
+    last[0] = _("Total")
     for col, value in zip(AMOUNT_COLUMNS, totals, strict=True):
-        last[col] = cell(value, MONEY_FORMAT, bold)
-    append_row(sheet, last)
-    book.save(out)
+        last[col] = value
+    sheet.writerow(
+        last, {0: bold} | dict.fromkeys(AMOUNT_COLUMNS, sheet.style(MONEY_FORMAT, bold=True))
+    )
+    sheet.close()
 
 
-def write_ledger_csv(records, out):
+def write_ledger_csv(records, out, *, streamed=True):
     """Write the ledger as CSV to the binary file out, in UTF-8 with a BOM so that Excel opens
-    the Chinese text correctly; a totals row at the end."""
+    the Chinese text correctly; a totals row at the end. Always streamed (streamed is for
+    write_ledger_xlsx's sake)."""
     writer = CsvWriter(out)
     writer.writerow(ledger_columns())
     totals = [Decimal("0.00")] * len(AMOUNT_COLUMNS)
@@ -421,7 +405,7 @@ def ledger_file(kind, filters):
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
     try:
         with db.engine.connect() as connection:
-            write(ledger_records(connection, filters), out)
+            write(ledger_records(connection, filters), out, streamed=False)
     except BaseException:
         out.close()
         raise
