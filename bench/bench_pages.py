@@ -34,6 +34,8 @@ PORT = 8766
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TARGET = 10.0  # p95 of a page ≤ TARGET × p95 of /health (issue 23)
 TARGETS = {"application detail": 4.0}  # a page with a tighter target of its own
+# a file the request writes at once: the issue's target for an XLSX is a p95 of 150 ms (or a job)
+AT_ONCE, FILE_TARGET = " (at once)", 0.150
 DEEP, DEEP_TARGET = ", page 500", 1.2  # p95 of page 500 of a list ≤ DEEP_TARGET × its page 1
 
 
@@ -394,6 +396,10 @@ def run(args):
         write(kind, table)
 
 
+def _mark(met):
+    return " (met)" if met else " (misses)"
+
+
 def render(kind, args, rows, before, after, generated_in):
     command = "python bench/bench_pages.py" + (" --postgres" if kind == "PostgreSQL" else "")
     command += f" --requests {args.requests} --concurrency {args.concurrency}"
@@ -412,14 +418,18 @@ def render(kind, args, rows, before, after, generated_in):
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, path, timings, rate, health, _health_rate, ratio in rows:
-        target = TARGETS.get(label, TARGET)
-        mark = " (met)" if ratio <= target else " (misses)"
+        if label.endswith(AT_ONCE):  # the target is the p95 itself: the ratio is shown only
+            shown = f"{ratio:.1f}×"
+            target = f"p95 ≤ {ms(FILE_TARGET)}{_mark(percentile(timings, 95) <= FILE_TARGET)}"
+        else:
+            shown = f"{ratio:.1f}×{_mark(ratio <= TARGETS.get(label, TARGET))}"
+            target = f"≤ {TARGETS.get(label, TARGET):g}×"
         lines.append(
             f"| {label} `{path.split('?')[0]}{'?page=500' if label.endswith(DEEP) else ''}` | "
             f"{len(timings)} | "
             f"{ms(statistics.median(timings))} | {ms(percentile(timings, 95))} | {rate:.1f}/s | "
             f"{ms(statistics.median(health))} | {ms(percentile(health, 95))} | "
-            f"{ratio:.1f}×{mark} | ≤ {target:g}× |"
+            f"{shown} | {target} |"
         )
     by_label = {row[0]: row[2] for row in rows}
     deep = [
