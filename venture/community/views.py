@@ -21,7 +21,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
-from venture.community import application_page, figures, operations  # noqa: F401 (registers)
+from venture.community import figures, operations
 from venture.community.enums import LIVE_STATUSES, NeedStatus, SurveyQuestion, Urgency, Verdict
 from venture.community.forms import CheckForm, MergeForm, NeedForm, ReasonForm, SurveyForm
 from venture.community.lifecycle import NEED_WORKFLOW

@@ -19,7 +19,7 @@ from venture.core.pagination import paginate
 from venture.core.redirects import is_same_origin_path
 from venture.core.timeutil import local_today
 from venture.extensions import db
-from venture.imports import application_page, operations  # noqa: F401 (registers)
+from venture.imports import operations
 from venture.imports.enums import BatchState, ImportKind, RowAction
 from venture.imports.forms import ClaimAccountForm, ClaimStartForm, ConfirmForm, UploadForm
 from venture.imports.models import ImportBatch, ImportRecord, PastProject
