@@ -90,7 +90,7 @@ def _catalogue(folder):
 def test_collectors_find_titles_and_flash_messages():
     titles, flashes = page_titles(), flash_messages()
     assert titles["Review tasks"] == "templates/review/queue.html"
-    assert flashes["The application is withdrawn."] == "venture/applications/views.py:294"
+    assert flashes["The application is withdrawn."] == "venture/applications/views.py:281"
     assert len(titles) > 80
     assert len(flashes) > 100
 

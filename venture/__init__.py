@@ -107,10 +107,13 @@ def _register_blueprints(app):
 HOOK_MODULES = (
     "venture.api.ocds_store",  # the Session hook of call.release_version, its integrity check
     "venture.applications.rules",  # calls.hooks.APPLICATIONS
+    "venture.community.application_page",  # the application page's needs (applications.page)
     "venture.community.operations",  # calls.hooks.COMMUNITY_NEEDS
     "venture.evaluation.operations",  # payments RELEASE_RULES, delivery EVALUATIONS
+    "venture.imports.application_page",  # the application page's past projects (staff)
     "venture.integrity.checks",  # RELEASE_RULES, PHASE_RULES, BUDGET_RULES, CLOSING_RULES
     "venture.integrity.waiting",  # applications.waiting.WAITING
+    "venture.notifications.operations",  # the unread count read with the signed-in account
     "venture.payments.installments",  # contracts.hooks.INSTALLMENTS
     "venture.procurement.awards",  # review.hooks.AWARDS
     "venture.procurement.operations",  # the routes' result candidates and awards

@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from tests.querycount import counted_get
 from venture.auth.enums import Role
 from venture.extensions import db
 from venture.notifications.models import Notification
-from venture.notifications.operations import notify
+from venture.notifications.operations import mark_all_read, notify, unread_count
 
 
 def test_notify_writes_inbox_rows_and_mails_after_commit(make, mailbox):
@@ -62,6 +63,28 @@ def test_inbox_lists_and_the_nav_counts_unread(client, login, make):
     assert page.index("第二条") < page.index("第一条")
     assert "正文二<br>第二行" in page
     assert '<span class="badge rounded-pill text-bg-warning" id="unread-count">2' in page
+
+
+def test_the_badge_is_read_with_the_account_and_costs_no_statement(client, login, make):
+    person = login(make.user(Role.STAFF))
+    notify([person], "第一条", "正文一")
+    notify([person], "第二条", "正文二")
+    statements, response = counted_get(client, "/profile")
+    page = response.get_data(as_text=True)
+    assert '<span class="badge rounded-pill text-bg-warning" id="unread-count">2' in page
+    counts = [s for s in statements if s.startswith("SELECT count(*)") and "notification" in s]
+    assert counts == []
+
+
+def test_a_notification_written_in_the_request_is_counted_again(make):
+    person = make.user()
+    db.session.commit()
+    person.signed_in_figures = {"unread_notifications": 0}  # as read at the request's start
+    assert unread_count(person) == 0
+    notify([person], "主题", "正文")
+    assert unread_count(person) == 1
+    mark_all_read(person)
+    assert unread_count(person) == 0
 
 
 def test_opening_marks_read_and_follows_the_link(client, login, make):

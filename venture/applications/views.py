@@ -26,6 +26,7 @@ from venture.applications.enums import ApplicationState
 from venture.applications.forms import ApplicationForm, ScreeningForm, WithdrawForm, form_data
 from venture.applications.lifecycle import APPLICATION_WORKFLOW
 from venture.applications.models import Application, ApplicationAttachment
+from venture.applications.page import shown_application
 from venture.applications.permissions import (
     can_edit_application,
     can_screen,
@@ -44,7 +45,6 @@ from venture.core.panels import home_panel
 from venture.core.timeutil import from_local
 from venture.extensions import db
 from venture.orgs.models import Organization
-from venture.reference.models import Community, Street
 
 bp = Blueprint("applications", __name__)
 
@@ -227,27 +227,14 @@ def edit(application_id):
     return redirect(url_for("applications.edit", application_id=application.id))
 
 
-@cache
-def _shown():
-    """What the application page shows of the records around it: the call without its
-    categories and communities, the organization without its street, the communities'
-    streets without every community of the street (built once the models are all mapped)."""
-    return (
-        joinedload(Application.call).options(lazyload(Call.categories), lazyload(Call.communities)),
-        joinedload(Application.organization).lazyload(Organization.street),
-        joinedload(Application.category),
-        selectinload(Application.communities)
-        .joinedload(Community.street)
-        .lazyload(Street.communities),
-    )
-
-
 @bp.route("/applications/<int:application_id>")
 @signed_in
 def show(application_id):
     """The read-only application; staff screen it here."""
-    application = get_application_or_404(application_id, may=can_view_application, options=_shown())
     staff = can_screen(current_user)
+    shown = shown_application(application_id, staff=staff)
+    application = None if shown is None else shown.record
+    deny_unless(application is not None and can_view_application(current_user, application), 404)
     screening = staff and application.state == ApplicationState.SUBMITTED
     is_member = is_applicant_member(current_user, application)
     # the withdraw form is offered to the organization's members only, once submitted
@@ -258,7 +245,7 @@ def show(application_id):
     )
     return render_template(
         "applications/show.html",
-        application=application,
+        application=shown,
         call=application.call,
         is_member=is_member,
         can_edit=can_edit_application(current_user, application),

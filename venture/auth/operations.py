@@ -275,10 +275,24 @@ def start_session(user, *, ip, user_agent):
     return key
 
 
+# figures read with the account in signed_in_user's one statement, so a page asks nothing more
+# to show them: name → a function giving a scalar subquery over User (a higher module
+# registers one, as notifications does for the inbox badge's unread count)
+SIGNED_IN_FIGURES = {}
+
+
+def register_signed_in_figure(name, column):
+    """Read column() (a scalar subquery correlated to User) with every signed-in account, as
+    user.signed_in_figures[name]."""
+    SIGNED_IN_FIGURES[name] = column
+    _signed_in_user_statement.cache_clear()
+
+
 @cache
 def _signed_in_user_statement():
-    """The account with its roles (and, joined by the model, its organization and community)
-    and whether the session key is live: built once, run with user_id and key_hash."""
+    """The account with its roles (and, joined by the model, its organization and community),
+    whether the session key is live and the registered figures: built once, run with user_id
+    and key_hash."""
     live = (
         select(UserSession.id)
         .where(
@@ -288,8 +302,9 @@ def _signed_in_user_statement():
         )
         .exists()
     )
+    figures = [column().label(name) for name, column in SIGNED_IN_FIGURES.items()]
     return (
-        select(User, live)
+        select(User, live, *figures)
         .options(joinedload(User.role_rows))
         .where(User.id == bindparam("user_id"))
     )
@@ -310,9 +325,10 @@ def signed_in_user(user_id, version, key):
     )
     if row is None:
         return None
-    user, live = row
+    user, live, *figures = row
     if not live or not user.active or user.session_version != version:
         return None
+    user.signed_in_figures = dict(zip(SIGNED_IN_FIGURES, figures, strict=True))
     return user
 
 

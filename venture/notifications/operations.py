@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from venture.auth.enums import Role
 from venture.auth.models import User
-from venture.auth.operations import active_holders
+from venture.auth.operations import active_holders, register_signed_in_figure
 from venture.core.mail import send_mail
 from venture.core.timeutil import now
 from venture.extensions import db
 from venture.notifications.models import Notification
 
 PENDING_MAIL = "venture_pending_mail"
+NOTIFICATIONS_WRITTEN = "venture_notifications_written"
 
 
 def notify(users, subject, body, link=None):
@@ -32,6 +33,7 @@ def notify(users, subject, body, link=None):
             text_subject, text_body = str(subject)[:200], str(body)
         row = Notification(user_id=user.id, subject=text_subject, body=text_body, link=link)
         db.session.add(row)
+        _written()
         rows.append(row)
         mail_body = text_body + (f"\n\n{_absolute(link)}" if link else "")
         db.session.info.setdefault(PENDING_MAIL, []).append((user.email, text_subject, mail_body))
@@ -49,7 +51,32 @@ def staff_users():
     return active_holders(Role.STAFF, User.id)
 
 
+def _unread_of_account():
+    """The account's unread notifications, correlated to User: read with the signed-in account
+    (auth.operations.signed_in_user), so the navigation's badge costs no statement of its own."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+register_signed_in_figure("unread_notifications", _unread_of_account)
+
+
+def _written():
+    """This session changed notifications: a figure read at the start of the request is stale."""
+    db.session.info[NOTIFICATIONS_WRITTEN] = True
+
+
 def unread_count(user):
+    """The unread notifications of user: the figure read with the signed-in account while this
+    session wrote none, else a COUNT."""
+    known = getattr(user, "signed_in_figures", {}).get("unread_notifications")
+    if known is not None and not db.session.info.get(NOTIFICATIONS_WRITTEN):
+        return known
     return db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Notification)
@@ -60,9 +87,11 @@ def unread_count(user):
 def mark_read(notification):
     if notification.read_at is None:
         notification.read_at = now()
+        _written()
 
 
 def mark_all_read(user):
+    _written()
     db.session.execute(
         sa.update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -17,7 +17,8 @@ bp = Blueprint("notifications", __name__)
 
 @bp.app_context_processor
 def _unread_badge():
-    """unread_notifications() for the navigation bar: one COUNT, only when a page asks."""
+    """unread_notifications() for the navigation bar: the figure read with the signed-in
+    account (no statement of its own), only when a page asks."""
 
     def unread_notifications():
         if not current_user.is_authenticated:
