@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
 from venture.auth.enums import Role
@@ -25,7 +25,7 @@ from venture.core.files import send_stored
 from venture.core.integers import ids_in
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
-from venture.core.panels import home_panel, landing_block
+from venture.core.panels import home_figures, home_panel, landing_block
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.reference.models import Community, ServiceCategory, Street
@@ -283,12 +283,8 @@ def cancel(call, form):
 
 
 @home_panel(Role.STAFF, "calls/panel_staff.html")
-def _current_calls(_user):
-    drafts = db.session.scalar(
-        select(func.count())
-        .select_from(Call)
-        .where(Call.published_at.is_(None), Call.cancelled_at.is_(None))
-    )
+def _current_calls(user):
+    drafts = home_figures(Role.STAFF, user)["call_drafts"]  # by the staff's 下一步 statement
     # the panel shows each call's title, status and deadline: not its categories or communities
     calls = db.session.scalars(current_calls_query().options(lazyload("*")).limit(10)).all()
     return {"calls": calls, "drafts": drafts}

@@ -193,16 +193,25 @@ class RoleSteps:
             query = query.select_from(joined)
         return query
 
-    def __call__(self, user):
+    def counted(self, user):
+        """{name: value} of the user's figures, None when the account has nothing to wait
+        for (needs)."""
         if self.needs is not None and getattr(user, self.needs) is None:
-            return []
+            return None
         row = db.session.execute(self.statement, _values(user)).one()
         f = row._asdict()
         if self.read is not None:
             f.update(self.read(user))
         if self.derived is not None:
             f.update(self.derived(f))
-        return [line.step(f) for line in self.lines if f[line.count]]
+        return f
+
+    def steps(self, f):
+        """The steps of figures f (counted)."""
+        return [] if f is None else [line.step(f) for line in self.lines if f[line.count]]
+
+    def __call__(self, user):
+        return self.steps(self.counted(user))
 
 
 # ── figure helpers ────────────────────────────────────────────────────────────────────────────
