@@ -328,8 +328,9 @@ def overdue_report_count(today=None):
             Project.state.in_(DELIVERING_STATES)
         )
     ).all()
-    reported = set(
-        db.session.execute(
+    reported = {
+        tuple(row)  # plain tuples: a Row compares slowly
+        for row in db.session.execute(
             sa.select(ProgressReport.project_id, ProgressReport.period_start)
             .join(Project, Project.id == ProgressReport.project_id)
             .where(
@@ -337,8 +338,8 @@ def overdue_report_count(today=None):
                 ProgressReport.kind == ReportKind.SCHEDULED,
                 ProgressReport.submitted_at.is_not(None),
             )
-        ).all()
-    )
+        )
+    }
     plans = _plans({p.call_id for p in projects})
     return sum(
         1
