@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from venture.core.cache import CachedFigure, cached_figure, forget
+from venture.core.cache import CachedFigure, cached_figure, forget, move_stamp, written_figure
 from venture.extensions import db
 
 
@@ -35,6 +35,27 @@ def test_forget_makes_the_next_reader_compute():
     forget("test.count")
     db.session.commit()
     assert cached_figure("test.count", timedelta(minutes=5), lambda: 2) == 2
+
+
+def move(connection, key):
+    move_stamp(connection, key)
+    db.session.commit()  # as the writer's transaction does
+
+
+def test_written_figure_is_computed_again_when_its_stamp_moves_or_what_else_it_depends_on():
+    values = iter(range(1, 10))
+
+    def read(*also):
+        return written_figure("test.count", "test.stamp", lambda: next(values), also=also)
+
+    assert (read("monday"), read("monday")) == (1, 1)  # no stamp written yet: kept too
+    move(db.session.connection(), "test.stamp")
+    assert (read("monday"), read("monday")) == (2, 2)
+    move(db.session.connection(), "test.stamp")  # a token each time, never reused
+    assert (read("monday"), read("tuesday"), read("tuesday")) == (3, 4, 4)
+    db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == "test.stamp"))
+    db.session.commit()
+    assert read("tuesday") == 5
 
 
 def _pages_of(letters, calls):

@@ -1,14 +1,14 @@
 """Roadshow pages: who may open what, the forms, the phone's drafts, the display link."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from tests.roadshow import helpers
 from venture.auth.enums import Role
-from venture.core.timeutil import now
+from venture.core.timeutil import from_local, local_today, now
 from venture.extensions import db
 from venture.roadshow import display, operations
 from venture.roadshow.enums import ItemState
@@ -341,3 +341,18 @@ def test_role_other_than_staff_cannot_run_the_console(client, login, make):
     s = helpers.scene()
     login(make.user(Role.REVIEWER))
     assert client.post(f"/staff/roadshows/{s.roadshow.id}/start").status_code == 403
+
+
+def test_staff_home_shows_todays_roadshow_with_its_time_place_and_call(client, login):
+    s = helpers.scene()
+    s.roadshow.scheduled_at = from_local(datetime.combine(local_today(), time(14, 30)))
+    db.session.commit()
+    login(s.staff)
+    status, body = _page(client, "/")
+    line = body[body.index('id="home-roadshows"') :]
+    line = " ".join(line[line.index("<li>") + 4 : line.index("</li>")].split())
+    assert line == (
+        f"今天 14:30 在香坊区民政局三楼会议室有路演评审：{s.call.title} "
+        '<a class="btn btn-sm btn-primary ms-1" '
+        f'href="/staff/roadshows/{s.roadshow.id}">打开控制台</a>'
+    )

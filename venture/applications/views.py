@@ -432,15 +432,19 @@ def _my_applications(user):
     }
 
 
-@home_panel(Role.STAFF, "applications/panel_staff.html")
-def _awaiting_screening(_user):
-    rows = db.session.execute(
-        select(Call, func.count(Application.id))
+@cache
+def _awaiting_screening_statement():
+    """Each call's id, title and applications waiting for screening (built once)."""
+    return (
+        select(Call.id, Call.title, func.count(Application.id).label("waiting"))
         .join(Application, Application.call_id == Call.id)
         .where(Application.state == ApplicationState.SUBMITTED)
         .group_by(Call.id)
         .order_by(Call.closes_at.desc())
-        .options(lazyload("*"))  # the calls' titles only
         .limit(10)
-    ).all()
-    return {"awaiting": rows}
+    )
+
+
+@home_panel(Role.STAFF, "applications/panel_staff.html")
+def _awaiting_screening(_user):
+    return {"awaiting": db.session.execute(_awaiting_screening_statement()).all()}

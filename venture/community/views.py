@@ -51,7 +51,7 @@ from venture.core.actions import (
 from venture.core.files import send_stored
 from venture.core.integers import optional_id
 from venture.core.pagination import paginate
-from venture.core.panels import home_panel
+from venture.core.panels import home_figures, home_panel
 from venture.delivery.enums import ProjectState
 from venture.delivery.models import Activity, ProgressReport, Project
 from venture.evaluation.sections import evaluation_section
@@ -606,23 +606,12 @@ def _community_figures(user):
 
 
 @home_panel(Role.STAFF, "community/panel_staff.html")
-def _staff_figures(_user):
-    live = dict(
-        db.session.execute(
-            select(Need.urgency, func.count())
-            .where(Need.status == NeedStatus.OPEN)
-            .group_by(Need.urgency)
-        ).all()
-    )
-    disputed = db.session.scalar(
-        select(func.count())
-        .select_from(ActivityCheck)
-        .where(ActivityCheck.verdict == Verdict.DISPUTED)
-    )
+def _staff_figures(user):
+    counted = home_figures(Role.STAFF, user)  # by the staff's 下一步 statement
     return {
-        "open_needs": sum(live.values()),
-        "urgent_needs": live.get(Urgency.URGENT, 0),
-        "disputed": disputed,
+        "open_needs": counted["needs_open"],
+        "urgent_needs": counted["needs_urgent"],
+        "disputed": counted["checks_disputed"],
     }
 
 

@@ -1,16 +1,21 @@
-"""Figures that cost a scan of many rows, kept in the database for a few minutes.
+"""Figures that cost a scan of many rows, kept in the database.
 
 A dashboard count such as "reports overdue" is computed from every delivering project's
 schedule; recomputing it on each request grows with the data. The value lives in a table, not
-in a worker's memory, so every worker and every app server shows the same figure and computes
-it at most once per period.
+in a worker's memory, so every worker and every app server shows the same figure, computed
+again when a stamp of the data it comes from changes: a fingerprint the reader computes
+(stamped_figure, stamped_pages, stamped_json) or a token the writes themselves move
+(written_figure, move_stamp). cached_figure keeps a figure for a fixed time instead: no page
+uses it (a page must not show a figure a write has changed).
 """
 
 import hashlib
 import json
+import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
@@ -75,6 +80,40 @@ def stamped_figure(key, stamp, compute):
     value = compute()
     _store(key, {"stamp": stamp, "value": value})
     return value
+
+
+def written_figure(key, stamp_key, compute, *, also=()):
+    """compute()'s value (JSON-able), reused while the stamp stored under stamp_key (moved by
+    every write that changes what compute reads: move_stamp) and also (what else the value
+    depends on, JSON-able, e.g. the day) are unchanged; the value and the stamp are read in one
+    statement."""
+    table = CachedFigure.__table__
+    rows = dict(
+        db.session.execute(
+            sa.select(table.c.key, table.c.value).where(table.c.key.in_((key, stamp_key)))
+        ).all()
+    )
+    stamp = [rows.get(stamp_key), *also]
+    if _stamped(rows.get(key), stamp):
+        return rows[key]["value"]
+    value = compute()
+    _store(key, {"stamp": stamp, "value": value})
+    return value
+
+
+def move_stamp(connection, key):
+    """Give the stamp stored under key a new value (a random token), in connection's
+    transaction: a before_flush hook calls it when the flush changes what a written_figure
+    is computed from. A stamp never stored, or dropped, is written afresh."""
+    table = CachedFigure.__table__
+    insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
+    statement = insert.values(key=key, value={"token": uuid.uuid4().hex}, computed_at=now())
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={"value": statement.excluded.value, "computed_at": statement.excluded.computed_at},
+        )
+    )
 
 
 def stamped_pages(key, stamp, number, compute):

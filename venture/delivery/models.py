@@ -5,9 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
+from venture.core.cache import move_stamp
 from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import LabelledFile, children, parent_key
@@ -426,3 +427,32 @@ class ReportReminder(db.Model):
         ),
         sa.CheckConstraint("stage IN ('due', 'overdue')", name="stage_known"),
     )
+
+
+# ── the stamp of the report schedules ───────────────────────────────────────────────────────
+
+# moved by every write that changes a project's report schedule or which of its periods are
+# reported (keep_schedule_stamp); the figures counted from the schedules are kept under it
+# (core.cache.written_figure: the staff home's overdue reports)
+SCHEDULE_STAMP = "delivery.schedule#stamp"
+# what a schedule is worked out from (delivery.rules.schedule_rows), by model
+SCHEDULE_COLUMNS = {
+    Project: ("state", "start_date", "end_date", "call_id"),
+    ProgressReport: ("project_id", "kind", "period_start", "submitted_at"),
+    ReportingPlan: ("call_id", "frequency", "grace_days"),
+}
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_schedule_stamp(session, _context, _instances):
+    """Every flush that adds or removes a project, a report or a reporting plan, or changes
+    what a schedule is worked out from, moves SCHEDULE_STAMP, whichever operation made it."""
+    if any(type(r) in SCHEDULE_COLUMNS for r in [*session.new, *session.deleted]) or any(
+        _schedule_changed(r) for r in session.dirty if type(r) in SCHEDULE_COLUMNS
+    ):
+        move_stamp(session.connection(), SCHEDULE_STAMP)
+
+
+def _schedule_changed(record):
+    attrs = sa.inspect(record).attrs
+    return any(attrs[name].history.has_changes() for name in SCHEDULE_COLUMNS[type(record)])

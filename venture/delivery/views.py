@@ -1,7 +1,6 @@
 """Project workspace pages: plan against actual, progress reports, change requests, messages,
 documents; staff lists of projects and overdue reports; the `flask delivery` commands."""
 
-from datetime import timedelta
 from functools import partial
 
 import click
@@ -9,7 +8,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from venture.auth.enums import Role
@@ -20,11 +19,10 @@ from venture.contracts.models import Contract
 from venture.core.access import deny_unless, own_organization_rows, roles_required, signed_in
 from venture.core.actions import button, flash_form_errors, form_action, form_page, post_action
 from venture.core.audit import AuditEntry
-from venture.core.cache import cached_figure
 from venture.core.files import send_stored
 from venture.core.integers import record_id
 from venture.core.pagination import Page, paginate, requested_page
-from venture.core.panels import home_panel
+from venture.core.panels import home_figures, home_panel
 from venture.core.timeutil import local_today
 from venture.delivery import operations
 from venture.delivery.blueprint import _project_url, bp, get_project_or_404
@@ -414,27 +412,16 @@ def _reports_due(user):
     return {"due": due[:10], "returned": returned[:10]}
 
 
-OVERDUE_MAX_AGE = timedelta(minutes=5)
-
-
 @home_panel(Role.STAFF, "delivery/panel_staff.html")
-def _overdue_reports(_user):
-    # every delivering project's schedule is read to count these: at city scale (7,000
-    # projects) seconds of work, so the count is kept for a few minutes for all workers
-    overdue = cached_figure(
-        "delivery.overdue_reports", OVERDUE_MAX_AGE, lambda: len(operations.outstanding_reports())
-    )
-    waiting = db.session.scalar(
-        select(func.count())
-        .select_from(ProgressReport)
-        .where(ProgressReport.state == ReportState.SUBMITTED)
-    )
-    pending_changes = db.session.scalar(
-        select(func.count())
-        .select_from(ChangeRequest)
-        .where(ChangeRequest.state == ChangeState.PENDING)
-    )
-    return {"overdue": overdue, "waiting": waiting, "pending_changes": pending_changes}
+def _overdue_reports(user):
+    counted = home_figures(Role.STAFF, user)  # by the staff's 下一步 statement
+    return {
+        # every delivering project's schedule is read to count these: kept until a write
+        # changes a schedule, or the day changes
+        "overdue": operations.overdue_reports_written(),
+        "waiting": counted["reports"],
+        "pending_changes": counted["changes"],
+    }
 
 
 # ── command line ───────────────────────────────────────────────────────────────────────────

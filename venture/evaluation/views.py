@@ -29,7 +29,7 @@ from venture.core.formatting import local_date
 from venture.core.integers import optional_id
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
-from venture.core.panels import home_panel
+from venture.core.panels import home_figures, home_panel
 from venture.core.timeutil import local_today
 from venture.delivery.enums import DELIVERING_STATES, ProjectState
 from venture.delivery.models import Project
@@ -564,17 +564,6 @@ def _assigned_evaluations(user):
 
 
 @home_panel(Role.STAFF, "evaluation/panel_staff.html")
-def _evaluations_to_handle(_user):
-    from sqlalchemy import func
-
-    scored = db.session.scalar(
-        select(func.count())
-        .select_from(Evaluation)
-        .where(Evaluation.state == EvaluationState.SCORED)
-    )
-    announced = db.session.scalar(
-        select(func.count())
-        .select_from(Evaluation)
-        .where(Evaluation.state == EvaluationState.ANNOUNCED)
-    )
-    return {"scored": scored, "announced": announced}
+def _evaluations_to_handle(user):
+    counted = home_figures(Role.STAFF, user)  # by the staff's 下一步 statement
+    return {"scored": counted["results"], "announced": counted["evaluations_announced"]}

@@ -9,7 +9,7 @@ the list. A new line: add its figures to the role's query, then a `Line` to the 
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, case, exists, func
 
 from venture.announcements.enums import ObjectionState
 from venture.announcements.models import Announcement, Objection
@@ -17,7 +17,7 @@ from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
 from venture.auth.models import AccessDenied, User
 from venture.calls.models import Call
-from venture.community.enums import LIVE_STATUSES, Urgency
+from venture.community.enums import LIVE_STATUSES, NeedStatus, Urgency, Verdict
 from venture.community.models import ActivityCheck, Need
 from venture.community.permissions import CHECKABLE_REPORT_STATES
 from venture.contracts.enums import ContractState
@@ -161,6 +161,7 @@ def _staff_figures():
     reviews_late = panel_scoring_overdue(B.at, B.today)
     reviews_in = panel_sheets_in(B.at)
     pending_objection = Objection.state == ObjectionState.PENDING
+    open_need = Need.status == NeedStatus.OPEN
     return {
         "orgs": count_of(Organization, Organization.status == OrgStatus.PENDING),
         "screening": count_of(Application, submitted),
@@ -189,6 +190,16 @@ def _staff_figures():
         "changes": count_of(ChangeRequest, ChangeRequest.state == ChangeState.PENDING),
         "results": count_of(Evaluation, Evaluation.state == EvaluationState.SCORED),
         **staff_contract_counts(),
+        # not lines: the figures of the staff's panels, counted here (core.panels.home_figures)
+        "evaluations_announced": count_of(
+            Evaluation, Evaluation.state == EvaluationState.ANNOUNCED
+        ),
+        "call_drafts": count_of(Call, Call.published_at.is_(None), Call.cancelled_at.is_(None)),
+        "needs_open": count_of(Need, open_need),
+        "needs_urgent": aggregate_of(
+            func.count(case((Need.urgency == Urgency.URGENT, 1))), Need, open_need
+        ),
+        "checks_disputed": count_of(ActivityCheck, ActivityCheck.verdict == Verdict.DISPUTED),
     }
 
 

@@ -11,20 +11,20 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from venture.auth.enums import Role
 from venture.core.access import public
 from venture.core.panels import (  # noqa: F401  (home_panel, landing_block: see below)
+    HOME_FIGURES,
     HOME_PANELS,
     LANDING_BLOCKS,
+    home_figures,
     home_panel,
     landing_block,
 )
 from venture.extensions import db
 from venture.home import next_steps
-from venture.orgs.enums import OrgStatus
-from venture.orgs.models import Organization
 
 bp = Blueprint("home", __name__)
 
@@ -34,8 +34,12 @@ bp = Blueprint("home", __name__)
 
 
 def _next_steps(role, steps):
-    """The role's 下一步 list, registered before every other panel so it comes first."""
-    home_panel(role, "home/next_steps.html")(lambda user: {"steps": steps(user)})
+    """The role's 下一步 list, registered before every other panel so it comes first; its
+    figures are counted once a request, for the panels that show some of them too."""
+    HOME_FIGURES[role] = steps.counted
+    home_panel(role, "home/next_steps.html")(
+        lambda user: {"steps": steps.steps(home_figures(role, user))}
+    )
 
 
 _next_steps(Role.APPLICANT, next_steps.applicant_steps)
@@ -55,13 +59,8 @@ def _no_figures(_user):
 
 
 @home_panel(Role.STAFF, "home/panel_staff.html")
-def _organizations_waiting(_user):
-    waiting = db.session.scalar(
-        select(func.count())
-        .select_from(Organization)
-        .where(Organization.status == OrgStatus.PENDING)
-    )
-    return {"orgs_pending": waiting}
+def _organizations_waiting(user):
+    return {"orgs_pending": home_figures(Role.STAFF, user)["orgs"]}  # the 下一步 counts them
 
 
 @bp.route("/")

@@ -23,3 +23,34 @@ def check_queue_counts():
                 f"count {counted}"
             )
             yield Finding("review.queue_counts", f"reviewer profile {reviewer_id}", detail)
+
+
+@register_check("delivery.overdue_reports")
+def check_overdue_reports():
+    """The overdue reports the staff home shows, stored under the schedules' stamp
+    (delivery.operations.overdue_reports_written): while the stamp is the one stored, the
+    figure is the count of the outstanding periods on its day."""
+    from datetime import date
+
+    from venture.core.cache import CachedFigure
+    from venture.delivery.models import SCHEDULE_STAMP
+    from venture.delivery.operations import outstanding_reports
+
+    table = CachedFigure.__table__
+    rows = dict(
+        db.session.execute(
+            sa.select(table.c.key, table.c.value).where(
+                table.c.key.in_(("delivery.overdue_reports", SCHEDULE_STAMP))
+            )
+        ).all()
+    )
+    stored = rows.get("delivery.overdue_reports")
+    if not isinstance(stored, dict) or not isinstance(stored.get("stamp"), list):
+        return
+    stamp, day = stored["stamp"][:-1], date.fromisoformat(stored["stamp"][-1])
+    if stamp != [rows.get(SCHEDULE_STAMP)]:
+        return  # stale: the next staff home counts again
+    counted = len(outstanding_reports(day))
+    if stored["value"] != counted:
+        detail = f"stored {stored['value']} overdue reports on {day}, the schedules give {counted}"
+        yield Finding("delivery.overdue_reports", "staff home", detail)

@@ -1,6 +1,7 @@
 """What is waiting, for whom, since when: the rules' predicates as SQL conditions, read by the
 home pages' next steps and counts (venture/home/next_steps.py)."""
 
+import functools
 from datetime import timedelta
 
 from sqlalchemy import and_, exists, select
@@ -190,8 +191,9 @@ class PanelStage:
 
 
 def panel_stage(panel, submitted, standing, at, today):
-    """The stage of an open panel given its sheet counts (submitted of standing)."""
-    if at < panel.call.closes_at:
+    """The stage of an open panel (a row of open_panels) given its sheet counts (submitted of
+    standing)."""
+    if at < panel.closes_at:
         return PanelStage.WAITING_FOR_DEADLINE
     if standing and submitted >= standing:
         return PanelStage.SHEETS_IN
@@ -202,22 +204,33 @@ def panel_stage(panel, submitted, standing, at, today):
 
 def open_panels(at):
     """The panels the staff home shows: every open panel of a call reviewed by a panel,
-    by scoring deadline; with their calls, and not their members, experts or the calls'
-    categories and communities, which the home page does not show."""
-    from sqlalchemy.orm import contains_eager, lazyload
-
-    from venture.calls.models import Call
+    by scoring deadline; a row each of what the home page shows (id, call_id, deadline,
+    figures_version, and the call's title and closes_at)."""
     from venture.extensions import db
+
+    return db.session.execute(_open_panels_statement()).all()
+
+
+@functools.cache
+def _open_panels_statement():
+    """Built once per process: building its conditions cost more than running them."""
+    from venture.calls.models import Call
     from venture.procurement.routes import routes_reviewing_applications
     from venture.review.models import Panel
 
-    return db.session.scalars(
-        select(Panel)
+    return (
+        select(
+            Panel.id,
+            Panel.call_id,
+            Panel.deadline,
+            Panel.figures_version,
+            Call.title,
+            Call.closes_at,
+        )
         .join(Call, Call.id == Panel.call_id)
-        .options(contains_eager(Panel.call).lazyload("*"), lazyload(Panel.members))
         .where(_panel_open(), Call.route.in_(routes_reviewing_applications()))
         .order_by(Panel.deadline, Panel.id)
-    ).all()
+    )
 
 
 def reviewer_sheets_waiting(user_id, at, today):

@@ -4,11 +4,12 @@ The other pages are in designations.py, tenders.py, bids.py, evaluation.py and
 practice_views.py, on the same blueprint (blueprint.py); importing this module registers them.
 """
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy import bindparam, select
 
 from venture.auth.enums import Role
 from venture.calls.models import Call
@@ -156,37 +157,46 @@ def _tenders_and_bids(user):
     return {"open_tenders": open_tenders(5), "bids": bids}
 
 
-@home_panel(Role.STAFF, "procurement/panel_staff.html")
-def _procurement_work(_user):
-    opening_due = db.session.scalars(
-        select(Tender)
+@functools.cache
+def _procurement_work_statements():
+    """The panel's three lists, narrow rows (what it shows), built once per process: the
+    moment is a bound parameter."""
+    opening_due = (
+        select(Tender.id, Call.title, Tender.opening_at)
         .join(Call, Call.id == Tender.call_id)
         .where(
             Tender.opened_at.is_(None),
-            Tender.opening_at <= now(),
+            Tender.opening_at <= bindparam("at"),
             Call.published_at.is_not(None),
             Call.cancelled_at.is_(None),
         )
-        .options(contains_eager(Tender.call).lazyload("*"), lazyload("*"))
         .order_by(Tender.opening_at)
         .limit(5)
-    ).all()
-    # the panel shows each tender's call title and each designation's service and state only
-    evaluating = db.session.scalars(
-        select(Tender)
+    )
+    evaluating = (
+        select(Tender.id, Call.title)
+        .outerjoin(Call, Call.id == Tender.call_id)
         .where(Tender.opened_at.is_not(None), Tender.award_notice_id.is_(None))
-        .options(joinedload(Tender.call).lazyload("*"), lazyload("*"))
         .order_by(Tender.opened_at.desc())
         .limit(5)
-    ).all()
-    designations = db.session.scalars(
-        select(Designation)
+    )
+    designations = (
+        select(Designation.id, Designation.service, Designation.state)
         .where(Designation.state.in_((DesignationState.DRAFTED, DesignationState.ANNOUNCED)))
-        .options(lazyload("*"))
         .order_by(Designation.created_at.desc())
         .limit(5)
-    ).all()
+    )
     return {"opening_due": opening_due, "evaluating": evaluating, "designations": designations}
+
+
+@home_panel(Role.STAFF, "procurement/panel_staff.html")
+def _procurement_work(_user):
+    # each tender's id and call title (and opening time), each designation's service and state
+    values = {"at": now()}
+    return {
+        name: db.session.execute(statement, values).all()
+        for name, statement in _procurement_work_statements().items()
+    }
 
 
 @home_panel(Role.REVIEWER, "procurement/panel_reviewer.html")

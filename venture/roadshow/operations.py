@@ -415,7 +415,13 @@ def _today_bounds():
 
 
 def todays_roadshows():
-    """Sessions scheduled or running today (staff's home page)."""
-    return db.session.scalars(
-        select(Roadshow).where(*_today_bounds()).order_by(Roadshow.scheduled_at)
+    """Sessions scheduled or running today (staff's home page): their id, time, place and
+    call's title."""
+    from venture.calls.models import Call
+
+    return db.session.execute(
+        select(Roadshow.id, Roadshow.scheduled_at, Roadshow.place, Call.title)
+        .outerjoin(Call, Call.id == Roadshow.call_id)
+        .where(*_today_bounds())
+        .order_by(Roadshow.scheduled_at)
     ).all()

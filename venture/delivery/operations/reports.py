@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from venture.core import audit
+from venture.core.cache import written_figure
 from venture.core.concurrency import claim_edit
 from venture.core.files import DOCUMENT_TYPES, IMAGE_TYPES, UploadRefused, store_upload
 from venture.core.formatting import local_date
@@ -19,6 +20,7 @@ from venture.core.timeutil import local_today, now
 from venture.delivery.enums import DELIVERING_STATES, MilestoneStatus, ProjectState, ReportKind
 from venture.delivery.lifecycle import REPORT_WORKFLOW
 from venture.delivery.models import (
+    SCHEDULE_STAMP,
     Activity,
     BeneficiaryCount,
     Expenditure,
@@ -38,7 +40,12 @@ from venture.delivery.operations.common import (
 )
 from venture.delivery.permissions import can_edit_report, can_write_reports
 from venture.delivery.rules import ScheduleRow, schedule_rows
-from venture.delivery.schedule import DEFAULT_FREQUENCY, DEFAULT_GRACE_DAYS, DUE_SOON_DAYS
+from venture.delivery.schedule import (
+    DEFAULT_FREQUENCY,
+    DEFAULT_GRACE_DAYS,
+    DUE_SOON_DAYS,
+    report_periods,
+)
 from venture.extensions import db
 from venture.notifications.operations import notify
 
@@ -310,6 +317,49 @@ def outstanding_reports(today=None, statuses=("overdue",), projects=None):
             if row.status in statuses:
                 found.append(Outstanding(project, row))
     return sorted(found, key=lambda o: (o.row.period.due_on, o.project.id))
+
+
+def overdue_report_count(today=None):
+    """How many report periods of delivering projects are overdue: len(outstanding_reports()),
+    worked out from the schedules' columns only (no project or report loaded)."""
+    today = today or local_today()
+    projects = db.session.execute(
+        sa.select(Project.id, Project.call_id, Project.start_date, Project.end_date).where(
+            Project.state.in_(DELIVERING_STATES)
+        )
+    ).all()
+    reported = {
+        tuple(row)  # plain tuples: a Row compares slowly
+        for row in db.session.execute(
+            sa.select(ProgressReport.project_id, ProgressReport.period_start)
+            .join(Project, Project.id == ProgressReport.project_id)
+            .where(
+                Project.state.in_(DELIVERING_STATES),
+                ProgressReport.kind == ReportKind.SCHEDULED,
+                ProgressReport.submitted_at.is_not(None),
+            )
+        )
+    }
+    plans = _plans({p.call_id for p in projects})
+    return sum(
+        1
+        for project_id, call_id, start, end in projects
+        for period in report_periods(start, end, *plans[call_id])
+        # schedule.period_status: overdue once past its due date with no report submitted
+        if period.due_on < today and (project_id, period.start) not in reported
+    )
+
+
+def overdue_reports_written():
+    """overdue_report_count() for today, kept until a write moves the schedules' stamp
+    (models.keep_schedule_stamp) or the day changes: the staff home shows it."""
+    today = local_today()
+    return written_figure(
+        "delivery.overdue_reports",
+        SCHEDULE_STAMP,
+        lambda: overdue_report_count(today),
+        also=(today.isoformat(),),
+    )
 
 
 def organization_reports_due(organization_id):
