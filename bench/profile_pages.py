@@ -126,6 +126,7 @@ def main():
         ("reviewer", "/review"),
         ("reviewer", "/review?page=300"),
         ("finance", f"/finance/ledger?{ledger}"),
+        ("finance", f"/finance/ledger?{ledger}&page=500"),
         ("staff", f"/applications/{application}"),
         ("staff", f"/staff/calls/{large}/applications"),
         (None, f"/api/v1/ocds/calls/{large}.json"),

@@ -67,6 +67,8 @@ class LedgerFilters:
     route: Route | None = None
     state: InstallmentState | None = None
     organization_id: int | None = None
+    # a part of an organization's name or credit code (the ?organization= search text)
+    organization_text: str | None = None
     paid_from: date | None = None
     paid_to: date | None = None
 
@@ -91,6 +93,7 @@ class LedgerFilters:
             route=Route(route) if route in {r.value for r in Route} else None,
             state=InstallmentState(state) if state in {s.value for s in InstallmentState} else None,
             organization_id=number("org"),
+            organization_text=search_text(args.get("organization", "")),
             paid_from=day("from"),
             paid_to=day("to"),
         )
@@ -101,10 +104,37 @@ class LedgerFilters:
             "route": self.route and self.route.value,
             "state": self.state and self.state.value,
             "org": self.organization_id,
+            "organization": self.organization_text,
             "from": self.paid_from and self.paid_from.isoformat(),
             "to": self.paid_to and self.paid_to.isoformat(),
         }
         return {k: v for k, v in values.items() if v}
+
+    @property
+    def reads_contract(self):
+        """Whether a filter tests the installment's contract (call, organization)."""
+        return bool(self.call_id or self.organization_id or self.organization_text)
+
+
+SEARCH_LENGTH = 100  # longer search texts are cut: no name or credit code is this long
+
+
+def search_text(value):
+    """The organization search text of a query string: its words, control characters (NUL,
+    which PostgreSQL refuses) dropped, at most SEARCH_LENGTH characters; None when empty."""
+    words = "".join(c for c in str(value) if c.isprintable() or c.isspace()).split()
+    return " ".join(words)[:SEARCH_LENGTH] or None
+
+
+def organizations_matching(text):
+    """The ids of the organizations whose name or unified social credit code holds text
+    (any case; % and _ match themselves), as a subquery."""
+    return sa.select(Organization.id).where(
+        sa.or_(
+            Organization.name.icontains(text, autoescape=True),
+            Organization.credit_code.icontains(text, autoescape=True),
+        )
+    )
 
 
 def _where(query, filters, *, ordered=False):
@@ -129,6 +159,10 @@ def _where(query, filters, *, ordered=False):
         query = query.where(Contract.call_id == filters.call_id)
     if filters.organization_id:
         query = query.where(Contract.organization_id == filters.organization_id)
+    if filters.organization_text:
+        query = query.where(
+            Contract.organization_id.in_(organizations_matching(filters.organization_text))
+        )
     if filters.paid_from or filters.paid_to:
         query = query.where(paid_within(filters.paid_from, filters.paid_to))
     return query
@@ -159,7 +193,7 @@ def _selection(query, filters):
     """_where on a query of installments alone, joined to their contracts only when a filter
     reads the contract (call, organization)."""
     query = query.select_from(Installment)
-    if filters.call_id or filters.organization_id:
+    if filters.reads_contract:
         query = query.join(Installment.contract)
     return _where(query, filters)
 
@@ -466,6 +500,8 @@ def describe_filters(filters):
         organization = db.session.get(Organization, filters.organization_id)
         name = organization.name if organization else str(filters.organization_id)
         parts.append((_("Organization"), name))
+    if filters.organization_text:
+        parts.append((_("Organization name or credit code"), filters.organization_text))
     if filters.state:
         parts.append((_("Status"), str(filters.state.label)))
     if filters.paid_from:
@@ -668,19 +704,17 @@ def run_contracts_zip(app, job_id):
     return jobs.run_now(app, job_id)
 
 
-def filter_menus():
-    """(calls, organizations): the OptionLists of the ledger's call and organization menus,
-    each built in one pass (~2,000 organizations at city scale)."""
-    return OptionList(calls_with_contracts()), OptionList(organizations_with_contracts())
+def call_menu():
+    """The OptionList of the ledger's call menu, built in one pass. Organizations (~2,000 at
+    city scale) are searched by a text instead (LedgerFilters.organization_text)."""
+    return OptionList(calls_with_contracts())
 
 
-def organizations_with_contracts():
-    """(id, name) of the organizations with a contract: the filter menu needs no more."""
-    return db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.id.in_(sa.select(Contract.organization_id)))
-        .order_by(Organization.name)
-    ).all()
+def chosen_organization(filters):
+    """The organization of ?org= (links from other pages, stored export jobs), or None."""
+    if not filters.organization_id:
+        return None
+    return db.session.get(Organization, filters.organization_id)
 
 
 def calls_with_contracts():
