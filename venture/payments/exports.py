@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from venture.auth.models import User
 from venture.calls.enums import Route
@@ -36,6 +36,7 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
+from venture.core.db import not_indexed
 from venture.core.files import StoredFile
 from venture.core.formatting import OptionList, local_date, xlsx_date_format
 from venture.core.integers import optional_id
@@ -137,24 +138,30 @@ def organizations_matching(text):
     )
 
 
-def _where(query, filters, *, ordered=False):
-    """The filters on a query of installments. The count and totals read the installment's
-    own kept columns for route and draft (ledger_route) and the payment window (first_paid_on,
-    last_paid_on): one range scan of ix_installment_ledger_window, no join per row. An ordered
-    query (ordered=True: the page's ids, the exports' lines) tests route and draft on its
-    joined contract instead, the same rows by keep_ledger_route, so that SQLite walks the
-    contracts in number order and stops at a page. Call and organization are the contract's."""
+def _where(query, filters, *, ordered=False, walked=False):
+    """The filters on a query of installments. The count, totals and page's ids read the
+    installment's own kept columns for route and draft (ledger_route) and the payment window
+    (first_paid_on, last_paid_on): the count one range scan of ix_installment_ledger_window,
+    the ids a walk of ix_installment_ledger_order, no join per row. The exports' lines
+    (ordered=True) test route and draft on their joined contract instead, the same rows by
+    keep_ledger_route, so that SQLite walks the contracts in number order. Call and
+    organization are the contract's. walked=True (the page's ids): route and state are tested
+    not_indexed, so that SQLite walks ix_installment_ledger_order rather than sorting what
+    ix_installment_ledger_window selects."""
+    route, state = Installment.ledger_route, Installment.state
+    if walked:
+        route, state = not_indexed(route), not_indexed(state)
     # drafts are not obligations yet: the ledger starts when a contract is issued
     if ordered:
         query = query.where(Contract.state != ContractState.DRAFT)
         if filters.route:
             query = query.where(Contract.route == filters.route)
     elif filters.route:
-        query = query.where(Installment.ledger_route == filters.route)
+        query = query.where(route == filters.route)
     else:
-        query = query.where(Installment.ledger_route.is_not(None))
+        query = query.where(route.is_not(None))
     if filters.state:
-        query = query.where(Installment.state == filters.state)
+        query = query.where(state == filters.state)
     if filters.call_id:
         query = query.where(Contract.call_id == filters.call_id)
     if filters.organization_id:
@@ -189,29 +196,32 @@ def paid_within(start, end):
     return sa.and_(*tests)
 
 
-def _selection(query, filters):
+def _selection(query, filters, *, walked=False):
     """_where on a query of installments alone, joined to their contracts only when a filter
     reads the contract (call, organization)."""
     query = query.select_from(Installment)
     if filters.reads_contract:
         query = query.join(Installment.contract)
-    return _where(query, filters)
+    return _where(query, filters, walked=walked)
 
 
 LEDGER_ORDER = (Contract.number, Installment.position)
+# the same order on the installment's own kept columns (ledger_number is its contract's number)
+KEPT_ORDER = (Installment.ledger_number, Installment.position)
 
 
 def ledger_ids(filters):
-    """The ids of the installments the filters select, in the ledger's order: a narrow
-    selection for the page to cut (the sort handles three columns, not whole rows)."""
-    query = sa.select(Installment.id).join(Installment.contract).order_by(*LEDGER_ORDER)
-    return _where(query, filters, ordered=True)
+    """The ids of the installments the filters select, unordered: the page orders them by
+    KEPT_ORDER (paginate's order=), a walk of ix_installment_ledger_order that stops at the
+    page, from whichever end of the selection is nearer."""
+    return _selection(sa.select(Installment.id), filters, walked=True)
 
 
 def ledger_page_rows(ids):
     """The installments ids with their contract and organization, in the ledger's order: one
     page in one statement. The row shows the kept paid_total and last_paid_on, so neither the
-    payments nor the contract's call and the organization's street are loaded."""
+    payments nor the contract's call and the organization's street are loaded; only the
+    columns the page shows are read."""
     if not ids:
         return []
     contract = contains_eager(Installment.contract)
@@ -220,8 +230,24 @@ def ledger_page_rows(ids):
         .join(Installment.contract)
         .join(Contract.organization)
         .options(
+            # what a row shows (templates/payments/ledger.html): not the rest of these wide
+            # rows (a contract's texts, an organization's address and bank)
+            load_only(
+                Installment.contract_id,
+                Installment.position,
+                Installment.percent,
+                Installment.condition,
+                Installment.amount,
+                Installment.paid_total,
+                Installment.state,
+                Installment.last_paid_on,
+                raiseload=True,
+            ),
+            contract.load_only(Contract.number, Contract.state, raiseload=True),
             contract.lazyload(Contract.call),
-            contract.contains_eager(Contract.organization).lazyload(Organization.street),
+            contract.contains_eager(Contract.organization)
+            .load_only(Organization.name, raiseload=True)
+            .lazyload(Organization.street),
         )
         .where(Installment.id.in_(ids))
         .order_by(*LEDGER_ORDER)
@@ -718,9 +744,10 @@ def chosen_organization(filters):
 
 
 def calls_with_contracts():
-    """(id, title) of the calls with a contract, newest first."""
+    """(id, title) of the calls with a contract, newest first: a look-up of ix_contract_call_id
+    per call, not a list of every contract's call."""
     return db.session.execute(
         sa.select(Call.id, Call.title)
-        .where(Call.id.in_(sa.select(Contract.call_id)))
+        .where(sa.exists().where(Contract.call_id == Call.id))
         .order_by(Call.id.desc())
     ).all()

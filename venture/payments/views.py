@@ -159,7 +159,7 @@ def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
     filters = exports.LedgerFilters.from_args(request.args)
     count, due, paid = exports.ledger_totals(filters)
-    page = paginate(exports.ledger_ids(filters), total=count)
+    page = paginate(exports.ledger_ids(filters), total=count, order=exports.KEPT_ORDER)
     page.items = exports.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
     calls = exports.call_menu()
