@@ -8,6 +8,7 @@ renders draft contracts in worker processes (ProcessPoolExecutor, each worker bu
 app) while issued ones are taken as stored, the documents of record.
 """
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -185,8 +186,7 @@ def paid_within(start, end):
     if end:
         tests.append(first <= end)
     if start and end:
-        # an alias: the export's own query joins payment too, and must not correlate to it
-        window = aliased(Payment)
+        window = _window_payment()
         between = sa.select(window.id).where(
             window.installment_id == Installment.id,
             window.paid_on >= start,
@@ -194,6 +194,14 @@ def paid_within(start, end):
         )
         tests.append(sa.or_(first >= start, last <= end, between.exists()))
     return sa.and_(*tests)
+
+
+@functools.cache
+def _window_payment():
+    """The payment that paid_within looks up between the first and last: an alias, as the
+    export's own query joins payment too and must not correlate to it. Made once: an alias
+    copies each column of the table (~0.4 ms a statement, twice a page)."""
+    return aliased(Payment)
 
 
 def _selection(query, filters, *, walked=False):
