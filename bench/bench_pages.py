@@ -133,6 +133,10 @@ def sync_schema(url):
                 from venture.payments.models import refresh_ledger_figures
 
                 refresh_ledger_figures(connection)  # likewise (migration i23f_ledger)
+            elif "installment.ledger_number" in added:
+                from venture.payments.models import refresh_ledger_figures
+
+                refresh_ledger_figures(connection)  # likewise (migration i23j_ledger_pages)
         db.engine.dispose()
 
 

@@ -6,10 +6,11 @@
 On a generated benchmark database (`flask bench-data`, e.g. instance/bench-city.sqlite), this
 signs in with the Flask test client as each page's role and reports, for the staff home page,
 the review matrix and the ranking of the largest call (and a deeper page of each), the
-reviewer's queue, the filtered finance ledger, an application's page, the screening list, the
-OCDS package and /health, the median CPU time of this process and the SQL statements of one
-request, after two warm-up requests. SQLite runs in-process, so its work is in the CPU time;
-PostgreSQL's is not (the wall-clock median, also shown, has it, and the machine's other work).
+reviewer's queue, the filtered finance ledger (and its page 500), an application's page, the
+screening list, the OCDS package and /health, the median CPU time of this process and the SQL
+statements of one request, after two warm-up requests. SQLite runs in-process, so its work is
+in the CPU time; PostgreSQL's is not (the wall-clock median, also shown, has it, and the
+machine's other work).
 
 --profile PATH prints cProfile's top entries (cumulative CPU time) of that page's requests;
 --sort tottime orders them by their own time, --callers REGEX adds who called the functions
@@ -129,6 +130,7 @@ def main():
         ("reviewer", "/review"),
         ("reviewer", "/review?page=300"),
         ("finance", f"/finance/ledger?{ledger}"),
+        ("finance", f"/finance/ledger?{ledger}&page=500"),
         ("staff", f"/applications/{application}"),
         ("staff", f"/staff/calls/{large}/applications"),
         (None, f"/api/v1/ocds/calls/{large}.json"),

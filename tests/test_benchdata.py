@@ -98,6 +98,18 @@ def test_generate_tiny_installments_add_up_to_contracts(generated):
     assert overpaid == []
 
 
+def test_generate_tiny_fills_the_installments_kept_ledger_figures(generated):
+    """The bulk rows get what the hooks keep on each change (payment dates, route, number)."""
+    from venture.integrity.checks import run_checks
+
+    rules = {"money.installment_ledger_figures", "money.installment_ledger_number"}
+    assert [f for f in run_checks() if f.rule in rules] == []
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(Installment.ledger_number.is_(None)))
+        == 0
+    )
+
+
 def test_generate_tiny_awards_stay_within_budget(generated):
     over = db.session.execute(
         sa.select(Call.id)

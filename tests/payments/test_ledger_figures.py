@@ -2,6 +2,7 @@
 each operation that moves them, checked by `flask integrity check`, and the ledger's filters
 reading them select what the payments and contracts themselves select."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import product
@@ -199,3 +200,103 @@ def test_ledger_filters_select_what_the_payments_and_contracts_select(make):
     )
     assert exports.ledger_totals(inside) == (1, spread.amount, Decimal("300.00"))
     assert spread.state == InstallmentState.RELEASE_APPROVED
+
+
+def numbers_of(installments):
+    db.session.expire_all()
+    return [db.session.get(Installment, i.id).ledger_number for i in installments]
+
+
+def number_findings():
+    return [
+        (f.record, f.detail) for f in run_checks() if f.rule == "money.installment_ledger_number"
+    ]
+
+
+def test_ledger_number_is_the_contracts_number_from_the_draft_on(make):
+    """Kept when the contract and its installments are made, through issue, recall and end,
+    and when the number changes; an installment added later takes it too."""
+    staff = make.user(Role.STAFF)
+    contract = make.contract("1000.00", staff=staff, route="targeted")
+    installments = list(contract.installments)
+    assert numbers_of(installments) == [contract.number] * 3
+    contract_operations.issue_contract(contract, actor=staff)
+    db.session.commit()
+    assert numbers_of(installments) == [contract.number] * 3
+    contract_operations.decide_contract(contract, "recall", actor=staff, reason="金额有误")
+    db.session.commit()
+    assert numbers_of(installments) == [contract.number] * 3
+    contract = db.session.get(Contract, contract.id)
+    contract.number = "XF-DXGM-2026-9999"  # no operation renumbers today; the hook would follow
+    db.session.commit()
+    assert numbers_of(installments) == ["XF-DXGM-2026-9999"] * 3
+    contract = db.session.get(Contract, contract.id)
+    later = Installment(
+        contract_id=contract.id,
+        position=4,
+        percent=Decimal("1"),
+        condition=installments[0].condition,
+        amount=Decimal("0.00"),
+    )
+    db.session.add(later)
+    db.session.commit()
+    assert numbers_of([later]) == ["XF-DXGM-2026-9999"]
+    assert number_findings() == []
+
+
+def test_integrity_check_finds_a_ledger_number_that_is_not_the_contracts(make):
+    staff = make.user(Role.STAFF)
+    first = approved_first(make, staff)
+    second = first.contract.installments[1]
+    db.session.execute(
+        sa.update(Installment).where(Installment.id == first.id).values(ledger_number="XF-0")
+    )
+    db.session.execute(
+        sa.update(Installment).where(Installment.id == second.id).values(ledger_number=None)
+    )
+    db.session.commit()
+    number = first.contract.number
+    assert sorted(number_findings()) == [
+        (f"installment {first.id}", f"stored contract number XF-0, its contract's is {number}"),
+        (f"installment {second.id}", f"stored contract number -, its contract's is {number}"),
+    ]
+    # the bulk fill (bench data, the migration) puts them right
+    from venture.payments.models import refresh_ledger_figures
+
+    refresh_ledger_figures(db.session.connection())
+    db.session.commit()
+    assert number_findings() == []
+
+
+def test_every_page_of_the_ledger_holds_its_rows_in_order_read_from_either_end(
+    client, login, make, app, monkeypatch
+):
+    """Pages in the second half are read backwards (paginate's order=): every page, the last
+    partial one and one past the end hold exactly the ledger's rows in its order."""
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    for amount in ("1000.00", "2000.00", "3000.00", "4000.00"):
+        make.contract(amount, state="signed", staff=staff)
+    make.contract("5000.00", staff=staff)  # a draft: not listed
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
+    expected = db.session.execute(
+        sa.select(Contract.number, Installment.position)
+        .join(Installment.contract)
+        .where(Contract.state != ContractState.DRAFT)
+        .order_by(Contract.number, Installment.position)
+    ).all()
+    assert len(expected) == 12
+    login(finance)
+    seen = []
+    for page in (1, 2, 3):
+        text = client.get(f"/finance/ledger?page={page}").get_data(as_text=True)
+        seen += [
+            (number, int(position))
+            for number, position in re.findall(
+                r'">(XF-[A-Z]+-\d+-\d+)</a></td>\s*<td[^>]*>[^<]*</td>\s*'
+                r'<td data-label="期次">第 (\d+) 期',
+                text,
+            )
+        ]
+    assert seen == [tuple(row) for row in expected]
+    past = client.get("/finance/ledger?page=9").get_data(as_text=True)
+    assert past.count('<td data-label="期次">') == 2  # the last page

@@ -6,6 +6,11 @@ key= (a unique column of the listed rows, usually the id) the page is found in t
 keys of the page's rows, the skipped rows read through the index only, then those rows read
 whole in the list's order. Any page number still works as a link; page 500 costs about what
 page 1 does (bench/README.md, deep pages).
+
+With order= (ascending columns that together are unique, and an index that walks them with
+the filters' columns: the finance ledger) a page nearer the end than the start is read
+backwards: the rows after it are skipped instead of those before, so the last pages cost what
+the first do and the middle page is the deepest (half the rows, not all of them).
 """
 
 from dataclasses import dataclass
@@ -43,16 +48,25 @@ def requested_page():
     return optional_id(request.args.get("page")) or 1
 
 
-def paginate(select, *, per_page=None, scalars=True, key=None, total=None):
+def paginate(select, *, per_page=None, scalars=True, key=None, total=None, order=None):
     """Run select for the requested page; a page past the end shows the last page. key: a
     unique column of the rows (see the module's docstring), for lists with deep pages. total:
-    the number of rows select gives, when the page has counted them already."""
+    the number of rows select gives, when the page has counted them already. order: the
+    columns (ascending, together unique) to order select by, reading a page in the second half
+    from the end (see the module's docstring)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     if total is None:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(select.order_by(None).subquery())
         )
     page = min(requested_page(), max(1, ceil(total / per_page)))
+    if order is not None:
+        return Page(
+            items=_page_by_order(select, order, page, per_page, total, scalars),
+            page=page,
+            per_page=per_page,
+            total=total,
+        )
     if key is None:
         query = select.limit(per_page).offset((page - 1) * per_page)
     else:
@@ -63,3 +77,19 @@ def paginate(select, *, per_page=None, scalars=True, key=None, total=None):
     result = db.session.execute(query)
     items = list(result.scalars() if scalars else result)
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _page_by_order(select, order, page, per_page, total, scalars):
+    """The rows of page, ordered by the columns order; a page past the middle is read from the
+    end, order reversed (NULLs too: SQLite and PostgreSQL put them at opposite ends of ASC and
+    DESC), and turned back."""
+    skip = (page - 1) * per_page
+    rows = max(0, min(per_page, total - skip))
+    after = total - skip - rows
+    if after < skip:
+        query = select.order_by(*(column.desc() for column in order)).offset(after)
+    else:
+        query = select.order_by(*order).offset(skip)
+    result = db.session.execute(query.limit(rows or per_page))
+    items = list(result.scalars() if scalars else result)
+    return items[::-1] if after < skip else items

@@ -201,6 +201,26 @@ def check_installment_ledger_figures():
             )
 
 
+@register_check("money.installment_ledger_number")
+def check_installment_ledger_number():
+    """Each installment's kept ledger_number (the ledger's order: venture.payments.models) is
+    its contract's number."""
+    from venture.contracts.models import Contract
+    from venture.payments.models import Installment
+
+    rows = db.session.execute(
+        sa.select(Installment.id, Installment.ledger_number, Contract.number)
+        .join(Installment.contract)
+        .where(Installment.ledger_number.is_distinct_from(Contract.number))
+    ).all()
+    for installment_id, stored, number in rows:
+        yield Finding(
+            "money.installment_ledger_number",
+            f"installment {installment_id}",
+            f"stored contract number {stored or '-'}, its contract's is {number}",
+        )
+
+
 def _shown(*figures):
     return " / ".join("-" if f is None else str(getattr(f, "value", f)) for f in figures)
 

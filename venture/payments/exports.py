@@ -8,6 +8,7 @@ renders draft contracts in worker processes (ProcessPoolExecutor, each worker bu
 app) while issued ones are taken as stored, the documents of record.
 """
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
 
 from venture.auth.models import User
 from venture.calls.enums import Route
@@ -34,6 +35,7 @@ from venture.calls.models import Call
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
+from venture.core.db import not_indexed
 from venture.core.files import StoredFile
 from venture.core.formatting import OptionList, local_date, xlsx_date_format
 from venture.core.integers import optional_id
@@ -65,6 +67,8 @@ class LedgerFilters:
     route: Route | None = None
     state: InstallmentState | None = None
     organization_id: int | None = None
+    # a part of an organization's name or credit code (the ?organization= search text)
+    organization_text: str | None = None
     paid_from: date | None = None
     paid_to: date | None = None
 
@@ -89,6 +93,7 @@ class LedgerFilters:
             route=Route(route) if route in {r.value for r in Route} else None,
             state=InstallmentState(state) if state in {s.value for s in InstallmentState} else None,
             organization_id=number("org"),
+            organization_text=search_text(args.get("organization", "")),
             paid_from=day("from"),
             paid_to=day("to"),
         )
@@ -99,34 +104,71 @@ class LedgerFilters:
             "route": self.route and self.route.value,
             "state": self.state and self.state.value,
             "org": self.organization_id,
+            "organization": self.organization_text,
             "from": self.paid_from and self.paid_from.isoformat(),
             "to": self.paid_to and self.paid_to.isoformat(),
         }
         return {k: v for k, v in values.items() if v}
 
+    @property
+    def reads_contract(self):
+        """Whether a filter tests the installment's contract (call, organization)."""
+        return bool(self.call_id or self.organization_id or self.organization_text)
 
-def _where(query, filters, *, ordered=False):
-    """The filters on a query of installments. The count and totals read the installment's
-    own kept columns for route and draft (ledger_route) and the payment window (first_paid_on,
-    last_paid_on): one range scan of ix_installment_ledger_window, no join per row. An ordered
-    query (ordered=True: the page's ids, the exports' lines) tests route and draft on its
-    joined contract instead, the same rows by keep_ledger_route, so that SQLite walks the
-    contracts in number order and stops at a page. Call and organization are the contract's."""
+
+SEARCH_LENGTH = 100  # longer search texts are cut: no name or credit code is this long
+
+
+def search_text(value):
+    """The organization search text of a query string: its words, control characters (NUL,
+    which PostgreSQL refuses) dropped, at most SEARCH_LENGTH characters; None when empty."""
+    words = "".join(c for c in str(value) if c.isprintable() or c.isspace()).split()
+    return " ".join(words)[:SEARCH_LENGTH] or None
+
+
+def organizations_matching(text):
+    """The ids of the organizations whose name or unified social credit code holds text
+    (any case; % and _ match themselves), as a subquery."""
+    return sa.select(Organization.id).where(
+        sa.or_(
+            Organization.name.icontains(text, autoescape=True),
+            Organization.credit_code.icontains(text, autoescape=True),
+        )
+    )
+
+
+def _where(query, filters, *, ordered=False, walked=False):
+    """The filters on a query of installments. The count, totals and page's ids read the
+    installment's own kept columns for route and draft (ledger_route) and the payment window
+    (first_paid_on, last_paid_on): the count one range scan of ix_installment_ledger_window,
+    the ids a walk of ix_installment_ledger_order, no join per row. The exports' lines
+    (ordered=True) test route and draft on their joined contract instead, the same rows by
+    keep_ledger_route, so that SQLite walks the contracts in number order. Call and
+    organization are the contract's. walked=True (the page's ids): route and state are tested
+    not_indexed, so that SQLite walks ix_installment_ledger_order rather than sorting what
+    ix_installment_ledger_window selects."""
+    route, state = Installment.ledger_route, Installment.state
+    if walked:
+        route, state = not_indexed(route), not_indexed(state)
     # drafts are not obligations yet: the ledger starts when a contract is issued
     if ordered:
         query = query.where(Contract.state != ContractState.DRAFT)
         if filters.route:
             query = query.where(Contract.route == filters.route)
     elif filters.route:
-        query = query.where(Installment.ledger_route == filters.route)
+        query = query.where(route == filters.route)
     else:
-        query = query.where(Installment.ledger_route.is_not(None))
+        query = query.where(route.is_not(None))
     if filters.state:
-        query = query.where(Installment.state == filters.state)
+        query = query.where(state == filters.state)
     if filters.call_id:
         query = query.where(Contract.call_id == filters.call_id)
     if filters.organization_id:
         query = query.where(Contract.organization_id == filters.organization_id)
+    if filters.organization_text:
+        query = query.where(
+            Contract.organization_id.in_(organizations_matching(filters.organization_text))
+        )
     if filters.paid_from or filters.paid_to:
         query = query.where(paid_within(filters.paid_from, filters.paid_to))
     return query
@@ -142,8 +184,7 @@ def paid_within(start, end):
     if end:
         tests.append(first <= end)
     if start and end:
-        # an alias: the export's own query joins payment too, and must not correlate to it
-        window = aliased(Payment)
+        window = _window_payment()
         between = sa.select(window.id).where(
             window.installment_id == Installment.id,
             window.paid_on >= start,
@@ -153,29 +194,40 @@ def paid_within(start, end):
     return sa.and_(*tests)
 
 
-def _selection(query, filters):
+@functools.cache
+def _window_payment():
+    """The payment that paid_within looks up between the first and last: an alias, as the
+    export's own query joins payment too and must not correlate to it. Made once: an alias
+    copies each column of the table (~0.4 ms a statement, twice a page)."""
+    return aliased(Payment)
+
+
+def _selection(query, filters, *, walked=False):
     """_where on a query of installments alone, joined to their contracts only when a filter
     reads the contract (call, organization)."""
     query = query.select_from(Installment)
-    if filters.call_id or filters.organization_id:
+    if filters.reads_contract:
         query = query.join(Installment.contract)
-    return _where(query, filters)
+    return _where(query, filters, walked=walked)
 
 
 LEDGER_ORDER = (Contract.number, Installment.position)
+# the same order on the installment's own kept columns (ledger_number is its contract's number)
+KEPT_ORDER = (Installment.ledger_number, Installment.position)
 
 
 def ledger_ids(filters):
-    """The ids of the installments the filters select, in the ledger's order: a narrow
-    selection for the page to cut (the sort handles three columns, not whole rows)."""
-    query = sa.select(Installment.id).join(Installment.contract).order_by(*LEDGER_ORDER)
-    return _where(query, filters, ordered=True)
+    """The ids of the installments the filters select, unordered: the page orders them by
+    KEPT_ORDER (paginate's order=), a walk of ix_installment_ledger_order that stops at the
+    page, from whichever end of the selection is nearer."""
+    return _selection(sa.select(Installment.id), filters, walked=True)
 
 
 def ledger_page_rows(ids):
     """The installments ids with their contract and organization, in the ledger's order: one
     page in one statement. The row shows the kept paid_total and last_paid_on, so neither the
-    payments nor the contract's call and the organization's street are loaded."""
+    payments nor the contract's call and the organization's street are loaded; only the
+    columns the page shows are read."""
     if not ids:
         return []
     contract = contains_eager(Installment.contract)
@@ -184,8 +236,24 @@ def ledger_page_rows(ids):
         .join(Installment.contract)
         .join(Contract.organization)
         .options(
+            # what a row shows (templates/payments/ledger.html): not the rest of these wide
+            # rows (a contract's texts, an organization's address and bank)
+            load_only(
+                Installment.contract_id,
+                Installment.position,
+                Installment.percent,
+                Installment.condition,
+                Installment.amount,
+                Installment.paid_total,
+                Installment.state,
+                Installment.last_paid_on,
+                raiseload=True,
+            ),
+            contract.load_only(Contract.number, Contract.state, raiseload=True),
             contract.lazyload(Contract.call),
-            contract.contains_eager(Contract.organization).lazyload(Organization.street),
+            contract.contains_eager(Contract.organization)
+            .load_only(Organization.name, raiseload=True)
+            .lazyload(Organization.street),
         )
         .where(Installment.id.in_(ids))
         .order_by(*LEDGER_ORDER)
@@ -450,6 +518,8 @@ def describe_filters(filters):
         organization = db.session.get(Organization, filters.organization_id)
         name = organization.name if organization else str(filters.organization_id)
         parts.append((_("Organization"), name))
+    if filters.organization_text:
+        parts.append((_("Organization name or credit code"), filters.organization_text))
     if filters.state:
         parts.append((_("Status"), str(filters.state.label)))
     if filters.paid_from:
@@ -652,25 +722,24 @@ def run_contracts_zip(app, job_id):
     return jobs.run_now(app, job_id)
 
 
-def filter_menus():
-    """(calls, organizations): the OptionLists of the ledger's call and organization menus,
-    each built in one pass (~2,000 organizations at city scale)."""
-    return OptionList(calls_with_contracts()), OptionList(organizations_with_contracts())
+def call_menu():
+    """The OptionList of the ledger's call menu, built in one pass. Organizations (~2,000 at
+    city scale) are searched by a text instead (LedgerFilters.organization_text)."""
+    return OptionList(calls_with_contracts())
 
 
-def organizations_with_contracts():
-    """(id, name) of the organizations with a contract: the filter menu needs no more."""
-    return db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.id.in_(sa.select(Contract.organization_id)))
-        .order_by(Organization.name)
-    ).all()
+def chosen_organization(filters):
+    """The organization of ?org= (links from other pages, stored export jobs), or None."""
+    if not filters.organization_id:
+        return None
+    return db.session.get(Organization, filters.organization_id)
 
 
 def calls_with_contracts():
-    """(id, title) of the calls with a contract, newest first."""
+    """(id, title) of the calls with a contract, newest first: a look-up of ix_contract_call_id
+    per call, not a list of every contract's call."""
     return db.session.execute(
         sa.select(Call.id, Call.title)
-        .where(Call.id.in_(sa.select(Contract.call_id)))
+        .where(sa.exists().where(Contract.call_id == Call.id))
         .order_by(Call.id.desc())
     ).all()

@@ -57,6 +57,10 @@ class Installment(TimestampMixin, db.Model):
     # ledger starts when a contract is issued): kept by keep_ledger_route, so the ledger's
     # route, state and date filters read one index of installment, with no join per row
     ledger_route: Mapped[Route | None] = mapped_column(enum_type(Route))
+    # its contract's number, kept by keep_ledger_route: the ledger's order (contract number,
+    # position) is then one index of installment (ix_installment_ledger_order), so a page's
+    # ids, deep or not, are read off that index alone without a join or a sort
+    ledger_number: Mapped[str | None] = mapped_column(sa.String(30))
 
     contract = relationship("Contract", back_populates="installments")
     approved_by = relationship("User", foreign_keys=[approved_by_id])
@@ -83,6 +87,19 @@ class Installment(TimestampMixin, db.Model):
             "first_paid_on",
             "amount",
             "paid_total",
+            "id",
+        ),
+        # the ledger's page: its ids in ledger order, with every column its filters test on
+        # the installment (route, state, payment window; id for the look-up of a payment
+        # between the first and last), so page 500 is a walk of this index and nothing else
+        sa.Index(
+            "ix_installment_ledger_order",
+            "ledger_number",
+            "position",
+            "ledger_route",
+            "state",
+            "last_paid_on",
+            "first_paid_on",
             "id",
         ),
         # the home pages' releases to approve and to pay (a state, on signed contracts, and
@@ -184,27 +201,31 @@ def ledger_route_of(contract):
 
 @sa.event.listens_for(Session, "before_flush")
 def keep_ledger_route(session, _context, _instances):
-    """An installment keeps its contract's route from the contract's issue on (ledger_route):
-    set when the installment is added, and on its contract's every change of state or route."""
+    """An installment keeps its contract's route from the contract's issue on (ledger_route)
+    and its contract's number (ledger_number): set when the installment is added, and on its
+    contract's every change of state, route or number."""
     for item in session.new:
         if isinstance(item, Installment):
             contract = item.contract or session.get(Contract, item.contract_id)
             if contract is not None:
                 item.ledger_route = ledger_route_of(contract)
+                item.ledger_number = contract.number
     for contract in [*session.new, *session.dirty]:
         if not isinstance(contract, Contract):
             continue
         changed = sa.inspect(contract).attrs
         if contract in session.new or any(
-            changed[name].history.has_changes() for name in ("state", "route")
+            changed[name].history.has_changes() for name in ("state", "route", "number")
         ):
             for installment in contract.installments:
                 installment.ledger_route = ledger_route_of(contract)
+                installment.ledger_number = contract.number
 
 
 def refresh_ledger_figures(connection):
     """Set every installment's kept ledger figures (paid total, first and last payment date,
-    ledger route) from its payments and contract: after bulk inserts, and the migration's fill."""
+    ledger route and number) from its payments and contract: after bulk inserts, and the
+    migrations' fill."""
     table, payment, contract = Installment.__table__, Payment.__table__, Contract.__table__
     draft = contract.c.state == ContractState.DRAFT
 
@@ -217,6 +238,9 @@ def refresh_ledger_figures(connection):
             first_paid_on=of_payments(sa.func.min(payment.c.paid_on)),
             last_paid_on=of_payments(sa.func.max(payment.c.paid_on)),
             ledger_route=sa.select(sa.case((draft, sa.null()), else_=contract.c.route))
+            .where(contract.c.id == table.c.contract_id)
+            .scalar_subquery(),
+            ledger_number=sa.select(contract.c.number)
             .where(contract.c.id == table.c.contract_id)
             .scalar_subquery(),
         )

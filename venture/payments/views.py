@@ -159,10 +159,10 @@ def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
     filters = exports.LedgerFilters.from_args(request.args)
     count, due, paid = exports.ledger_totals(filters)
-    page = paginate(exports.ledger_ids(filters), total=count)
+    page = paginate(exports.ledger_ids(filters), total=count, order=exports.KEPT_ORDER)
     page.items = exports.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
-    calls, organizations = exports.filter_menus()
+    calls = exports.call_menu()
     export_form.call_id.choices = calls.rows
     if filters.call_id:
         export_form.call_id.data = filters.call_id
@@ -172,11 +172,12 @@ def ledger():
         filters=filters,
         totals={"due": due, "paid": paid, "remaining": due - paid},
         calls=calls,
-        organizations=organizations,
+        organization=exports.chosen_organization(filters),
         routes=list(Route),
         states=list(InstallmentState),
         export_form=export_form,
         export_args=filters.as_args(),
+        without_org={k: v for k, v in filters.as_args().items() if k != "org"},
         immediate_rows=exports.immediate_rows(),
         recent_jobs=exports.recent_jobs(),
     )

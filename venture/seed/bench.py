@@ -313,7 +313,7 @@ class Generator(Awards, Delivery):
         self.w.finish()
         # the queue columns the review module keeps on each change, set once for the bulk rows
         refresh_queue_order(db.session.connection())
-        # the installments' ledger figures (paid total, payment dates, route), likewise
+        # the installments' ledger figures (paid total, payment dates, route, number), likewise
         refresh_ledger_figures(db.session.connection())
         refresh_awaiting_contract(db.session.connection())  # the contracts module's, likewise
         return self.w.counts
