@@ -507,17 +507,20 @@ def job_filters(job):
 
 
 def describe_filters(filters):
-    """(label, value) of each filter in use, for the job page."""
+    """(label, value) of each filter in use, for the job page: the call's title and the
+    organization's name read alone (not their records with their categories and places)."""
     parts = []
     if filters.call_id:
-        call = db.session.get(Call, filters.call_id)
-        parts.append((_("Call"), call.title if call else str(filters.call_id)))
+        title = db.session.scalar(sa.select(Call.title).where(Call.id == filters.call_id))
+        parts.append((_("Call"), title or str(filters.call_id)))
     if filters.route:
         parts.append((_("Route"), str(filters.route.label)))
     if filters.organization_id:
-        organization = db.session.get(Organization, filters.organization_id)
-        name = organization.name if organization else str(filters.organization_id)
-        parts.append((_("Organization"), name))
+        organization_id = filters.organization_id
+        name = db.session.scalar(
+            sa.select(Organization.name).where(Organization.id == organization_id)
+        )
+        parts.append((_("Organization"), name or str(organization_id)))
     if filters.organization_text:
         parts.append((_("Organization name or credit code"), filters.organization_text))
     if filters.state:
