@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from tests import factories
 from venture import create_app
+from venture.core.audit import forget_recorded_types
 from venture.core.i18n import compile_catalogues
 from venture.core.timeutil import LOCAL_TZ
 from venture.extensions import db
@@ -113,6 +114,7 @@ def _app_context(app):
         yield
         db.session.remove()
         _empty_tables()
+        forget_recorded_types()
 
 
 @pytest.fixture
