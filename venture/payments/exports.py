@@ -27,12 +27,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, contains_eager, load_only, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from venture.auth.models import User
 from venture.calls.enums import Route
 from venture.calls.models import Call
-from venture.contracts.enums import ContractState
+from venture.contracts.enums import ACTIVE_STATES, ContractState
 from venture.contracts.models import Contract
 from venture.core.audit import record
 from venture.core.db import not_indexed
@@ -137,13 +137,14 @@ def organizations_matching(text):
     )
 
 
-def _where(query, filters, *, ordered=False, walked=False):
+def _where(query, filters, *, by_contract=False, walked=False):
     """The filters on a query of installments. The count, totals and page's ids read the
     installment's own kept columns for route and draft (ledger_route) and the payment window
     (first_paid_on, last_paid_on): the count one range scan of ix_installment_ledger_window,
-    the ids a walk of ix_installment_ledger_order, no join per row. The exports' lines
-    (ordered=True) test route and draft on their joined contract instead, the same rows by
-    keep_ledger_route, so that SQLite walks the contracts in number order. Call and
+    the ids a walk of ix_installment_ledger_order, no join per row. The exports' lines and
+    the export's count of a call or organization (by_contract=True) test route and draft on
+    their joined contract instead, the same rows by keep_ledger_route: SQLite then walks the
+    contracts in number order, and a count reads only the installments' contract_id. Call and
     organization are the contract's. walked=True (the page's ids): route and state are tested
     not_indexed, so that SQLite walks ix_installment_ledger_order rather than sorting what
     ix_installment_ledger_window selects."""
@@ -151,7 +152,7 @@ def _where(query, filters, *, ordered=False, walked=False):
     if walked:
         route, state = not_indexed(route), not_indexed(state)
     # drafts are not obligations yet: the ledger starts when a contract is issued
-    if ordered:
+    if by_contract:
         query = query.where(Contract.state != ContractState.DRAFT)
         if filters.route:
             query = query.where(Contract.route == filters.route)
@@ -223,42 +224,91 @@ def ledger_ids(filters):
     return _selection(sa.select(Installment.id), filters, walked=True)
 
 
-def ledger_page_rows(ids):
-    """The installments ids with their contract and organization, in the ledger's order: one
-    page in one statement. The row shows the kept paid_total and last_paid_on, so neither the
-    payments nor the contract's call and the organization's street are loaded; only the
-    columns the page shows are read."""
-    if not ids:
-        return []
-    contract = contains_eager(Installment.contract)
-    query = (
-        sa.select(Installment)
+@dataclass(frozen=True)
+class LedgerRow:
+    """One installment as the ledger page shows it (templates/payments/ledger.html)."""
+
+    id: int
+    contract_id: int
+    number: str  # the contract's
+    organization_name: str
+    position: int
+    percent: Decimal
+    condition_label: str
+    amount: Decimal
+    paid_total: Decimal  # kept on the installment, as last_paid_on
+    state: InstallmentState
+    state_label: str
+    last_paid_on: date | None
+    contract_active: bool  # signed or in force: a payment can be recorded
+
+
+def _labels():
+    """label(member): an enum member's label, translated once per page or export rather than
+    once a row."""
+    labels = {}
+
+    def label(member):
+        if member not in labels:
+            labels[member] = str(member.label)
+        return labels[member]
+
+    return label
+
+
+@functools.cache
+def _page_rows_statement():
+    """What a ledger row shows, of the given installment ids in the ledger's order: built
+    once, run with ids. Columns only: the kept paid_total and last_paid_on, so neither the
+    payments nor the rest of these wide rows (a contract's texts, an organization's address
+    and bank) are read."""
+    return (
+        sa.select(
+            Installment.id,
+            Installment.contract_id,
+            Contract.number,
+            Organization.name,
+            Installment.position,
+            Installment.percent,
+            Installment.condition,
+            Installment.amount,
+            Installment.paid_total,
+            Installment.state,
+            Installment.last_paid_on,
+            Contract.state,
+        )
         .join(Installment.contract)
         .join(Contract.organization)
-        .options(
-            # what a row shows (templates/payments/ledger.html): not the rest of these wide
-            # rows (a contract's texts, an organization's address and bank)
-            load_only(
-                Installment.contract_id,
-                Installment.position,
-                Installment.percent,
-                Installment.condition,
-                Installment.amount,
-                Installment.paid_total,
-                Installment.state,
-                Installment.last_paid_on,
-                raiseload=True,
-            ),
-            contract.load_only(Contract.number, Contract.state, raiseload=True),
-            contract.lazyload(Contract.call),
-            contract.contains_eager(Contract.organization)
-            .load_only(Organization.name, raiseload=True)
-            .lazyload(Organization.street),
-        )
-        .where(Installment.id.in_(ids))
+        .where(Installment.id.in_(sa.bindparam("ids", expanding=True)))
         .order_by(*LEDGER_ORDER)
     )
-    return db.session.scalars(query).all()
+
+
+def ledger_page_rows(ids):
+    """The installments ids as LedgerRows, in the ledger's order: one page in one statement,
+    each label translated once a page."""
+    if not ids:
+        return []
+    label = _labels()
+    rows = db.session.execute(_page_rows_statement(), {"ids": list(ids)})
+    return [
+        LedgerRow(
+            id=row[0],
+            contract_id=row[1],
+            number=row[2],
+            organization_name=row[3],
+            position=row[4],
+            percent=row[5],
+            condition_label=label(row[6]),
+            amount=row[7],
+            paid_total=row[8],
+            state=row[9],
+            state_label=label(row[9]),
+            last_paid_on=row[10],
+            contract_active=row[11] in ACTIVE_STATES,
+        )
+        for row in rows
+    ]
 
 
 def ledger_totals(filters):
@@ -318,8 +368,16 @@ DEFAULT_IMMEDIATE_ROWS = 400  # up to this many rows a ledger export is sent at 
 
 
 def ledger_count(filters, connection=None):
-    """How many rows (installments) the filters select: an export's total."""
-    query = _selection(sa.select(sa.func.count(Installment.id)), filters)
+    """How many rows (installments) the filters select: an export's total. With a call or an
+    organization, their contracts' installments are counted off ix_installment_contract_id
+    alone (count(*), route and draft tested on the contract): PostgreSQL then loops over the
+    call's contracts rather than hashing a scan of every installment (1.3 ms, not 10 ms, for
+    the largest call)."""
+    query = sa.select(sa.func.count()).select_from(Installment)
+    if filters.reads_contract:
+        query = _where(query.join(Installment.contract), filters, by_contract=True)
+    else:
+        query = _where(query, filters)
     return (connection or db.session).scalar(query)
 
 
@@ -358,20 +416,14 @@ def _ledger_lines(filters):
         .outerjoin(confirmed_by, confirmed_by.id == Installment.override_confirmed_by_id)
         .order_by(Contract.number, Installment.position, Installment.id, Payment.id)
     )
-    return _where(query, filters, ordered=True)
+    return _where(query, filters, by_contract=True)
 
 
 def ledger_records(connection, filters):
     """The ledger's rows (the columns of ledger_columns) read in chunks of FETCH_ROWS from one
     streamed SELECT; amounts are Decimal, the last payment date a date or None."""
     result = connection.execution_options(yield_per=FETCH_ROWS).execute(_ledger_lines(filters))
-    labels = {}  # an enum member's label, translated once per export rather than per row
-
-    def label(member):
-        if member not in labels:
-            labels[member] = str(member.label)
-        return labels[member]
-
+    label = _labels()
     for _id, lines in groupby(result, key=itemgetter(0)):
         lines = list(lines)
         first = lines[0]
