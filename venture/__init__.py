@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from venture.config import load_config
+from venture.core.db import keep_prepared_statements
 from venture.core.integers import RecordIdConverter
 from venture.core.locale import select_locale
 from venture.extensions import babel, csrf, db, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(test_config=None):
     _init_login(app)
     with app.app_context():
         _init_sqlite(app)
+        _init_postgresql(app)
 
     _register_models()
     _register_blueprints(app)
@@ -163,6 +165,12 @@ def _init_sqlite(app):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _init_postgresql(app):
+    """Prepared statements kept from one request to the next (core.db.keep_prepared_statements)."""
+    if db.engine.dialect.name == "postgresql":
+        keep_prepared_statements(db.engine)
 
 
 def _register_errors(app):
