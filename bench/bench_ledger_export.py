@@ -18,7 +18,7 @@ from sqlalchemy.orm import subqueryload
 
 from venture import create_app
 from venture.extensions import db
-from venture.payments import exports, jobs
+from venture.payments import exports, jobs, ledger_query
 
 
 def old_ledger_xlsx(filters):
@@ -52,7 +52,7 @@ def old_ledger_xlsx(filters):
     from venture.contracts.models import Contract
     from venture.payments.models import Installment
 
-    select = exports._where(
+    select = ledger_query.apply_filters(
         sa.select(Installment)
         .join(Installment.contract)
         .join(Contract.organization)
@@ -92,7 +92,7 @@ def old_ledger_xlsx(filters):
 
 def main(mode):
     app = create_app()
-    filters = exports.LedgerFilters()
+    filters = ledger_query.LedgerFilters()
     with app.app_context(), app.test_request_context():
         started = time.perf_counter()
         if mode == "before":

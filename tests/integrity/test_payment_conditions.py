@@ -9,7 +9,7 @@ from venture.core.lifecycle import TransitionRefused
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.integrity.conditions import condition_event_happened
-from venture.payments import exports
+from venture.payments import exports, ledger_query
 from venture.payments import operations as payments
 from venture.payments.enums import InstallmentState
 
@@ -98,7 +98,7 @@ def test_an_exception_needs_a_reason_and_a_second_person_and_shows_in_the_ledger
     assert installment.state == InstallmentState.PAID
     assert installment.condition_note == "例外：评估机构延期，经局务会研究提前拨付"
 
-    rows = exports.ledger_rows(exports.LedgerFilters.from_args({}))
+    rows = exports.ledger_rows(ledger_query.LedgerFilters.from_args({}))
     row = next(r for r in rows if r[0] == project.contract.number and r[6] == 2)
     assert exports.ledger_columns()[-1] == "拨付条件例外"
     assert row[-1] == "评估机构延期，经局务会研究提前拨付（张主管 申请，李科长 确认）"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from venture.auth.enums import Role
 from venture.extensions import db
-from venture.payments import exports, operations
+from venture.payments import exports, ledger_query, operations
 from venture.payments.enums import InstallmentState, JobState
 from venture.payments.models import ExportJob
 
@@ -97,7 +97,7 @@ def test_ledger_filters_and_totals(client, login, make):
     tender = paid_contract(make, "7000.00", staff, finance, route="tender", with_application=False)
 
     def numbers(**args):
-        rows = exports.ledger_rows(exports.LedgerFilters.from_args(args))
+        rows = exports.ledger_rows(ledger_query.LedgerFilters.from_args(args))
         return sorted({row[0] for row in rows})
 
     assert numbers(route="tender") == [tender.number]

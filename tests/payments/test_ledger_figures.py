@@ -16,7 +16,7 @@ from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
 from venture.extensions import db
 from venture.integrity.checks import run_checks
-from venture.payments import exports, operations
+from venture.payments import ledger_query, operations
 from venture.payments.enums import InstallmentState
 from venture.payments.models import Installment, Payment
 
@@ -185,20 +185,20 @@ def test_ledger_filters_select_what_the_payments_and_contracts_select(make):
         args = {"route": route, "state": state, "from": start, "to": end}
         if which:
             args[which] = str(getattr(spread.contract, COLUMN[which]))
-        filters = exports.LedgerFilters.from_args(
+        filters = ledger_query.LedgerFilters.from_args(
             {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items() if v}
         )
         expected = reference(filters)
-        assert exports.ledger_totals(filters) == expected, args
-        assert exports.ledger_count(filters) == expected[0], args
-        assert len(db.session.execute(exports.ledger_ids(filters)).all()) == expected[0], args
+        assert ledger_query.ledger_totals(filters) == expected, args
+        assert ledger_query.ledger_count(filters) == expected[0], args
+        assert len(db.session.execute(ledger_query.ledger_ids(filters)).all()) == expected[0], args
         checked += 1
     assert checked == 3 * 3 * 3 * 34
     # the window strictly inside the spread installment's payments, with one between: selected
-    inside = exports.LedgerFilters(
+    inside = ledger_query.LedgerFilters(
         paid_from=DAY + timedelta(days=8), paid_to=DAY + timedelta(days=12)
     )
-    assert exports.ledger_totals(inside) == (1, spread.amount, Decimal("300.00"))
+    assert ledger_query.ledger_totals(inside) == (1, spread.amount, Decimal("300.00"))
     assert spread.state == InstallmentState.RELEASE_APPROVED
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from tests.payments.test_exports import paid_contract
 from venture.auth.enums import Role
 from venture.extensions import db
-from venture.payments import exports, jobs
+from venture.payments import exports, jobs, ledger_query
 from venture.payments.models import ExportJob
 
 
@@ -27,7 +27,7 @@ def orgs_ledger(make):
 
 
 def numbers(**args):
-    rows = exports.ledger_rows(exports.LedgerFilters.from_args(args))
+    rows = exports.ledger_rows(ledger_query.LedgerFilters.from_args(args))
     return sorted({row[0] for row in rows})
 
 
@@ -49,12 +49,12 @@ def test_ledger_filters_by_a_part_of_the_name_or_the_credit_code(orgs_ledger):
 
 
 def test_search_text_is_cleaned_and_kept_in_the_filters_args():
-    assert exports.search_text(" 阳光\x00 助老\n") == "阳光 助老"
-    assert exports.search_text("\x00\x01 ") is None
-    assert exports.search_text("x" * 500) == "x" * exports.SEARCH_LENGTH
-    filters = exports.LedgerFilters.from_args({"organization": " 阳光 ", "org": "12"})
+    assert ledger_query.search_text(" 阳光\x00 助老\n") == "阳光 助老"
+    assert ledger_query.search_text("\x00\x01 ") is None
+    assert ledger_query.search_text("x" * 500) == "x" * ledger_query.SEARCH_LENGTH
+    filters = ledger_query.LedgerFilters.from_args({"organization": " 阳光 ", "org": "12"})
     assert filters.as_args() == {"org": 12, "organization": "阳光"}
-    assert exports.LedgerFilters.from_args(filters.as_args()) == filters
+    assert ledger_query.LedgerFilters.from_args(filters.as_args()) == filters
 
 
 def test_ledger_page_searches_organizations_without_a_menu_of_them(client, login, orgs_ledger):

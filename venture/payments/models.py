@@ -50,7 +50,7 @@ class Installment(TimestampMixin, db.Model):
     paid_total: Mapped[Amount] = mapped_column(default=Decimal("0.00"), server_default="0")
     # the dates of its first and last payment, kept with paid_total: the ledger's "paid
     # between" filter tests them on the row, and looks for a payment in between only when the
-    # window lies strictly inside them (venture.payments.exports.paid_within)
+    # window lies strictly inside them (venture.payments.ledger_query.paid_within)
     first_paid_on: Mapped[date | None] = mapped_column()
     last_paid_on: Mapped[date | None] = mapped_column()
     # its contract's route once the contract is out of draft, NULL while it is a draft (the

@@ -33,7 +33,7 @@ from venture.core.panels import home_panel
 from venture.core.timeutil import local_today
 from venture.extensions import db
 from venture.orgs.operations import pending_bank_change
-from venture.payments import exports, jobs, operations
+from venture.payments import exports, jobs, ledger_query, operations
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 from venture.payments.forms import ApproveForm, ConditionForm, ContractsExportForm, PaymentForm
 from venture.payments.models import ExportJob, Installment, Payment
@@ -157,12 +157,12 @@ def pay(installment_id):
 @roles_required(*FINANCE_DESK)
 def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
-    filters = exports.LedgerFilters.from_args(request.args)
-    count, due, paid = exports.ledger_totals(filters)
-    page = paginate(exports.ledger_ids(filters), total=count, order=exports.KEPT_ORDER)
-    page.items = exports.ledger_page_rows(page.items)
+    filters = ledger_query.LedgerFilters.from_args(request.args)
+    count, due, paid = ledger_query.ledger_totals(filters)
+    page = paginate(ledger_query.ledger_ids(filters), total=count, order=ledger_query.KEPT_ORDER)
+    page.items = ledger_query.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
-    calls = exports.call_menu()
+    calls = ledger_query.call_menu()
     export_form.call_id.choices = calls.rows
     if filters.call_id:
         export_form.call_id.data = filters.call_id
@@ -172,7 +172,7 @@ def ledger():
         filters=filters,
         totals={"due": due, "paid": paid, "remaining": due - paid},
         calls=calls,
-        organization=exports.chosen_organization(filters),
+        organization=ledger_query.chosen_organization(filters),
         routes=list(Route),
         states=list(InstallmentState),
         export_form=export_form,
@@ -199,7 +199,7 @@ def ledger_csv():
 def _ledger_export(kind):
     """GET sends a ledger of up to LEDGER_EXPORT_IMMEDIATE_ROWS rows at once and offers a
     background job for a larger one; POST starts that job and shows its progress page."""
-    filters = exports.LedgerFilters.from_args(request.args)
+    filters = ledger_query.LedgerFilters.from_args(request.args)
     if request.method == "POST":
         if not FlaskForm().validate_on_submit():
             abort(400)
@@ -208,7 +208,7 @@ def _ledger_export(kind):
         db.session.commit()
         jobs.dispatch(job)
         return redirect(url_for("payments.export_job", job_id=job.id))
-    total = exports.ledger_count(filters)
+    total = ledger_query.ledger_count(filters)
     if total > exports.immediate_rows():
         return render_template(
             "payments/ledger_export.html",
@@ -226,7 +226,7 @@ def _ledger_export(kind):
 def export_contracts():
     """Start the ZIP of every contract of a call; the job page shows its progress."""
     form = ContractsExportForm()
-    form.call_id.choices = [(c.id, c.title) for c in exports.calls_with_contracts()]
+    form.call_id.choices = [(c.id, c.title) for c in ledger_query.calls_with_contracts()]
     if not form.validate_on_submit():
         flash(_("Choose a call with contracts."), "danger")
         return redirect(url_for("payments.ledger"))
