@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 
 from tests import factories
@@ -186,5 +187,11 @@ def save_screenshot(page, name, *, guide=False):
     folder = Path(tempfile.gettempdir()) / "venture-screenshots"
     folder.mkdir(exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    try:
+        page.screenshot(path=str(path), full_page=False)
+    except PlaywrightError:
+        # headless Chromium once refused a capture under load ("Protocol error
+        # (Page.captureScreenshot): Unable to capture screenshot"): once more after a pause
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path), full_page=False)
     return path
