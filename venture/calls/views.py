@@ -1,13 +1,14 @@
 """Call pages: the public list and notice, and staff create, edit, publish and cancel."""
 
 from datetime import datetime, time
-from functools import cache, partial
+from functools import partial
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import or_, select
 
 from venture.auth.enums import Role
 from venture.calls import operations
@@ -22,9 +23,10 @@ from venture.core.actions import button, form_action, form_page
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
 from venture.core.integers import ids_in
+from venture.core.json_rows import json_rows, moment
 from venture.core.money import to_amount
 from venture.core.pagination import paginate
-from venture.core.panels import home_figures, home_panel, landing_block
+from venture.core.panels import home_figures, home_list, home_panel, landing_block
 from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.reference.models import Community, ServiceCategory, Street
@@ -281,29 +283,38 @@ def cancel(call, form):
     return operations.cancel_call(call, actor=current_user, reason=form.reason.data or "")
 
 
-@cache
-def _current_calls_statement():
-    """current_calls_query's first ten, narrow rows (the columns of a call's title, status and
-    deadline), built once per process: the moment is a bound parameter."""
-    return (
-        select(
-            Call.id, Call.title, Call.published_at, Call.cancelled_at, Call.opens_at, Call.closes_at
-        )
-        .where(
-            Call.published_at.is_not(None),
-            Call.cancelled_at.is_(None),
-            Call.closes_at > bindparam("at"),
-        )
-        .order_by(Call.closes_at.asc(), Call.id.asc())
-        .limit(10)
+def _current_call(values):
+    """A row of the current calls: the columns of a call's title, status and deadline."""
+    id_, title, *moments = values
+    published_at, cancelled_at, opens_at, closes_at = map(moment, moments)
+    return SimpleNamespace(
+        id=id_,
+        title=title,
+        published_at=published_at,
+        cancelled_at=cancelled_at,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+@home_list(Role.STAFF, "current_calls", _current_call)
+def _current_calls_column(dialect, b):
+    """current_calls_query's first ten, read with the staff's 下一步 (core.panels.home_list):
+    the moment is its bound parameter b.at."""
+    return json_rows(
+        dialect,
+        [Call.id, Call.title, Call.published_at, Call.cancelled_at, Call.opens_at, Call.closes_at],
+        select_from=Call,
+        where=[Call.published_at.is_not(None), Call.cancelled_at.is_(None), Call.closes_at > b.at],
+        order_by=[Call.closes_at.asc(), Call.id.asc()],
+        limit=10,
     )
 
 
 @home_panel(Role.STAFF, "calls/panel_staff.html")
 def _current_calls(user):
-    drafts = home_figures(Role.STAFF, user)["call_drafts"]  # by the staff's 下一步 statement
+    counted = home_figures(Role.STAFF, user)  # by the staff's 下一步 statement
     at = now()
-    rows = db.session.execute(_current_calls_statement(), {"at": at}).all()
     # Call.status_at reads the row's columns only
-    calls = [{**row._asdict(), "status": Call.status_at(row, at)} for row in rows]
-    return {"calls": calls, "drafts": drafts}
+    calls = [{**vars(row), "status": Call.status_at(row, at)} for row in counted["current_calls"]]
+    return {"calls": calls, "drafts": counted["call_drafts"]}

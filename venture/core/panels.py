@@ -2,6 +2,9 @@
 and the blocks of the public landing page, without importing the home module (which reads
 every module's data for its 下一步, so an import the other way would be a circle)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import g
 
 # role -> [(template, figures function)]: each module adds the panels it shows on the home
@@ -11,6 +14,10 @@ HOME_PANELS = {}
 # registers it). A panel showing a count the 下一步 counts too reads it (home_figures) instead
 # of counting it again.
 HOME_FIGURES = {}
+# role -> {name: HomeList}: the lists a module's panels show on the role's home page, read as
+# columns of the role's 下一步 statement (one round trip for the page: home composes them);
+# the panel reads its rows with home_figures(role, user)[name].
+HOME_LISTS = {}
 # templates included on the public landing page (open calls, announcements…)
 LANDING_BLOCKS = []
 
@@ -21,6 +28,31 @@ def home_panel(role, template):
         return function
 
     return register
+
+
+@dataclass(frozen=True)
+class HomeList:
+    """A list of a home panel: column(dialect, b) gives its core.json_rows column (a scalar
+    subquery; b names the 下一步's bound parameters: b.at the moment, b.day_start and b.day_end
+    the bounds of the local day in UTC), row(values) one shown row of it."""
+
+    column: Any
+    row: Any
+
+
+def home_list(role, name, row):
+    """Register the decorated column(dialect, b) as list name of role's home page."""
+
+    def register(column):
+        HOME_LISTS.setdefault(role, {})[name] = HomeList(column, row)
+        return column
+
+    return register
+
+
+def home_lists(role):
+    """{name: HomeList} of the lists registered for role's home page."""
+    return HOME_LISTS.get(role, {})
 
 
 def landing_block(template):

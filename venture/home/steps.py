@@ -9,11 +9,15 @@ Every other value in it (states, kinds, OFFSET 0) is written into its text (`_co
 that PostgreSQL's generic plan of the prepared statement knows them: it then keeps that plan
 instead of planning the statement afresh at each request (~2 ms of planning, ~1.4 ms of work).
 Figures over the same rows (a count and the earliest date of one condition) are aggregated in
-one pass, a derived table per condition, the derived tables joined into one row."""
+one pass, a derived table per condition, the derived tables joined into one row.
 
-from dataclasses import dataclass
-from datetime import timedelta
-from functools import cached_property
+The lists the role's panels show (core.panels.home_list: current calls, open review panels,
+tenders…) are columns of the same SELECT, each a JSON array of rows (core.json_rows): the
+home page reads its figures and lists in one round trip. Their rows are decoded into the
+figures under the list's name."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 from flask import url_for
@@ -22,7 +26,8 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
 from venture.core.formatting import near_date, yuan
-from venture.core.timeutil import local_today, now, to_local
+from venture.core.json_rows import decoded
+from venture.core.timeutil import from_local, local_today, now, to_local
 from venture.extensions import db
 from venture.integrity.waiting import ANNOUNCEMENT_ENDING_SOON
 
@@ -37,6 +42,8 @@ B = SimpleNamespace(
             "today",  # local_today()
             "week_ahead",  # today + 7 days
             "week_ago",  # at - 7 days
+            "day_start",  # the local day's first moment, in UTC
+            "day_end",  # the next local day's first moment, in UTC
             "user_id",
             "organization_id",
             "community_id",
@@ -47,11 +54,14 @@ B = SimpleNamespace(
 
 def _values(user):
     at, today = now(), local_today()
+    day_start = from_local(datetime.combine(today, time(0)))
     return {
         "at": at,
         "today": today,
         "week_ahead": today + ANNOUNCEMENT_ENDING_SOON,
         "week_ago": at - WEEK,
+        "day_start": day_start,
+        "day_end": day_start + timedelta(days=1),
         "user_id": user.id,
         "organization_id": user.organization_id,
         "community_id": user.community_id,
@@ -165,18 +175,28 @@ class RoleSteps:
     or as scalar subqueries, over the bound parameters of `B`; needs names an attribute of the
     account without which it has nothing to wait for (e.g. "organization_id"); read(user) the
     figures that are read rather than counted; derived(figures) those worked out from the
-    others; lines the table. Calling it gives the user's steps."""
+    others; lists() the {name: core.panels.HomeList} its panels show, read in the same
+    SELECT; lines the table. Calling it gives the user's steps."""
 
     figures: object
     lines: tuple
     needs: str | None = None
     read: object = None
     derived: object = None  # (figures) -> more figures worked out from the counted ones
+    lists: object = dict  # () -> {name: HomeList}
+    _statements: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
-    @cached_property
-    def statement(self):
-        """The one SELECT of the role's figures, built on first use."""
+    def statement(self, dialect):
+        """The one SELECT of the role's figures and lists, built on first use (a dialect's
+        lists are written in its JSON functions)."""
+        if dialect not in self._statements:
+            self._statements[dialect] = self._built(dialect)
+        return self._statements[dialect]
+
+    def _built(self, dialect):
         groups, columns = {}, []
+        for name, shown in self.lists().items():
+            columns.append(shown.column(dialect, B).label(name))
         for name, figure in self.figures().items():
             if isinstance(figure, Figure):
                 groups.setdefault(figure.rows, []).append((name, figure))
@@ -197,8 +217,10 @@ class RoleSteps:
         for (needs)."""
         if self.needs is not None and getattr(user, self.needs) is None:
             return None
-        row = db.session.execute(self.statement, _values(user)).one()
-        f = row._asdict()
+        statement = self.statement(db.session.get_bind().dialect.name)
+        f = db.session.execute(statement, _values(user)).one()._asdict()
+        for name, shown in self.lists().items():
+            f[name] = [shown.row(values) for values in decoded(f[name])]
         if self.read is not None:
             f.update(self.read(user))
         if self.derived is not None:

@@ -1,5 +1,8 @@
 """The landing page and each role's home page."""
 
+from dataclasses import replace
+from functools import partial
+
 from flask import (
     Blueprint,
     current_app,
@@ -20,6 +23,7 @@ from venture.core.panels import (  # noqa: F401  (home_panel, landing_block: see
     HOME_PANELS,
     LANDING_BLOCKS,
     home_figures,
+    home_lists,
     home_panel,
     landing_block,
 )
@@ -35,7 +39,10 @@ bp = Blueprint("home", __name__)
 
 def _next_steps(role, steps):
     """The role's 下一步 list, registered before every other panel so it comes first; its
-    figures are counted once a request, for the panels that show some of them too."""
+    figures are counted once a request, for the panels that show some of them too, and its
+    statement reads the lists the role's panels registered (home_list) in the same round
+    trip."""
+    steps = replace(steps, lists=partial(home_lists, role))
     HOME_FIGURES[role] = steps.counted
     home_panel(role, "home/next_steps.html")(
         lambda user: {"steps": steps.steps(home_figures(role, user))}
