@@ -8,7 +8,6 @@ A module above applications adds the lists it owns with `register_shown_list` (c
 needs answered; imports: the organization's past projects, for staff)."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
@@ -29,7 +28,7 @@ from venture.applications.models import (
 from venture.calls.models import Call
 from venture.core.db import CENT
 from venture.core.files import StoredFile
-from venture.core.json_rows import decoded, json_rows
+from venture.core.json_rows import day, decoded, json_rows
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.reference.models import Community, ServiceCategory, Street
@@ -77,10 +76,6 @@ def register_shown_list(name, shown_list):
 def money(value):
     """An amount read from JSON as the ORM reads it: a Decimal of two places."""
     return None if value is None else Decimal(value).quantize(CENT)
-
-
-def day(value):
-    return None if value is None else date.fromisoformat(value)
 
 
 def community_name(street, name):

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from functools import cache, partial
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy import join as sa_join
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,8 +42,9 @@ from venture.core.access import deny_unless, own_organization_rows, roles_requir
 from venture.core.actions import button, run_action, store_form_uploads
 from venture.core.downloads import send_download
 from venture.core.files import send_stored
+from venture.core.json_rows import json_rows
 from venture.core.pagination import paginate
-from venture.core.panels import home_panel
+from venture.core.panels import home_figures, home_list, home_panel
 from venture.core.timeutil import from_local
 from venture.extensions import db
 from venture.orgs.models import Organization
@@ -432,19 +435,26 @@ def _my_applications(user):
     }
 
 
-@cache
-def _awaiting_screening_statement():
-    """Each call's id, title and applications waiting for screening (built once)."""
-    return (
-        select(Call.id, Call.title, func.count(Application.id).label("waiting"))
-        .join(Application, Application.call_id == Call.id)
-        .where(Application.state == ApplicationState.SUBMITTED)
-        .group_by(Call.id)
-        .order_by(Call.closes_at.desc())
-        .limit(10)
+def _awaiting(values):
+    id_, title, waiting = values
+    return SimpleNamespace(id=id_, title=title, waiting=waiting)
+
+
+@home_list(Role.STAFF, "awaiting_screening", _awaiting)
+def _awaiting_screening_column(dialect, _b):
+    """Each call's id, title and applications waiting for screening, read with the staff's
+    下一步 (core.panels.home_list)."""
+    return json_rows(
+        dialect,
+        [Call.id, Call.title, func.count(Application.id)],
+        select_from=sa_join(Call, Application, Application.call_id == Call.id),
+        where=[Application.state == ApplicationState.SUBMITTED],
+        group_by=[Call.id],
+        order_by=[Call.closes_at.desc()],
+        limit=10,
     )
 
 
 @home_panel(Role.STAFF, "applications/panel_staff.html")
-def _awaiting_screening(_user):
-    return {"awaiting": db.session.execute(_awaiting_screening_statement()).all()}
+def _awaiting_screening(user):
+    return {"awaiting": home_figures(Role.STAFF, user)["awaiting_screening"]}

@@ -13,6 +13,6 @@ WAITING = Hooks(
     "AWARD_CHAIN_STATES",
     "award_chain_steps",
     "reviewer_sheets_waiting",
-    "open_panels",
+    "open_panels_column",
     "panel_stage",
 )

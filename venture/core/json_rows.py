@@ -7,7 +7,7 @@ PostgreSQL orders inside json_agg. The column is text: `decoded` reads it back, 
 Decimal (a float never touches an amount)."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Text, cast, func, select
@@ -79,3 +79,8 @@ def moment(value):
     """A UTC timestamp read from a json_rows column as the ORM reads it (UTCDateTime): aware,
     in UTC. PostgreSQL writes 2026-12-07T10:00:00, SQLite the stored 2026-12-07 10:00:00.000000."""
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def day(value):
+    """A date read from a json_rows column (2026-12-07)."""
+    return None if value is None else date.fromisoformat(value)

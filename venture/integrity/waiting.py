@@ -1,13 +1,13 @@
 """What is waiting, for whom, since when: the rules' predicates as SQL conditions, read by the
 home pages' next steps and counts (venture/home/next_steps.py)."""
 
-import functools
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, join, select
 
 from venture.applications.enums import ApplicationState
 from venture.applications.waiting import WAITING
+from venture.core.json_rows import json_rows
 
 ANNOUNCEMENT_ENDING_SOON = timedelta(days=7)
 # application states past which the award, its contract and its project say what comes next
@@ -202,34 +202,28 @@ def panel_stage(panel, submitted, standing, at, today):
     return PanelStage.SCORING
 
 
-def open_panels(at):
-    """The panels the staff home shows: every open panel of a call reviewed by a panel,
-    by scoring deadline; a row each of what the home page shows (id, call_id, deadline,
-    figures_version, and the call's title and closes_at)."""
-    from venture.extensions import db
-
-    return db.session.execute(_open_panels_statement()).all()
-
-
-@functools.cache
-def _open_panels_statement():
-    """Built once per process: building its conditions cost more than running them."""
+def open_panels_column(dialect):
+    """The panels the staff home shows, as a core.json_rows column (read with the staff's
+    下一步): every open panel of a call reviewed by a panel, by scoring deadline; a row each of
+    what the home page shows (id, call_id, deadline, figures_version, and the call's title and
+    closes_at)."""
     from venture.calls.models import Call
     from venture.procurement.routes import routes_reviewing_applications
     from venture.review.models import Panel
 
-    return (
-        select(
+    return json_rows(
+        dialect,
+        [
             Panel.id,
             Panel.call_id,
             Panel.deadline,
             Panel.figures_version,
             Call.title,
             Call.closes_at,
-        )
-        .join(Call, Call.id == Panel.call_id)
-        .where(_panel_open(), Call.route.in_(routes_reviewing_applications()))
-        .order_by(Panel.deadline, Panel.id)
+        ],
+        select_from=join(Panel, Call, Call.id == Panel.call_id),
+        where=[_panel_open(), Call.route.in_(routes_reviewing_applications())],
+        order_by=[Panel.deadline, Panel.id],
     )
 
 
@@ -275,7 +269,7 @@ def reviewer_sheets_waiting(user_id, at, today):
 WAITING.register(
     award_chain_steps,
     reviewer_sheets_waiting,
-    open_panels,
+    open_panels_column,
     panel_stage,
     AWARD_CHAIN_STATES=AWARD_CHAIN_STATES,
 )

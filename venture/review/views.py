@@ -5,6 +5,7 @@ blueprint (blueprint.py); importing this module registers them all.
 """
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +19,8 @@ from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import post_action, run_action
 from venture.core.files import send_stored
-from venture.core.panels import home_panel
+from venture.core.json_rows import day, moment
+from venture.core.panels import home_figures, home_list, home_panel
 from venture.core.redirects import referrer_path, safe_redirect
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
@@ -225,10 +227,27 @@ def _reviewer_figures(user):
     return waiting.reviewer_sheets_waiting(user.id, now(), local_today())
 
 
+def _open_panel(values):
+    id_, call_id, deadline, figures_version, title, closes_at = values
+    return SimpleNamespace(
+        id=id_,
+        call_id=call_id,
+        deadline=day(deadline),
+        figures_version=figures_version,
+        title=title,
+        closes_at=moment(closes_at),
+    )
+
+
+@home_list(Role.STAFF, "open_panels", _open_panel)
+def _open_panels_column(dialect, _b):
+    return waiting.open_panels_column(dialect)  # read with the staff's 下一步
+
+
 @home_panel(Role.STAFF, "review/home_staff.html")
-def _staff_figures(_user):
+def _staff_figures(user):
     at, today = now(), local_today()
-    panels = waiting.open_panels(at)
+    panels = home_figures(Role.STAFF, user)["open_panels"]
     progress = operations.open_panel_progress(panels)
     stages = {p.id: waiting.panel_stage(p, *progress.get(p.id, (0, 0)), at, today) for p in panels}
     return {"panels": panels, "progress": progress, "stages": stages}
