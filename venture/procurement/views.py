@@ -4,19 +4,19 @@ The other pages are in designations.py, tenders.py, bids.py, evaluation.py and
 practice_views.py, on the same blueprint (blueprint.py); importing this module registers them.
 """
 
-import functools
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import join, outerjoin, select
 
 from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import form_page, post_action
-from venture.core.panels import home_panel
-from venture.core.timeutil import now
+from venture.core.json_rows import json_rows, moment
+from venture.core.panels import home_figures, home_list, home_panel
 from venture.extensions import db
 from venture.procurement import operations
 from venture.procurement.bids import open_tenders
@@ -157,45 +157,74 @@ def _tenders_and_bids(user):
     return {"open_tenders": open_tenders(5), "bids": bids}
 
 
-@functools.cache
-def _procurement_work_statements():
-    """The panel's three lists, narrow rows (what it shows), built once per process: the
-    moment is a bound parameter."""
-    opening_due = (
-        select(Tender.id, Call.title, Tender.opening_at)
-        .join(Call, Call.id == Tender.call_id)
-        .where(
+def _tender_due(values):
+    id_, title, opening_at = values
+    return SimpleNamespace(id=id_, title=title, opening_at=moment(opening_at))
+
+
+def _tender(values):
+    id_, title = values
+    return SimpleNamespace(id=id_, title=title)
+
+
+def _designation(values):
+    id_, service, state = values
+    return SimpleNamespace(id=id_, service=service, state=DesignationState(state))
+
+
+# the panel's three lists, narrow rows (what it shows: each tender's id and call title, and
+# opening time, each designation's service and state), read with the staff's 下一步
+# (core.panels.home_list): the moment is its bound parameter b.at
+
+
+@home_list(Role.STAFF, "tenders_opening_due", _tender_due)
+def _opening_due_column(dialect, b):
+    return json_rows(
+        dialect,
+        [Tender.id, Call.title, Tender.opening_at],
+        select_from=join(Tender, Call, Call.id == Tender.call_id),
+        where=[
             Tender.opened_at.is_(None),
-            Tender.opening_at <= bindparam("at"),
+            Tender.opening_at <= b.at,
             Call.published_at.is_not(None),
             Call.cancelled_at.is_(None),
-        )
-        .order_by(Tender.opening_at)
-        .limit(5)
+        ],
+        order_by=[Tender.opening_at],
+        limit=5,
     )
-    evaluating = (
-        select(Tender.id, Call.title)
-        .outerjoin(Call, Call.id == Tender.call_id)
-        .where(Tender.opened_at.is_not(None), Tender.award_notice_id.is_(None))
-        .order_by(Tender.opened_at.desc())
-        .limit(5)
+
+
+@home_list(Role.STAFF, "tenders_evaluating", _tender)
+def _evaluating_column(dialect, _b):
+    return json_rows(
+        dialect,
+        [Tender.id, Call.title],
+        select_from=outerjoin(Tender, Call, Call.id == Tender.call_id),
+        where=[Tender.opened_at.is_not(None), Tender.award_notice_id.is_(None)],
+        order_by=[Tender.opened_at.desc()],
+        limit=5,
     )
-    designations = (
-        select(Designation.id, Designation.service, Designation.state)
-        .where(Designation.state.in_((DesignationState.DRAFTED, DesignationState.ANNOUNCED)))
-        .order_by(Designation.created_at.desc())
-        .limit(5)
+
+
+@home_list(Role.STAFF, "designations_in_progress", _designation)
+def _designations_column(dialect, _b):
+    return json_rows(
+        dialect,
+        [Designation.id, Designation.service, Designation.state],
+        select_from=Designation,
+        where=[Designation.state.in_((DesignationState.DRAFTED, DesignationState.ANNOUNCED))],
+        order_by=[Designation.created_at.desc()],
+        limit=5,
     )
-    return {"opening_due": opening_due, "evaluating": evaluating, "designations": designations}
 
 
 @home_panel(Role.STAFF, "procurement/panel_staff.html")
-def _procurement_work(_user):
-    # each tender's id and call title (and opening time), each designation's service and state
-    values = {"at": now()}
+def _procurement_work(user):
+    counted = home_figures(Role.STAFF, user)
     return {
-        name: db.session.execute(statement, values).all()
-        for name, statement in _procurement_work_statements().items()
+        "opening_due": counted["tenders_opening_due"],
+        "evaluating": counted["tenders_evaluating"],
+        "designations": counted["designations_in_progress"],
     }
 
 

@@ -7,10 +7,11 @@ function checks, changes and audits; the view commits once.
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import outerjoin, select
 
 from venture.calls.hooks import PHASE_RULES
 from venture.core import audit
+from venture.core.json_rows import json_rows
 from venture.core.lifecycle import TransitionRefused, transition
 from venture.core.timeutil import now
 from venture.extensions import db
@@ -401,27 +402,33 @@ def panel_roadshows(user, *, today_only=False):
     return query
 
 
-def _today_bounds():
+def _today_bounds(start=None, end=None):
+    """A session scheduled or running today: start and end bound the local day in UTC (by
+    default today's; bound parameters where the statement is built once)."""
     from datetime import datetime, time, timedelta
 
     from venture.core.timeutil import from_local, local_today
 
-    start = from_local(datetime.combine(local_today(), time(0)))
+    if start is None:
+        start = from_local(datetime.combine(local_today(), time(0)))
+        end = start + timedelta(days=1)
     return (
         Roadshow.scheduled_at >= start,
-        Roadshow.scheduled_at < start + timedelta(days=1),
+        Roadshow.scheduled_at < end,
         Roadshow.state.in_((RoadshowState.SCHEDULED, RoadshowState.RUNNING)),
     )
 
 
-def todays_roadshows():
-    """Sessions scheduled or running today (staff's home page): their id, time, place and
-    call's title."""
+def todays_roadshows_column(dialect, day_start, day_end):
+    """Sessions scheduled or running on the day from day_start to day_end (staff's home
+    page, read with its 下一步): their id, time, place and call's title, a core.json_rows
+    column."""
     from venture.calls.models import Call
 
-    return db.session.execute(
-        select(Roadshow.id, Roadshow.scheduled_at, Roadshow.place, Call.title)
-        .outerjoin(Call, Call.id == Roadshow.call_id)
-        .where(*_today_bounds())
-        .order_by(Roadshow.scheduled_at)
-    ).all()
+    return json_rows(
+        dialect,
+        [Roadshow.id, Roadshow.scheduled_at, Roadshow.place, Call.title],
+        select_from=outerjoin(Roadshow, Call, Call.id == Roadshow.call_id),
+        where=list(_today_bounds(day_start, day_end)),
+        order_by=[Roadshow.scheduled_at],
+    )

@@ -2,6 +2,7 @@
 watches a display; all three follow the live state by polling state.json."""
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,9 +13,10 @@ from venture.auth.enums import Role
 from venture.calls.models import Call
 from venture.core.access import deny_unless, public, roles_required
 from venture.core.actions import form_action, form_page, post_action, run_action
+from venture.core.json_rows import moment
 from venture.core.lifecycle import TransitionRefused
 from venture.core.pagination import paginate
-from venture.core.panels import home_panel
+from venture.core.panels import home_figures, home_list, home_panel
 from venture.core.timeutil import from_local, now, to_local
 from venture.extensions import db
 from venture.procurement.routes import route_for
@@ -493,9 +495,19 @@ def _reviewer_roadshows_today(user):
     }
 
 
+def _roadshow(values):
+    id_, scheduled_at, place, title = values
+    return SimpleNamespace(id=id_, scheduled_at=moment(scheduled_at), place=place, title=title)
+
+
+@home_list(Role.STAFF, "roadshows_today", _roadshow)
+def _roadshows_today_column(dialect, b):
+    return operations.todays_roadshows_column(dialect, b.day_start, b.day_end)
+
+
 @home_panel(Role.STAFF, "roadshow/home_staff.html")
-def _staff_roadshows_today(_user):
-    return {"roadshows": operations.todays_roadshows()}
+def _staff_roadshows_today(user):
+    return {"roadshows": home_figures(Role.STAFF, user)["roadshows_today"]}  # by the 下一步
 
 
 @bp.app_template_filter("clock")
