@@ -67,14 +67,27 @@ def forget(key):
     db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == key))
 
 
-def stamped_figure(key, stamp, compute):
+UNREAD = object()  # a stored figure not read yet (stamped_figure's stored)
+
+
+def stored_column(key):
+    """The value stored under key as a column (a scalar subquery; None while none is stored):
+    a page reads it with its other records in one statement (e.g. the staff home, with its
+    下一步: core.panels.home_column), and gives it to stamped_figure or written_figure."""
+    table = CachedFigure.__table__
+    return sa.select(table.c.value).where(table.c.key == key).scalar_subquery()
+
+
+def stamped_figure(key, stamp, compute, *, stored=UNREAD):
     """compute()'s value (JSON-able), reused while the data it was computed from is unchanged.
 
     stamp is a cheap fingerprint of that data (counts, sums and latest updated_at of the rows
     compute reads); a different stamp recomputes. Stored in the shared table like cached_figure.
+    stored: the value stored under key, when the caller has read it already (stored_column).
     """
     table = CachedFigure.__table__
-    stored = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
+    if stored is UNREAD:
+        stored = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
     if isinstance(stored, dict) and stored.get("stamp") == stamp:
         return stored["value"]
     value = compute()
@@ -82,17 +95,20 @@ def stamped_figure(key, stamp, compute):
     return value
 
 
-def written_figure(key, stamp_key, compute, *, also=()):
+def written_figure(key, stamp_key, compute, *, also=(), stored=None):
     """compute()'s value (JSON-able), reused while the stamp stored under stamp_key (moved by
     every write that changes what compute reads: move_stamp) and also (what else the value
     depends on, JSON-able, e.g. the day) are unchanged; the value and the stamp are read in one
-    statement."""
+    statement, or given as stored ({key: value, stamp_key: value}, read by the caller with
+    stored_column)."""
     table = CachedFigure.__table__
-    rows = dict(
-        db.session.execute(
-            sa.select(table.c.key, table.c.value).where(table.c.key.in_((key, stamp_key)))
-        ).all()
-    )
+    rows = stored
+    if rows is None:
+        rows = dict(
+            db.session.execute(
+                sa.select(table.c.key, table.c.value).where(table.c.key.in_((key, stamp_key)))
+            ).all()
+        )
     stamp = [rows.get(stamp_key), *also]
     if _stamped(rows.get(key), stamp):
         return rows[key]["value"]

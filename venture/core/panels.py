@@ -34,7 +34,8 @@ def home_panel(role, template):
 class HomeList:
     """A list of a home panel: column(dialect, b) gives its core.json_rows column (a scalar
     subquery; b names the 下一步's bound parameters: b.at the moment, b.day_start and b.day_end
-    the bounds of the local day in UTC), row(values) one shown row of it."""
+    the bounds of the local day in UTC), row(values) one shown row of it; without row
+    (home_column) the column's value is given as it is read."""
 
     column: Any
     row: Any
@@ -48,6 +49,12 @@ def home_list(role, name, row):
         return column
 
     return register
+
+
+def home_column(role, name):
+    """Register the decorated column(dialect, b) as value name read with role's 下一步, given
+    to the panel as it is read (e.g. a stored figure: core.cache.stored_column)."""
+    return home_list(role, name, None)
 
 
 def home_lists(role):

@@ -220,7 +220,8 @@ class RoleSteps:
         statement = self.statement(db.session.get_bind().dialect.name)
         f = db.session.execute(statement, _values(user)).one()._asdict()
         for name, shown in self.lists().items():
-            f[name] = [shown.row(values) for values in decoded(f[name])]
+            if shown.row is not None:
+                f[name] = [shown.row(values) for values in decoded(f[name])]
         if self.read is not None:
             f.update(self.read(user))
         if self.derived is not None:

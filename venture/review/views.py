@@ -18,9 +18,10 @@ from venture.applications.waiting import WAITING as waiting
 from venture.auth.enums import Role
 from venture.core.access import deny_unless, roles_required
 from venture.core.actions import post_action, run_action
+from venture.core.cache import stored_column
 from venture.core.files import send_stored
 from venture.core.json_rows import day, moment
-from venture.core.panels import home_figures, home_list, home_panel
+from venture.core.panels import home_column, home_figures, home_list, home_panel
 from venture.core.redirects import referrer_path, safe_redirect
 from venture.core.timeutil import local_today, now
 from venture.extensions import db
@@ -244,11 +245,17 @@ def _open_panels_column(dialect, _b):
     return waiting.open_panels_column(dialect)  # read with the staff's 下一步
 
 
+@home_column(Role.STAFF, "open_panel_progress")
+def _open_panel_progress_column(_dialect, _b):
+    return stored_column(operations.OPEN_PANEL_PROGRESS)  # read with the staff's 下一步
+
+
 @home_panel(Role.STAFF, "review/home_staff.html")
 def _staff_figures(user):
     at, today = now(), local_today()
-    panels = home_figures(Role.STAFF, user)["open_panels"]
-    progress = operations.open_panel_progress(panels)
+    counted = home_figures(Role.STAFF, user)
+    panels = counted["open_panels"]
+    progress = operations.open_panel_progress(panels, stored=counted["open_panel_progress"])
     stages = {p.id: waiting.panel_stage(p, *progress.get(p.id, (0, 0)), at, today) for p in panels}
     return {"panels": panels, "progress": progress, "stages": stages}
 

@@ -33,6 +33,7 @@ from venture.delivery.operations.projects import (
     terminate_project,
 )
 from venture.delivery.operations.reports import (
+    OVERDUE_REPORTS,
     Outstanding,
     add_report_files,
     decide_report,
@@ -84,6 +85,7 @@ __all__ = [
     "organization_reports_due",
     "outstanding_reports",
     "overdue_report_count",
+    "OVERDUE_REPORTS",
     "overdue_reports_written",
     "plan_lines_for",
     "plan_snapshot",

@@ -350,15 +350,20 @@ def overdue_report_count(today=None):
     )
 
 
-def overdue_reports_written():
+OVERDUE_REPORTS = "delivery.overdue_reports"  # the stored figure's key
+
+
+def overdue_reports_written(stored=None):
     """overdue_report_count() for today, kept until a write moves the schedules' stamp
-    (models.keep_schedule_stamp) or the day changes: the staff home shows it."""
+    (models.keep_schedule_stamp) or the day changes: the staff home shows it (stored: the
+    figure and the stamp read already, with the home's 下一步: {key: value})."""
     today = local_today()
     return written_figure(
-        "delivery.overdue_reports",
+        OVERDUE_REPORTS,
         SCHEDULE_STAMP,
         lambda: overdue_report_count(today),
         also=(today.isoformat(),),
+        stored=stored,
     )
 
 

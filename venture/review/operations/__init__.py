@@ -21,6 +21,7 @@ from venture.review.operations.assignments import (
     replacement_candidates,
 )
 from venture.review.operations.awards import (
+    OPEN_PANEL_PROGRESS,
     applications_needing_reviewers,
     finalise_review_result,
     open_panel_progress,
@@ -119,6 +120,7 @@ __all__ = [
     "form_panel",
     "notify_link",
     "panel_of",
+    "OPEN_PANEL_PROGRESS",
     "open_panel_progress",
     "panel_progress",
     "preview_period",

@@ -9,7 +9,7 @@ from venture.announcements.operations import register_finaliser
 from venture.applications.enums import ApplicationState
 from venture.applications.models import Application
 from venture.core import audit
-from venture.core.cache import stamped_figure
+from venture.core.cache import UNREAD, stamped_figure
 from venture.core.formatting import yuan
 from venture.core.lifecycle import transition
 from venture.core.timeutil import now
@@ -153,17 +153,21 @@ def panel_progress(panel_ids):
     return {panel_id: (done, total) for panel_id, done, total in rows}
 
 
-def open_panel_progress(panels):
+OPEN_PANEL_PROGRESS = "review.open_panel_progress"  # the stored figure's key
+
+
+def open_panel_progress(panels, *, stored=UNREAD):
     """panel_progress of the staff home's open panels, stored under their figures_version
     (moved by every change of a panel's assignments and sheets, models.keep_figures_version):
-    one read of the stored figure instead of counting their assignments on each request."""
+    one read of the stored figure instead of counting their assignments on each request
+    (stored: the figure read already, with the home's 下一步: core.cache.stored_column)."""
     stamp = [[panel.id, panel.figures_version] for panel in panels]
 
     def count():
         progress = panel_progress([panel.id for panel in panels])
         return [[panel_id, done, total] for panel_id, (done, total) in progress.items()]
 
-    rows = stamped_figure("review.open_panel_progress", stamp, count)
+    rows = stamped_figure(OPEN_PANEL_PROGRESS, stamp, count, stored=stored)
     return {panel_id: (done, total) for panel_id, done, total in rows}
 
 
