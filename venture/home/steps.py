@@ -21,7 +21,7 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 from flask import url_for
-from sqlalchemy import bindparam, func, select, true
+from sqlalchemy import bindparam, func, literal_column, select, true
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
@@ -187,11 +187,11 @@ class RoleSteps:
     _statements: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def statement(self, dialect):
-        """The one SELECT of the role's figures and lists, built on first use (a dialect's
-        lists are written in its JSON functions)."""
-        if dialect not in self._statements:
-            self._statements[dialect] = self._built(dialect)
-        return self._statements[dialect]
+        """The one SELECT of the role's figures and lists, built on first use for the dialect
+        (its JSON functions write the lists, its literals the constants)."""
+        if dialect.name not in self._statements:
+            self._statements[dialect.name] = _constants(self._built(dialect.name), dialect)
+        return self._statements[dialect.name]
 
     def _built(self, dialect):
         groups, columns = {}, []
@@ -209,15 +209,15 @@ class RoleSteps:
             query = _joined(query.select_from(first.model), first.joins).where(*first.where)
             tables.append(query.subquery(f"figures_{n}"))
         if not tables:
-            return _constants(select(*columns))
-        return _constants(select(*columns, *_one_row(tables).c))
+            return select(*columns)
+        return select(*columns, *_one_row(tables).c)
 
     def counted(self, user):
         """{name: value} of the user's figures, None when the account has nothing to wait
         for (needs)."""
         if self.needs is not None and getattr(user, self.needs) is None:
             return None
-        statement = self.statement(db.session.get_bind().dialect.name)
+        statement = self.statement(db.session.get_bind().dialect)
         f = db.session.execute(statement, _values(user)).one()._asdict()
         for name, shown in self.lists().items():
             if shown.row is not None:
@@ -253,25 +253,20 @@ def _one_row(tables):
     return level[0]
 
 
-def _constants(statement):
-    """statement with its constants rendered into its text (literal_execute), the parameters
-    of `B` alone bound. With the constants bound, PostgreSQL's generic plan of the prepared
-    statement guessed at every state (a sequential scan of the contracts: 3.3 ms instead of
-    1.4) and it planned each run afresh (custom plans, ~2 ms of planning each); with them in the
-    text it keeps the generic plan. The text is the same at every request (the same
-    constants), so psycopg prepares it after five runs."""
+def _constants(statement, dialect):
+    """statement with its constants written into its text as the dialect's literals, the
+    parameters of `B` alone bound. With the constants bound, PostgreSQL's generic plan of the
+    prepared statement guessed at every state (a sequential scan of the contracts: 3.3 ms
+    instead of 1.4) and it planned each run afresh (custom plans, ~2 ms of planning each); with
+    them in the text it keeps the generic plan. The text is the same at every request (the
+    same constants), so psycopg prepares it after five runs. Written once here rather than at
+    each run (literal_execute: ~70 literals rendered into the text at every request)."""
     bound = set(vars(B))
 
     def constant(element):
         if isinstance(element, BindParameter) and element.key not in bound:
-            return BindParameter(
-                element.key,
-                element.value,
-                type_=element.type,
-                unique=True,
-                expanding=element.expanding,
-                literal_execute=True,
-            )
+            literal = element.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+            return literal_column(str(literal), type_=element.type)
         return None
 
     return visitors.replacement_traverse(statement, {}, constant)
