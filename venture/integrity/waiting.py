@@ -191,8 +191,8 @@ class PanelStage:
 
 
 def panel_stage(panel, submitted, standing, at, today):
-    """The stage of an open panel (a row of open_panels) given its sheet counts (submitted of
-    standing)."""
+    """The stage of an open panel (a row of open_panels_column) given its sheet counts
+    (submitted of standing)."""
     if at < panel.closes_at:
         return PanelStage.WAITING_FOR_DEADLINE
     if standing and submitted >= standing:
