@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from tests.community.helpers import committee, project_with_activity
 from tests.evaluation import helpers as evaluation
-from tests.querycount import count_statements
+from tests.querycount import count_statements, counted_get
 from venture.announcements.operations import lodge_objection
 from venture.auth.enums import Role
 from venture.core.timeutil import local_today, now, to_local
@@ -231,3 +231,19 @@ def test_next_steps_take_one_statement_per_role_however_many_records(make):
         add_records()
     after = [_statements(steps, user) for steps, user, _n in roles]
     assert before == after == [n for _s, _u, n in roles]
+
+
+def test_staff_home_reads_its_panels_lists_with_its_next_steps(client, login, make):
+    """The staff panels' lists (calls, screening, review panels, tenders, designations,
+    roadshows) and stored figures are columns of the 下一步 statement (core.panels.home_list):
+    once the stored figures are kept, the page runs the account's statement and that one."""
+    staff = make.user(Role.STAFF)
+    call = make.call()
+    make.application(call, state="submitted")
+    login(staff)
+    counted_get(client, "/")  # stores the overdue reports and the panels' progress
+    statements, response = counted_get(client, "/")
+    page = response.get_data(as_text=True)
+    assert call.title in page[page.index('id="panel-calls"') :]
+    assert call.title in page[page.index('id="panel-screening"') :]
+    assert len(statements) == 2, statements
