@@ -25,16 +25,15 @@ def json_rows(dialect, columns, *, select_from, where, order_by, group_by=(), li
             rows = func.json_agg(aggregate_order_by(row, *order_by))
             return select(cast(rows, Text)).select_from(select_from).where(*where).scalar_subquery()
         return _first_rows(columns, select_from, where, order_by, group_by, limit)
-    ordered = (
-        select(func.json_array(*columns).label("row"))
-        .select_from(select_from)
-        .where(*where)
-        .group_by(*group_by)
-        .order_by(*order_by)
-        .limit(limit)
-        .subquery()
-    )
+    query = select(func.json_array(*columns).label("row"))
+    ordered = _rows(query, select_from, where, order_by, group_by, limit)
     return select(func.json_group_array(func.json(ordered.c.row))).scalar_subquery()
+
+
+def _rows(query, select_from, where, order_by, group_by, limit):
+    """query's rows from select_from where where, grouped, ordered and limited: a subquery."""
+    query = query.select_from(select_from).where(*where).group_by(*group_by)
+    return query.order_by(*order_by).limit(limit).subquery()
 
 
 def _first_rows(columns, select_from, where, order_by, group_by, limit):
@@ -42,18 +41,11 @@ def _first_rows(columns, select_from, where, order_by, group_by, limit):
     order's keys, aggregated in that order (json_agg cannot take LIMIT, nor group rows it
     aggregates)."""
     keys = [_key(term) for term in order_by]
-    rows = (
-        select(
-            *(column.label(f"c{n}") for n, column in enumerate(columns)),
-            *(key.label(f"k{n}") for n, (key, _descending) in enumerate(keys)),
-        )
-        .select_from(select_from)
-        .where(*where)
-        .group_by(*group_by)
-        .order_by(*order_by)
-        .limit(limit)
-        .subquery()
+    query = select(
+        *(column.label(f"c{n}") for n, column in enumerate(columns)),
+        *(key.label(f"k{n}") for n, (key, _descending) in enumerate(keys)),
     )
+    rows = _rows(query, select_from, where, order_by, group_by, limit)
     row = func.json_build_array(*(rows.c[f"c{n}"] for n in range(len(columns))))
     order = [
         rows.c[f"k{n}"].desc() if descending else rows.c[f"k{n}"]
