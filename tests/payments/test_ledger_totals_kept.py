@@ -18,7 +18,7 @@ from venture.core.cache import CachedFigure
 from venture.extensions import db
 from venture.integrity.checks import run_checks
 from venture.orgs import operations as org_operations
-from venture.payments import ledger_query
+from venture.payments import ledger_query, operations
 from venture.payments.enums import InstallmentState
 from venture.payments.ledger_query import LedgerFilters, kept_ledger_totals, ledger_slot
 from venture.payments.models import LEDGER_STAMP, Installment, Payment
@@ -63,8 +63,12 @@ def money(text):
 
 def test_the_totals_follow_payments_and_installments(make, client, login):
     staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
-    first = approved_first(make, staff)  # 1000.00: 500 approved, 300 and 200 pending
+    contract = make.contract("1000.00", state="signed", staff=staff)  # 500, 300 and 200
+    first = contract.installments[0]
     login(finance)
+    assert kept(state="release_approved") == (0, money("0.00"), money("0.00"))
+    operations.approve_release(first, actor=staff)  # an installment approved
+    db.session.commit()
     assert kept() == (3, money("1000.00"), money("0.00"))
     assert kept(state="release_approved") == (1, money("500.00"), money("0.00"))
     assert shown(client) == ("¥1,000.00", "¥0.00")
