@@ -5,8 +5,8 @@ schedule; recomputing it on each request grows with the data. The value lives in
 in a worker's memory, so every worker and every app server shows the same figure, computed
 again when a stamp of the data it comes from changes: a fingerprint the reader computes
 (stamped_figure, stamped_pages, stamped_json) or a token the writes themselves move
-(written_figure, move_stamp). cached_figure keeps a figure for a fixed time instead: no page
-uses it (a page must not show a figure a write has changed).
+(written_figure, move_stamp). Never a figure kept for a fixed time: a page must not show a
+figure a write has changed.
 """
 
 import hashlib
@@ -36,42 +36,11 @@ class CachedFigure(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-def cached_figure(key, max_age, compute):
-    """compute()'s value (JSON-able), reused while the stored one is younger than max_age."""
-    table = CachedFigure.__table__
-    row = db.session.execute(
-        sa.select(table.c.value, table.c.computed_at).where(table.c.key == key)
-    ).first()
-    moment = now()
-    if row is not None and moment - row.computed_at < max_age:
-        return row.value
-    value = compute()
-    # its own short transaction: the page's session stays read-only and commits nothing
-    with db.engine.begin() as connection:
-        stored = connection.execute(
-            table.update().where(table.c.key == key).values(value=value, computed_at=moment)
-        ).rowcount
-        if not stored:
-            try:
-                with connection.begin_nested():
-                    connection.execute(
-                        table.insert().values(key=key, value=value, computed_at=moment)
-                    )
-            except IntegrityError:
-                pass  # another worker stored it a moment ago
-    return value
-
-
-def forget(key):
-    """Drop a stored figure so the next reader computes it again."""
-    db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == key))
-
-
 def stamped_figure(key, stamp, compute):
     """compute()'s value (JSON-able), reused while the data it was computed from is unchanged.
 
     stamp is a cheap fingerprint of that data (counts, sums and latest updated_at of the rows
-    compute reads); a different stamp recomputes. Stored in the shared table like cached_figure.
+    compute reads); a different stamp recomputes. Stored in the shared table (CachedFigure).
     """
     table = CachedFigure.__table__
     stored = db.session.execute(sa.select(table.c.value).where(table.c.key == key)).scalar()
