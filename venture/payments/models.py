@@ -253,10 +253,11 @@ def refresh_ledger_figures(connection):
 # ── the stamp of the ledger ─────────────────────────────────────────────────────────────────
 
 # moved by every transaction whose flushes add, change or remove a row of what the ledger's
-# count and totals read (keep_ledger_stamp notes it, the commit moves it); they are kept under it (core.cache.written_figure:
-# payments.ledger_query.kept_ledger_totals). A bulk write of these tables that bypasses the
-# session moves it itself (refresh_ledger_figures; a migration that changes their rows would
-# too: the bulk inserts of benchdata end with refresh_ledger_figures).
+# count and totals read (keep_ledger_stamp notes it, the commit moves it); they are kept under
+# it (core.cache.written_figure: payments.ledger_query.kept_ledger_totals). A bulk write of
+# these tables that bypasses the session moves it itself (refresh_ledger_figures; a migration
+# that changes their rows would too: the bulk inserts of benchdata end with
+# refresh_ledger_figures).
 LEDGER_STAMP = "payments.ledger#stamp"
 # what the ledger's filters and sums read: any change of one of these rows moves the stamp
 LEDGER_MODELS = (Installment, Payment, Contract, Organization)
