@@ -1,40 +1,14 @@
-"""Figures cached in the database for a few minutes."""
+"""Figures kept in the database under a stamp (core/cache.py)."""
 
-from datetime import timedelta
+import os
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
-from venture.core.cache import CachedFigure, cached_figure, forget, move_stamp, written_figure
+from venture.core.cache import CachedFigure, move_stamp, written_figure
 from venture.extensions import db
-
-
-def test_cached_figure_is_computed_once_while_fresh():
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return len(calls)
-
-    first = cached_figure("test.count", timedelta(minutes=5), compute)
-    again = cached_figure("test.count", timedelta(minutes=5), compute)
-    assert (first, again, len(calls)) == (1, 1, 1)
-
-
-def test_cached_figure_is_recomputed_when_stale():
-    values = iter([10, 20])
-    cached_figure("test.count", timedelta(minutes=5), lambda: next(values))
-    assert cached_figure("test.count", timedelta(0), lambda: next(values)) == 20
-    stored = db.session.scalar(
-        sa.select(CachedFigure.value).where(CachedFigure.key == "test.count")
-    )
-    assert stored == 20
-
-
-def test_forget_makes_the_next_reader_compute():
-    cached_figure("test.count", timedelta(minutes=5), lambda: 1)
-    forget("test.count")
-    db.session.commit()
-    assert cached_figure("test.count", timedelta(minutes=5), lambda: 2) == 2
 
 
 def move(connection, key):
@@ -86,3 +60,108 @@ def test_stamped_pages_are_computed_once_per_stamp_and_read_a_page_at_a_time():
     assert stamped_pages("test.list", "v2", 9, _pages_of("xyz", calls)) == ({"total": 3}, "z", 2)
     assert stamped_pages("test.list", "v2", 1, _pages_of("xyz", calls)) == ({"total": 3}, "xy", 1)
     assert calls == ["abcde", "xyz"]
+
+
+# ── stamps noted by a flush move at the commit (note_stamp) ─────────────────────────────────
+
+
+def _stamp(key):
+    db.session.expire_all()
+    with db.engine.connect() as connection:  # what other transactions see
+        return connection.execute(
+            sa.select(CachedFigure.value).where(CachedFigure.key == key)
+        ).scalar()
+
+
+def test_a_noted_stamp_moves_when_the_transaction_commits_not_before():
+    from venture.core.cache import note_stamp
+
+    move(db.session.connection(), "test.stamp")
+    before = _stamp("test.stamp")
+    note_stamp(db.session, "test.stamp")
+    db.session.flush()
+    assert _stamp("test.stamp") == before
+    db.session.commit()
+    moved = _stamp("test.stamp")
+    assert moved != before and set(moved) == {"token"}
+
+
+def test_a_noted_stamp_is_forgotten_when_the_transaction_rolls_back():
+    from venture.core.cache import note_stamp
+
+    move(db.session.connection(), "test.stamp")
+    before = _stamp("test.stamp")
+    db.session.connection()  # in a transaction, as a flush is
+    note_stamp(db.session, "test.stamp")
+    db.session.rollback()
+    db.session.commit()
+    assert _stamp("test.stamp") == before
+
+
+def test_stamps_move_in_the_order_of_their_keys():
+    from venture.core.cache import note_stamp
+
+    moved = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args):
+        if "cached_figure" in statement and "ON CONFLICT" in statement:
+            moved.append(next(v for v in _values(parameters) if str(v).startswith("test.")))
+
+    note_stamp(db.session, "test.b")
+    note_stamp(db.session, "test.a")
+    note_stamp(db.session, "test.c")
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert moved == ["test.a", "test.b", "test.c"]
+
+
+def _values(parameters):
+    return parameters.values() if isinstance(parameters, dict) else parameters
+
+
+def test_a_written_figure_read_after_an_uncommitted_change_is_computed_afresh_and_not_kept():
+    from venture.core.cache import note_stamp
+
+    values = iter(range(1, 10))
+
+    def read():
+        return written_figure("test.count", "test.stamp", lambda: next(values))
+
+    assert (read(), read()) == (1, 1)
+    note_stamp(db.session, "test.stamp")  # a flush changed what it counts; not committed yet
+    assert (read(), read()) == (2, 3)
+    db.session.commit()
+    assert (read(), read()) == (4, 4)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="row locks between two connections (PostgreSQL)",
+)
+def test_two_writers_noting_stamps_in_opposite_orders_both_commit():
+    """Moved at each flush, these would deadlock (the second writer's B, then the first's
+    wait for B while the second waits for A); moved at the commit in key order, the second
+    writer waits for the first and both stamps move twice."""
+    from venture.core.cache import note_stamp
+
+    for key in ("test.a", "test.b"):
+        move(db.session.connection(), key)
+    before = {key: _stamp(key) for key in ("test.a", "test.b")}
+    first, second = Session(db.engine), Session(db.engine)
+    try:
+        for session in (first, second):
+            session.execute(sa.text("SET lock_timeout = '5s'"))  # a wait fails, never hangs
+        note_stamp(first, "test.a")
+        note_stamp(second, "test.b")
+        note_stamp(first, "test.b")
+        note_stamp(second, "test.a")
+        with ThreadPoolExecutor(2) as pool:
+            for done in [pool.submit(session.commit) for session in (first, second)]:
+                done.result(timeout=30)
+    finally:
+        first.close()
+        second.close()
+    assert all(_stamp(key) != before[key] for key in before)

@@ -5,8 +5,8 @@ schedule; recomputing it on each request grows with the data. The value lives in
 in a worker's memory, so every worker and every app server shows the same figure, computed
 again when a stamp of the data it comes from changes: a fingerprint the reader computes
 (stamped_figure, stamped_pages, stamped_json) or a token the writes themselves move
-(written_figure, move_stamp). cached_figure keeps a figure for a fixed time instead: no page
-uses it (a page must not show a figure a write has changed).
+(written_figure, note_stamp). Never a figure kept for a fixed time: a page must not show a
+figure a write has changed.
 """
 
 import hashlib
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.expression import FunctionElement
 
 from venture.core.db import UTCDateTime
@@ -36,37 +36,6 @@ class CachedFigure(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
-def cached_figure(key, max_age, compute):
-    """compute()'s value (JSON-able), reused while the stored one is younger than max_age."""
-    table = CachedFigure.__table__
-    row = db.session.execute(
-        sa.select(table.c.value, table.c.computed_at).where(table.c.key == key)
-    ).first()
-    moment = now()
-    if row is not None and moment - row.computed_at < max_age:
-        return row.value
-    value = compute()
-    # its own short transaction: the page's session stays read-only and commits nothing
-    with db.engine.begin() as connection:
-        stored = connection.execute(
-            table.update().where(table.c.key == key).values(value=value, computed_at=moment)
-        ).rowcount
-        if not stored:
-            try:
-                with connection.begin_nested():
-                    connection.execute(
-                        table.insert().values(key=key, value=value, computed_at=moment)
-                    )
-            except IntegrityError:
-                pass  # another worker stored it a moment ago
-    return value
-
-
-def forget(key):
-    """Drop a stored figure so the next reader computes it again."""
-    db.session.execute(sa.delete(CachedFigure).where(CachedFigure.key == key))
-
-
 UNREAD = object()  # a stored figure not read yet (stamped_figure's stored)
 
 
@@ -82,7 +51,7 @@ def stamped_figure(key, stamp, compute, *, stored=UNREAD):
     """compute()'s value (JSON-able), reused while the data it was computed from is unchanged.
 
     stamp is a cheap fingerprint of that data (counts, sums and latest updated_at of the rows
-    compute reads); a different stamp recomputes. Stored in the shared table like cached_figure.
+    compute reads); a different stamp recomputes. Stored in the shared table (CachedFigure).
     stored: the value stored under key, when the caller has read it already (stored_column).
     """
     table = CachedFigure.__table__
@@ -97,10 +66,13 @@ def stamped_figure(key, stamp, compute, *, stored=UNREAD):
 
 def written_figure(key, stamp_key, compute, *, also=(), stored=None):
     """compute()'s value (JSON-able), reused while the stamp stored under stamp_key (moved by
-    every write that changes what compute reads: move_stamp) and also (what else the value
+    every write that changes what compute reads: note_stamp) and also (what else the value
     depends on, JSON-able, e.g. the day) are unchanged; the value and the stamp are read in one
     statement, or given as stored ({key: value, stamp_key: value}, read by the caller with
-    stored_column)."""
+    stored_column). In a transaction that has written such a change and not committed it yet
+    (the stamp moves at the commit), the value is computed afresh and not kept."""
+    if stamp_key in db.session.info.get(_NOTED, ()):
+        return compute()
     table = CachedFigure.__table__
     rows = stored
     if rows is None:
@@ -117,10 +89,44 @@ def written_figure(key, stamp_key, compute, *, also=(), stored=None):
     return value
 
 
+# the stamps a session's transaction has noted (note_stamp), moved when it commits
+_NOTED = "venture.noted_stamps"
+
+
+def note_stamp(session, key):
+    """Have the stamp stored under key move when session's transaction commits: a before_flush
+    hook calls it when the flush changes what a written_figure is computed from.
+
+    The stamps move at the commit, after its last flush, in the order of their keys: a stamp
+    is one row that every writer of its data updates, so it is locked from its update to the
+    commit. Updated at each flush, two transactions could take two stamps (or a stamp and the
+    audit log's chain head) in opposite orders and deadlock on PostgreSQL; updated last and in
+    one order, they cannot, and each is locked only for the moment of the commit."""
+    session.info.setdefault(_NOTED, set()).add(key)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _move_noted_stamps(session):
+    if not session.info.get(_NOTED) and not (session.new or session.dirty or session.deleted):
+        return
+    session.flush()  # the commit's own flush, done first: it may note stamps too
+    keys = sorted(session.info.pop(_NOTED, ()))
+    if keys:
+        connection = session.connection()
+        for key in keys:
+            move_stamp(connection, key)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_noted_stamps(session, transaction):
+    if transaction.parent is None:  # rolled back or closed: nothing of it was written
+        session.info.pop(_NOTED, None)
+
+
 def move_stamp(connection, key):
-    """Give the stamp stored under key a new value (a random token), in connection's
-    transaction: a before_flush hook calls it when the flush changes what a written_figure
-    is computed from. A stamp never stored, or dropped, is written afresh."""
+    """Give the stamp stored under key a new value (a random token), now, in connection's
+    transaction (note_stamp moves it at the commit). A stamp never stored, or dropped, is
+    written afresh."""
     table = CachedFigure.__table__
     insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
     statement = insert.values(key=key, value={"token": uuid.uuid4().hex}, computed_at=now())

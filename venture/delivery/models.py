@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
-from venture.core.cache import move_stamp
+from venture.core.cache import note_stamp
 from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import LabelledFile, children, parent_key
@@ -450,7 +450,7 @@ def keep_schedule_stamp(session, _context, _instances):
     if any(type(r) in SCHEDULE_COLUMNS for r in [*session.new, *session.deleted]) or any(
         _schedule_changed(r) for r in session.dirty if type(r) in SCHEDULE_COLUMNS
     ):
-        move_stamp(session.connection(), SCHEDULE_STAMP)
+        note_stamp(session, SCHEDULE_STAMP)
 
 
 def _schedule_changed(record):

@@ -54,3 +54,43 @@ def check_overdue_reports():
     if stored["value"] != counted:
         detail = f"stored {stored['value']} overdue reports on {day}, the schedules give {counted}"
         yield Finding("delivery.overdue_reports", "staff home", detail)
+
+
+@register_check("payments.ledger_totals")
+def check_ledger_totals():
+    """The ledger's count and totals kept under the ledger's stamp
+    (payments.ledger_query.kept_ledger_totals): each row whose stamp is the one stored is in
+    its filters' slot and holds what ledger_totals computes for them now."""
+    from venture.core.cache import CachedFigure
+    from venture.payments.ledger_query import (
+        LEDGER_TOTALS,
+        LedgerFilters,
+        ledger_slot,
+        ledger_totals,
+    )
+    from venture.payments.models import LEDGER_STAMP
+
+    table = CachedFigure.__table__
+    stamp = db.session.execute(sa.select(table.c.value).where(table.c.key == LEDGER_STAMP)).scalar()
+    rows = db.session.execute(
+        sa.select(table.c.key, table.c.value)
+        .where(table.c.key.startswith(LEDGER_TOTALS, autoescape=True))
+        .order_by(table.c.key)
+    )
+    for key, stored in rows:
+        kept = stored.get("stamp") if isinstance(stored, dict) else None
+        if not isinstance(kept, list) or len(kept) != 2 or kept[0] != stamp:
+            continue  # stale: the next ledger page computes again
+        args = kept[1]
+        if ledger_slot(args) != key:
+            detail = f"the totals of {args} are kept under {key}, their slot is {ledger_slot(args)}"
+            yield Finding("payments.ledger_totals", key, detail)
+            continue
+        count, due, paid = ledger_totals(LedgerFilters.from_args(args))
+        computed = [count, str(due), str(paid)]
+        if stored["value"] != computed:
+            detail = (
+                f"stored (installments, due, paid) {stored['value']} for {args}, "
+                f"the installments give {computed}"
+            )
+            yield Finding("payments.ledger_totals", key, detail)

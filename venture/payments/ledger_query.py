@@ -6,6 +6,8 @@ yet: the ledger starts when a contract is issued.
 """
 
 import functools
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,13 +19,14 @@ from venture.calls.enums import Route
 from venture.calls.models import Call
 from venture.contracts.enums import ACTIVE_STATES, ContractState
 from venture.contracts.models import Contract
+from venture.core.cache import written_figure
 from venture.core.db import not_indexed
 from venture.core.formatting import OptionList
 from venture.core.integers import optional_id
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
-from venture.payments.models import Installment, Payment
+from venture.payments.models import LEDGER_STAMP, Installment, Payment
 
 
 @dataclass
@@ -288,6 +291,35 @@ def ledger_totals(filters):
     count, due, paid = db.session.execute(_selection(query, filters)).one()
     cent = Decimal("0.01")
     return count, Decimal(due).quantize(cent), Decimal(paid).quantize(cent)
+
+
+# the kept count and totals take one of this many rows, by their filters (ledger_slot): the
+# ?organization= search texts are endless, the table is not
+LEDGER_SLOTS = 64
+LEDGER_TOTALS = "payments.ledger#totals:"
+
+
+def ledger_slot(args):
+    """The key of the row that keeps the totals of these filters (as_args): a stable hash of
+    their canonical JSON, one of LEDGER_SLOTS."""
+    text = json.dumps(args, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(text.encode()).digest()
+    return f"{LEDGER_TOTALS}{int.from_bytes(digest[:8], 'big') % LEDGER_SLOTS}"
+
+
+def kept_ledger_totals(filters):
+    """ledger_totals(filters), kept until a write moves the ledger's stamp
+    (models.keep_ledger_stamp): one statement reads the stamp and the row. The row holds the
+    filters it was computed for, so other filters in the same slot recompute and take it
+    over. Amounts are kept as text and read back as Decimal, as ledger_totals gives them."""
+    args = filters.as_args()
+
+    def compute():
+        count, due, paid = ledger_totals(filters)
+        return [count, str(due), str(paid)]
+
+    count, due, paid = written_figure(ledger_slot(args), LEDGER_STAMP, compute, also=(args,))
+    return count, Decimal(due), Decimal(paid)
 
 
 def ledger_count(filters, connection=None):

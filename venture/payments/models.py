@@ -9,10 +9,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from venture.calls.enums import InstallmentCondition, Route
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
+from venture.core.cache import move_stamp, note_stamp
 from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, parent_key
 from venture.extensions import db
+from venture.orgs.models import Organization
 from venture.payments.enums import ExportKind, InstallmentState, JobState
 
 
@@ -245,6 +247,29 @@ def refresh_ledger_figures(connection):
             .scalar_subquery(),
         )
     )
+    move_stamp(connection, LEDGER_STAMP)  # a bulk UPDATE: no flush moves it
+
+
+# ── the stamp of the ledger ─────────────────────────────────────────────────────────────────
+
+# moved by every transaction whose flushes add, change or remove a row of what the ledger's
+# count and totals read (keep_ledger_stamp notes it, the commit moves it); they are kept under
+# it (core.cache.written_figure: payments.ledger_query.kept_ledger_totals). A bulk write of
+# these tables that bypasses the session moves it itself (refresh_ledger_figures; a migration
+# that changes their rows would too: the bulk inserts of benchdata end with
+# refresh_ledger_figures).
+LEDGER_STAMP = "payments.ledger#stamp"
+# what the ledger's filters and sums read: any change of one of these rows moves the stamp
+LEDGER_MODELS = (Installment, Payment, Contract, Organization)
+
+
+@sa.event.listens_for(Session, "before_flush")
+def keep_ledger_stamp(session, _context, _instances):
+    """Every flush that adds, changes or removes an installment, a payment, a contract or an
+    organization moves LEDGER_STAMP, whichever operation made it."""
+    changed = [r for r in session.dirty if session.is_modified(r)]
+    if any(isinstance(r, LEDGER_MODELS) for r in [*session.new, *changed, *session.deleted]):
+        note_stamp(session, LEDGER_STAMP)
 
 
 class ExportJob(TimestampMixin, db.Model):
