@@ -50,7 +50,9 @@ def test_complete_application_is_submitted_with_a_number(client, login, make, fo
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f"已提交。申报编号为 {application.number}。" in page
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.object_type == "Application")
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "Application")
+        .order_by(AuditEntry.seq)
     ).all()
     assert actions == ["application.save", "application.submit"]
 
