@@ -54,5 +54,6 @@ def clone(row, **changes):
 
 
 def marked(page, prefix):
-    """Distinct row markers (prefix + digits) on a page: how many rows it shows."""
-    return len(set(re.findall(rf"{prefix}\d+", page)))
+    """Distinct row markers (prefix + digits) on a page: how many rows it shows. A marker
+    inside a token (a form's random CSRF token may hold "QC" and a digit) is not a row."""
+    return len(set(re.findall(rf"(?<![A-Za-z0-9_.-]){prefix}\d+", page)))
