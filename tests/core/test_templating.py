@@ -117,3 +117,49 @@ def test_url_for_outside_a_request_is_flasks(app):
     finally:
         app.config["SERVER_NAME"] = None
     assert ours == flasks == "http://example.org/?page=2"
+
+
+def _environment():
+    from jinja2 import DictLoader, Environment
+
+    from venture.core.templating import Template
+
+    environment = Environment(
+        loader=DictLoader(
+            {
+                "macros.html": "{% macro hello() %}{{ greeting }} {{ extra }}{% endmacro %}",
+                "page.html": '{% from "macros.html" import hello %}{{ hello() }}',
+            }
+        )
+    )
+    environment.template_class = Template
+    environment.globals["greeting"] = "hi"
+    return environment
+
+
+def test_an_import_reuses_the_imported_module_when_the_context_adds_no_global():
+    environment = _environment()
+    page = environment.get_template("page.html")
+    assert (page.render(), page.render(extra="x")) == ("hi ", "hi ")  # a variable is no global
+    macros = environment.get_template("macros.html")
+    assert macros._module is not None
+    module = macros._module
+    page.render()
+    assert macros._module is module
+
+
+def test_an_import_sees_a_global_only_the_importing_template_has():
+    environment = _environment()
+    page = environment.get_template("page.html", globals={"extra": "there"})
+    assert page.render() == "hi there"
+    assert environment.get_template("page.html").render() == "hi there"  # kept with the template
+    assert (
+        environment.from_string('{% from "macros.html" import hello %}{{ hello() }}').render()
+        == "hi "
+    )
+
+
+def test_the_app_renders_its_templates_with_the_faster_import(app):
+    from venture.core.templating import Template
+
+    assert isinstance(app.jinja_env.get_template("macros.html"), Template)
