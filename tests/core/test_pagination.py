@@ -41,3 +41,31 @@ def test_an_empty_list_read_by_key():
     with current_app.test_request_context("/?page=3"):
         page = paginate(query, key=User.id)
     assert (page.page, page.total, page.items) == (1, 0, [])
+
+
+@pytest.mark.parametrize("page_number", [1, 2, 5, 6, 99, "x"])
+def test_a_page_read_by_its_numbers_is_the_page_offset_reads(page_number):
+    from venture.core.audit import AuditEntry, entry_count, record
+
+    actor = factories.user(Role.ADMIN)
+    db.session.flush()
+    for n in range(47 - entry_count()):
+        record("user.note", actor, actor=actor, after={"n": n})
+    db.session.commit()
+    assert entry_count() == 47
+    query = sa.select(AuditEntry).order_by(AuditEntry.seq.desc())
+    with current_app.test_request_context(f"/?page={page_number}"):
+        by_offset = paginate(query, per_page=10)
+        numbered = paginate(query, per_page=10, total=47, numbered=AuditEntry.seq)
+    expected_page = {1: 1, 2: 2, 5: 5, 6: 5, 99: 5, "x": 1}[page_number]
+    assert (
+        (numbered.page, numbered.total)
+        == (by_offset.page, by_offset.total)
+        == (
+            expected_page,
+            47,
+        )
+    )
+    assert [entry.seq for entry in numbered.items] == [entry.seq for entry in by_offset.items]
+    first = 47 - (expected_page - 1) * 10
+    assert [entry.seq for entry in numbered.items] == list(range(first, max(0, first - 10), -1))

@@ -195,7 +195,8 @@ def audit_log():
     """The audit log, filtered by action, record type, record id and actor."""
     # of the actor, only the name the row shows (not their roles, organization, community)
     actor = joinedload(AuditEntry.actor).options(load_only(User.name), lazyload("*"))
-    query = select(AuditEntry).options(actor).order_by(AuditEntry.id.desc())
+    # newest first, in the order of the chain (seq: 1, 2, … without a gap)
+    query = select(AuditEntry).options(actor).order_by(AuditEntry.seq.desc())
     action = request.args.get("action", "").strip()[:80]
     object_type = request.args.get("type", "").strip()[:60]
     object_id = optional_id(request.args.get("id"))
@@ -215,7 +216,10 @@ def audit_log():
         )
     types = recorded_types()
     filtered = action or object_type or object_id is not None or actor
-    page = paginate(query, key=AuditEntry.id, total=None if filtered else entry_count())
+    if filtered:
+        page = paginate(query, key=AuditEntry.seq)
+    else:  # every entry: page N is a range of sequence numbers, however deep
+        page = paginate(query, total=entry_count(), numbered=AuditEntry.seq)
     page.items = sealed_view(page.items)
     return render_template(
         "admin/audit.html",

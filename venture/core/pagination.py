@@ -7,6 +7,10 @@ keys of the page's rows, the skipped rows read through the index only, then thos
 whole in the list's order. Any page number still works as a link; page 500 costs about what
 page 1 does (bench/README.md, deep pages).
 
+With numbered= (a column holding 1, 2, … the number of rows, without a gap, the list ordered
+by it descending: the audit log's chain sequence) no row is skipped at all: page N is the range
+of numbers it covers.
+
 With order= (ascending columns that together are unique, and an index that walks them with
 the filters' columns: the finance ledger) a page nearer the end than the start is read
 backwards: the rows after it are skipped instead of those before, so the last pages cost what
@@ -48,12 +52,15 @@ def requested_page():
     return optional_id(request.args.get("page")) or 1
 
 
-def paginate(select, *, per_page=None, scalars=True, key=None, total=None, order=None):
+def paginate(
+    select, *, per_page=None, scalars=True, key=None, total=None, order=None, numbered=None
+):
     """Run select for the requested page; a page past the end shows the last page. key: a
     unique column of the rows (see the module's docstring), for lists with deep pages. total:
     the number of rows select gives, when the page has counted them already. order: the
     columns (ascending, together unique) to order select by, reading a page in the second half
-    from the end (see the module's docstring)."""
+    from the end. numbered: the column numbering select's rows from total down to 1 in its
+    order (see the module's docstring)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     if total is None:
         total = db.session.scalar(
@@ -67,7 +74,10 @@ def paginate(select, *, per_page=None, scalars=True, key=None, total=None, order
             per_page=per_page,
             total=total,
         )
-    if key is None:
+    if numbered is not None:
+        last = total - (page - 1) * per_page
+        query = select.where(numbered.between(last - per_page + 1, last))
+    elif key is None:
         query = select.limit(per_page).offset((page - 1) * per_page)
     else:
         keys = db.session.scalars(
