@@ -8,7 +8,7 @@ from flask import current_app
 from tests import factories
 from venture.auth.enums import Role
 from venture.auth.models import User
-from venture.core.pagination import paginate
+from venture.core.pagination import Marks, paginate
 from venture.extensions import db
 
 
@@ -58,14 +58,45 @@ def test_a_page_read_by_its_numbers_is_the_page_offset_reads(page_number):
         by_offset = paginate(query, per_page=10)
         numbered = paginate(query, per_page=10, total=47, numbered=AuditEntry.seq)
     expected_page = {1: 1, 2: 2, 5: 5, 6: 5, 99: 5, "x": 1}[page_number]
-    assert (
-        (numbered.page, numbered.total)
-        == (by_offset.page, by_offset.total)
-        == (
-            expected_page,
-            47,
-        )
-    )
+    assert (numbered.page, numbered.total) == (by_offset.page, by_offset.total)
+    assert (numbered.page, numbered.total) == (expected_page, 47)
     assert [entry.seq for entry in numbered.items] == [entry.seq for entry in by_offset.items]
     first = 47 - (expected_page - 1) * 10
     assert [entry.seq for entry in numbered.items] == list(range(first, max(0, first - 10), -1))
+
+
+@pytest.mark.usefixtures("users")
+def test_a_page_read_from_its_mark_is_the_page_offset_reads():
+    order = (User.name, User.id)
+    ordered = db.session.execute(sa.select(*order).order_by(*order)).all()
+    asked = []
+
+    def keys():
+        asked.append(True)
+        return [list(row) for row in ordered[::7]]
+
+    query = sa.select(User)
+    for number in range(1, 17):
+        with current_app.test_request_context(f"/?page={number}"):
+            by_offset = paginate(query.order_by(*order).offset(0), per_page=3)
+            asked.clear()
+            marked = paginate(query, per_page=3, total=47, order=order, marks=Marks(7, keys))
+        assert [user.id for user in marked.items] == [user.id for user in by_offset.items]
+        skip, after = (number - 1) * 3, max(0, 47 - number * 3)
+        assert bool(asked) == (min(skip, after) >= 7), number  # marks read for deep pages only
+    assert [user.id for user in marked.items] == [ordered[45][1], ordered[46][1]]
+
+
+@pytest.mark.usefixtures("users")
+def test_marks_that_do_not_reach_the_page_leave_it_to_offset():
+    order = (User.name, User.id)
+    ordered = db.session.execute(sa.select(*order).order_by(*order)).all()
+    with current_app.test_request_context("/?page=8"):
+        page = paginate(
+            sa.select(User),
+            per_page=3,
+            total=47,
+            order=order,
+            marks=Marks(7, lambda: [[None, 1]] * 7),
+        )
+    assert [user.id for user in page.items] == [row[1] for row in ordered[21:24]]

@@ -25,7 +25,7 @@ def test_integrity_check_prints_0_findings_on_the_demo(app):
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
     assert (result.exit_code, result.output.splitlines()[-1]) == (
         0,
-        "0 findings (17 rules checked)",
+        "0 findings (18 rules checked)",
     )
 
 
@@ -81,7 +81,7 @@ def test_integrity_check_finds_every_deliberately_broken_record(app, make):
     result = app.test_cli_runner().invoke(args=["integrity", "check"])
     assert (result.exit_code, result.output.splitlines()[-1]) == (
         1,
-        "8 findings (17 rules checked)",
+        "8 findings (18 rules checked)",
     )
 
 

@@ -268,6 +268,34 @@ def test_integrity_check_finds_a_ledger_number_that_is_not_the_contracts(make):
     assert number_findings() == []
 
 
+def ledger_order():
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Contract.number, Installment.position)
+            .join(Installment.contract)
+            .where(Contract.state != ContractState.DRAFT)
+            .order_by(Contract.number, Installment.position)
+        )
+    ]
+
+
+def ledger_pages(client, pages):
+    """(contract number, position) of each row the ledger's pages show, in order."""
+    seen = []
+    for page in pages:
+        text = client.get(f"/finance/ledger?page={page}").get_data(as_text=True)
+        seen += [
+            (number, int(position))
+            for number, position in re.findall(
+                r'">(XF-[A-Z]+-\d+-\d+)</a></td>\s*<td[^>]*>[^<]*</td>\s*'
+                r'<td data-label="期次">第 (\d+) 期',
+                text,
+            )
+        ]
+    return seen
+
+
 def test_every_page_of_the_ledger_holds_its_rows_in_order_read_from_either_end(
     client, login, make, app, monkeypatch
 ):
@@ -278,25 +306,65 @@ def test_every_page_of_the_ledger_holds_its_rows_in_order_read_from_either_end(
         make.contract(amount, state="signed", staff=staff)
     make.contract("5000.00", staff=staff)  # a draft: not listed
     monkeypatch.setitem(app.config, "PAGE_SIZE", 5)
-    expected = db.session.execute(
-        sa.select(Contract.number, Installment.position)
-        .join(Installment.contract)
-        .where(Contract.state != ContractState.DRAFT)
-        .order_by(Contract.number, Installment.position)
-    ).all()
+    expected = ledger_order()
     assert len(expected) == 12
     login(finance)
-    seen = []
-    for page in (1, 2, 3):
-        text = client.get(f"/finance/ledger?page={page}").get_data(as_text=True)
-        seen += [
-            (number, int(position))
-            for number, position in re.findall(
-                r'">(XF-[A-Z]+-\d+-\d+)</a></td>\s*<td[^>]*>[^<]*</td>\s*'
-                r'<td data-label="期次">第 (\d+) 期',
-                text,
-            )
-        ]
-    assert seen == [tuple(row) for row in expected]
+    assert ledger_pages(client, (1, 2, 3)) == expected
     past = client.get("/finance/ledger?page=9").get_data(as_text=True)
     assert past.count('<td data-label="期次">') == 2  # the last page
+
+
+def test_deep_pages_of_the_ledger_are_read_from_its_kept_marks(
+    client, login, make, app, monkeypatch
+):
+    """A page deeper than LEDGER_MARK_EVERY rows from both ends starts from the mark before it
+    (the order's values of every LEDGER_MARK_EVERY-th row, kept under the ledger's stamp): the
+    same rows in the same order, and the marks follow a new contract."""
+    staff, finance = make.user(Role.STAFF), make.user(Role.FINANCE)
+    for amount in ("1000.00", "2000.00", "3000.00", "4000.00"):
+        make.contract(amount, state="signed", staff=staff)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    monkeypatch.setattr(ledger_query, "LEDGER_MARK_EVERY", 3)
+    marked = []
+    marks = ledger_query.ledger_marks
+    monkeypatch.setattr(ledger_query, "ledger_marks", lambda f: marked.append(f) or marks(f))
+    login(finance)
+    assert ledger_pages(client, range(1, 7)) == ledger_order()  # 12 rows
+    # pages 3 and 4 (4 and 6 rows before them, 6 and 4 after) were read from marks, computed once
+    assert len(marked) == 1
+    filters = ledger_query.LedgerFilters()
+    assert marks(filters) == [list(row) for row in ledger_order()[::3]]
+    make.contract("5000.00", state="signed", staff=staff)  # moves the stamp
+    assert ledger_pages(client, range(1, 9)) == ledger_order()  # 15 rows
+    assert len(marked) == 2
+    assert client.get("/finance/ledger?page=4").status_code == 200
+    assert len(marked) == 2  # kept
+
+
+def test_integrity_finds_kept_marks_that_are_not_the_installments(make, monkeypatch):
+    from venture.core.cache import CachedFigure
+
+    staff = make.user(Role.STAFF)
+    for amount in ("1000.00", "2000.00"):
+        make.contract(amount, state="signed", staff=staff)
+    monkeypatch.setattr(ledger_query, "LEDGER_MARK_EVERY", 2)
+    filters = ledger_query.LedgerFilters(route=Route.VENTURE_GRANT)
+    expected = [list(row) for row in ledger_order()[::2]]
+    assert ledger_query.kept_ledger_marks(filters).keys() == expected
+    db.session.commit()
+
+    def findings():
+        return [(f.record, f.detail) for f in run_checks() if f.rule == "payments.ledger_marks"]
+
+    assert findings() == []
+    key = ledger_query.ledger_slot(filters.as_args(), ledger_query.LEDGER_MARKS)
+    row = db.session.get(CachedFigure, key)
+    row.value = {**row.value, "value": expected[:1]}
+    db.session.commit()
+    assert findings() == [
+        (
+            key,
+            f"stored marks {expected[:1]} for {{'route': 'venture_grant'}}, the installments "
+            f"give {expected}",
+        )
+    ]

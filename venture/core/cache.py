@@ -47,6 +47,14 @@ def stored_column(key):
     return sa.select(table.c.value).where(table.c.key == key).scalar_subquery()
 
 
+def stored_figures(*keys):
+    """{key: value} of those of keys that are stored, in one statement: what written_figure
+    reads, for a page that keeps more than one figure under one stamp (stored=)."""
+    table = CachedFigure.__table__
+    statement = sa.select(table.c.key, table.c.value).where(table.c.key.in_(keys))
+    return dict(db.session.execute(statement).all())
+
+
 def stamped_figure(key, stamp, compute, *, stored=UNREAD):
     """compute()'s value (JSON-able), reused while the data it was computed from is unchanged.
 
@@ -70,17 +78,11 @@ def written_figure(key, stamp_key, compute, *, also=(), stored=None):
     depends on, JSON-able, e.g. the day) are unchanged; the value and the stamp are read in one
     statement, or given as stored ({key: value, stamp_key: value}, read by the caller with
     stored_column). In a transaction that has written such a change and not committed it yet
-    (the stamp moves at the commit), the value is computed afresh and not kept."""
+    (the stamp moves at the commit), the value is computed afresh and not kept. stored: the
+    stored rows when the caller has read them (stored_figures or stored_column)."""
     if stamp_key in db.session.info.get(_NOTED, ()):
         return compute()
-    table = CachedFigure.__table__
-    rows = stored
-    if rows is None:
-        rows = dict(
-            db.session.execute(
-                sa.select(table.c.key, table.c.value).where(table.c.key.in_((key, stamp_key)))
-            ).all()
-        )
+    rows = stored_figures(key, stamp_key) if stored is None else stored
     stamp = [rows.get(stamp_key), *also]
     if _stamped(rows.get(key), stamp):
         return rows[key]["value"]

@@ -14,9 +14,13 @@ of numbers it covers.
 With order= (ascending columns that together are unique, and an index that walks them with
 the filters' columns: the finance ledger) a page nearer the end than the start is read
 backwards: the rows after it are skipped instead of those before, so the last pages cost what
-the first do and the middle page is the deepest (half the rows, not all of them).
+the first do and the middle page is the deepest (half the rows, not all of them). With marks=
+as well (Marks: the order's values at every `every`-th row, kept by the caller), a page deeper
+than `every` rows from both ends is read from the mark before it: fewer than `every` rows are
+skipped, however long the list.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import ceil
 
@@ -47,20 +51,37 @@ class Page:
         return self.page < self.pages
 
 
+@dataclass(frozen=True)
+class Marks:
+    """Where a list paginated with order= can be entered: keys() gives the order columns'
+    values at its rows 0, every, 2 × every, … (read only for a page that needs them)."""
+
+    every: int
+    keys: Callable[[], list]
+
+
 def requested_page():
     """The ?page= number, 1 for anything that is not a positive whole number."""
     return optional_id(request.args.get("page")) or 1
 
 
-def paginate(
-    select, *, per_page=None, scalars=True, key=None, total=None, order=None, numbered=None
+def paginate(  # noqa: PLR0913 (each keyword is one way of finding a deep page)
+    select,
+    *,
+    per_page=None,
+    scalars=True,
+    key=None,
+    total=None,
+    order=None,
+    marks=None,
+    numbered=None,
 ):
     """Run select for the requested page; a page past the end shows the last page. key: a
     unique column of the rows (see the module's docstring), for lists with deep pages. total:
     the number of rows select gives, when the page has counted them already. order: the
     columns (ascending, together unique) to order select by, reading a page in the second half
-    from the end. numbered: the column numbering select's rows from total down to 1 in its
-    order (see the module's docstring)."""
+    from the end, or from the nearest of the Marks given as marks. numbered: the column
+    numbering select's rows from total down to 1 in its order (see the module's docstring)."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     if total is None:
         total = db.session.scalar(
@@ -69,7 +90,7 @@ def paginate(
     page = min(requested_page(), max(1, ceil(total / per_page)))
     if order is not None:
         return Page(
-            items=_page_by_order(select, order, page, per_page, total, scalars),
+            items=_page_by_order(select, order, marks, page, per_page, total, scalars),
             page=page,
             per_page=per_page,
             total=total,
@@ -89,17 +110,32 @@ def paginate(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def _page_by_order(select, order, page, per_page, total, scalars):
+def _page_by_order(select, order, marks, page, per_page, total, scalars):
     """The rows of page, ordered by the columns order; a page past the middle is read from the
     end, order reversed (NULLs too: SQLite and PostgreSQL put them at opposite ends of ASC and
-    DESC), and turned back."""
+    DESC), and turned back; a page deeper than marks.every from both ends, from its mark."""
     skip = (page - 1) * per_page
     rows = max(0, min(per_page, total - skip))
     after = total - skip - rows
-    if after < skip:
+    start = _mark_before(marks, skip) if marks and min(skip, after) >= marks.every else None
+    backwards = start is None and after < skip
+    if start is not None:
+        mark, keys = start
+        query = select.where(sa.tuple_(*order) >= keys).order_by(*order).offset(skip - mark)
+    elif backwards:
         query = select.order_by(*(column.desc() for column in order)).offset(after)
     else:
         query = select.order_by(*order).offset(skip)
     result = db.session.execute(query.limit(rows or per_page))
     items = list(result.scalars() if scalars else result)
-    return items[::-1] if after < skip else items
+    return items[::-1] if backwards else items
+
+
+def _mark_before(marks, skip):
+    """(the row number, the order's values) of the last mark at or before row skip; None when
+    the marks do not reach it or hold a NULL (no row compares with it)."""
+    keys = marks.keys()
+    index = skip // marks.every
+    if index >= len(keys) or any(value is None for value in keys[index]):
+        return None
+    return index * marks.every, tuple(keys[index])

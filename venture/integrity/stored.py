@@ -56,41 +56,66 @@ def check_overdue_reports():
         yield Finding("delivery.overdue_reports", "staff home", detail)
 
 
-@register_check("payments.ledger_totals")
-def check_ledger_totals():
-    """The ledger's count and totals kept under the ledger's stamp
-    (payments.ledger_query.kept_ledger_totals): each row whose stamp is the one stored is in
-    its filters' slot and holds what ledger_totals computes for them now."""
+def _check_kept_ledger_rows(prefix, rule, what, problem):
+    """Findings of rule on the rows kept under the ledger's stamp with keys starting with
+    prefix, of those whose stamp is the one stored (a stale row is computed again when a page
+    reads it): a row outside its filters' slot, or problem(filters' args, stored value)."""
     from venture.core.cache import CachedFigure
-    from venture.payments.ledger_query import (
-        LEDGER_TOTALS,
-        LedgerFilters,
-        ledger_slot,
-        ledger_totals,
-    )
+    from venture.payments.ledger_query import ledger_slot
     from venture.payments.models import LEDGER_STAMP
 
     table = CachedFigure.__table__
     stamp = db.session.execute(sa.select(table.c.value).where(table.c.key == LEDGER_STAMP)).scalar()
     rows = db.session.execute(
         sa.select(table.c.key, table.c.value)
-        .where(table.c.key.startswith(LEDGER_TOTALS, autoescape=True))
+        .where(table.c.key.startswith(prefix, autoescape=True))
         .order_by(table.c.key)
     )
     for key, stored in rows:
         kept = stored.get("stamp") if isinstance(stored, dict) else None
         if not isinstance(kept, list) or len(kept) != 2 or kept[0] != stamp:
-            continue  # stale: the next ledger page computes again
-        args = kept[1]
-        if ledger_slot(args) != key:
-            detail = f"the totals of {args} are kept under {key}, their slot is {ledger_slot(args)}"
-            yield Finding("payments.ledger_totals", key, detail)
             continue
+        args, slot = kept[1], ledger_slot(kept[1], prefix)
+        detail = (
+            f"the {what} of {args} are kept under {key}, their slot is {slot}"
+            if slot != key
+            else problem(args, stored["value"])
+        )
+        if detail:
+            yield Finding(rule, key, detail)
+
+
+@register_check("payments.ledger_totals")
+def check_ledger_totals():
+    """The ledger's count and totals kept under the ledger's stamp
+    (payments.ledger_query.kept_ledger_totals): each row whose stamp is the one stored is in
+    its filters' slot and holds what ledger_totals computes for them now."""
+    from venture.payments.ledger_query import LEDGER_TOTALS, LedgerFilters, ledger_totals
+
+    def problem(args, stored):
         count, due, paid = ledger_totals(LedgerFilters.from_args(args))
         computed = [count, str(due), str(paid)]
-        if stored["value"] != computed:
-            detail = (
-                f"stored (installments, due, paid) {stored['value']} for {args}, "
+        if stored != computed:
+            return (
+                f"stored (installments, due, paid) {stored} for {args}, "
                 f"the installments give {computed}"
             )
-            yield Finding("payments.ledger_totals", key, detail)
+        return None
+
+    yield from _check_kept_ledger_rows(LEDGER_TOTALS, "payments.ledger_totals", "totals", problem)
+
+
+@register_check("payments.ledger_marks")
+def check_ledger_marks():
+    """The marks a deep ledger page starts from, kept under the ledger's stamp
+    (payments.ledger_query.kept_ledger_marks): each row whose stamp is the one stored is in its
+    filters' slot and holds what ledger_marks computes for them now."""
+    from venture.payments.ledger_query import LEDGER_MARKS, LedgerFilters, ledger_marks
+
+    def problem(args, stored):
+        computed = ledger_marks(LedgerFilters.from_args(args))
+        if stored != computed:
+            return f"stored marks {stored} for {args}, the installments give {computed}"
+        return None
+
+    yield from _check_kept_ledger_rows(LEDGER_MARKS, "payments.ledger_marks", "marks", problem)

@@ -19,10 +19,11 @@ from venture.calls.enums import Route
 from venture.calls.models import Call
 from venture.contracts.enums import ACTIVE_STATES, ContractState
 from venture.contracts.models import Contract
-from venture.core.cache import written_figure
+from venture.core.cache import stored_figures, written_figure
 from venture.core.db import not_indexed
 from venture.core.formatting import OptionList
 from venture.core.integers import optional_id
+from venture.core.pagination import Marks
 from venture.extensions import db
 from venture.orgs.models import Organization
 from venture.payments.enums import InstallmentState
@@ -293,21 +294,33 @@ def ledger_totals(filters):
     return count, Decimal(due).quantize(cent), Decimal(paid).quantize(cent)
 
 
-# the kept count and totals take one of this many rows, by their filters (ledger_slot): the
-# ?organization= search texts are endless, the table is not
+# the kept count and totals (and marks) take one of this many rows, by their filters
+# (ledger_slot): the ?organization= search texts are endless, the table is not
 LEDGER_SLOTS = 64
 LEDGER_TOTALS = "payments.ledger#totals:"
+LEDGER_MARKS = "payments.ledger#marks:"
+# a page deeper than this many rows from both ends of the selection is read from the mark
+# before it (core.pagination.Marks): page 500 skips fewer than 500 rows, not 10,000
+LEDGER_MARK_EVERY = 500
 
 
-def ledger_slot(args):
-    """The key of the row that keeps the totals of these filters (as_args): a stable hash of
-    their canonical JSON, one of LEDGER_SLOTS."""
+def ledger_slot(args, kind=LEDGER_TOTALS):
+    """The key of the row that keeps the totals (or, kind=LEDGER_MARKS, the marks) of these
+    filters (as_args): a stable hash of their canonical JSON, one of LEDGER_SLOTS."""
     text = json.dumps(args, sort_keys=True, ensure_ascii=False)
     digest = hashlib.sha256(text.encode()).digest()
-    return f"{LEDGER_TOTALS}{int.from_bytes(digest[:8], 'big') % LEDGER_SLOTS}"
+    return f"{kind}{int.from_bytes(digest[:8], 'big') % LEDGER_SLOTS}"
 
 
-def kept_ledger_totals(filters):
+def kept_ledger_figures(filters):
+    """The page's kept count and totals (kept_ledger_totals) and Marks (kept_ledger_marks),
+    both read with the ledger's stamp in one statement."""
+    args = filters.as_args()
+    stored = stored_figures(ledger_slot(args), ledger_slot(args, LEDGER_MARKS), LEDGER_STAMP)
+    return kept_ledger_totals(filters, stored), kept_ledger_marks(filters, stored)
+
+
+def kept_ledger_totals(filters, stored=None):
     """ledger_totals(filters), kept until a write moves the ledger's stamp
     (models.keep_ledger_stamp): one statement reads the stamp and the row. The row holds the
     filters it was computed for, so other filters in the same slot recompute and take it
@@ -318,8 +331,36 @@ def kept_ledger_totals(filters):
         count, due, paid = ledger_totals(filters)
         return [count, str(due), str(paid)]
 
-    count, due, paid = written_figure(ledger_slot(args), LEDGER_STAMP, compute, also=(args,))
+    count, due, paid = written_figure(
+        ledger_slot(args), LEDGER_STAMP, compute, also=(args,), stored=stored
+    )
     return count, Decimal(due), Decimal(paid)
+
+
+def ledger_marks(filters):
+    """The KEPT_ORDER values [ledger_number, position] of the selection's rows 0,
+    LEDGER_MARK_EVERY, 2 × LEDGER_MARK_EVERY, …: one walk of ix_installment_ledger_order."""
+    number = sa.func.row_number().over(order_by=KEPT_ORDER).label("number")
+    numbered = _selection(sa.select(*KEPT_ORDER, number), filters, walked=True).subquery()
+    rows = db.session.execute(
+        sa.select(numbered.c.ledger_number, numbered.c.position)
+        .where((numbered.c.number - 1) % LEDGER_MARK_EVERY == 0)
+        .order_by(numbered.c.number)
+    )
+    return [list(row) for row in rows]
+
+
+def kept_ledger_marks(filters, stored=None):
+    """The page's Marks: ledger_marks(filters), computed when a deep page first needs them and
+    kept, as the totals are, until a write moves the ledger's stamp."""
+    args = filters.as_args()
+
+    def keys():
+        key = ledger_slot(args, LEDGER_MARKS)
+        compute = functools.partial(ledger_marks, filters)
+        return written_figure(key, LEDGER_STAMP, compute, also=(args,), stored=stored)
+
+    return Marks(LEDGER_MARK_EVERY, keys)
 
 
 def ledger_count(filters, connection=None):

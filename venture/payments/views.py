@@ -158,8 +158,10 @@ def pay(installment_id):
 def ledger():
     """Installments of issued contracts with what was paid; filters, pages, totals."""
     filters = ledger_query.LedgerFilters.from_args(request.args)
-    count, due, paid = ledger_query.kept_ledger_totals(filters)
-    page = paginate(ledger_query.ledger_ids(filters), total=count, order=ledger_query.KEPT_ORDER)
+    (count, due, paid), marks = ledger_query.kept_ledger_figures(filters)
+    page = paginate(
+        ledger_query.ledger_ids(filters), total=count, order=ledger_query.KEPT_ORDER, marks=marks
+    )
     page.items = ledger_query.ledger_page_rows(page.items)
     export_form = ContractsExportForm()
     calls = ledger_query.call_menu()
