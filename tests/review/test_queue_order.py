@@ -134,3 +134,31 @@ def test_bulk_queue_refresh_counts_every_queue_again(make):
     refresh_queue_order(db.session.connection())
     db.session.commit()
     assert queue_counts(reviewer.id) == (2, 2, 0)
+
+
+def test_every_page_of_the_queue_holds_its_rows_in_order_read_from_either_end(
+    client, login, make, app, monkeypatch
+):
+    """Pages in the second half are read from the end of the queue's index (paginate's
+    order=): every page holds exactly the queue's rows in its order, a panel without a
+    deadline (NULL, which SQLite and PostgreSQL sort at opposite ends) included."""
+    staff = make.user(Role.STAFF)
+    reviewer = helpers.expert()
+    _panel_a, criteria_a, (a1, _a2, _a3) = _call_with_panel(
+        staff, reviewer, ("A1", "A2", "A3"), date(2026, 6, 10)
+    )
+    _call_with_panel(staff, reviewer, ("B1", "B2"), None)
+    _call_with_panel(staff, reviewer, ("C1", "C2"), date(2026, 6, 1))
+    helpers.submit(a1, [30, 20, 20], criteria_a)
+    db.session.commit()
+    login(reviewer.user)
+    whole = _queue(client)
+    assert len(whole) == 7
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    pages = []
+    for number in (1, 2, 3, 4):
+        text = client.get(f"/review?page={number}").get_data(as_text=True)
+        pages.append(re.findall(r"队列项目\w+", text))
+    assert [len(page) for page in pages] == [2, 2, 2, 1]
+    assert sum(pages, []) == whole
+    assert whole[-1] == "队列项目A1"  # the submitted sheet last

@@ -60,6 +60,9 @@ def _rows_statement():
     )
 
 
+QUEUE_ORDER = (ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id)
+
+
 def queue_page(reviewer_id, total):
     """The requested page of the reviewer's queue (total: its length, as the profile keeps it):
     one statement for the page's ids off the index, one for their rows."""
@@ -67,11 +70,9 @@ def queue_page(reviewer_id, total):
         ReviewAssignment.reviewer_id == reviewer_id,
         ReviewAssignment.application_id.is_not(None),  # bids are scored on tender pages
     )
-    # panels still scoring, standing assignments, open sheets first, then by deadline
-    page = paginate(
-        ids.order_by(ReviewAssignment.queue_group, ReviewAssignment.queue_due, ReviewAssignment.id),
-        total=total,
-    )
+    # panels still scoring, standing assignments, open sheets first, then by deadline; a page
+    # in the second half is read from the end of the index (paginate's order=)
+    page = paginate(ids, total=total, order=QUEUE_ORDER)
     rows = {row.id: row for row in _rows(page.items)}
     page.items = [rows[assignment_id] for assignment_id in page.items]
     return page
