@@ -28,7 +28,7 @@ class Application(TimestampMixin, db.Model):
     # e.g. 2026-GYCT-0042, given at first submission
     number: Mapped[str | None] = mapped_column(sa.String(30), unique=True)
     state: Mapped[ApplicationState] = mapped_column(
-        enum_type(ApplicationState, 20), default=ApplicationState.DRAFT, index=True
+        enum_type(ApplicationState, 20), default=ApplicationState.DRAFT
     )
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_category.id"))
@@ -77,6 +77,9 @@ class Application(TimestampMixin, db.Model):
         sa.CheckConstraint("requested_amount >= 0", name="requested_not_negative"),
         sa.CheckConstraint("own_funds >= 0", name="own_funds_not_negative"),
         sa.Index("ix_application_call_id_state", "call_id", "state"),
+        # applications by state; the staff home's screening figures and its calls awaiting
+        # screening (applications waiting, by call) read off it alone
+        sa.Index("ix_application_state_call", "state", "call_id", "submitted_at"),
         # the screening list's default sort and the review matrix's order, within a call
         sa.Index("ix_application_call_id_number", "call_id", "number"),
         sa.Index("ix_application_call_id_submitted_at", "call_id", "submitted_at"),
