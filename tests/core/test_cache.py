@@ -165,3 +165,40 @@ def test_two_writers_noting_stamps_in_opposite_orders_both_commit():
         first.close()
         second.close()
     assert all(_stamp(key) != before[key] for key in before)
+
+
+def test_a_stamp_on_flush_moves_for_its_models_rows_and_watched_columns_only():
+    from tests import factories
+    from venture.auth.enums import Role
+    from venture.auth.models import User, UserSession
+    from venture.core.cache import stamp_on_flush
+    from venture.core.timeutil import now
+
+    hooks = [
+        stamp_on_flush("test.names#stamp", {User: ("name",)}),
+        stamp_on_flush("test.rows#stamp", {User: None}),
+    ]
+    try:
+        user = factories.user(Role.STAFF)
+        db.session.commit()  # a row added: both move
+        stamps = (_stamp("test.names#stamp"), _stamp("test.rows#stamp"))
+        assert None not in stamps
+
+        def moved(change):
+            before = (_stamp("test.names#stamp"), _stamp("test.rows#stamp"))
+            change()
+            db.session.commit()
+            after = (_stamp("test.names#stamp"), _stamp("test.rows#stamp"))
+            return tuple(a != b for a, b in zip(before, after, strict=True))
+
+        assert moved(lambda: setattr(user, "phone", "13800000000")) == (False, True)
+        assert moved(lambda: setattr(user, "name", "改名")) == (True, True)
+        # set to itself, once loaded (_stamp expires every object)
+        assert moved(lambda: (user.name, setattr(user, "name", "改名"))) == (False, False)
+        row = UserSession(user_id=user.id, key_hash="x" * 64, started_at=now())
+        assert moved(lambda: db.session.add(row)) == (False, False)  # another model
+        assert moved(lambda: db.session.delete(row)) == (False, False)
+        assert moved(lambda: db.session.delete(db.session.get(User, user.id))) == (True, True)
+    finally:
+        for hook in hooks:
+            sa.event.remove(Session, "before_flush", hook)

@@ -107,6 +107,39 @@ def note_stamp(session, key):
     session.info.setdefault(_NOTED, set()).add(key)
 
 
+def stamp_on_flush(key, watched):
+    """A before_flush hook, listening from now on, that notes the stamp key (note_stamp) at
+    every flush that adds or removes a row of one of watched's models ({model: the columns
+    whose change moves it, or None: any change of the row}), or changes such a column."""
+
+    def keep_stamp(session, _context, _instances):
+        if _flush_changes(session, watched):
+            note_stamp(session, key)
+
+    sa.event.listen(Session, "before_flush", keep_stamp)
+    return keep_stamp
+
+
+_UNWATCHED = object()
+
+
+def _flush_changes(session, watched):
+    def columns(record):
+        return next((c for model, c in watched.items() if isinstance(record, model)), _UNWATCHED)
+
+    if any(columns(record) is not _UNWATCHED for record in (*session.new, *session.deleted)):
+        return True
+    for record in session.dirty:
+        names = columns(record)
+        if names is None and session.is_modified(record):
+            return True
+        if names not in (None, _UNWATCHED):
+            attrs = sa.inspect(record).attrs
+            if any(attrs[name].history.has_changes() for name in names):
+                return True
+    return False
+
+
 @sa.event.listens_for(Session, "before_commit")
 def _move_noted_stamps(session):
     if not session.info.get(_NOTED) and not (session.new or session.dirty or session.deleted):

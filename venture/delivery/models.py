@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from venture.applications.enums import BudgetCategory
-from venture.core.cache import note_stamp
+from venture.core.cache import stamp_on_flush
 from venture.core.columns import Amount, BlankText, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import LabelledFile, children, parent_key
@@ -443,16 +443,6 @@ SCHEDULE_COLUMNS = {
 }
 
 
-@sa.event.listens_for(Session, "before_flush")
-def keep_schedule_stamp(session, _context, _instances):
-    """Every flush that adds or removes a project, a report or a reporting plan, or changes
-    what a schedule is worked out from, moves SCHEDULE_STAMP, whichever operation made it."""
-    if any(type(r) in SCHEDULE_COLUMNS for r in [*session.new, *session.deleted]) or any(
-        _schedule_changed(r) for r in session.dirty if type(r) in SCHEDULE_COLUMNS
-    ):
-        note_stamp(session, SCHEDULE_STAMP)
-
-
-def _schedule_changed(record):
-    attrs = sa.inspect(record).attrs
-    return any(attrs[name].history.has_changes() for name in SCHEDULE_COLUMNS[type(record)])
+# every flush that adds or removes a project, a report or a reporting plan, or changes what a
+# schedule is worked out from, moves SCHEDULE_STAMP, whichever operation made it
+keep_schedule_stamp = stamp_on_flush(SCHEDULE_STAMP, SCHEDULE_COLUMNS)

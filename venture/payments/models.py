@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from venture.calls.enums import InstallmentCondition, Route
 from venture.contracts.enums import ContractState
 from venture.contracts.models import Contract
-from venture.core.cache import move_stamp, note_stamp
+from venture.core.cache import move_stamp, stamp_on_flush
 from venture.core.columns import Amount, FileId, Key, Moment, Text, Timestamp, UserId
 from venture.core.db import TimestampMixin, enum_type
 from venture.core.mixins import children, parent_key
@@ -263,13 +263,9 @@ LEDGER_STAMP = "payments.ledger#stamp"
 LEDGER_MODELS = (Installment, Payment, Contract, Organization)
 
 
-@sa.event.listens_for(Session, "before_flush")
-def keep_ledger_stamp(session, _context, _instances):
-    """Every flush that adds, changes or removes an installment, a payment, a contract or an
-    organization moves LEDGER_STAMP, whichever operation made it."""
-    changed = [r for r in session.dirty if session.is_modified(r)]
-    if any(isinstance(r, LEDGER_MODELS) for r in [*session.new, *changed, *session.deleted]):
-        note_stamp(session, LEDGER_STAMP)
+# every flush that adds, changes or removes an installment, a payment, a contract or an
+# organization moves LEDGER_STAMP, whichever operation made it
+keep_ledger_stamp = stamp_on_flush(LEDGER_STAMP, dict.fromkeys(LEDGER_MODELS))
 
 
 class ExportJob(TimestampMixin, db.Model):
