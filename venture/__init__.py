@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from venture.config import load_config
+from venture.core import templating
 from venture.core.db import keep_prepared_statements
 from venture.core.integers import RecordIdConverter
 from venture.core.locale import select_locale
@@ -15,6 +16,7 @@ from venture.extensions import babel, csrf, db, login_manager, migrate
 def create_app(test_config=None):
     """Build the application; test_config overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app.jinja_environment = templating.Environment  # one compiled copy per language
     load_config(app, test_config)
     app.extensions["venture.factory"] = create_app  # worker processes build their app with it
     # <int:…> in every route: ASCII digits within a column's range (venture.core.integers)
@@ -307,7 +309,7 @@ def _record_access_denied(app):
 
 
 def _register_template_helpers(app):
-    from venture.core import formatting, templating
+    from venture.core import formatting
 
     templating.install(app, babel)
 

@@ -2,6 +2,7 @@
 Flask's own: every string in both languages, every route's URL."""
 
 import contextvars
+import re
 
 import pytest
 from flask import render_template_string
@@ -9,7 +10,7 @@ from flask_babel import force_locale, lazy_gettext, refresh
 from flask_babel import gettext as babel_gettext
 from werkzeug.routing import BuildError
 
-from venture.core.templating import url_builder
+from venture.core.templating import Environment, url_builder
 
 FORMATTED = "%(start)s to %(end)s"
 
@@ -163,3 +164,89 @@ def test_the_app_renders_its_templates_with_the_faster_import(app):
     from venture.core.templating import Template
 
     assert isinstance(app.jinja_env.get_template("macros.html"), Template)
+
+
+def _overlay(app, language):
+    """The language's own environment (made on its first template)."""
+    with force_locale(language):
+        return app.jinja_env.get_template("macros.html").environment
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("zh_CN", "退出 · 退出 · 10%"), ("en", "Sign out · Sign out · 10%")]
+)
+def test_constant_strings_compile_to_their_translation_in_each_language(app, language, expected):
+    source = "{{ _('Sign out') }} · {{ gettext('Sign out') }} · {{ _('%(n)s%%', n=10) }}"
+    overlay = _overlay(app, language)
+    with force_locale(language):
+        code = overlay.compile(source, raw=True)
+        assert overlay.from_string(source).render() == expected
+    assert expected.split(" · ")[0] in code  # the translation is in the compiled template
+    assert "'Sign out'" not in code  # and no call looks it up
+    assert "'%(n)s%%'" in code  # a string with variables is still formatted on each render
+
+
+def test_each_language_renders_its_own_compiled_templates(app):
+    with force_locale("zh_CN"):
+        chinese = app.jinja_env.get_template("_footer.html")
+    with force_locale("en"):
+        english = app.jinja_env.get_template("_footer.html")
+        assert app.jinja_env.get_template("_footer.html") is english
+    assert chinese is not english
+    assert (chinese.environment.language, english.environment.language) == ("zh_Hans_CN", "en")
+
+
+def test_a_template_that_assigns_underscore_keeps_its_calls(app):
+    source = "{% for _ in [1] %}{% endfor %}{{ _('Sign out') }}"
+    with force_locale("zh_CN"):
+        overlay = _overlay(app, "zh_CN")
+        assert "'Sign out'" in overlay.compile(source, raw=True)
+        assert overlay.from_string(source).render() == "退出"
+
+
+def test_outside_a_language_templates_compile_as_written(app):
+    def load():
+        with app.app_context():  # a command's: no request, no language forced
+            return app.jinja_env.get_template("_footer.html")
+
+    template = contextvars.Context().run(load)  # outside the test's request
+    assert template.environment is app.jinja_env
+
+
+CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
+
+
+def _pages(client, urls):
+    """{url: its HTML, the CSRF tokens (signed with the time) left out}."""
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        if response.mimetype == "text/html":
+            pages[url] = CSRF_VALUE.sub(r"\1…", response.get_data(as_text=True))
+    return pages
+
+
+@pytest.mark.usefixtures("on_demo_day")
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_pages_read_the_same_compiled_per_language_as_written(app, language, monkeypatch):
+    """Every page a demo user reaches, in each language, is the same whether its templates
+    carry their strings translated or look each up on every render."""
+    from tests.test_crawl import crawl
+    from venture.demo import DEMO_PASSWORD, load_demo
+    from venture.extensions import db
+
+    logins = {}
+    for role, email in load_demo():
+        logins.setdefault(str(role), email)  # the first of each role (reviewer1)
+    db.session.commit()
+    for role in ("staff", "applicant", "finance", "reviewer"):
+        client = app.test_client()
+        client.post("/login", data={"email": logins[role], "password": DEMO_PASSWORD})
+        client.post("/language", data={"locale": language})
+        urls = [url for url, status in crawl(client).items() if status == 200][:60]
+        folded = _pages(client, urls)
+        with monkeypatch.context() as patch:
+            patch.setattr(Environment, "_language_overlay", lambda self: None)
+            written = _pages(client, urls)
+        assert len(folded) > 10
+        assert folded == written, role

@@ -9,6 +9,13 @@ kept beside the Locale object Flask-Babel holds for the request and used only wh
 is the current one. Python code (`gettext`, lazy strings) keeps Flask-Babel's functions, which
 find the same kept catalogue through the app's message domain (`Catalogues`).
 
+Templates are compiled once per language, with each constant string of a `_()` without
+variables (`{{ _('Sign out') }}`) replaced by its translation: the page carries it as text, as
+if written in that language, instead of a call, a catalogue lookup, a Markup and an escape on
+each render (~50 strings on an application's page). The request's language picks the
+language's own compiled copy (`Environment`); a template that assigns `_` or `gettext` itself
+keeps its calls.
+
 A template's `url_for` (Flask's `app.url_for`: the blueprint, the URL defaults, the map's
 search among an endpoint's rules, the host and scheme) goes, for the common case, straight to
 the endpoint's one rule and the request's script root: same URL, a fraction of the work. No URL
@@ -18,8 +25,10 @@ is kept between calls.
 import jinja2
 from flask import g
 from flask.globals import _cv_app, _cv_request  # what Flask's own g and url_for read
+from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, get_locale, get_translations
-from jinja2 import pass_context
+from jinja2 import nodes, pass_context
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
 # Flask-Babel keeps the request's language in g._flask_babel.babel_locale (4.x); the catalogue
@@ -195,3 +204,94 @@ class Template(jinja2.Template):
         if ctx is not None and maps is not None and not ctx.globals_keys.difference(*maps):
             ctx = None  # nothing the cached module lacks
         return super()._get_default_module(ctx)
+
+
+# the names under which templates call gettext (install above); a string with "%" is left to the
+# call, which formats it
+TRANSLATED_NAMES = frozenset({"_", "gettext"})
+CACHE_SIZE = 400  # compiled templates kept per language (Jinja's default)
+
+
+class Environment(FlaskEnvironment):
+    """Flask's template environment, with each language's templates compiled apart.
+
+    A template is looked up in the current request's language's overlay (an environment that
+    shares the globals, filters and loader, and keeps its own compiled templates), whose
+    parser puts the translation of each constant `_()` string in place of the call. Outside a
+    request's language (no app context), templates compile as written."""
+
+    language = None  # an overlay's language: its templates carry that language's strings
+
+    def _load_template(self, name, globals):
+        overlay = self._language_overlay()
+        if overlay is None:
+            return super()._load_template(name, globals)
+        return overlay._load_template(name, globals)
+
+    def _language_overlay(self):
+        if self.language is not None:  # an overlay: its own templates
+            return None
+        language = _current_language()
+        if language is None:
+            return None
+        overlays = self.__dict__.setdefault("language_overlays", {})
+        overlay = overlays.get(language)
+        if overlay is None:
+            overlay = overlays[language] = self.overlay(cache_size=CACHE_SIZE)
+            overlay.language = language
+        return overlay
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        if self.language is not None and _current_language() == self.language:
+            tree = _TranslateConstants(current_translations(), self).visit(tree)
+        return tree
+
+
+def _current_language():
+    """The current language's name ("zh_CN"): the request's, or the one force_locale sets; None
+    outside both (a command's own rendering, which compiles templates as written)."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return None
+    state = vars(app_context.g).get("_flask_babel")
+    locale = None if state is None else state.__dict__.get("babel_locale")
+    if locale is None and _cv_request.get(None) is not None:
+        locale = get_locale()
+    return None if locale is None else str(locale)
+
+
+class _TranslateConstants(NodeTransformer):
+    """`_('text')` → the translation of text, marked safe as gettext marks it (autoescaped
+    templates): the value the call would return on every render."""
+
+    def __init__(self, translations, environment):
+        self.translations = translations
+        self.environment = environment
+
+    def visit_Template(self, node):
+        assigned = {name.name for name in node.find_all(nodes.Name) if name.ctx != "load"}
+        if assigned & TRANSLATED_NAMES:
+            return node  # `{% set _ = … %}`: the name is not gettext everywhere
+        return self.generic_visit(node)
+
+    def visit_Call(self, node):
+        node = self.generic_visit(node)
+        if not (
+            isinstance(node.node, nodes.Name)
+            and node.node.name in TRANSLATED_NAMES
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        text = self.translations.ugettext(node.args[0].value)
+        if "%" in text:
+            return node
+        constant = nodes.MarkSafeIfAutoescape(
+            nodes.Const(text, lineno=node.lineno), lineno=node.lineno
+        )
+        return constant.set_environment(self.environment)
