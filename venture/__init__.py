@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from venture.config import load_config
 from venture.core import templating
-from venture.core.db import keep_prepared_statements
+from venture.core.db import describe_results_when_read, keep_prepared_statements
 from venture.core.integers import RecordIdConverter
 from venture.core.locale import select_locale
 from venture.extensions import babel, csrf, db, login_manager, migrate
@@ -170,9 +170,11 @@ def _init_sqlite(app):
 
 
 def _init_postgresql(app):
-    """Prepared statements kept from one request to the next (core.db.keep_prepared_statements)."""
+    """Prepared statements kept from one request to the next (core.db.keep_prepared_statements);
+    results described only when asked (core.db.describe_results_when_read)."""
     if db.engine.dialect.name == "postgresql":
         keep_prepared_statements(db.engine)
+        describe_results_when_read(db.engine)
 
 
 def _register_errors(app):

@@ -97,6 +97,16 @@ def _not_indexed_sqlite(element, compiler, **kw):
     return f"+{compiler.process(element.clauses, **kw)}"
 
 
+def describe_results_when_read(engine):
+    """On PostgreSQL, cursors that describe a result's columns only when the description is
+    read (venture.core.pgcursor): SQLAlchemy reads none for a statement it has run before."""
+    from venture.core.pgcursor import Cursor
+
+    @sa.event.listens_for(engine, "connect")
+    def _connected(dbapi_connection, _record):
+        dbapi_connection.cursor_factory = Cursor
+
+
 def keep_prepared_statements(engine):
     """On PostgreSQL, end a transaction that only read with COMMIT rather than ROLLBACK.
 
