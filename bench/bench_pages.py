@@ -10,7 +10,10 @@ gunicorn serves the app with as many sync workers as cores, in production mode; 
 the load generator: threads with their own http.client connections, signed in with the session
 cookie of the role each page is for. For every page, /health is measured right before it, with
 the same number of requests and threads, so the ratio compares two figures taken under the same
-load of the machine. --write puts the table into bench/README.md between the database's markers.
+load of the machine. The requests are sent in rounds (--rounds, 5): each round measures every
+page and its /health with a share of their requests, so the figures of a page, of its /health
+and of its page 1 (deep pages) come from the same minutes of the run. --write puts the table
+into bench/README.md between the database's markers.
 """
 
 import argparse
@@ -350,6 +353,11 @@ def measure(path, cookie, count, threads, budget_s=60):
     return timings, len(timings) / wall
 
 
+def _share(count, rounds, round_number):
+    """Round round_number's part of count requests split over rounds (the parts add up)."""
+    return count * round_number // rounds - count * (round_number - 1) // rounds
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
@@ -382,12 +390,30 @@ def run(args):
         # long-running server has long since done so), WARM_RUNS requests per worker
         for _label, role, path, _n in listed:
             measure(path, cookies.get(role), WARM_RUNS * args.workers, args.workers)
-        for label, role, path, count in listed:
-            count = min(count, args.requests)
-            health, health_rate = measure("/health", None, max(count, 50), args.concurrency)
-            timings, rate = measure(path, cookies.get(role), count, args.concurrency)
+        threads = args.concurrency
+        # per page: /health's timings, the page's, and [seconds, requests] of the page's rounds
+        measured = {label: ([], [], [0.0, 0]) for label, *_ in listed}
+        for round_number in range(1, args.rounds + 1):
+            # each round measures every page (and /health right before it) with its share of
+            # the requests: a page's figures, its /health's and its page 1's are spread over
+            # the same minutes, so a slower spell of the machine skews all of them alike
+            for label, role, path, count in listed:
+                count = min(count, args.requests)
+                health, timings, walls = measured[label]
+                health += measure(
+                    "/health", None, _share(max(count, 50), args.rounds, round_number), threads
+                )[0]
+                share = _share(count, args.rounds, round_number)
+                start = time.perf_counter()
+                timings += measure(path, cookies.get(role), share, threads)[0]
+                walls[0] += time.perf_counter() - start
+                walls[1] += share
+            print(f"round {round_number} of {args.rounds} done", flush=True)
+        for label, _role, path, _count in listed:
+            health, timings, (wall, count) = measured[label]
+            rate = count / wall
             ratio = percentile(timings, 95) / percentile(health, 95)
-            rows.append((label, path, timings, rate, health, health_rate, ratio))
+            rows.append((label, path, timings, rate, health, None, ratio))
             print(
                 f"{label:<38} p50 {ms(statistics.median(timings)):>10} "
                 f"p95 {ms(percentile(timings, 95)):>10} {rate:6.1f}/s  "
@@ -410,6 +436,7 @@ def _mark(met):
 def render(kind, args, rows, before, after, generated_in):
     command = "python bench/bench_pages.py" + (" --postgres" if kind == "PostgreSQL" else "")
     command += f" --requests {args.requests} --concurrency {args.concurrency}"
+    command += f" --rounds {args.rounds}"
     lines = [
         f"{kind}, {args.scale} scale, measured {time.strftime('%Y-%m-%d %H:%M')}: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, gunicorn "
@@ -486,6 +513,9 @@ def main():
     parser.add_argument("--scale", default="city", choices=["tiny", "district", "city"])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="each page's requests split over this many rounds"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port (8766)")
