@@ -230,14 +230,14 @@ def pages(url):
             "XLSX ledger of the largest call under the limit (at once)",
             "finance",
             f"/finance/ledger.xlsx?call={at_once}",
-            20,
+            40,
         ),
         ("XLSX ledger of the whole city (offers the job)", "finance", "/finance/ledger.xlsx", 50),
         # deep pages: page 500 of the biggest lists next to their page 1 (DEEP below); the
         # screening list of one call has 50 pages, so its page 500 is its last
-        ("audit log", "admin", "/admin/audit", 100),
+        ("audit log", "admin", "/admin/audit", 200),
         *[
-            (f"{label}{DEEP}", role, f"{path}{'&' if '?' in path else '?'}page=500", 100)
+            (f"{label}{DEEP}", role, f"{path}{'&' if '?' in path else '?'}page=500", 200)
             for label, role, path in (
                 ("screening list of the largest call", "staff", screening),
                 ("reviewer's queue (biggest)", "reviewer", "/review"),
