@@ -217,8 +217,9 @@ class Environment(FlaskEnvironment):
 
     A template is looked up in the current request's language's overlay (an environment that
     shares the globals, filters and loader, and keeps its own compiled templates), whose
-    parser puts the translation of each constant `_()` string in place of the call. Outside a
-    request's language (no app context), templates compile as written."""
+    parser puts the translation of each constant `_()` string in place of the call. With no
+    language (no request and no force_locale: a command's own rendering), templates compile as
+    written."""
 
     language = None  # an overlay's language: its templates carry that language's strings
 
@@ -249,8 +250,8 @@ class Environment(FlaskEnvironment):
 
 
 def _current_language():
-    """The current language's name ("zh_CN"): the request's, or the one force_locale sets; None
-    outside both (a command's own rendering, which compiles templates as written)."""
+    """The current language's name (Babel's: "zh_Hans_CN", "en"): the request's, or the one
+    force_locale sets; None outside both."""
     app_context = _cv_app.get(None)
     if app_context is None:
         return None
